@@ -1,0 +1,1 @@
+"""auditkit: audit ML models against a fairness and explainability policy."""

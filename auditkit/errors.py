@@ -1,0 +1,53 @@
+"""The auditkit exception tree.
+
+Every error a user can cause (a malformed policy, a missing column, an unknown
+check kind, an unreachable database) is an :class:`AuditkitError`. Its message
+says what was given, what was expected and how to fix it, so the CLI can print
+it without a traceback. Anything else that escapes is a bug in auditkit.
+
+This module imports nothing from auditkit.
+"""
+
+from __future__ import annotations
+
+
+class AuditkitError(Exception):
+    """Base class of every error caused by input, configuration or environment."""
+
+    #: Process exit code the CLI uses for this error (2 = usage / configuration).
+    exit_code: int = 2
+
+
+class PolicyError(AuditkitError):
+    """The policy file is unreadable, malformed or inconsistent.
+
+    ``problems`` holds one ``(yaml_path, message)`` pair per problem found, so
+    a user sees every mistake at once, not one per attempt.
+    """
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        lines = [f"{path}: {msg}" if path else msg for path, msg in self.problems]
+        noun = "problem" if len(lines) == 1 else "problems"
+        super().__init__(f"{source}: {len(lines)} {noun} in the policy\n  " + "\n  ".join(lines))
+
+
+class DataError(AuditkitError):
+    """The audit data set is missing, unreadable or lacks what the policy needs."""
+
+
+class ModelError(AuditkitError):
+    """The model cannot be loaded or does not behave as its adapter expects."""
+
+
+class StoreError(AuditkitError):
+    """The results database is unreachable, out of date or inconsistent."""
+
+
+class ReportError(AuditkitError):
+    """A report cannot be rendered (missing run, missing optional dependency)."""
+
+
+class CheckConfigError(AuditkitError):
+    """A check cannot run with the given parameters on this model or data."""

@@ -1,0 +1,265 @@
+"""The policy file schema (pydantic), version 1.
+
+A policy declares *what* is audited (system, model, data, protected
+attributes), *how* results are judged (statistics settings, checks with
+thresholds fixed before the run, EU AI Act Art. 9(8)) and *how* the report
+looks. Every section forbids unknown keys so that a misspelt threshold can
+never be silently ignored. Check parameters are validated per kind by the
+loader (see :mod:`auditkit.policy.loader`), because the kinds live in
+:mod:`auditkit.checks`, which this module must not import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+SCHEMA_VERSION = 1
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _identifier(v: str) -> str:
+    if not _ID.match(v):
+        raise ValueError(
+            f"must start with a letter or digit and contain only letters, digits, '.', '_' or '-', got {v!r}"
+        )
+    return v
+
+
+def _unit_interval(v: float) -> float:
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"must be between 0 and 1, got {v:g}")
+    return v
+
+
+def _open_unit_interval(v: float) -> float:
+    if not 0.0 < v < 1.0:
+        raise ValueError(f"must be strictly between 0 and 1, got {v:g}")
+    return v
+
+
+Identifier = Annotated[str, AfterValidator(_identifier)]
+Fraction = Annotated[float, AfterValidator(_unit_interval)]
+OpenFraction = Annotated[float, AfterValidator(_open_unit_interval)]
+Scalar = str | int | float | bool
+
+
+class Section(BaseModel):
+    """Base of every policy section: frozen, unknown keys are errors naming the allowed keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            allowed = set(cls.model_fields)
+            unknown = [k for k in data if k not in allowed]
+            if unknown:
+                import difflib
+
+                key = unknown[0]
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise PydanticCustomError(
+                    "unknown_key",
+                    "unknown key '{key}'{hint}; allowed keys here: {allowed}",
+                    {"key": str(key), "hint": hint, "allowed": ", ".join(sorted(allowed))},
+                )
+        return data
+
+
+class PolicyMeta(Section):
+    """Identity of the policy document itself: who approved which version, from when."""
+
+    id: Identifier
+    version: str = Field(coerce_numbers_to_str=True)
+    effective_from: dt.date
+    approved_by: str
+    supersedes: str | None = Field(default=None, coerce_numbers_to_str=True)
+    rationale: str | None = None
+
+
+class SystemInfo(Section):
+    """The AI system under audit (EU AI Act Annex IV point 1). Human-supplied text."""
+
+    name: Identifier
+    version: str = Field(coerce_numbers_to_str=True)
+    provider: str | None = None
+    intended_purpose: str | None = None
+    annex_iii_point: str | None = None
+    foreseeable_misuse: str | None = None
+    deployer_context: str | None = None
+    oversight_measures: str | None = None
+    standards_applied: list[str] = Field(default_factory=list)
+    art4a_justification: str | None = None
+
+
+class ModelSpec(Section):
+    """How to load the model.
+
+    ``type: torch`` takes either ``factory`` (``"package.module:function"`` or
+    ``"file.py:function"`` relative to the policy file; it must return an
+    ``nn.Module``) with optional ``weights`` (a safetensors or ``torch.save``
+    state dict, loaded with ``weights_only=True``), or ``torchscript`` (a file).
+    ``type: huggingface`` takes ``path``: a local directory with a sequence
+    classifier and its tokenizer. Relative paths resolve against the policy file.
+    """
+
+    type: Literal["torch", "huggingface"]
+    factory: str | None = None
+    weights: str | None = None
+    torchscript: str | None = None
+    path: str | None = None
+    options: dict[str, Scalar] = Field(default_factory=dict)
+    favourable_output: int = Field(default=1, ge=0)
+    decision_threshold: OpenFraction = 0.5
+    batch_size: int = Field(default=1024, ge=1)
+    max_length: int = Field(default=256, ge=8)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ModelSpec:
+        if self.type == "torch":
+            given = [k for k in ("factory", "torchscript") if getattr(self, k)]
+            if len(given) != 1:
+                raise PydanticCustomError(
+                    "model_source",
+                    "a torch model needs exactly one of 'factory' (\"package.module:function\") "
+                    "or 'torchscript' (a file), got {given}",
+                    {"given": ", ".join(given) or "neither"},
+                )
+            if self.path:
+                raise PydanticCustomError(
+                    "model_source", "'path' is for type: huggingface; a torch model uses 'factory' or 'torchscript'"
+                )
+            if self.weights and self.torchscript:
+                raise PydanticCustomError("model_source", "'weights' goes with 'factory', not with 'torchscript'")
+        else:
+            if not self.path:
+                raise PydanticCustomError(
+                    "model_source", "a huggingface model needs 'path': a local directory with the model and tokenizer"
+                )
+            stray = [k for k in ("factory", "torchscript", "weights") if getattr(self, k)]
+            if stray:
+                raise PydanticCustomError(
+                    "model_source", "{keys} not used with type: huggingface; remove it", {"keys": ", ".join(stray)}
+                )
+        return self
+
+
+class DataSpec(Section):
+    """The audit data set (held-out data the model was not trained on).
+
+    Tabular data (CSV/Parquet) feeds the columns in ``features`` to the model, in
+    that order. Text data (CSV/JSONL) feeds ``text_column``. The label column holds
+    the true outcome; ``favourable_label`` is the value meaning the favourable
+    outcome (e.g. the loan is repaid), which every fairness metric encodes as 1.
+    """
+
+    path: str
+    format: Literal["auto", "csv", "parquet", "jsonl"] = "auto"
+    label: str
+    favourable_label: Scalar
+    features: list[str] = Field(default_factory=list)
+    text_column: str | None = None
+    id_column: str | None = None
+    max_rows: int | None = Field(default=None, ge=1)
+
+
+class ProtectedAttribute(Section):
+    """A protected attribute and how it appears in the data (or, for text, in a lexicon)."""
+
+    name: Identifier
+    column: str | None = None
+    values: list[Scalar] = Field(default_factory=list)
+    reference: Scalar | None = None
+    model_input: bool = False
+    lexicon: str | None = None
+
+    @model_validator(mode="after")
+    def _column_or_lexicon(self) -> ProtectedAttribute:
+        if not self.column and not self.lexicon:
+            raise PydanticCustomError(
+                "attribute_source", "needs 'column' (a data column) or 'lexicon' (text substitution lexicon)"
+            )
+        if self.values and len(set(map(str, self.values))) != len(self.values):
+            raise PydanticCustomError("duplicate_values", "'values' lists a value twice")
+        if self.reference is not None and self.values and str(self.reference) not in map(str, self.values):
+            raise PydanticCustomError(
+                "bad_reference",
+                "reference {ref!r} is not one of values [{vals}]",
+                {"ref": self.reference, "vals": ", ".join(map(str, self.values))},
+            )
+        return self
+
+
+class Statistics(Section):
+    """Statistical settings shared by every check, fixed before the run."""
+
+    confidence: OpenFraction = 0.95
+    correction: Literal["holm", "bonferroni", "fdr_bh", "none"] = "holm"
+    min_group_size: int = Field(default=30, ge=1)
+    bootstrap: int = Field(default=2000, ge=100)
+    seed: int = Field(default=7, ge=0)
+
+
+class CheckSpec(BaseModel):
+    """One check: identity and severity; every other key is a parameter of its kind.
+
+    The parameters are kept raw here and validated against the kind's
+    ``Params`` model by the loader, which knows the registry.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: Identifier
+    kind: str
+    severity: Literal["blocker", "major", "minor", "info"] = "major"
+    title: str | None = None
+    rationale: str | None = None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The kind-specific parameters as written in the policy."""
+        return dict(self.model_extra or {})
+
+
+class GateSpec(Section):
+    """How check outcomes become a release decision."""
+
+    inconclusive: Literal["fail", "pass"] = "fail"
+
+
+class ReportSpec(Section):
+    """Report options."""
+
+    formats: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"], min_length=1)
+    language: Literal["en"] = "en"
+    title: str | None = None
+    confidentiality: str = "Confidential"
+
+
+class Policy(Section):
+    """A whole audit policy, as validated from YAML."""
+
+    schema_version: Literal[1]
+    policy: PolicyMeta
+    system: SystemInfo
+    model: ModelSpec
+    data: DataSpec
+    protected_attributes: list[ProtectedAttribute] = Field(min_length=1)
+    statistics: Statistics = Field(default_factory=Statistics)
+    checks: list[CheckSpec] = Field(min_length=1)
+    gate: GateSpec = Field(default_factory=GateSpec)
+    report: ReportSpec = Field(default_factory=ReportSpec)
+
+    def attribute(self, name: str) -> ProtectedAttribute:
+        """The protected attribute called ``name``; KeyError if the policy has none."""
+        for a in self.protected_attributes:
+            if a.name == name:
+                return a
+        raise KeyError(name)
