@@ -222,3 +222,23 @@ class ReportRecord:
     pdf_sha256: str | None
     html: bytes = field(repr=False)
     pdf: bytes | None = field(default=None, repr=False)
+
+
+def gate_decision(outcomes: tuple[CheckOutcome, ...] | list[CheckOutcome], *, inconclusive_fails: bool = True
+                  ) -> GateDecision:
+    """The release decision over a run's outcomes; only blocker checks can stop a release.
+
+    A blocker that FAILED fails the gate. A blocker that could not be judged
+    (ERROR) makes it ERROR. A blocker that is INCONCLUSIVE, or was SKIPPED,
+    was not shown to pass: with ``inconclusive_fails`` (the default) that is
+    INCONCLUSIVE, which blocks like a failure; otherwise it is let through.
+    """
+    blockers = [o for o in outcomes if o.severity is Severity.BLOCKER]
+    statuses = {o.status for o in blockers}
+    if Status.FAIL in statuses:
+        return GateDecision.FAIL
+    if Status.ERROR in statuses:
+        return GateDecision.ERROR
+    if inconclusive_fails and statuses & {Status.INCONCLUSIVE, Status.SKIPPED}:
+        return GateDecision.INCONCLUSIVE
+    return GateDecision.PASS

@@ -1,0 +1,18 @@
+"""Policy files: schema and loader."""
+
+from auditkit.policy.loader import LoadedPolicy, canonical_text, format_path, load_policy, parse_policy
+from auditkit.policy.schema import CheckSpec, DataSpec, ModelSpec, Policy, ProtectedAttribute, Statistics
+
+__all__ = [
+    "CheckSpec",
+    "DataSpec",
+    "LoadedPolicy",
+    "ModelSpec",
+    "Policy",
+    "ProtectedAttribute",
+    "Statistics",
+    "canonical_text",
+    "format_path",
+    "load_policy",
+    "parse_policy",
+]

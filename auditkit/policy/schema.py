@@ -191,8 +191,8 @@ class ProtectedAttribute(Section):
         if self.reference is not None and self.values and str(self.reference) not in map(str, self.values):
             raise PydanticCustomError(
                 "bad_reference",
-                "reference {ref!r} is not one of values [{vals}]",
-                {"ref": self.reference, "vals": ", ".join(map(str, self.values))},
+                "reference '{ref}' is not one of values [{vals}]",
+                {"ref": str(self.reference), "vals": ", ".join(map(str, self.values))},
             )
         return self
 

@@ -1,0 +1,284 @@
+"""Load a policy from YAML into a validated :class:`~auditkit.policy.schema.Policy`.
+
+Errors name the YAML path (``checks[2].max_flip_rate``), the line, the bad
+value and the fix, and all problems are reported at once. YAML is parsed with
+the safe loader only. The check kinds and their parameter models are passed
+in by the caller (the registry lives in :mod:`auditkit.checks`, downstream of
+this package), so the loader stays free of check code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from auditkit.errors import PolicyError
+from auditkit.policy.schema import SCHEMA_VERSION, Policy
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy plus its provenance.
+
+    ``text`` is the canonical text (UTF-8, BOM removed, ``\\n`` line endings)
+    and ``sha256`` its hash: both are stored with every run so the report can
+    prove which policy, fixed before the run, judged it. ``base_dir`` is where
+    relative paths in the policy resolve. ``check_params`` maps each check id to
+    its validated parameter model.
+    """
+
+    policy: Policy
+    text: str
+    sha256: str
+    source: str
+    base_dir: Path
+    check_params: Mapping[str, BaseModel] = field(default_factory=dict)
+
+
+def canonical_text(raw: bytes) -> str:
+    """Decode policy bytes to the canonical text that is hashed and stored."""
+    text = raw.decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_policy(
+    path: str | Path, *, kinds: Mapping[str, type[BaseModel]] | None = None
+) -> LoadedPolicy:
+    """Read, parse and validate the policy at ``path``.
+
+    ``kinds`` maps each known check kind to its ``Params`` model; when given,
+    unknown kinds and bad parameters are reported with their YAML path.
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(str(p), [("", f"file not found: {p.resolve()}")]) from None
+    except OSError as exc:
+        raise PolicyError(str(p), [("", f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        text = canonical_text(raw)
+    except UnicodeDecodeError as exc:
+        raise PolicyError(str(p), [("", f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) from None
+    return parse_policy(text, source=str(p), base_dir=p.resolve().parent, kinds=kinds)
+
+
+def parse_policy(
+    text: str,
+    *,
+    source: str = "<policy>",
+    base_dir: Path | None = None,
+    kinds: Mapping[str, type[BaseModel]] | None = None,
+) -> LoadedPolicy:
+    """Validate policy ``text`` (already canonical) as :func:`load_policy` does for a file."""
+    data, lines = _parse_yaml(text, source)
+    problems: list[tuple[str, str]] = []
+    if not isinstance(data, dict):
+        raise PolicyError(source, [("", f"the policy must be a YAML mapping of sections, got {_kind(data)}")])
+    version = data.get("schema_version")
+    if version is not None and version != SCHEMA_VERSION:
+        raise PolicyError(
+            source,
+            [("schema_version", f"this auditkit reads schema_version {SCHEMA_VERSION}, got {version!r}; "
+                                "upgrade auditkit or convert the policy")],
+        )
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_translate(exc, (), lines))
+        raise PolicyError(source, problems) from None
+    problems.extend(_cross_check(policy, lines))
+    params: dict[str, BaseModel] = {}
+    if kinds is not None:
+        for i, check in enumerate(policy.checks):
+            model = kinds.get(check.kind)
+            if model is None:
+                problems.append(_unknown_kind(i, check.kind, kinds, lines))
+                continue
+            try:
+                params[check.id] = model.model_validate(check.params)
+            except ValidationError as exc:
+                problems.extend(_translate(exc, ("checks", i), lines))
+                continue
+            problems.extend(_attribute_refs(i, params[check.id], policy, lines))
+    if problems:
+        raise PolicyError(source, problems)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedPolicy(policy, text, sha, source, base_dir or Path.cwd(), params)
+
+
+# --- YAML -------------------------------------------------------------------------------------------
+
+
+def _parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
+    """Safe-load YAML and map every node's path to its 1-based line number."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError(source, [("", f"{where}invalid YAML: {problem}")]) from None
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _index_lines(node, (), lines)
+    return data, lines
+
+
+def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
+    out[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            k = key.value
+            out[(*loc, k)] = key.start_mark.line + 1
+            _index_lines(value, (*loc, k), out)
+            out[(*loc, k)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index_lines(item, (*loc, i), out)
+
+
+# --- error translation ------------------------------------------------------------------------------
+
+
+def format_path(loc: Loc) -> str:
+    """``("checks", 2, "max_flip_rate")`` → ``checks[2].max_flip_rate``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _where(loc: Loc, lines: Mapping[Loc, int]) -> str:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return f"{format_path(loc)} (line {lines[loc[:n]]})" if loc else f"line {lines[loc[:n]]}"
+    return format_path(loc)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing (null)"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _show(value: Any) -> str:
+    s = repr(value)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+_TYPE_NAMES = {
+    "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
+    "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
+    "bool_type": "true or false", "string_type": "a string (quote it)", "list_type": "a list",
+    "dict_type": "a mapping (key: value pairs)", "model_type": "a mapping (key: value pairs)",
+    "model_attributes_type": "a mapping (key: value pairs)",
+    "date_parsing": "a date like 2026-11-01", "date_from_datetime_parsing": "a date like 2026-11-01",
+    "date_type": "a date like 2026-11-01", "date_from_datetime_inexact": "a date like 2026-11-01",
+}
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "missing":
+        return "required key is missing; add it"
+    if kind in _TYPE_NAMES:
+        return f"must be {_TYPE_NAMES[kind]}, got {_show(value)}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}, got {_show(value)}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<", "less_than_equal": "≤"}[kind]
+        bound = next(iter(v for k, v in ctx.items() if k in ("gt", "ge", "lt", "le")), "?")
+        return f"must be {op} {bound}, got {_show(value)}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length', 0)}"
+    if kind == "too_long":
+        return f"allows at most {ctx.get('max_length')} item(s), got {ctx.get('actual_length')}"
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check its spelling"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return str(err["msg"])
+
+
+_SYNTHETIC_LOC = ("function-", "union[", "[key]")  # pydantic's own loc parts, not YAML keys
+
+
+def _translate(exc: ValidationError, prefix: Loc, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for err in exc.errors(include_url=False):
+        loc = (*prefix, *(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(_SYNTHETIC_LOC))))
+        if err["type"] == "unknown_key":
+            loc = (*loc, err["ctx"]["key"])
+        pair = (_where(loc, lines), _message(err))
+        if pair not in out:
+            out.append(pair)
+    return out
+
+
+# --- cross-field rules ------------------------------------------------------------------------------
+
+
+def _cross_check(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for i, attr in enumerate(policy.protected_attributes):
+        if attr.name in seen:
+            problems.append((_where(("protected_attributes", i, "name"), lines),
+                             f"attribute name {attr.name!r} is already used by "
+                             f"protected_attributes[{seen[attr.name]}]"))
+        seen.setdefault(attr.name, i)
+    ids: dict[str, int] = {}
+    for i, check in enumerate(policy.checks):
+        if check.id in ids:
+            problems.append((_where(("checks", i, "id"), lines),
+                             f"check id {check.id!r} is already used by checks[{ids[check.id]}]; ids must be unique"))
+        ids.setdefault(check.id, i)
+    if policy.model.type == "torch" and not policy.data.features:
+        problems.append((_where(("data", "features"), lines),
+                         "a torch tabular model needs 'features': the input columns in the order the model expects"))
+    if policy.model.type == "huggingface" and not policy.data.text_column:
+        problems.append((_where(("data", "text_column"), lines),
+                         "a huggingface text model needs 'text_column': the column holding the text"))
+    for i, attr in enumerate(policy.protected_attributes):
+        if attr.model_input and attr.column and attr.column not in policy.data.features:
+            problems.append((_where(("protected_attributes", i, "model_input"), lines),
+                             f"model_input is true but column {attr.column!r} is not in data.features; "
+                             "add it there or set model_input: false"))
+    return problems
+
+
+def _unknown_kind(i: int, kind: str, kinds: Mapping[str, Any], lines: Mapping[Loc, int]) -> tuple[str, str]:
+    close = difflib.get_close_matches(kind, sorted(kinds), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return (_where(("checks", i, "kind"), lines),
+            f"unknown check kind {kind!r}{hint}; known kinds: {', '.join(sorted(kinds))}")
+
+
+def _attribute_refs(i: int, params: BaseModel, policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
+    """Every attribute a check names must be declared under protected_attributes."""
+    declared = [a.name for a in policy.protected_attributes]
+    problems = []
+    for key in ("attribute", "attributes"):
+        value = getattr(params, key, None)
+        names = [value] if isinstance(value, str) else list(value or [])
+        for j, name in enumerate(names):
+            if name not in declared:
+                loc = ("checks", i, key) if isinstance(value, str) else ("checks", i, key, j)
+                problems.append((_where(loc, lines),
+                                 f"attribute {name!r} is not declared; declared protected_attributes: "
+                                 f"{', '.join(declared)}"))
+    return problems

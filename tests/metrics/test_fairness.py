@@ -1,0 +1,96 @@
+"""Fairness metrics against hand-computed values and against fairlearn's definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fairlearn import metrics as fl
+
+from auditkit.metrics import fairness as fm
+
+# Hand-made example, 10 people in two groups (1 = favourable):
+#   group a: y = 1 1 1 0 0 ; ŷ = 1 1 0 1 0  -> tp 2, fn 1, fp 1, tn 1 ; SR 3/5, TPR 2/3, FPR 1/2
+#   group b: y = 1 1 0 0 0 ; ŷ = 1 0 0 0 0  -> tp 1, fn 1, fp 0, tn 3 ; SR 1/5, TPR 1/2, FPR 0
+Y = np.array([1, 1, 1, 0, 0, 1, 1, 0, 0, 0])
+P = np.array([1, 1, 0, 1, 0, 1, 0, 0, 0, 0])
+G = np.array([0] * 5 + [1] * 5)
+
+
+def test_confusion_counts_by_hand():
+    counts = fm.confusion_counts(Y, P, G, 2)
+    assert counts.tolist() == [[1, 1, 1, 2], [3, 0, 1, 1]]  # [tn, fp, fn, tp]
+
+
+def test_metrics_by_hand():
+    m = fm.fairness_metrics(fm.confusion_counts(Y, P, G, 2))
+    assert m["demographic_parity_difference"] == pytest.approx(3 / 5 - 1 / 5)
+    assert m["demographic_parity_ratio"] == pytest.approx((1 / 5) / (3 / 5))
+    assert m["equal_opportunity_difference"] == pytest.approx(2 / 3 - 1 / 2)
+    assert m["equal_opportunity_ratio"] == pytest.approx((1 / 2) / (2 / 3))
+    assert m["equalized_odds_difference"] == pytest.approx(max(2 / 3 - 1 / 2, 1 / 2 - 0))
+    assert m["equalized_odds_ratio"] == pytest.approx(0.0)
+    ir = fm.impact_ratios(fm.confusion_counts(Y, P, G, 2))
+    assert ir.tolist() == pytest.approx([1.0, 1 / 3])
+    rates = fm.group_rates(fm.confusion_counts(Y, P, G, 2))
+    assert rates["accuracy"].tolist() == pytest.approx([3 / 5, 4 / 5])
+    assert rates["fnr"].tolist() == pytest.approx([1 / 3, 1 / 2])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_agrees_with_fairlearn_on_random_data_with_three_groups(seed):
+    rng = np.random.default_rng(seed)
+    n = 600
+    g = rng.integers(0, 3, n)
+    y = rng.integers(0, 2, n)
+    p = (rng.random(n) < 0.3 + 0.15 * g).astype(int)
+    m = fm.fairness_metrics(fm.confusion_counts(y, p, g, 3))
+    kw = {"sensitive_features": g}
+    assert m["demographic_parity_difference"] == pytest.approx(fl.demographic_parity_difference(y, p, **kw))
+    assert m["demographic_parity_ratio"] == pytest.approx(fl.demographic_parity_ratio(y, p, **kw))
+    assert m["equalized_odds_difference"] == pytest.approx(fl.equalized_odds_difference(y, p, **kw))
+    assert m["equalized_odds_ratio"] == pytest.approx(fl.equalized_odds_ratio(y, p, **kw))
+    assert m["equal_opportunity_difference"] == pytest.approx(fl.equal_opportunity_difference(y, p, **kw))
+    assert m["equal_opportunity_ratio"] == pytest.approx(fl.equal_opportunity_ratio(y, p, **kw))
+
+
+def test_undefined_rates_are_nan_not_zero():
+    # group b has no true positives or negatives of class 1 -> TPR undefined
+    counts = np.array([[5, 5, 5, 5], [10, 0, 0, 0]])
+    m = fm.fairness_metrics(counts)
+    assert np.isnan(m["equal_opportunity_difference"])
+    assert m["demographic_parity_difference"] == pytest.approx(0.5)
+
+
+def test_bootstrap_is_stratified_and_vectorised():
+    counts = np.array([[40, 10, 20, 30], [5, 1, 2, 2]])
+    boot = fm.bootstrap_counts(counts, 500, np.random.default_rng(3))
+    assert boot.shape == (500, 2, 4)
+    # every resample keeps each group's size (stratification)
+    assert (boot.sum(axis=2) == counts.sum(axis=1)).all()
+    # the resampled cell shares centre on the observed ones
+    assert boot[:, 0].mean(axis=0) == pytest.approx(counts[0], rel=0.05)
+    # the same generator state gives the same draws
+    again = fm.bootstrap_counts(counts, 500, np.random.default_rng(3))
+    assert (boot == again).all()
+
+
+def test_bootstrap_interval_matches_analytic_binomial_spread():
+    # one group of 2000 with selection rate 0.3 vs one of 2000 with 0.5:
+    # SE of the difference = sqrt(.3*.7/2000 + .5*.5/2000) ≈ 0.01517
+    counts = np.array([[700, 600, 700, 0], [500, 1000, 500, 0]])
+    counts[:, 3] = 0
+    dist = fm.fairness_metrics(fm.bootstrap_counts(counts, 4000, np.random.default_rng(0)))
+    sd = float(np.std(dist["demographic_parity_difference"]))
+    assert sd == pytest.approx(np.sqrt(0.3 * 0.7 / 2000 + 0.5 * 0.5 / 2000), rel=0.08)
+
+
+def test_independence_pvalue():
+    # clearly different selection -> tiny p; identical -> p = 1
+    assert fm.independence_pvalue(np.array([[800, 200], [200, 800]])) < 1e-10
+    assert fm.independence_pvalue(np.array([[50, 50], [50, 50]])) == pytest.approx(1.0)
+    # small 2x2 uses Fisher's exact test: scipy reference
+    from scipy.stats import fisher_exact
+
+    t = np.array([[3, 1], [1, 3]])
+    assert fm.independence_pvalue(t) == pytest.approx(fisher_exact(t).pvalue)
+    assert np.isnan(fm.independence_pvalue(np.array([[5, 5], [0, 0]])))
