@@ -1,0 +1,120 @@
+"""What every part of :class:`~auditkit.store.Store` shares: engine, sessions, errors and run lookup.
+
+:class:`StoreBase` owns the engine and its session factory, turns connection
+and data errors into a :class:`~auditkit.errors.StoreError` that names the
+database (password masked), and finds runs by full id or unique prefix. The
+run, report and sign-off methods of the store (:mod:`auditkit.store.runs`,
+:mod:`auditkit.store.reports`, :mod:`auditkit.store.signoffs`) build on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Self
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from auditkit.errors import StoreError
+from auditkit.results import RunState
+from auditkit.store.engine import error_cause
+from auditkit.store.tables import RunRow, SystemRow
+
+#: How often a write that lost a race for a unique number (report version, sign-off) is retried.
+MAX_ATTEMPTS = 10
+
+_MIN_PREFIX = 6
+
+
+class StoreBase:
+    """The engine, transactions and run lookup that the store's methods share.
+
+    Not used on its own: :class:`~auditkit.store.Store` combines it with the
+    run, report and sign-off methods.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def display_url(self) -> str:
+        """The database URL with its password masked (for messages and logs)."""
+        return self._engine.url.render_as_string(hide_password=True)
+
+    # ----------------------------------------------------------------- plumbing
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn connection and data errors of the database into a StoreError naming it."""
+        try:
+            yield
+        except exc.DataError as error:
+            raise StoreError(f"the database {self.display_url} refused a value ({self._cause(error)})") from error
+        except (exc.OperationalError, exc.InterfaceError) as error:
+            raise StoreError(
+                f"cannot use the results database {self.display_url} ({self._cause(error)}); check that it is "
+                "reachable and that the URL (--db or AUDITKIT_DB_URL) is right"
+            ) from error
+
+    def _cause(self, error: BaseException) -> str:
+        return error_cause(error, self._engine.url.render_as_string(hide_password=False))
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._errors(), self._sessions() as session:
+            yield session
+
+    def _find_run(self, session: Session, run_id: str, *, lock: bool = False) -> RunRow:
+        """The run with id ``run_id`` or with that unique prefix (≥ 6 characters)."""
+        key = str(run_id).strip()
+        query = sa.select(RunRow)
+        if lock:
+            query = query.with_for_update(of=RunRow)
+        row = session.scalars(query.where(RunRow.run_id == key)).unique().one_or_none()
+        if row is not None:
+            return row
+        if len(key) < _MIN_PREFIX:
+            raise StoreError(
+                f"no run {key!r} in {self.display_url}; give the full run id or a prefix of at least "
+                f"{_MIN_PREFIX} characters (list runs with `auditkit runs`)"
+            )
+        matches = session.scalars(
+            sa.select(RunRow.run_id)
+            .where(RunRow.run_id.startswith(key, autoescape=True))
+            .order_by(RunRow.run_id)
+            .limit(6)
+        ).all()
+        if not matches:
+            raise StoreError(f"no run {key!r} in {self.display_url}; list the stored runs with `auditkit runs`")
+        if len(matches) > 1:
+            shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+            raise StoreError(f"run id prefix {key!r} is ambiguous: it matches {shown}; give more characters")
+        return self._find_run(session, matches[0], lock=lock)
+
+    @staticmethod
+    def _require_running(run: RunRow, action: str) -> None:
+        if run.state != RunState.RUNNING:
+            raise StoreError(
+                f"cannot {action}: run {run.run_id} is already {run.state} "
+                f"(finished at {run.finished_at}); a finished run is never modified, start a new run"
+            )
+
+    @staticmethod
+    def _system_id(name: str) -> sa.ScalarSelect[int]:
+        return sa.select(SystemRow.id).where(SystemRow.name == name).scalar_subquery()
+
+    # ----------------------------------------------------------------- lifetime
+
+    def close(self) -> None:
+        """Release every pooled connection of this store."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,94 @@
+"""The store's report methods: render and store numbered report versions, read them back.
+
+Report versions count up per system. Two processes rendering at once may
+pick the same next version; the database's UNIQUE(system, version) lets only
+one of them store it, and the other renders again with the next number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+
+from auditkit.errors import StoreError
+from auditkit.results import ReportRecord, RunState
+from auditkit.store.base import MAX_ATTEMPTS, StoreBase
+from auditkit.store.convert import report_record, sha256_hex, utc
+from auditkit.store.tables import ReportRow
+
+
+class ReportsMixin(StoreBase):
+    """Store and read rendered reports of finished runs (part of :class:`~auditkit.store.Store`)."""
+
+    def add_report(
+        self,
+        run_id: str,
+        *,
+        render: Callable[[int, str], tuple[bytes, bytes | None]],
+        created_at: dt.datetime,
+    ) -> ReportRecord:
+        """Render and store the next report version of the run's system.
+
+        The version is one more than the system's highest; ``render(version,
+        report_id)`` returns ``(html, pdf or None)``, with report_id
+        ``"<system>-v<version>"``. Rendering happens outside any transaction
+        (it may read the store). If another writer stored that version first,
+        the database's UNIQUE(system, version) refuses this one, and the
+        report is rendered again with the next version.
+        """
+        created = utc(created_at, "created_at")
+        for _ in range(MAX_ATTEMPTS):
+            with self._session() as session:
+                run = self._find_run(session, run_id)
+                if run.state == RunState.RUNNING:
+                    raise StoreError(
+                        f"run {run.run_id} is still running (or crashed before it finished); "
+                        "only a finished run gets a report"
+                    )
+                top = sa.select(sa.func.max(ReportRow.version)).where(ReportRow.system_id == run.system_id)
+                version = (session.scalar(top) or 0) + 1
+                key, system_id, system_name = run.run_id, run.system_id, run.system.name
+            report_id = f"{system_name}-v{version}"
+            html, pdf = render(version, report_id)
+            row = ReportRow(
+                report_id=report_id,
+                run_id=key,
+                system_id=system_id,
+                version=version,
+                created_at=created,
+                html_sha256=sha256_hex(html),
+                pdf_sha256=None if pdf is None else sha256_hex(pdf),
+                html=html,
+                pdf=pdf,
+            )
+            with self._session() as session:
+                session.add(row)
+                try:
+                    session.commit()
+                except exc.IntegrityError:
+                    continue
+                return report_record(row, system_name)
+        raise StoreError(
+            f"could not store a report of run {run_id}: {MAX_ATTEMPTS} times another writer took the "
+            "next version number first; try again"
+        )
+
+    def get_report(self, run_id: str, *, version: int | None = None) -> ReportRecord | None:
+        """The report of run ``run_id`` with ``version`` (default: its latest), or None."""
+        with self._session() as session:
+            run = self._find_run(session, run_id)
+            query = sa.select(ReportRow).where(ReportRow.run_id == run.run_id)
+            if version is not None:
+                query = query.where(ReportRow.version == version)
+            row = session.scalars(query.order_by(ReportRow.version.desc()).limit(1)).unique().one_or_none()
+            return None if row is None else report_record(row, row.system.name)
+
+    def list_reports(self, system: str) -> list[ReportRecord]:
+        """Every stored report of ``system``, oldest version first."""
+        query = sa.select(ReportRow).where(ReportRow.system_id == self._system_id(system))
+        with self._session() as session:
+            rows = session.scalars(query.order_by(ReportRow.version)).unique().all()
+            return [report_record(row, system) for row in rows]

@@ -1,0 +1,217 @@
+"""The store's run methods: start a run, save its outcomes as they come, finish it, read runs back.
+
+Record-keeping rules kept here: every outcome is committed as soon as it is
+saved, so a crashed run keeps what it had computed (and stays in state
+RUNNING); a finished run is never modified again; systems, models, data sets
+and policies are stored once by natural key and shared between runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
+
+from auditkit.errors import StoreError
+from auditkit.results import CheckOutcome, GateDecision, RunRecord, RunState, RunSummary
+from auditkit.store.base import StoreBase
+from auditkit.store.convert import (
+    outcome_row,
+    plain_json,
+    policy_values,
+    require_fields,
+    run_record,
+    run_summary,
+    utc,
+)
+from auditkit.store.tables import DatasetRow, ModelRow, OutcomeRow, PolicyRow, RunRow, SystemRow
+
+_RUN_ID = re.compile(r"[A-Za-z0-9_-]{6,64}")
+
+
+def _get_or_create(session: Session, cls: type[Any], values: Mapping[str, Any], **key: Any) -> Any:
+    """The ``cls`` row with natural key ``key``, inserted with ``values`` if absent.
+
+    Race-safe: the insert runs in a savepoint; if another writer inserted the
+    same key first, the unique constraint fires and the row is selected again.
+    """
+    query = sa.select(cls).filter_by(**key)
+    row = session.scalars(query).one_or_none()
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = cls(**key, **values)
+            session.add(row)
+    except exc.IntegrityError:
+        row = session.scalars(query).one()
+    return row
+
+
+class RunsMixin(StoreBase):
+    """Write and read audit runs and their check outcomes (part of :class:`~auditkit.store.Store`)."""
+
+    def begin_run(
+        self,
+        *,
+        policy: Mapping[str, Any],
+        system: Mapping[str, Any],
+        model: Mapping[str, Any],
+        dataset: Mapping[str, Any],
+        seed: int,
+        device: str,
+        environment: Mapping[str, Any],
+        started_at: dt.datetime,
+        trigger: str = "manual",
+        run_id: str | None = None,
+    ) -> str:
+        """Record the start of a run (state RUNNING) with its provenance; return its run id.
+
+        ``policy`` has keys id, version, sha256, text, effective_from, approved_by;
+        ``system`` name, version, provider; ``model`` and ``dataset`` fingerprint
+        and ref (a JSON object). Systems, models, datasets and policies are stored
+        once by natural key (name, fingerprint, sha256) and shared between runs;
+        a model's or data set's ref is the one recorded when it was first seen.
+        """
+        run_id = run_id or uuid.uuid4().hex
+        if not _RUN_ID.fullmatch(run_id):
+            raise StoreError(f"run id {run_id!r} must be 6-64 letters, digits, '-' or '_'")
+        require_fields(policy, "policy", ("id", "version", "sha256", "text"))
+        require_fields(system, "system", ("name", "version"))
+        require_fields(model, "model", ("fingerprint", "ref"))
+        require_fields(dataset, "dataset", ("fingerprint", "ref"))
+        run = RunRow(
+            run_id=run_id,
+            system_version=str(system["version"]),
+            seed=int(seed),
+            device=device,
+            environment=plain_json(dict(environment), "environment"),
+            trigger=trigger,
+            state=RunState.RUNNING.value,
+            started_at=utc(started_at, "started_at"),
+        )
+        with self._session() as session:
+            run.system = self._upsert_system(session, system)
+            run.model = _get_or_create(
+                session, ModelRow, {"ref": plain_json(model["ref"], "model ref")}, fingerprint=model["fingerprint"]
+            )
+            run.dataset = _get_or_create(
+                session,
+                DatasetRow,
+                {"ref": plain_json(dataset["ref"], "dataset ref")},
+                fingerprint=dataset["fingerprint"],
+            )
+            run.policy = _get_or_create(session, PolicyRow, policy_values(policy), sha256=policy["sha256"])
+            session.add(run)
+            try:
+                session.commit()
+            except exc.IntegrityError as error:
+                raise StoreError(
+                    f"a run with id {run_id!r} already exists; leave run_id out to get a fresh one"
+                ) from error
+        return run_id
+
+    @staticmethod
+    def _upsert_system(session: Session, system: Mapping[str, Any]) -> SystemRow:
+        """The system row for ``system['name']``, its version and provider set to the latest seen."""
+        values = {"version": str(system["version"]), "provider": system.get("provider")}
+        row: SystemRow = _get_or_create(session, SystemRow, values, name=system["name"])
+        row.version, row.provider = values["version"], values["provider"]
+        return row
+
+    def save_outcome(self, run_id: str, outcome: CheckOutcome) -> None:
+        """Store one check outcome with its measurements in one transaction and commit it.
+
+        Refused when the run is no longer RUNNING or already has an outcome for
+        ``outcome.check_id``. ``details`` and ``params`` must be plain JSON; JSON
+        arrays come back as lists.
+        """
+        row = outcome_row(outcome)
+        with self._session() as session:
+            run = self._find_run(session, run_id, lock=True)
+            self._require_running(run, f"store check {outcome.check_id!r}")
+            stored = sa.select(sa.func.count()).where(OutcomeRow.run_id == run.run_id)
+            taken = session.scalar(stored.where(OutcomeRow.check_id == outcome.check_id))
+            if taken:
+                raise self._duplicate(run.run_id, outcome.check_id)
+            row.run_id, row.position = run.run_id, session.scalar(stored)
+            session.add(row)
+            try:
+                session.commit()
+            except exc.IntegrityError as error:
+                raise self._duplicate(run.run_id, outcome.check_id) from error
+
+    @staticmethod
+    def _duplicate(run_id: str, check_id: str) -> StoreError:
+        return StoreError(
+            f"run {run_id} already has an outcome for check {check_id!r}; each check id is stored "
+            "once per run (check ids must be unique within a policy)"
+        )
+
+    def finish_run(
+        self,
+        run_id: str,
+        *,
+        state: RunState,
+        gate: GateDecision | None,
+        finished_at: dt.datetime,
+        error: str | None = None,
+    ) -> None:
+        """Mark a RUNNING run COMPLETE or FAILED with its gate decision; it is never modified again."""
+        final = RunState(state)
+        if final == RunState.RUNNING:
+            raise StoreError("finish_run needs a final state (complete or failed), got running")
+        gate_value = None if gate is None else GateDecision(gate).value
+        finished = utc(finished_at, "finished_at")
+        with self._session() as session:
+            run = self._find_run(session, run_id, lock=True)
+            self._require_running(run, "finish it")
+            run.state, run.gate, run.finished_at, run.error = final.value, gate_value, finished, error
+            session.commit()
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The run ``run_id`` (or unique prefix) with its outcomes in the order they were saved."""
+        with self._session() as session:
+            return self._load_record(session, self._find_run(session, run_id))
+
+    @staticmethod
+    def _load_record(session: Session, run: RunRow) -> RunRecord:
+        outcomes = session.scalars(
+            sa.select(OutcomeRow).where(OutcomeRow.run_id == run.run_id).order_by(OutcomeRow.position)
+        ).all()
+        return run_record(run, outcomes)
+
+    def list_runs(self, *, system: str | None = None, limit: int = 50) -> list[RunSummary]:
+        """The ``limit`` most recently started runs (of ``system`` if given), newest first."""
+        if limit < 1:
+            raise StoreError(f"limit must be at least 1, got {limit}")
+        n_outcomes = (
+            sa.select(sa.func.count(OutcomeRow.id))
+            .where(OutcomeRow.run_id == RunRow.run_id)
+            .correlate(RunRow)
+            .scalar_subquery()
+        )
+        query = sa.select(RunRow, n_outcomes).order_by(RunRow.started_at.desc(), RunRow.run_id.desc())
+        if system is not None:
+            query = query.where(RunRow.system_id == self._system_id(system))
+        with self._session() as session:
+            rows = session.execute(query.limit(limit)).unique().all()
+            return [run_summary(run, count) for run, count in rows]
+
+    def latest_for(self, system: str, *, before: str | None = None) -> RunRecord | None:
+        """The latest COMPLETE run of ``system`` (started before run ``before``, if given), or None."""
+        query = sa.select(RunRow).where(
+            RunRow.system_id == self._system_id(system), RunRow.state == RunState.COMPLETE.value
+        )
+        with self._session() as session:
+            if before is not None:
+                query = query.where(RunRow.started_at < self._find_run(session, before).started_at)
+            order = (RunRow.started_at.desc(), RunRow.run_id.desc())
+            run = session.scalars(query.order_by(*order).limit(1)).unique().one_or_none()
+            return None if run is None else self._load_record(session, run)

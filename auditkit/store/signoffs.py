@@ -1,0 +1,142 @@
+"""The store's sign-off methods and the hash chain that makes sign-offs tamper-evident.
+
+Sign-offs are only ever appended. Each one names the SHA-256 of the report it
+signs and carries ``prev_sha256``, the ``record_sha256`` of the run's previous
+sign-off (:data:`GENESIS_SHA256` for the first), so changing or removing one
+breaks every later link; :func:`signoff_sha256` lets anyone recompute it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
+
+from auditkit.errors import StoreError
+from auditkit.store.base import MAX_ATTEMPTS, StoreBase
+from auditkit.store.convert import require_fields, sha256_hex, utc
+from auditkit.store.tables import ReportRow, SignoffRow
+
+#: ``prev_sha256`` of the first sign-off of a run.
+GENESIS_SHA256 = "0" * 64
+
+#: The fields a sign-off's ``record_sha256`` covers.
+_SIGNOFF_HASHED = (
+    "run_id",
+    "report_id",
+    "report_sha256",
+    "name",
+    "function",
+    "role",
+    "decision",
+    "comment",
+    "signed_at",
+    "prev_sha256",
+)
+
+
+def signoff_sha256(record: Mapping[str, Any]) -> str:
+    """The ``record_sha256`` of a sign-off: SHA-256 of its canonical JSON.
+
+    Covers ``run_id, report_id, report_sha256, name, function, role, decision,
+    comment, signed_at`` (ISO 8601 in UTC) and ``prev_sha256``, serialised with
+    sorted keys, no spaces, UTF-8. Anyone holding the sign-off list can
+    recompute it, and changing or removing one sign-off breaks every later link.
+    """
+    signed_at = record["signed_at"]
+    body = {key: record[key] for key in _SIGNOFF_HASHED if key != "signed_at"}
+    body["signed_at"] = signed_at.astimezone(dt.UTC).isoformat() if isinstance(signed_at, dt.datetime) else signed_at
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return sha256_hex(canonical.encode("utf-8"))
+
+
+def _signoff_dict(row: SignoffRow, report_id: str) -> dict[str, Any]:
+    record = {key: getattr(row, key) for key in _SIGNOFF_HASHED if key != "report_id"}
+    return {**record, "report_id": report_id, "record_sha256": row.record_sha256}
+
+
+class SignoffsMixin(StoreBase):
+    """Append and read the hash-chained sign-offs of a run (part of :class:`~auditkit.store.Store`)."""
+
+    def add_signoff(
+        self,
+        run_id: str,
+        *,
+        name: str,
+        function: str,
+        role: str,
+        decision: str,
+        comment: str | None,
+        signed_at: dt.datetime,
+        report_sha256: str,
+    ) -> dict[str, Any]:
+        """Append a sign-off of the run's report whose HTML or PDF has SHA-256 ``report_sha256``.
+
+        Returns the stored record (see :func:`signoff_sha256` for what its
+        ``record_sha256`` covers); ``prev_sha256`` is the previous sign-off's
+        ``record_sha256``, or 64 zeros for the first sign-off of the run.
+        """
+        require_fields(
+            {"name": name, "function": function, "role": role, "decision": decision},
+            "sign-off",
+            ("name", "function", "role", "decision"),
+        )
+        signed = utc(signed_at, "signed_at")
+        for _ in range(MAX_ATTEMPTS):
+            with self._session() as session:
+                run = self._find_run(session, run_id)
+                report = self._signed_report(session, run.run_id, report_sha256)
+                last = sa.select(SignoffRow.record_sha256).where(SignoffRow.run_id == run.run_id)
+                prev = session.scalar(last.order_by(SignoffRow.id.desc()).limit(1)) or GENESIS_SHA256
+                record = {
+                    "run_id": run.run_id,
+                    "report_id": report.report_id,
+                    "report_sha256": report_sha256,
+                    "name": name,
+                    "function": function,
+                    "role": role,
+                    "decision": decision,
+                    "comment": comment,
+                    "signed_at": signed,
+                    "prev_sha256": prev,
+                }
+                record["record_sha256"] = signoff_sha256(record)
+                fields = {k: v for k, v in record.items() if k != "report_id"}
+                session.add(SignoffRow(report_id=report.id, **fields))
+                try:
+                    session.commit()
+                except exc.IntegrityError:
+                    continue
+                return record
+        raise StoreError(f"could not append a sign-off to run {run_id}: too many concurrent sign-offs; try again")
+
+    def _signed_report(self, session: Session, run_id: str, report_sha256: str) -> ReportRow:
+        """The run's report whose HTML or PDF hashes to ``report_sha256``."""
+        query = sa.select(ReportRow).where(
+            ReportRow.run_id == run_id,
+            sa.or_(ReportRow.html_sha256 == report_sha256, ReportRow.pdf_sha256 == report_sha256),
+        )
+        report = session.scalars(query.order_by(ReportRow.version.desc()).limit(1)).unique().one_or_none()
+        if report is None:
+            raise StoreError(
+                f"no stored report of run {run_id} has SHA-256 {report_sha256}; sign the hash of a "
+                "report rendered from this run (see `auditkit report RUN`)"
+            )
+        return report
+
+    def list_signoffs(self, run_id: str) -> list[dict[str, Any]]:
+        """The sign-offs of run ``run_id`` in chain order (first sign-off first)."""
+        with self._session() as session:
+            run = self._find_run(session, run_id)
+            rows = session.execute(
+                sa.select(SignoffRow, ReportRow.report_id)
+                .join(ReportRow, SignoffRow.report_id == ReportRow.id)
+                .where(SignoffRow.run_id == run.run_id)
+                .order_by(SignoffRow.id)
+            ).all()
+            return [_signoff_dict(row, report_id) for row, report_id in rows]
