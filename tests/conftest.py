@@ -182,3 +182,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'auditkit.db'}"
     return request.getfixturevalue("postgres_db_url")
+
+
+@pytest.fixture
+def analytic(tmp_path: Path) -> Callable[..., Path]:
+    """Factory for an audit of a step-function model with known rates (see ``analytic_audit.py``).
+
+    ``analytic(rates, checks, n_per_group=400, frame_hook=None, **policy_overrides)`` writes the
+    model file, the data and the policy into ``tmp_path`` and returns the policy path.
+    """
+    from analytic_audit import make_frame, write_audit
+
+    def make(rates: dict[str, float], checks: list[dict], n_per_group: int = 400,
+             frame_hook: Callable | None = None, **overrides: object) -> Path:
+        frame = make_frame(n_per_group, rates)
+        if frame_hook is not None:
+            frame = frame_hook(frame)
+        return write_audit(tmp_path, frame, checks, **overrides)
+
+    return make

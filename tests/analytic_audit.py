@@ -1,7 +1,9 @@
 """An analytic audit fixture: a model whose decisions are known exactly, on data written to disk.
 
 The model is a step function of one feature (decision = x >= 0.5, logit 40·(x − 0.5)),
-so every rate a check reports can be computed by hand from the data.
+so every rate a check reports can be computed by hand from the data. With the option
+``nan_above`` it returns NaN for larger inputs: a model that breaks mid-audit.
+The ``analytic`` fixture in ``tests/conftest.py`` wraps :func:`write_audit`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
 
 MODEL_PY = textwrap.dedent(
@@ -21,18 +22,20 @@ MODEL_PY = textwrap.dedent(
 
 
     class Step(nn.Module):
-        def __init__(self, column: int = 0, sharpness: float = 40.0):
+        def __init__(self, column: int = 0, sharpness: float = 40.0, nan_above: float = 2.0):
             super().__init__()
             self.column = column
             self.sharpness = sharpness
+            self.nan_above = nan_above
             self.bias = nn.Parameter(torch.tensor([0.5]))
 
         def forward(self, x):
-            return self.sharpness * (x[:, self.column] - self.bias)
+            z = self.sharpness * (x[:, self.column] - self.bias)
+            return torch.where(x[:, self.column] > self.nan_above, torch.full_like(z, float("nan")), z)
 
 
-    def build(column: int = 0):
-        return Step(column)
+    def build(column: int = 0, nan_above: float = 2.0):
+        return Step(column, nan_above=nan_above)
     """
 )
 
@@ -70,16 +73,3 @@ def write_audit(tmp: Path, frame: pd.DataFrame, checks: list[dict], *, extra_att
     path.write_text(yaml.safe_dump(policy, sort_keys=False))
     return path
 
-
-@pytest.fixture
-def analytic(tmp_path):
-    """Factory: ``analytic(rates, checks, n_per_group=...)`` → policy path."""
-
-    def make(rates: dict[str, float], checks: list[dict], n_per_group: int = 400, frame_hook=None,
-             **overrides) -> Path:
-        frame = make_frame(n_per_group, rates)
-        if frame_hook is not None:
-            frame = frame_hook(frame)
-        return write_audit(tmp_path, frame, checks, **overrides)
-
-    return make

@@ -1,0 +1,257 @@
+"""Deterministic inline SVG charts for the report: interval ("forest") plots and group bar charts.
+
+No plotting library and no JavaScript: WeasyPrint runs none, and a hand-written
+SVG string is byte-stable (same input, same string), so the report's HTML
+stays reproducible. Coordinates are printed with two decimals. Every piece of
+text that comes from data (measurement names, group labels) goes through
+:func:`esc`, which drops characters XML forbids and escapes markup, so a label
+such as ``</text><script>`` is drawn as text and never parsed.
+
+Verdicts are coded twice, by colour and by marker shape (PASS ●, FAIL ■,
+INCONCLUSIVE ◆ hollow, other ○), and the verdict is also written as a word, so
+the chart still reads when printed in greyscale.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_COLOURS = {"PASS": "#1b5e20", "FAIL": "#b71c1c", "INCONCLUSIVE": "#7a4f00"}
+_OTHER = "#4d4d4d"
+_WIDTH = 640.0
+_LABEL_W = 200.0
+_VERDICT_W = 92.0
+_ROW_H = 22.0
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    """One thresholded measurement: its value, interval, threshold and verdict."""
+
+    label: str
+    value: float | None
+    low: float | None
+    high: float | None
+    threshold: float | None
+    comparator: str | None
+    verdict: str | None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One group's rate with its interval and size."""
+
+    label: str
+    value: float | None
+    low: float | None
+    high: float | None
+    n: int | None
+
+
+def esc(text: str) -> str:
+    """XML-escape ``text`` for SVG content or attributes, dropping characters XML 1.0 forbids."""
+    return html.escape(_INVALID_XML.sub("", str(text)), quote=True)
+
+
+def _f(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _short(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ticks(lo: float, hi: float, target: int = 5) -> tuple[list[float], int]:
+    """Round tick positions covering [lo, hi] (steps 1, 2 or 5 × 10^k) and the decimals to print them."""
+    span = hi - lo
+    raw = span / target
+    mag = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1.0, 2.0, 5.0, 10.0) if m * mag >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = []
+    k = 0
+    while first + k * step <= hi + 1e-9:
+        ticks.append(round(first + k * step, 12))
+        k += 1
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    return ticks, decimals
+
+
+def _domain(values: Sequence[float], floor: float | None = None) -> tuple[float, float]:
+    lo, hi = min(values), max(values)
+    if floor is not None:
+        lo = min(lo, floor)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.05, hi + 0.05
+    pad = (hi - lo) * 0.08
+    return (lo if floor is not None and lo == floor else lo - pad), hi + pad
+
+
+def _marker(verdict: str | None, x: float, y: float) -> str:
+    colour = _COLOURS.get(verdict or "", _OTHER)
+    if verdict == "PASS":
+        return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="5" fill="{colour}" stroke="#000" stroke-width="0.6"/>'
+    if verdict == "FAIL":
+        return (f'<rect x="{_f(x - 5)}" y="{_f(y - 5)}" width="10" height="10" fill="{colour}" '
+                'stroke="#000" stroke-width="0.6"/>')
+    if verdict == "INCONCLUSIVE":
+        pts = f"{_f(x)},{_f(y - 6)} {_f(x + 6)},{_f(y)} {_f(x)},{_f(y + 6)} {_f(x - 6)},{_f(y)}"
+        return f'<polygon points="{pts}" fill="#fff" stroke="{colour}" stroke-width="2"/>'
+    return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="4.5" fill="#fff" stroke="{colour}" stroke-width="1.6"/>'
+
+
+def _axis(x0: float, x1: float, y: float, lo: float, hi: float, label: str, top: float) -> list[str]:
+    ticks, decimals = _ticks(lo, hi)
+    out = [f'<line x1="{_f(x0)}" y1="{_f(y)}" x2="{_f(x1)}" y2="{_f(y)}" stroke="#000" stroke-width="0.8"/>']
+    for t in ticks:
+        x = x0 + (t - lo) / (hi - lo) * (x1 - x0)
+        out.append(f'<line x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(y)}" stroke="#d9d9d9" '
+                   'stroke-width="0.6"/>')
+        out.append(f'<line x1="{_f(x)}" y1="{_f(y)}" x2="{_f(x)}" y2="{_f(y + 4)}" stroke="#000" '
+                   'stroke-width="0.8"/>')
+        out.append(f'<text x="{_f(x)}" y="{_f(y + 15)}" text-anchor="middle">{t:.{decimals}f}</text>')
+    out.append(f'<text x="{_f((x0 + x1) / 2)}" y="{_f(y + 31)}" text-anchor="middle" '
+               f'font-weight="bold">{esc(label)}</text>')
+    return out
+
+
+def _open(height: float, title: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{_f(_WIDTH)}" height="{_f(height)}" '
+        f'viewBox="0 0 {_f(_WIDTH)} {_f(height)}" role="img" aria-label="{esc(title)}" '
+        f'font-family="{_FONT}" font-size="11">',
+        f"<title>{esc(title)}</title>",
+    ]
+
+
+def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Value") -> str:
+    """An interval plot: per row a dot for the value, a bar for the CI, a dashed line for the threshold.
+
+    Returns ``""`` when no row has a value or an interval to draw.
+    """
+    drawable = [r for r in rows if any(v is not None for v in (r.value, r.low, r.high))]
+    if not drawable:
+        return ""
+    nums = [v for r in drawable for v in (r.value, r.low, r.high, r.threshold) if v is not None]
+    lo, hi = _domain(nums)
+    x0, x1 = _LABEL_W + 10, _WIDTH - _VERDICT_W - 10
+    top = 8.0
+    axis_y = top + _ROW_H * len(drawable) + 4
+
+    def sx(v: float) -> float:
+        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
+
+    height = axis_y + 62
+    out = _open(height, title)
+    out += _axis(x0, x1, axis_y, lo, hi, axis_label, top)
+    for i, r in enumerate(drawable):
+        y = top + _ROW_H * i + _ROW_H / 2
+        colour = _COLOURS.get(r.verdict or "", _OTHER)
+        if i % 2 == 0:
+            out.append(f'<rect x="0" y="{_f(y - _ROW_H / 2)}" width="{_f(_WIDTH)}" height="{_f(_ROW_H)}" '
+                       'fill="#000" fill-opacity="0.035"/>')
+        out.append(f'<text x="{_f(_LABEL_W)}" y="{_f(y + 4)}" text-anchor="end">{esc(_short(r.label))}</text>')
+        if r.low is not None and r.high is not None:
+            a, b = sx(r.low), sx(r.high)
+            out.append(f'<line x1="{_f(a)}" y1="{_f(y)}" x2="{_f(b)}" y2="{_f(y)}" stroke="{colour}" '
+                       'stroke-width="2.2"/>')
+            for e in (a, b):
+                out.append(f'<line x1="{_f(e)}" y1="{_f(y - 4)}" x2="{_f(e)}" y2="{_f(y + 4)}" '
+                           f'stroke="{colour}" stroke-width="1.4"/>')
+        if r.threshold is not None:
+            t = sx(r.threshold)
+            out.append(f'<line x1="{_f(t)}" y1="{_f(y - 10)}" x2="{_f(t)}" y2="{_f(y + 10)}" stroke="#000" '
+                       'stroke-width="1.2" stroke-dasharray="3,2"/>')
+        if r.value is not None:
+            out.append(_marker(r.verdict, sx(r.value), y))
+        weight = ' font-weight="bold"' if r.verdict == "FAIL" else ""
+        out.append(f'<text x="{_f(_WIDTH - _VERDICT_W + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
+                   f"{esc(r.verdict or 'no verdict')}</text>")
+    out += _legend(axis_y + 44)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend(y: float) -> list[str]:
+    out = []
+    x = 10.0
+    for verdict, text in (("PASS", "PASS"), ("FAIL", "FAIL"), ("INCONCLUSIVE", "INCONCLUSIVE"), (None, "other")):
+        out.append(_marker(verdict, x + 5, y))
+        out.append(f'<text x="{_f(x + 14)}" y="{_f(y + 4)}">{text}</text>')
+        x += 34 + 7.6 * len(text)
+    out.append(f'<line x1="{_f(x + 4)}" y1="{_f(y)}" x2="{_f(x + 28)}" y2="{_f(y)}" stroke="#000" '
+               'stroke-width="2.2"/>')
+    out.append(f'<text x="{_f(x + 34)}" y="{_f(y + 4)}">confidence interval</text>')
+    x += 150
+    out.append(f'<line x1="{_f(x + 4)}" y1="{_f(y - 8)}" x2="{_f(x + 4)}" y2="{_f(y + 8)}" stroke="#000" '
+               'stroke-width="1.2" stroke-dasharray="3,2"/>')
+    out.append(f'<text x="{_f(x + 12)}" y="{_f(y + 4)}">threshold</text>')
+    return out
+
+
+def group_bars(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    axis_label: str,
+    reference: float | None = None,
+    reference_label: str = "overall",
+) -> str:
+    """A horizontal bar per group with CI whiskers, and an optional dashed reference line (e.g. overall).
+
+    The axis starts at 0 and ends at 1 when every number is a rate in [0, 1].
+    Returns ``""`` when no bar has a value.
+    """
+    drawable = [b for b in bars if b.value is not None]
+    if not drawable:
+        return ""
+    nums = [v for b in drawable for v in (b.value, b.low, b.high) if v is not None]
+    if reference is not None:
+        nums.append(reference)
+    lo = min(0.0, min(nums))
+    hi = max(nums) * 1.1
+    if lo >= 0.0 and max(nums) <= 1.0:  # a rate: end at a round value, never above 1
+        hi = min(1.0, math.ceil(hi * 10 - 1e-9) / 10) if hi > 0.2 else math.ceil(hi * 100 - 1e-9) / 100
+    if hi - lo < 1e-9:
+        hi = lo + 1.0
+    x0, x1 = _LABEL_W + 10, _WIDTH - 70
+    top = 8.0
+    axis_y = top + _ROW_H * len(drawable) + 4
+
+    def sx(v: float) -> float:
+        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
+
+    out = _open(axis_y + 40 + (18 if reference is not None else 0), title)
+    out += _axis(x0, x1, axis_y, lo, hi, axis_label, top)
+    for i, b in enumerate(drawable):
+        y = top + _ROW_H * i + _ROW_H / 2
+        label = _short(b.label, 24) + (f" (n={b.n})" if b.n is not None else "")
+        out.append(f'<text x="{_f(_LABEL_W)}" y="{_f(y + 4)}" text-anchor="end">{esc(label)}</text>')
+        assert b.value is not None
+        left, right = sorted((sx(0.0), sx(b.value)))
+        out.append(f'<rect x="{_f(left)}" y="{_f(y - 7)}" width="{_f(right - left)}" height="14" '
+                   'fill="#a9bccf" stroke="#1f3a56" stroke-width="0.8"/>')
+        if b.low is not None and b.high is not None:
+            a, c = sx(b.low), sx(b.high)
+            out.append(f'<line x1="{_f(a)}" y1="{_f(y)}" x2="{_f(c)}" y2="{_f(y)}" stroke="#000" '
+                       'stroke-width="1.2"/>')
+            for e in (a, c):
+                out.append(f'<line x1="{_f(e)}" y1="{_f(y - 5)}" x2="{_f(e)}" y2="{_f(y + 5)}" '
+                           'stroke="#000" stroke-width="1.2"/>')
+        out.append(f'<text x="{_f(x1 + 6)}" y="{_f(y + 4)}">{b.value:.4f}</text>')
+    if reference is not None:
+        r = sx(reference)
+        out.append(f'<line x1="{_f(r)}" y1="{_f(top)}" x2="{_f(r)}" y2="{_f(axis_y)}" stroke="#000" '
+                   'stroke-width="1.2" stroke-dasharray="4,3"/>')
+        out.append(f'<line x1="10" y1="{_f(axis_y + 48)}" x2="34" y2="{_f(axis_y + 48)}" stroke="#000" '
+                   'stroke-width="1.2" stroke-dasharray="4,3"/>')
+        out.append(f'<text x="40" y="{_f(axis_y + 52)}">{esc(reference_label)} = {reference:.4f}; '
+                   "whiskers: confidence interval</text>")
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,236 @@
+"""Per-check report content: the p-value family, check sections grouped by family, findings.
+
+Pure functions from stored :class:`~auditkit.results.CheckOutcome` records to
+view records. The multiple-testing family is report-wide (reference/methods.md
+C6): every raw p-value of every outcome is adjusted together, with the
+correction the policy fixed before the run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from auditkit.metrics.stats import adjust_pvalues
+from auditkit.report import charts, fmt
+from auditkit.report.catalog import FAMILIES, FAMILY_BY_KIND, OTHER_FAMILY
+from auditkit.report.model import Chart, CheckView, FamilyView, Finding, Item, MeasurementRow, Table
+from auditkit.results import CheckOutcome, Measurement, Severity, Status
+
+Key = tuple[int, int]
+_BLOCKING = (Status.FAIL, Status.ERROR, Status.INCONCLUSIVE)
+_SEVERITY_ORDER = {s.value: i for i, s in enumerate(Severity)}
+_STATUS_ORDER = {s: i for i, s in enumerate((Status.FAIL, Status.ERROR, Status.INCONCLUSIVE, Status.SKIPPED))}
+_ACTIONS = {
+    Status.FAIL: "Mitigate the cause and re-audit; release only with the residual risk accepted in sign-off.",
+    Status.INCONCLUSIVE: "The interval straddles the threshold: collect more audit data for the affected "
+    "groups, then re-audit. Do not read this as a pass.",
+    Status.ERROR: "Fix the cause given in the reason and re-run the check; it produced no evidence.",
+    Status.SKIPPED: "Confirm that the check does not apply to this system, or supply what it requires.",
+}
+
+
+def is_blocking(o: CheckOutcome) -> bool:
+    """A blocking finding: a blocker-severity check that FAILed, ERRORed or was INCONCLUSIVE."""
+    return o.severity == Severity.BLOCKER and o.status in _BLOCKING
+
+
+def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[Key, float], Table]:
+    """Adjust every raw p-value of the run as one family; return them by (outcome, measurement) and as a table.
+
+    The order of the family is the run's outcome order, then measurement order,
+    so the table is stable; the adjusted values do not depend on that order.
+    """
+    keys: list[Key] = []
+    raw: list[float] = []
+    for i, o in enumerate(outcomes):
+        for j, m in enumerate(o.measurements):
+            if m.p_value is not None:
+                keys.append((i, j))
+                raw.append(m.p_value)
+    adjusted = dict(zip(keys, adjust_pvalues(raw, method), strict=True))
+    rows = []
+    for (i, j), p in zip(keys, raw, strict=True):
+        o, m = outcomes[i], outcomes[i].measurements[j]
+        rows.append((o.check_id, fmt.humanise(m.name), m.group or fmt.DASH, fmt.pvalue(p),
+                     fmt.pvalue(adjusted[(i, j)])))
+    table = Table(
+        title=f"Confirmatory test family: {len(raw)} p-values, correction {method}",
+        columns=("Check", "Measurement", "Group", "p raw", "p adjusted"),
+        rows=tuple(rows),
+        numeric=(False, False, False, True, True),
+        widths=(20, 32, 16, 16, 16),
+    )
+    return adjusted, table
+
+
+def _measurement_row(m: Measurement, p_adj: float | None, confidence: float | None) -> MeasurementRow:
+    return MeasurementRow(
+        name=fmt.humanise(m.name),
+        group=m.group if m.group is not None else "overall",
+        value=fmt.num(m.value),
+        ci=fmt.interval(m.ci_low, m.ci_high, m.confidence or confidence),
+        threshold=fmt.threshold(m.comparator, m.threshold),
+        verdict=m.status.value if m.status else fmt.DASH,
+        n=fmt.num(m.n),
+        p_raw=fmt.pvalue(m.p_value),
+        p_adjusted=fmt.pvalue(p_adj) if m.p_value is not None else fmt.DASH,
+    )
+
+
+def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
+    """Column widths (percent) from the longest header word and cell, so short columns stay narrow."""
+    weights = [
+        min(max(4, max((len(w) for w in col.split()), default=0), max((len(r[c]) for r in rows), default=0)), 28)
+        for c, col in enumerate(columns)
+    ]
+    total = sum(weights) or 1
+    return tuple(max(1, round(100 * w / total)) for w in weights)
+
+
+def details_tables(details: Mapping[str, Any]) -> tuple[Table, ...]:
+    """The ``details["tables"]`` of an outcome as view tables, tolerant of ragged or malformed rows."""
+    out = []
+    raw_tables = details.get("tables") if isinstance(details, Mapping) else None
+    for t in raw_tables if isinstance(raw_tables, list) else []:
+        if not isinstance(t, Mapping):
+            continue
+        columns = [str(c) for c in t.get("columns") or []]
+        raw_rows = [r if isinstance(r, list | tuple) else [r] for r in t.get("rows") or []]
+        width = max([len(columns), *(len(r) for r in raw_rows)], default=0)
+        columns += [""] * (width - len(columns))
+        rows = [list(r) + [None] * (width - len(r)) for r in raw_rows]
+        numeric = tuple(
+            any(fmt.is_numeric(r[c]) for r in rows) and all(r[c] is None or fmt.is_numeric(r[c]) for r in rows)
+            for c in range(width)
+        )
+        cells = tuple(tuple(fmt.cell(v) for v in r) for r in rows)
+        out.append(Table(
+            title=str(t.get("title") or ""),
+            columns=tuple(columns),
+            rows=cells,
+            numeric=numeric,
+            widths=_widths(columns, cells) if width else (),
+        ))
+    return tuple(out)
+
+
+def _notes(details: Mapping[str, Any]) -> tuple[str, ...]:
+    notes = details.get("notes") if isinstance(details, Mapping) else None
+    items = [str(n) for n in notes] if isinstance(notes, list) else ([str(notes)] if notes else [])
+    if isinstance(details, Mapping):  # any other key is shown too: nothing a check stored is hidden
+        items += [f"{fmt.humanise(str(k))}: {fmt.plain(v)}" for k, v in details.items()
+                  if k not in ("tables", "notes")]
+    return tuple(items)
+
+
+def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
+    out = []
+    # one panel per kind of limit: lower limits (ratios, accuracy) and upper limits (differences) live on
+    # different scales, and sharing an axis would squash one of them
+    for op, kind in ((">=", "a lower limit (≥)"), ("<=", "an upper limit (≤)")):
+        rows = [charts.ForestRow(
+            label=fmt.humanise(m.name) + (f" · {m.group}" if m.group is not None else ""),
+            value=m.value, low=m.ci_low, high=m.ci_high, threshold=m.threshold,
+            comparator=m.comparator, verdict=m.status.value if m.status else None,
+        ) for m in o.measurements if m.threshold is not None and m.comparator == op]
+        svg = charts.forest_plot(rows, title=f"{o.check_id}: measurements with {kind}")
+        if svg:
+            out.append(Chart(f"{o.check_id}: measurements with {kind}; each with its confidence interval "
+                             "(bar) and threshold (dashed).", svg))
+    names = list(dict.fromkeys(m.name for m in o.measurements if m.group is not None))
+    for name in names:
+        grouped = [m for m in o.measurements if m.name == name and m.group is not None]
+        if len(grouped) < 2:
+            continue
+        overall = next((m.value for m in o.measurements if m.name == name and m.group is None), None)
+        bars = [charts.Bar(str(m.group), m.value, m.ci_low, m.ci_high, m.n) for m in grouped]
+        label = fmt.humanise(name)
+        svg = charts.group_bars(bars, title=f"{label} by group", axis_label=label, reference=overall)
+        if svg:
+            out.append(Chart(f"{label} by group, with confidence intervals.", svg))
+    return tuple(out)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower() or "check"
+
+
+def check_view(
+    i: int,
+    o: CheckOutcome,
+    adjusted: Mapping[Key, float],
+    spec: Mapping[str, Any],
+    confidence: float | None,
+) -> CheckView:
+    """The section of one check: ``spec`` is its entry in the policy (may be empty)."""
+    reason_label = {Status.ERROR: "Could not be computed (ERROR)",
+                    Status.SKIPPED: "Not applicable (SKIPPED)"}.get(o.status, "")
+    reason = (o.error or "no reason was recorded") if reason_label else (o.error or "")
+    criteria = dict.fromkeys(
+        f"{fmt.humanise(m.name)} {fmt.threshold(m.comparator, m.threshold)}"
+        for m in o.measurements if m.threshold is not None
+    )
+    return CheckView(
+        check_id=o.check_id,
+        anchor=f"check-{i + 1}-{_slug(o.check_id)}",
+        kind=o.kind,
+        title=str(spec.get("title") or o.check_id),
+        status=o.status.value,
+        severity=o.severity.value,
+        summary=o.summary,
+        reason_label=reason_label,
+        reason=reason,
+        rationale=str(spec.get("rationale") or ""),
+        criteria=tuple(criteria),
+        params=tuple(Item(str(k), fmt.plain(v)) for k, v in sorted(o.params.items(), key=lambda kv: str(kv[0]))),
+        measurements=tuple(_measurement_row(m, adjusted.get((i, j)), confidence)
+                           for j, m in enumerate(o.measurements)),
+        tables=details_tables(o.details),
+        notes=_notes(o.details),
+        charts=_charts(o),
+        blocking=is_blocking(o),
+    )
+
+
+def group_families(views: Sequence[CheckView]) -> tuple[FamilyView, ...]:
+    """Checks grouped by family in report order (the five standard families, then all others)."""
+    out = []
+    order = [f.kind for f in FAMILIES]
+    others = [v for v in views if v.kind not in FAMILY_BY_KIND]
+    for kind in [*order, "other"]:
+        members = others if kind == "other" else [v for v in views if v.kind == kind]
+        if not members:
+            continue
+        fam = FAMILY_BY_KIND.get(kind, OTHER_FAMILY)
+        number = f"6.{len(out) + 1}"
+        out.append(FamilyView(kind=kind, number=number, anchor=f"family-{kind}", title=fam.title,
+                              method=fam.method, checks=tuple(members)))
+    return tuple(out)
+
+
+def not_assessed(outcomes: Sequence[CheckOutcome]) -> tuple[str, ...]:
+    """One sentence per standard family that has no check in the run."""
+    kinds = {o.kind for o in outcomes}
+    return tuple(f.not_assessed for f in FAMILIES if f.kind not in kinds)
+
+
+def findings(views: Sequence[CheckView], extra: Sequence[Finding] = ()) -> tuple[Finding, ...]:
+    """Every non-PASS check as a finding, blocking first, then by severity and status; ``extra`` first of all."""
+    found = []
+    for v in views:
+        status = Status(v.status)
+        if status == Status.PASS:
+            continue
+        text = v.summary + (f" Reason: {v.reason}" if v.reason_label else "")
+        found.append((not v.blocking, _SEVERITY_ORDER.get(v.severity, 9), _STATUS_ORDER[status], v, text))
+    found.sort(key=lambda t: t[:3])
+    out = list(extra)
+    for _, _, _, v, text in found:
+        out.append(Finding(ref="", anchor=v.anchor, title=v.title, severity=v.severity, status=v.status,
+                           text=text, action=_ACTIONS[Status(v.status)], blocking=v.blocking))
+    return tuple(
+        Finding(f"F-{k + 1}", f.anchor, f.title, f.severity, f.status, f.text, f.action, f.blocking)
+        for k, f in enumerate(out)
+    )

@@ -1,0 +1,110 @@
+"""Section 5: data and bias examination (Art. 10(2)(f)–(h), Art. 4a).
+
+Collects what the run says about the protected groups: the attributes the
+policy declared, the group sizes seen by the checks (from the measurements'
+``n`` and from any details table that has a group column and a size column),
+and the groups below the policy's minimum group size, which are data gaps in
+the sense of Art. 10(2)(h). Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from auditkit.report import fmt
+from auditkit.report.checks import details_tables
+from auditkit.report.model import Item, Table
+from auditkit.results import CheckOutcome
+
+_GROUP_COLUMNS = ("group", "groups", "subgroup", "value", "attribute value")
+_SIZE_COLUMNS = ("n", "count", "size", "group size", "group_size", "support", "examples", "n_group")
+
+
+def attributes_table(policy: Mapping[str, Any]) -> Table:
+    """The protected attributes declared in the policy."""
+    rows = []
+    attrs = policy.get("protected_attributes")
+    for a in attrs if isinstance(attrs, list) else []:
+        if not isinstance(a, Mapping):
+            continue
+        source = f"column {a['column']}" if a.get("column") else f"lexicon {a.get('lexicon', fmt.DASH)}"
+        rows.append((
+            str(a.get("name", fmt.DASH)),
+            source,
+            fmt.plain(a.get("values")) if a.get("values") else fmt.DASH,
+            fmt.plain(a.get("reference")),
+            "yes" if a.get("model_input") else "no",
+        ))
+    return Table(
+        title="Protected attributes declared in the policy",
+        columns=("Attribute", "Source", "Values", "Reference", "Model input"),
+        rows=tuple(rows),
+        note="" if rows else "The policy text declares no protected attributes.",
+    )
+
+
+def art4a_item(system: Mapping[str, Any]) -> Item:
+    """The Art. 4a justification for processing special-category data, or a visible 'not provided'."""
+    text = system.get("art4a_justification")
+    return Item("Art. 4a justification (special-category data)", str(text) if text else fmt.NOT_PROVIDED,
+                missing=not text)
+
+
+def _column(columns: Sequence[str], names: tuple[str, ...]) -> int | None:
+    lowered = [c.strip().lower() for c in columns]
+    for i, c in enumerate(lowered):
+        if c in names:
+            return i
+    return None
+
+
+def _size(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def coverage(outcomes: Sequence[CheckOutcome], min_size: int) -> tuple[Table, tuple[Table, ...], tuple[str, ...]]:
+    """Group sizes per check, the details tables that list group sizes, and the data gaps found."""
+    sizes: dict[tuple[str, str], int] = {}
+    for o in outcomes:
+        for m in o.measurements:
+            if m.group is not None and m.n is not None:
+                key = (o.check_id, m.group)
+                sizes[key] = max(sizes.get(key, 0), m.n)
+    group_tables: list[Table] = []
+    for o in outcomes:
+        raw = o.details.get("tables") if isinstance(o.details, Mapping) else None
+        raw_tables = [t for t in raw if isinstance(t, Mapping)] if isinstance(raw, list) else []
+        for t_raw, t in zip(raw_tables, details_tables(o.details), strict=True):
+            g, s = _column(t.columns, _GROUP_COLUMNS), _column(t.columns, _SIZE_COLUMNS)
+            if g is None or s is None:
+                continue
+            flags = []
+            for r_raw, r in zip(t_raw.get("rows") or [], t.rows, strict=False):
+                n = _size(r_raw[s]) if isinstance(r_raw, list | tuple) and len(r_raw) > s else None
+                flags.append(n is not None and n < min_size)
+                if n is not None:
+                    key = (o.check_id, r[g])
+                    sizes[key] = max(sizes.get(key, 0), n)
+            group_tables.append(Table(title=f"{o.check_id}: {t.title}", columns=t.columns, rows=t.rows,
+                                      numeric=t.numeric, flagged=tuple(flags), widths=t.widths))
+    rows, flags, gaps = [], [], []
+    for (check_id, group), n in sizes.items():
+        small = n < min_size
+        rows.append((check_id, group, str(n), f"below minimum ({min_size})" if small else "adequate"))
+        flags.append(small)
+        if small:
+            gaps.append(f"Group “{group}” in check {check_id} has n = {n}, below the minimum group size of "
+                        f"{min_size}: its estimates are unreliable and it is a data gap (Art. 10(2)(h)).")
+    table = Table(
+        title="Group sizes seen by the checks (largest n per check and group)",
+        columns=("Check", "Group", "n", "Against minimum"),
+        rows=tuple(rows),
+        numeric=(False, False, True, False),
+        flagged=tuple(flags),
+        note="" if rows else "No check reported group sizes.",
+        widths=(25, 35, 15, 25),
+    )
+    return table, tuple(group_tables), tuple(gaps)

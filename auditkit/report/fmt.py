@@ -1,0 +1,181 @@
+"""Formatting of numbers, dates and names for the report.
+
+Every number in a report is turned into a string here, with a fixed precision,
+so that the templates never format anything and the same stored run always
+gives the same characters. Nothing here reads the clock or the locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+DASH = "—"
+NOT_PROVIDED = "not provided"
+
+_ACRONYMS = {
+    "fpr": "FPR",
+    "fnr": "FNR",
+    "tpr": "TPR",
+    "tnr": "TNR",
+    "auc": "AUC",
+    "dp": "DP",
+    "eo": "EO",
+    "ci": "CI",
+    "ig": "IG",
+    "shap": "SHAP",
+    "mac": "MAC",
+    "kl": "KL",
+    "fr": "FR",
+    "ctf": "CTF",
+    "mlp": "MLP",
+    "rc": "RC",
+    "fa": "FA",
+    "ra": "RA",
+    "sa": "SA",
+    "sra": "SRA",
+    "pra": "PRA",
+    "id": "ID",
+}
+
+
+def num(x: float | int | None, digits: int = 4) -> str:
+    """A number with ``digits`` fixed decimals; ``None``/NaN as a dash; tiny values in scientific form.
+
+    Fixed decimals (not ``%g``) keep columns aligned and make equal inputs give
+    equal strings. A non-zero value that would print as ``0.0000`` is written
+    in scientific notation instead, so a small effect never reads as zero.
+    """
+    if x is None:
+        return DASH
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return str(x)
+    v = float(x)
+    if math.isnan(v):
+        return DASH
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if v != 0.0 and abs(v) < 0.5 * 10.0**-digits:
+        return f"{v:.2e}"
+    text = f"{v:.{digits}f}"
+    return "0." + "0" * digits if text.startswith("-") and float(text) == 0.0 else text
+
+
+def pvalue(p: float | None) -> str:
+    """A p-value with four decimals; values below 0.0001 as ``< 0.0001``."""
+    if p is None or math.isnan(p):
+        return DASH
+    if p < 0.0001:
+        return "< 0.0001"
+    return f"{min(p, 1.0):.4f}"
+
+
+def interval(low: float | None, high: float | None, confidence: float | None = None) -> str:
+    """A confidence interval as ``[low, high]``, with its level when known (``95% [0.54, 0.62]``)."""
+    if low is None and high is None:
+        return DASH
+    text = f"[{num(low)}, {num(high)}]"
+    return f"{percent(confidence, 0)} {text}" if confidence is not None else text
+
+
+def percent(x: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage (``0.95`` → ``95%``)."""
+    if x is None or math.isnan(x):
+        return DASH
+    return f"{x * 100:.{digits}f}%"
+
+
+def comparator(op: str | None) -> str:
+    """The typographic comparator (``<=`` → ``≤``)."""
+    return {"<=": "≤", ">=": "≥"}.get(op or "", op or "")
+
+
+def threshold(op: str | None, value: float | None) -> str:
+    """A threshold with its comparator (``≥ 0.8000``); a dash when there is none."""
+    if value is None:
+        return DASH
+    return f"{comparator(op)} {num(value)}".strip()
+
+
+def timestamp(t: dt.datetime | None) -> str:
+    """A UTC time stamp ``2026-11-25 09:14:03 UTC``; naive times are taken to be UTC."""
+    if t is None:
+        return DASH
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC)
+    return t.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def iso_timestamp(t: dt.datetime) -> str:
+    """A W3C date-time (``2026-11-25T09:14:03Z``) for document metadata."""
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def date(d: dt.date | dt.datetime | None) -> str:
+    """An ISO date (``2026-11-25``)."""
+    if d is None:
+        return DASH
+    if isinstance(d, dt.datetime):
+        if d.tzinfo is not None:
+            d = d.astimezone(dt.UTC)
+        d = d.date()
+    return d.isoformat()
+
+
+def duration(seconds: float | None) -> str:
+    """A duration in seconds with one decimal (``12.3 s``), minutes above 100 s."""
+    if seconds is None:
+        return DASH
+    if seconds >= 100:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds:.1f} s"
+
+
+def humanise(name: str) -> str:
+    """``demographic_parity_ratio`` → ``Demographic parity ratio``; known acronyms in capitals."""
+    words = name.replace("-", " ").replace("_", " ").split()
+    out = [_ACRONYMS.get(w.lower(), w) for w in words]
+    if out and out[0] == words[0]:
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def cell(value: Any) -> str:
+    """One cell of a details table: floats to four decimals, ``None`` as a dash, the rest as text."""
+    if value is None:
+        return DASH
+    if isinstance(value, bool | int | float):
+        return num(value)
+    if isinstance(value, Mapping | Sequence) and not isinstance(value, str):
+        return plain(value)
+    return str(value)
+
+
+def plain(value: Any) -> str:
+    """A policy value (scalar, list or mapping) as one readable line, deterministic."""
+    if value is None:
+        return DASH
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {plain(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(plain(v) for v in value) + "]"
+    if isinstance(value, dt.datetime):
+        return timestamp(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def is_numeric(value: Any) -> bool:
+    """Whether a details cell holds a number (right-aligned in tables)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -1,0 +1,272 @@
+"""The report view: frozen records holding every string a report template prints.
+
+:func:`auditkit.report.view.build_view` turns a stored :class:`~auditkit.results.RunRecord`
+into a :class:`ReportView`. Every number is already a string with its final
+precision, every missing human-supplied field is already marked, and charts are
+already SVG, so the templates only lay out text. This keeps the renderer
+deterministic and lets tests inspect the report content without parsing HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labelled value; ``missing`` marks a human-supplied field that was not provided."""
+
+    label: str
+    value: str
+    missing: bool = False
+    mono: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of pre-formatted cells; ``numeric`` right-aligns columns, ``flagged`` highlights rows."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    flagged: tuple[bool, ...] = ()
+    note: str = ""
+    widths: tuple[int, ...] = ()  # column widths in percent; empty = equal widths
+
+    def is_numeric(self, i: int) -> bool:
+        """Whether column ``i`` holds numbers."""
+        return i < len(self.numeric) and self.numeric[i]
+
+    def is_flagged(self, i: int) -> bool:
+        """Whether row ``i`` is highlighted."""
+        return i < len(self.flagged) and self.flagged[i]
+
+
+@dataclass(frozen=True)
+class MeasurementRow:
+    """One measurement as printed: value, interval, threshold, verdict and p-values."""
+
+    name: str
+    group: str
+    value: str
+    ci: str
+    threshold: str
+    verdict: str
+    n: str
+    p_raw: str
+    p_adjusted: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An inline SVG chart (built by :mod:`auditkit.report.charts`, text already escaped) and its caption."""
+
+    caption: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """One check's section: verdict, reason, method, criteria, measurements, tables, notes, charts."""
+
+    check_id: str
+    anchor: str
+    kind: str
+    title: str
+    status: str
+    severity: str
+    summary: str
+    reason_label: str
+    reason: str
+    rationale: str
+    criteria: tuple[str, ...]
+    params: tuple[Item, ...]
+    measurements: tuple[MeasurementRow, ...]
+    tables: tuple[Table, ...]
+    notes: tuple[str, ...]
+    charts: tuple[Chart, ...]
+    blocking: bool
+
+
+@dataclass(frozen=True)
+class FamilyView:
+    """A numbered results subsection holding the checks of one family."""
+
+    kind: str
+    number: str
+    anchor: str
+    title: str
+    method: str
+    checks: tuple[CheckView, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A finding for section 8: what was found and what must be done."""
+
+    ref: str
+    anchor: str
+    title: str
+    severity: str
+    status: str
+    text: str
+    action: str
+    blocking: bool
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """How many checks ended with ``status``."""
+
+    status: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Section 9: what changed since the previous audit of the same system."""
+
+    previous_run_id: str
+    previous_date: str
+    fingerprints: Table
+    checks: Table
+    measurements: Table
+    summary: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """One recorded sign-off: who decided what, when, on which report hash."""
+
+    name: str
+    function: str
+    role: str
+    decision: str
+    time: str
+    report_hash: str
+    report_id: str = ""
+    comment: str = ""
+    record_hash: str = ""
+
+
+@dataclass(frozen=True)
+class TestLogRow:
+    """One line of Annex A, the test execution log."""
+
+    check_id: str
+    kind: str
+    version: str
+    fingerprint: str
+    seed: str
+    started: str
+    duration: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """An internal link to a report section."""
+
+    anchor: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    """One row of the traceability matrix (Annex E)."""
+
+    requirement: str
+    demand: str
+    sections: tuple[Link, ...]
+    evidence: str
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One table-of-contents line (level 1 sections, level 2 family subsections)."""
+
+    anchor: str
+    number: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    """A file embedded in the PDF, listed with its hash in Annex C."""
+
+    name: str
+    description: str
+    media_type: str
+    sha256: str
+    size: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything a report template prints, in section order."""
+
+    # cover and document control
+    title: str
+    report_id: str
+    version: str
+    date: str
+    created_iso: str
+    confidentiality: str
+    system_label: str
+    provider: str
+    document_control: tuple[Item, ...]
+    toc: tuple[TocEntry, ...]
+    # 1 executive summary
+    gate: str
+    gate_text: str
+    counts: tuple[StatusCount, ...]
+    blocking: tuple[Finding, ...]
+    highlights: tuple[str, ...]
+    run_error: str
+    # 2 scope
+    scope: tuple[Item, ...]
+    # 3 acceptance criteria
+    policy_timing: str
+    policy_timing_ok: bool
+    policy_items: tuple[Item, ...]
+    statistics: tuple[Item, ...]
+    criteria: Table
+    # 4 test setup
+    run_items: tuple[Item, ...]
+    environment: tuple[Item, ...]
+    packages: Table
+    model_ref: tuple[Item, ...]
+    dataset_ref: tuple[Item, ...]
+    # 5 data and bias examination
+    attributes: Table
+    art4a: Item
+    min_group_size: str
+    coverage: Table
+    group_tables: tuple[Table, ...]
+    gaps: tuple[str, ...]
+    # 6 results
+    correction: str
+    p_family: Table
+    families: tuple[FamilyView, ...]
+    # 7 not assessed
+    not_assessed: tuple[str, ...]
+    not_covered: tuple[str, ...]
+    # 8 findings
+    findings: tuple[Finding, ...]
+    residual_risk: tuple[str, ...]
+    # 9 changes
+    changes: Changes | None
+    # 10 sign-off
+    signoffs: tuple[Signoff, ...]
+    signoff_hint: str
+    # annexes
+    test_log: tuple[TestLogRow, ...]
+    full_table: Table
+    policy_text: str
+    attachments: tuple[AttachmentView, ...]
+    definitions: tuple[Item, ...]
+    traceability: tuple[TraceRow, ...]
+    generator: str
