@@ -59,10 +59,14 @@ def report_formats(run: RunRecord) -> tuple[str, ...]:
     return tuple(parse_policy(run.policy_text).policy.report.formats)
 
 
-def _render(store: Store, run: RunRecord, version: int, report_id: str) -> tuple[bytes, bytes | None]:
+def _render(store: Store, run: RunRecord, version: int, report_id: str,
+            signed_before: dt.datetime | None = None) -> tuple[bytes, bytes | None]:
+    """Render one report version; ``signed_before`` limits the sign-offs to those that version showed."""
     previous = store.latest_for(run.system_name, before=run.run_id)
+    signoffs = [s for s in store.list_signoffs(run.run_id)
+                if signed_before is None or s["signed_at"] <= signed_before]
     rendered = render_report(run, report_id=report_id, version=version, previous=previous,
-                             signoffs=store.list_signoffs(run.run_id), formats=report_formats(run))
+                             signoffs=signoffs, formats=report_formats(run))
     return rendered.html, rendered.pdf
 
 
@@ -95,7 +99,7 @@ def rerender(store: Store, run_id: str, *, version: int | None = None) -> Rerend
                               f"see `auditkit show {run.run_id[:12]}`")
         record = render_and_store(store, run.run_id)
         return Rerender(record, True, None if record.pdf is None else True)
-    html, pdf = _render(store, run, record.version, record.report_id)
+    html, pdf = _render(store, run, record.version, record.report_id, signed_before=record.created_at)
     pdf_match = None if record.pdf is None or pdf is None else pdf == record.pdf
     return Rerender(record, html == record.html, pdf_match)
 

@@ -32,8 +32,8 @@ policy_app = typer.Typer(no_args_is_help=True, help="Validate policies and print
 app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 
-err = Console(stderr=True, highlight=False)
-stdout = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
 
 _STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.INCONCLUSIVE: "yellow", Status.ERROR: "magenta",
           Status.SKIPPED: "dim", GateDecision.PASS: "green", GateDecision.FAIL: "red",

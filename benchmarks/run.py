@@ -37,6 +37,9 @@ import torch  # noqa: E402
 from harness import Section, time_interleaved  # noqa: E402
 
 from auditkit.adapters import load_adapter, resolve_device  # noqa: E402
+from auditkit.checks import CheckContext  # noqa: E402
+from auditkit.data import load_data  # noqa: E402
+from auditkit.policy import parse_policy  # noqa: E402
 from auditkit.policy.schema import ModelSpec  # noqa: E402
 
 RAW_TABULAR_BATCH = 4096
@@ -82,9 +85,12 @@ def bench_tabular(device: torch.device, rows: int, repeats: int) -> None:
                 model(Xt[start : start + batch])
         sync()
 
+    shared_pass = _shared_pass(X, adapter)
+
     timings = time_interleaved(
         {
             f"raw_inference_batch{batch}": raw_pass,
+            "shared_prediction_pass": shared_pass,
             f"adapter_predict_default_batch{adapter.batch_size}": lambda: adapter.predict(X),
             "adapter_predict_batch1024": lambda: adapter.predict(X, batch_size=1024),
         },
@@ -109,6 +115,38 @@ def bench_tabular(device: torch.device, rows: int, repeats: int) -> None:
         repeats=repeats,
     )
     Section("tabular_grad", "rows/s").compare(timings, raw=f"raw_fwd_bwd_batch{batch}", items=rows)
+
+
+def _shared_pass(X: np.ndarray, adapter) -> Callable[[], None]:
+    """The runner's shared prediction pass (``CheckContext.predictions``) over audit data loaded from disk.
+
+    A fresh context per call, so every timing includes the whole pass (the cache
+    would otherwise make repeats free).
+    """
+    import tempfile
+
+    import pandas as pd
+
+    tmp = Path(tempfile.mkdtemp(prefix="auditkit-bench-"))
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    frame["y"] = (X[:, 0] > 0).astype(int)
+    frame["group"] = np.where(X[:, 1] > 0, "a", "b")
+    frame.to_parquet(tmp / "audit.parquet")
+    text = f"""schema_version: 1
+policy: {{id: bench, version: 1, effective_from: 2026-01-01, approved_by: bench}}
+system: {{name: bench, version: 1}}
+model: {{type: torch, factory: "bench_models.py:mlp"}}
+data: {{path: audit.parquet, label: y, favourable_label: 1, features: [{", ".join(frame.columns[:X.shape[1]])}]}}
+protected_attributes: [{{name: group, column: group, values: [a, b]}}]
+checks: [{{id: c, kind: performance, thresholds: {{accuracy: {{min: 0.5}}}}}}]
+"""
+    policy = parse_policy(text, base_dir=tmp).policy
+    data = load_data(policy.data, policy.protected_attributes, base_dir=tmp, task="tabular")
+
+    def run() -> None:
+        CheckContext(adapter=adapter, data=data, policy=policy).predictions()
+
+    return run
 
 
 def _minilm_dir() -> Path | None:

@@ -1,0 +1,67 @@
+"""The bundled credit sample, audited end to end: outcomes match what the data was built to show."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import auditkit
+from auditkit.cli import app
+from auditkit.demo import prepare_credit_sample
+from auditkit.results import GateDecision, Status
+from auditkit.store import open_store
+
+
+@pytest.fixture(scope="module")
+def sample_runs(tmp_path_factory):
+    """Audit both sample models into one SQLite database (proxy model first, as the demo does)."""
+    work = tmp_path_factory.mktemp("credit")
+    proxy_policy, fair_policy = prepare_credit_sample(work)
+    store = open_store(f"sqlite:///{work / 'audit.db'}")
+    proxy = auditkit.run_audit(proxy_policy, store=store, device="cpu")
+    fair = auditkit.run_audit(fair_policy, store=store, device="cpu")
+    yield store, proxy, fair
+    store.close()
+
+
+def test_proxy_model_fails_parity_with_interval_wholly_beyond_threshold(sample_runs):
+    _, proxy, _ = sample_runs
+    out = proxy.outcome("sex-selection-parity")
+    assert out.status is Status.FAIL
+    ratio = out.measurement("demographic_parity_ratio")
+    assert ratio.ci_high < ratio.threshold == 0.8
+    diff = out.measurement("demographic_parity_difference")
+    assert diff.ci_low > diff.threshold == 0.1
+    assert proxy.gate is GateDecision.FAIL
+
+
+def test_fair_model_does_not_fail(sample_runs):
+    _, _, fair = sample_runs
+    out = fair.outcome("sex-selection-parity")
+    assert out.status is Status.PASS
+    ratio = out.measurement("demographic_parity_ratio")
+    assert ratio.ci_low >= 0.8
+    assert fair.gate is GateDecision.PASS
+    assert fair.outcome("accuracy").status is Status.PASS
+
+
+def test_report_versions_count_up_and_rerender_is_byte_identical(sample_runs):
+    store, proxy, fair = sample_runs
+    first, second = store.get_report(proxy.run_id), store.get_report(fair.run_id)
+    assert (first.version, second.version) == (1, 2)
+    for run in (proxy, fair):
+        again = auditkit.rerender(store, run.run_id)
+        assert again.html_matches and again.pdf_matches
+    # the second report compares with the first audit of the same system
+    assert b"Changes since the previous audit" in second.html
+    assert proxy.model_fingerprint[:16].encode() in second.html
+
+
+def test_demo_command_writes_html_and_pdf(tmp_path):
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--device", "cpu"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert written == ["retail-credit-scorer-v1.html", "retail-credit-scorer-v1.pdf",
+                       "retail-credit-scorer-v2.html", "retail-credit-scorer-v2.pdf"]
+    assert str(tmp_path / "reports" / "retail-credit-scorer-v1.pdf") in result.stdout
+    assert (tmp_path / "auditkit.db").exists()
