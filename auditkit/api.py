@@ -15,6 +15,7 @@ from auditkit.checks import registry
 from auditkit.errors import ReportError
 from auditkit.policy import LoadedPolicy, parse_policy
 from auditkit.policy import load_policy as _load_policy
+from auditkit.policy.schema import CheckSpec, Policy
 from auditkit.report import render_report
 from auditkit.results import ReportRecord, RunRecord
 from auditkit.runner import Progress, execute
@@ -52,6 +53,32 @@ def run_audit(
     finally:
         if owns:
             store.close()
+
+
+def policy_json_schema() -> dict:
+    """JSON Schema of the policy file, with each check kind's own parameters (for editors).
+
+    Each entry of ``checks`` must match exactly one kind's variant: the common
+    keys (id, kind, severity, title, rationale) plus that kind's parameters.
+    """
+    schema = Policy.model_json_schema(ref_template="#/$defs/{model}")
+    defs = schema.setdefault("$defs", {})
+    common = CheckSpec.model_json_schema()["properties"]
+    variants = []
+    for kind, cls in registry.kinds().items():
+        params = cls.Params.model_json_schema(ref_template="#/$defs/{model}")
+        for name, definition in params.pop("$defs", {}).items():
+            defs.setdefault(name, definition)
+        variants.append({
+            "title": f"{kind} check",
+            "description": (cls.__doc__ or "").strip().splitlines()[0],
+            "type": "object",
+            "properties": {**common, **params.get("properties", {}), "kind": {"const": kind}},
+            "required": ["id", "kind", *params.get("required", [])],
+            "additionalProperties": False,
+        })
+    defs["CheckSpec"] = {"title": "Check", "oneOf": variants}
+    return schema
 
 
 def report_formats(run: RunRecord) -> tuple[str, ...]:
@@ -116,4 +143,12 @@ def write_report(record: ReportRecord, out_dir: str | Path) -> list[Path]:
     return paths
 
 
-__all__ = ["load_policy", "open_store", "render_and_store", "rerender", "run_audit", "write_report"]
+__all__ = [
+    "load_policy",
+    "open_store",
+    "policy_json_schema",
+    "render_and_store",
+    "rerender",
+    "run_audit",
+    "write_report",
+]

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from auditkit import api, gate
 from auditkit.errors import AuditkitError
-from auditkit.policy.schema import CheckSpec, Policy
+from auditkit.policy.schema import CheckSpec
 from auditkit.results import CheckOutcome, GateDecision, Status
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -263,7 +263,7 @@ def policy_validate(files: Annotated[list[Path], typer.Argument(help="Policy YAM
 @_friendly
 def policy_schema() -> None:
     """Print the policy JSON Schema (for editor completion and validation)."""
-    print(json.dumps(Policy.model_json_schema(), indent=2))
+    print(json.dumps(api.policy_json_schema(), indent=2))
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
@@ -46,6 +46,8 @@ Identifier = Annotated[str, AfterValidator(_identifier)]
 Fraction = Annotated[float, AfterValidator(_unit_interval)]
 OpenFraction = Annotated[float, AfterValidator(_open_unit_interval)]
 Scalar = str | int | float | bool
+#: A version written as text or a number (``version: 3`` and ``version: "2.4.0"`` both work); stored as text.
+Version = Annotated[str, Field(coerce_numbers_to_str=True), WithJsonSchema({"type": ["string", "number"]})]
 
 
 class Section(BaseModel):
@@ -77,10 +79,10 @@ class PolicyMeta(Section):
     """Identity of the policy document itself: who approved which version, from when."""
 
     id: Identifier
-    version: str = Field(coerce_numbers_to_str=True)
+    version: Version
     effective_from: dt.date
     approved_by: str
-    supersedes: str | None = Field(default=None, coerce_numbers_to_str=True)
+    supersedes: Version | None = None
     rationale: str | None = None
 
 
@@ -88,7 +90,7 @@ class SystemInfo(Section):
     """The AI system under audit (EU AI Act Annex IV point 1). Human-supplied text."""
 
     name: Identifier
-    version: str = Field(coerce_numbers_to_str=True)
+    version: Version
     provider: str | None = None
     intended_purpose: str | None = None
     annex_iii_point: str | None = None

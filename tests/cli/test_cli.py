@@ -126,6 +126,22 @@ def test_policy_validate_and_schema(cli, analytic):
     assert ok.exit_code == 0 and "ok" in ok.output
     schema = json.loads(cli("policy", "schema").stdout)
     assert schema["title"] == "Policy" and "checks" in schema["properties"]
+    variants = {v["properties"]["kind"]["const"]: v for v in schema["$defs"]["CheckSpec"]["oneOf"]}
+    assert {"performance", "group_fairness"} <= set(variants)
+    assert "thresholds" in variants["group_fairness"]["properties"]
+
+
+def test_policy_schema_validates_the_shipped_policies(cli):
+    import jsonschema
+    import yaml
+
+    from auditkit.resources import resource_dir
+
+    schema = json.loads(cli("policy", "schema").stdout)
+    for path in resource_dir("policies").glob("*.yaml"):
+        doc = yaml.safe_load(path.read_text())
+        doc["policy"]["effective_from"] = str(doc["policy"]["effective_from"])  # YAML dates are strings in JSON
+        jsonschema.validate(doc, schema)
 
 
 def test_db_upgrade(cli, tmp_path):
