@@ -242,3 +242,24 @@ def gate_decision(outcomes: tuple[CheckOutcome, ...] | list[CheckOutcome], *, in
     if inconclusive_fails and statuses & {Status.INCONCLUSIVE, Status.SKIPPED}:
         return GateDecision.INCONCLUSIVE
     return GateDecision.PASS
+
+
+def plain_json(value: Any) -> Any:
+    """A JSON-compatible copy of check details: numpy scalars/arrays to Python, NaN/inf to None, tuples to lists.
+
+    Checks build their ``details`` from numpy results; the runner passes them
+    through this once, so the stored record is plain JSON on every backend.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_json(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str | bytes):
+        return plain_json(value.tolist())
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if hasattr(value, "value") and isinstance(value.value, str):  # enums such as Status
+        return value.value
+    return str(value)

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from auditkit.adapters import load_adapter, resolve_device
+from auditkit.adapters import SupportsLayers, load_adapter, resolve_device
 from auditkit.checks import CheckContext, check_fingerprint, check_seed, registry
 from auditkit.data import load_data
 from auditkit.errors import AuditkitError
 from auditkit.policy import LoadedPolicy
 from auditkit.policy.schema import CheckSpec
 from auditkit.provenance import capture_environment
-from auditkit.results import CheckOutcome, GateDecision, RunState, Severity, Status, gate_decision
+from auditkit.results import CheckOutcome, GateDecision, RunState, Severity, Status, gate_decision, plain_json
 
 
 class ResultSink(Protocol):
@@ -94,6 +94,7 @@ def execute(
         trigger=trigger,
     )
     ctx = CheckContext(adapter=adapter, data=data, policy=policy)
+    _plan_capture(ctx, loaded)
     outcomes: list[CheckOutcome] = []
     if progress:
         progress.begin(len(policy.checks))
@@ -116,6 +117,19 @@ def execute(
     gate = gate_decision(outcomes, inconclusive_fails=policy.gate.inconclusive == "fail")
     store.finish_run(run_id, state=RunState.COMPLETE, gate=gate, finished_at=clock())
     return RunResult(run_id=run_id, gate=gate, outcomes=tuple(outcomes))
+
+
+def _plan_capture(ctx: CheckContext, loaded: LoadedPolicy) -> None:
+    """Tell the shared pass which layers' activations the planned checks will read."""
+    for spec in loaded.policy.checks:
+        cls = registry.get(spec.kind)
+        params = loaded.check_params.get(spec.id)
+        if params is None:
+            continue
+        wanted = cls.layers(params)
+        if wanted is None and isinstance(ctx.adapter, SupportsLayers):
+            wanted = list(ctx.adapter.named_layers())
+        ctx.request_layers(wanted or [])
 
 
 def _run_one(spec: CheckSpec, loaded: LoadedPolicy, ctx: CheckContext, *, strict: bool,
@@ -152,4 +166,4 @@ def _run_one(spec: CheckSpec, loaded: LoadedPolicy, ctx: CheckContext, *, strict
                                                "traceback below."],
                                      "traceback": traceback.format_exc(limit=8)})
     return CheckOutcome(**base, status=result.status, summary=result.summary, measurements=result.measurements,
-                        details=dict(result.details), duration_s=time.perf_counter() - t0)
+                        details=plain_json(result.details), duration_s=time.perf_counter() - t0)

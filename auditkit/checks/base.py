@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
+import torch
 from pydantic import BaseModel, ConfigDict
 
-from auditkit.adapters.base import ModelAdapter
+from auditkit.adapters.base import ModelAdapter, SupportsLayers
+from auditkit.adapters.hooks import capture
 from auditkit.data import AuditData
 from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
@@ -79,6 +81,31 @@ class CheckContext:
         self.data = data
         self.policy = policy
         self._cache: dict[Any, Any] = {}
+        self._capture: list[str] = []
+        self._activations: dict[str, torch.Tensor] = {}
+
+    def request_layers(self, names: Sequence[str]) -> None:
+        """Ask the shared pass to capture these layers' activations (call before :meth:`predictions`).
+
+        Names the adapter does not have are ignored here; the check that asked
+        for them reports the problem when it runs.
+        """
+        if "predictions" in self._cache:
+            raise RuntimeError("layers must be requested before the shared prediction pass runs")
+        if not isinstance(self.adapter, SupportsLayers):
+            return
+        available = self.adapter.named_layers()
+        self._capture += [n for n in names if n in available and n not in self._capture]
+
+    def activations(self, layer: str) -> torch.Tensor:
+        """Pooled activations ``(n, hidden)`` of ``layer`` from the shared pass, on the run's device."""
+        self.predictions()
+        if layer not in self._activations:
+            raise CheckConfigError(
+                f"activations of layer {layer!r} were not captured in the shared pass; captured: "
+                f"{', '.join(self._activations) or 'none'}"
+            )
+        return self._activations[layer]
 
     @property
     def statistics(self) -> Statistics:
@@ -92,11 +119,19 @@ class CheckContext:
         return self._cache[key]
 
     def predictions(self) -> Predictions:
-        """Scores and decisions of the model on the audit data (one batched pass, cached)."""
+        """Scores and decisions of the model on the audit data (one batched pass, cached).
+
+        The same pass captures the activations of every requested layer.
+        """
 
         def compute() -> Predictions:
             inputs = self.data.X if self.data.kind == "tabular" else self.data.texts
-            scores = self.adapter.predict(inputs)
+            if not self._capture:
+                scores = self.adapter.predict(inputs)
+            else:
+                with capture(self.adapter, self._capture) as captured:
+                    scores = self.adapter.predict(inputs)
+                self._activations = {name: torch.cat(parts) for name, parts in captured.items()}
             return Predictions(scores=scores, decisions=self.adapter.decide(scores))
 
         return self.memo("predictions", compute)
@@ -145,6 +180,14 @@ class Check(ABC):
     title: ClassVar[str]
     Params: ClassVar[type[Params]]
     requires: ClassVar[tuple[type, ...]] = ()
+
+    @classmethod
+    def layers(cls, params: Params) -> Sequence[str] | None:
+        """Layers whose activations the check needs from the shared pass (``None``: all the adapter has).
+
+        Checks that probe no representation keep the default (an empty list).
+        """
+        return []
 
     @abstractmethod
     def run(self, ctx: CheckContext, params: Params, *, seed: int) -> CheckResult:

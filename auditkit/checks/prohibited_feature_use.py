@@ -1,0 +1,380 @@
+"""``prohibited_feature_use``: is a protected attribute *encoded* in the model, and is it *used*? (methods.md A1–A2)
+
+Encoded: per layer, an L2 logistic probe with a control task (selectivity), a
+permutation p-value, a bootstrap interval and the online-code compression —
+all from activations captured in the runner's one shared pass.
+Used: LEACE erases the attribute's linear information at the representation
+feeding the head (or the chosen layers), fitted on a fit split, applied by a
+forward hook on the eval split; the decision flips it causes are compared with
+erasing as many random directions. The verdict rests on the intervention, never
+on the probe: encoded-but-unused is a PASS, and the report says both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from pydantic import Field
+
+from auditkit.adapters.base import SupportsLayers
+from auditkit.adapters.hooks import replace_output, resolve_layers
+from auditkit.checks.base import Check, CheckContext, CheckResult, Params
+from auditkit.checks.limits import Limit, measure
+from auditkit.checks.registry import register
+from auditkit.data.values import as_text
+from auditkit.errors import CheckConfigError
+from auditkit.metrics import erasure, probing
+from auditkit.metrics.fairness import confusion_counts, fairness_metrics
+from auditkit.metrics.stats import adjust_pvalues, percentile_interval, wilson_interval
+from auditkit.policy.schema import Fraction, OpenFraction
+from auditkit.results import Measurement, Status
+
+
+class ProhibitedFeatureParams(Params):
+    """Parameters of the ``prohibited_feature_use`` check (defaults: methods.md A1–A2)."""
+
+    attribute: str
+    layers: list[str] | None = None
+    erase_at: list[str] | None = None
+    max_flip_rate: Fraction = 0.01
+    group_column: str | None = None
+    fit_fraction: OpenFraction = 0.5
+    n_permutations: int = Field(default=200, ge=19)
+    random_draws: int = Field(default=20, ge=5)
+    max_probe_examples: int = Field(default=2000, ge=100)
+    folds: int = Field(default=5, ge=2)
+    effectiveness_margin: Fraction = 0.05
+
+
+@register
+class ProhibitedFeatureUseCheck(Check):
+    """Linear probes per layer (encoded?) and LEACE erasure with a random control (used?)."""
+
+    kind = "prohibited_feature_use"
+    version = 1
+    title = "Prohibited-feature use"
+    Params = ProhibitedFeatureParams
+    requires = (SupportsLayers,)
+
+    @classmethod
+    def layers(cls, params: ProhibitedFeatureParams) -> list[str] | None:  # type: ignore[override]
+        """Every probed layer plus the erasure layers; ``None`` (all layers) by default."""
+        if params.layers is None:
+            return None
+        return list(dict.fromkeys([*params.layers, *(params.erase_at or [])]))
+
+    def run(self, ctx: CheckContext, params: ProhibitedFeatureParams, *, seed: int) -> CheckResult:  # type: ignore[override]
+        """Probe every layer, erase at the chosen layers, judge use on the erasure's decision flips."""
+        stats = ctx.statistics
+        codes, values = _attribute_codes(ctx, params.attribute)
+        counts = np.bincount(codes, minlength=len(values))
+        if len(values) < 2 or (counts > 0).sum() < 2:
+            return CheckResult(Status.SKIPPED, f"{params.attribute} takes a single value in the audit data, so "
+                               "nothing can be probed or erased.")
+        need = max(params.folds * 2, 10)
+        if counts.min() < need:
+            small = ", ".join(f"{v} (n={int(c)})" for v, c in zip(values, counts, strict=True) if c < need)
+            return CheckResult(Status.INCONCLUSIVE, f"Too few examples per value of {params.attribute} to probe "
+                               f"with {params.folds}-fold cross-validation (need ≥ {need}): {small}.")
+        probed = list(resolve_layers(ctx.adapter, params.layers))
+        erase_at = list(resolve_layers(ctx.adapter, params.erase_at or [probed[-1]]))
+        probed += [layer for layer in erase_at if layer not in probed]  # erasure is read against its probe
+        groups = _group_column(ctx, params.group_column)
+        rng = np.random.default_rng(seed)
+        probe_rows = _subsample(codes, params.max_probe_examples, rng)
+        results = {}
+        for layer in probed:
+            X = ctx.activations(layer)[torch.as_tensor(probe_rows, device=ctx.activations(layer).device)]
+            results[layer] = _probe_layer(X.cpu().double().numpy(), codes[probe_rows],
+                                          None if groups is None else groups[probe_rows], params, stats, seed)
+        fit_idx, eval_idx = _split(codes, groups, params.fit_fraction, seed)
+        erasures = {layer: _erase(ctx, layer, codes, fit_idx, eval_idx, params, stats, seed) for layer in erase_at}
+        return _verdict(params, values, results, erasures, stats.confidence, stats.correction)
+
+
+# --- data preparation ---------------------------------------------------------------------------
+
+
+def _attribute_codes(ctx: CheckContext, name: str) -> tuple[np.ndarray, list[str]]:
+    if name not in ctx.data.protected:
+        raise CheckConfigError(f"attribute {name!r} has no data column, so it cannot be probed; declare its column")
+    raw = np.asarray(ctx.data.protected[name]).astype(str)
+    declared = [as_text(v) for v in ctx.policy.attribute(name).values] or sorted(set(raw))
+    extra = sorted(set(raw) - set(declared))
+    values = declared + extra
+    index = {v: i for i, v in enumerate(values)}
+    return np.fromiter((index[v] for v in raw), dtype=np.int64, count=len(raw)), values
+
+
+def _group_column(ctx: CheckContext, column: str | None) -> np.ndarray | None:
+    if column is None:
+        return None
+    if column not in ctx.data.frame.columns:
+        raise CheckConfigError(f"group_column {column!r} is not in the data; columns found: "
+                               f"{', '.join(map(str, ctx.data.frame.columns))}")
+    return ctx.data.frame[column].astype(str).to_numpy()
+
+
+def _subsample(codes: np.ndarray, limit: int, rng: np.random.Generator) -> np.ndarray:
+    """At most ``limit`` rows, stratified by attribute value, in data order."""
+    if len(codes) <= limit:
+        return np.arange(len(codes))
+    keep = []
+    for c in np.unique(codes):
+        rows = np.flatnonzero(codes == c)
+        k = max(1, round(limit * len(rows) / len(codes)))
+        keep.append(rng.choice(rows, size=min(k, len(rows)), replace=False))
+    return np.sort(np.concatenate(keep))
+
+
+def _split(codes: np.ndarray, groups: np.ndarray | None, fit_fraction: float, seed: int
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Fit/eval split, stratified by attribute value (and keeping each group on one side)."""
+    from sklearn.model_selection import GroupShuffleSplit, StratifiedShuffleSplit
+
+    if groups is not None and len(np.unique(groups)) >= 4:
+        split = GroupShuffleSplit(n_splits=1, train_size=fit_fraction, random_state=seed)
+        fit, ev = next(split.split(codes, codes, groups))
+    else:
+        split = StratifiedShuffleSplit(n_splits=1, train_size=fit_fraction, random_state=seed)
+        fit, ev = next(split.split(codes, codes))
+    return np.sort(fit), np.sort(ev)
+
+
+# --- A1: probes ------------------------------------------------------------------------------------
+
+
+def _probe_layer(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None, params: ProhibitedFeatureParams,
+                 stats, seed: int) -> dict:
+    res = probing.probe(X, y, groups=groups, n_permutations=params.n_permutations, folds=params.folds,
+                        bootstrap=min(stats.bootstrap, 2000), confidence=stats.confidence, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    control = probing.control_labels(y, groups, rng)
+    return {
+        "probe": res,
+        "mdl_task": probing.online_code_compression(X, y, seed=seed, C=res.C),
+        "mdl_control": probing.online_code_compression(X, control, seed=seed, C=res.C),
+    }
+
+
+# --- A2: erasure -----------------------------------------------------------------------------------
+
+
+def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, fit_idx: np.ndarray, eval_idx: np.ndarray,
+           params: ProhibitedFeatureParams, stats, seed: int) -> dict:
+    acts = ctx.activations(layer)
+    device = acts.device
+    eraser = erasure.fit_leace(acts[torch.as_tensor(fit_idx, device=device)], codes[fit_idx], int(codes.max()) + 1)
+    erased_eval = eraser(acts[torch.as_tensor(eval_idx, device=device)])
+    after = probing.probe(erased_eval.cpu().double().numpy(), codes[eval_idx], n_permutations=0,
+                          folds=params.folds, bootstrap=min(stats.bootstrap, 1000), confidence=stats.confidence,
+                          seed=seed)
+    inputs = _inputs(ctx, eval_idx)
+    pred = ctx.predictions()
+    s0, d0 = pred.scores[eval_idx], pred.decisions[eval_idx]
+    with replace_output(ctx.adapter, layer, eraser):
+        s1 = ctx.adapter.predict(inputs)
+    d1 = ctx.adapter.decide(s1)
+    gen = torch.Generator().manual_seed(seed)
+    rand_fr, rand_kl = [], []
+    for _ in range(params.random_draws):
+        rand = erasure.random_eraser(acts[torch.as_tensor(fit_idx, device=device)], eraser.rank, gen)
+        with replace_output(ctx.adapter, layer, rand):
+            sr = ctx.adapter.predict(inputs)
+        rand_fr.append(float(np.mean(ctx.adapter.decide(sr) != d0)))
+        rand_kl.append(float(np.mean(erasure.bernoulli_kl(s0, sr))))
+    y = ctx.data.y_true[eval_idx]
+    flips = int(np.sum(d0 != d1))
+    rng = np.random.default_rng(seed + 2)
+    boot = rng.integers(0, len(eval_idx), size=(min(stats.bootstrap, 2000), len(eval_idx)))
+    absdiff = np.abs(s1 - s0)
+    mac_lo, mac_hi = percentile_interval(absdiff[boot].mean(axis=1), stats.confidence)
+    g = codes[eval_idx]
+    K = int(codes.max()) + 1
+    gap0 = fairness_metrics(confusion_counts(y, d0, g, K))["demographic_parity_difference"]
+    gap1 = fairness_metrics(confusion_counts(y, d1, g, K))["demographic_parity_difference"]
+    return {
+        "n": len(eval_idx), "flips": flips, "after": after, "rank": eraser.rank,
+        "flip_rate": flips / len(eval_idx), "flip_ci": wilson_interval(flips, len(eval_idx), stats.confidence),
+        "mac": float(absdiff.mean()), "mac_ci": (float(mac_lo), float(mac_hi)),
+        "kl": float(np.mean(erasure.bernoulli_kl(s0, s1))),
+        "delta_accuracy": float(np.mean(d1 == y) - np.mean(d0 == y)),
+        "gap_before": float(gap0), "gap_after": float(gap1),
+        "rand_fr_p95": float(np.quantile(rand_fr, 0.95)), "rand_kl_p95": float(np.quantile(rand_kl, 0.95)),
+        "rand_p": (1 + sum(fr >= flips / len(eval_idx) for fr in rand_fr)) / (1 + len(rand_fr)),
+        "rand_fr": rand_fr,
+    }
+
+
+def _inputs(ctx: CheckContext, rows: np.ndarray) -> np.ndarray | list[str]:
+    if ctx.data.kind == "tabular":
+        return np.asarray(ctx.data.X)[rows]
+    return [ctx.data.texts[i] for i in rows]
+
+
+# --- verdict and evidence --------------------------------------------------------------------------
+
+
+def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, erasures: dict,
+             confidence: float, correction: str) -> CheckResult:
+    attr = params.attribute
+    limit = Limit(max=params.max_flip_rate)
+    ms: list[Measurement] = []
+    layer_names = list(probes)
+    adjusted = adjust_pvalues([probes[n]["probe"].p_value for n in layer_names], correction)
+    encoded = []
+    alpha = 1 - confidence
+    for name, p_adj in zip(layer_names, adjusted, strict=True):
+        r = probes[name]["probe"]
+        ms.append(Measurement("probe_balanced_accuracy", r.balanced_accuracy, r.ci_low, r.ci_high, group=name,
+                              n=r.n, p_value=r.p_value, confidence=confidence))
+        ms.append(Measurement("probe_selectivity", r.selectivity, group=name, n=r.n))
+        ms.append(Measurement("mdl_compression", probes[name]["mdl_task"], group=name, n=r.n))
+        if p_adj < alpha and r.ci_low > r.chance:
+            encoded.append(name)
+    verdicts: dict[str, Status] = {}
+    for layer, e in erasures.items():
+        chance = e["after"].chance
+        effective = e["after"].ci_low <= chance + params.effectiveness_margin
+        before = probes[layer]["probe"]
+        absent = before.ci_high <= before.chance + params.effectiveness_margin
+        fr = measure("erasure_flip_rate", e["flip_rate"], e["flip_ci"], limit=limit, confidence=confidence,
+                     group=layer, n=e["n"], p_value=e["rand_p"])
+        ms += [fr,
+               Measurement("erasure_mean_abs_score_change", e["mac"], *e["mac_ci"], group=layer, n=e["n"],
+                           confidence=confidence),
+               Measurement("erasure_mean_kl", e["kl"], group=layer, n=e["n"]),
+               Measurement("probe_accuracy_after_erasure", e["after"].balanced_accuracy, e["after"].ci_low,
+                           e["after"].ci_high, group=layer, n=e["n"], confidence=confidence),
+               Measurement("random_control_flip_rate_p95", e["rand_fr_p95"], group=layer),
+               Measurement("erasure_delta_accuracy", e["delta_accuracy"], group=layer, n=e["n"]),
+               Measurement("erasure_delta_parity_gap", e["gap_after"] - e["gap_before"], group=layer, n=e["n"])]
+        beyond_random = e["flip_rate"] > e["rand_fr_p95"] or e["kl"] > e["rand_kl_p95"]
+        if absent:
+            # nothing linear to erase: LEACE would remove a direction fitted to noise, so its flips mean nothing
+            verdicts[layer] = Status.PASS
+        elif layer not in encoded:
+            verdicts[layer] = Status.INCONCLUSIVE
+        elif effective and beyond_random and fr.status is Status.FAIL:
+            verdicts[layer] = Status.FAIL
+        elif effective and fr.status is Status.PASS:
+            verdicts[layer] = Status.PASS
+        else:
+            verdicts[layer] = Status.INCONCLUSIVE
+    status = (Status.FAIL if Status.FAIL in verdicts.values() else
+              Status.PASS if all(v is Status.PASS for v in verdicts.values()) else Status.INCONCLUSIVE)
+    summary = _sentence(attr, probes, encoded, erasures, verdicts, params, confidence)
+    details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, verdicts, params)],
+               "notes": _notes(values, erasures, verdicts, params),
+               "charts": [_layer_chart(attr, probes)]}
+    return CheckResult(status=status, summary=summary, measurements=tuple(ms), details=details)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _sentence(attr: str, probes: dict, encoded: list[str], erasures: dict, verdicts: dict,
+              params: ProhibitedFeatureParams, confidence: float) -> str:
+    best = max(probes, key=lambda n: probes[n]["probe"].balanced_accuracy)
+    r = probes[best]["probe"]
+    if encoded:
+        head = (f"{attr} is linearly decodable from {len(encoded)} of {len(probes)} layers (best: {best}, balanced "
+                f"accuracy {r.balanced_accuracy:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}], selectivity "
+                f"{r.selectivity:.2f})")
+    else:
+        head = (f"{attr} is not shown to be linearly decodable from any probed layer (best: {best}, balanced "
+                f"accuracy {r.balanced_accuracy:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}])")
+    parts = []
+    for layer, e in erasures.items():
+        lo, hi = e["flip_ci"]
+        v = verdicts[layer]
+        before = probes[layer]["probe"]
+        if before.ci_high <= before.chance + params.effectiveness_margin:
+            parts.append(f"at {layer}, where decisions are read from, it is shown not to be linearly encoded "
+                         f"(balanced accuracy at most {before.ci_high:.2f}, chance {before.chance:.2f} + margin "
+                         f"{params.effectiveness_margin:g}), so the model cannot use it linearly there")
+            continue
+        if layer not in encoded:
+            parts.append(f"at {layer} its encoding is undecided (balanced accuracy {before.balanced_accuracy:.2f} "
+                         f"[{before.ci_low:.2f}, {before.ci_high:.2f}]), so erasure there cannot decide use")
+            continue
+        rel = "above" if e["flip_rate"] > e["rand_fr_p95"] else "not above"
+        if v is Status.FAIL:
+            parts.append(f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions, "
+                         f"{rel} the random-direction control's 95th percentile ({_pct(e['rand_fr_p95'])}): it is used")
+        elif v is Status.PASS:
+            parts.append(f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions, "
+                         f"within the tolerance of {_pct(params.max_flip_rate)}: it is not used")
+        else:
+            why = ("the erasure did not remove the linear information" if
+                   e["after"].ci_low > e["after"].chance + params.effectiveness_margin else
+                   "the flip-rate interval straddles the tolerance or the effect does not exceed random erasure")
+            parts.append(f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions; "
+                         f"use is undecided ({why})")
+    return head + "; " + "; ".join(parts) + "."
+
+
+def _probe_table(probes: dict, adjusted: list[float], encoded: list[str]) -> dict:
+    rows = []
+    for (name, p), p_adj in zip(probes.items(), adjusted, strict=True):
+        r = p["probe"]
+        rows.append([name, r.n, r.balanced_accuracy, r.ci_low, r.ci_high, r.chance, r.control_accuracy,
+                     r.selectivity, r.p_value, p_adj, p["mdl_task"], p["mdl_control"],
+                     "yes" if name in encoded else "no"])
+    return {"title": "Linear probes per layer (is the attribute encoded?)",
+            "columns": ["layer", "n", "balanced accuracy", "CI low", "CI high", "chance", "control task",
+                        "selectivity", "p (permutation)", "p (adjusted within check)", "MDL compression",
+                        "MDL control", "encoded"],
+            "rows": rows}
+
+
+def _erasure_table(erasures: dict, verdicts: dict, params: ProhibitedFeatureParams) -> dict:
+    rows = []
+    for layer, e in erasures.items():
+        rows.append([layer, e["n"], e["rank"], e["after"].balanced_accuracy, e["flips"], e["flip_rate"],
+                     e["flip_ci"][0], e["flip_ci"][1], e["rand_fr_p95"], e["mac"], e["kl"], e["delta_accuracy"],
+                     e["gap_before"], e["gap_after"], verdicts[layer].value])
+    return {"title": f"LEACE erasure on the eval split (is the attribute used?); tolerance {params.max_flip_rate:g}",
+            "columns": ["layer", "n", "directions", "probe after erasure", "flips", "flip rate", "CI low",
+                        "CI high", "random p95", "mean |Δscore|", "mean KL", "Δ accuracy", "parity gap before",
+                        "parity gap after", "verdict"],
+            "rows": rows}
+
+
+def _notes(values: list[str], erasures: dict, verdicts: dict, params: ProhibitedFeatureParams) -> list[str]:
+    notes = [
+        "A probe shows that information is encoded; only the erasure (an intervention) shows whether decisions "
+        "depend on it. The verdict rests on the erasure.",
+        f"Probes: L2 logistic regression, {params.folds}-fold "
+        + ("group-" if params.group_column else "") + "stratified cross-validation, C chosen from "
+        f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "
+        + (f"gives each {params.group_column} one random label" if params.group_column else "permutes the labels")
+        + f"; {params.n_permutations} label permutations (with the same C selection) give the p-value.",
+        f"Erasure: LEACE fitted on {_pct(params.fit_fraction)} of the data, applied by a forward hook on the rest; "
+        f"control: {params.random_draws} draws removing as many random orthonormal directions.",
+        f"Values of the attribute: {', '.join(values)}.",
+    ]
+    for layer, e in erasures.items():
+        if abs(e["delta_accuracy"]) > 0.02:
+            notes.append(f"Erasing at {layer} changed task accuracy by {e['delta_accuracy']:+.3f}: where the label "
+                         "correlates with the attribute, erasure also removes label information.")
+    return notes
+
+
+def _layer_chart(attr: str, probes: dict) -> dict:
+    names = list(probes)
+    rs = [probes[n]["probe"] for n in names]
+    x = list(range(len(names)))
+    return {
+        "type": "lines",
+        "title": f"How well {attr} can be read from each layer",
+        "x_label": "layer", "y_label": "balanced accuracy",
+        "series": [
+            {"name": "probe (task)", "x": x, "y": [r.balanced_accuracy for r in rs],
+             "low": [r.ci_low for r in rs], "high": [r.ci_high for r in rs]},
+            {"name": "control task", "x": x, "y": [r.control_accuracy for r in rs], "low": None, "high": None},
+        ],
+        "x_ticks": names,
+        "reference_lines": [{"y": rs[0].chance, "label": "chance"}],
+    }

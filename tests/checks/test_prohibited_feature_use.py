@@ -1,0 +1,144 @@
+"""prohibited_feature_use on models with a known answer: used → FAIL; encoded but unused → PASS; unrelated → PASS."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import auditkit
+from auditkit.results import Status
+from auditkit.store import open_store
+
+# Hidden layer (8 units): h = ReLU(Wx + 3) with unit 0 = x, unit 1 = the proxy, units 2-7 fixed mixtures of
+# both; the output reads unit 0 and (with weight proxy_weight) unit 1 only. With proxy_weight = 0 the proxy,
+# and so sex, is encoded in the hidden layer but the output ignores it.
+MODEL_PY = textwrap.dedent(
+    """
+    import torch
+    from torch import nn
+
+
+    def build(proxy_weight: float = 0.0):
+        model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+        mix = torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.5, -0.5], [0.2, 0.8],
+                            [-0.3, 0.6], [0.7, 0.1], [-0.4, -0.4]])
+        with torch.no_grad():
+            model[0].weight.copy_(mix)
+            model[0].bias.fill_(3.0)
+            model[2].weight.zero_()
+            model[2].weight[0, 0] = 4.0
+            model[2].weight[0, 1] = proxy_weight
+            model[2].bias.fill_(-12.0 - 3.0 * proxy_weight)
+        return model
+    """
+)
+
+CHECK = {"id": "sex-not-used", "kind": "prohibited_feature_use", "attribute": "sex", "severity": "blocker",
+         "n_permutations": 49, "random_draws": 10, "max_probe_examples": 800, "folds": 4, "layers": ["1"]}
+
+
+def _write(tmp_path, *, proxy_weight: float, related: bool, n: int = 1600, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(["female", "male"], size=n)
+    x = rng.normal(size=n)
+    proxy = (np.where(sex == "female", -1.0, 1.0) + 0.5 * rng.normal(size=n)) if related else rng.normal(size=n)
+    frame = pd.DataFrame({"x": x, "proxy": proxy, "sex": sex, "y": (x > 0).astype(int)})
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    (tmp_path / "model.py").write_text(MODEL_PY)
+    policy = {
+        "schema_version": 1,
+        "policy": {"id": "pfu", "version": 1, "effective_from": "2026-01-01", "approved_by": "tests"},
+        "system": {"name": "pfu", "version": "1"},
+        "model": {"type": "torch", "factory": "model.py:build", "options": {"proxy_weight": proxy_weight}},
+        "data": {"path": "data.csv", "label": "y", "favourable_label": 1, "features": ["x", "proxy"]},
+        "protected_attributes": [{"name": "sex", "column": "sex", "values": ["female", "male"]}],
+        "statistics": {"bootstrap": 500, "seed": 1},
+        "checks": [CHECK],
+    }
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy))
+    return path
+
+
+def _run(policy, tmp_path):
+    with open_store(f"sqlite:///{tmp_path / 'a.db'}") as store:
+        return auditkit.run_audit(policy, store=store, device="cpu", report=False).outcome("sex-not-used")
+
+
+def test_model_using_sex_through_a_proxy_fails(tmp_path):
+    out = _run(_write(tmp_path, proxy_weight=4.0, related=True), tmp_path)
+    assert out.status is Status.FAIL, out.summary
+    fr = out.measurement("erasure_flip_rate", "1")
+    assert fr.ci_low > 0.01 and fr.status is Status.FAIL
+    assert fr.value > out.measurement("random_control_flip_rate_p95", "1").value
+    assert "it is used" in out.summary
+    # erasure is effective: the probe falls to about chance after it
+    assert out.measurement("probe_accuracy_after_erasure", "1").value < 0.56
+
+
+def test_encoded_but_unused_passes_and_says_both(tmp_path):
+    out = _run(_write(tmp_path, proxy_weight=0.0, related=True), tmp_path)
+    probe = out.measurement("probe_balanced_accuracy", "1")
+    assert probe.ci_low > 0.8 and probe.p_value == pytest.approx(1 / 50)  # the smallest p 49 permutations give
+    assert out.status is Status.PASS, out.summary
+    assert out.measurement("erasure_flip_rate", "1").ci_high <= 0.01
+    assert "linearly decodable" in out.summary and "it is not used" in out.summary
+
+
+def test_model_unrelated_to_the_attribute_passes(tmp_path):
+    out = _run(_write(tmp_path, proxy_weight=4.0, related=False), tmp_path)
+    probe = out.measurement("probe_balanced_accuracy", "1")
+    assert probe.ci_low < 0.56  # nothing to decode
+    assert out.status is Status.PASS, out.summary
+    assert "not shown to be linearly decodable" in out.summary and "shown not to be linearly encoded" in out.summary
+
+
+def test_activations_come_from_the_shared_pass(tmp_path, monkeypatch):
+    """Probing adds no second forward pass over the audit data: only the erasure passes on the eval split."""
+    from auditkit.adapters.torch_model import TorchTabularAdapter
+
+    calls = []
+    original = TorchTabularAdapter.predict
+
+    def counting(self, inputs, **kw):
+        calls.append(len(inputs))
+        return original(self, inputs, **kw)
+
+    monkeypatch.setattr(TorchTabularAdapter, "predict", counting)
+    _run(_write(tmp_path, proxy_weight=0.0, related=True, n=1000), tmp_path)
+    assert calls.count(1000) == 1  # the one shared pass over all the data
+    assert all(c == 500 for c in calls[1:])  # erasure + 10 random draws on the eval half
+    assert len(calls) == 1 + 1 + 10
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment", "status"),
+    [
+        ({"layers": ["nope"]}, "layer(s) 'nope' do not exist", Status.ERROR),
+        ({"erase_at": ["1", "9"]}, "layer(s) '9' do not exist", Status.ERROR),
+        ({"group_column": "missing"}, "group_column 'missing' is not in the data", Status.ERROR),
+    ],
+)
+def test_bad_parameters_give_clear_reasons(tmp_path, change, fragment, status):
+    policy = _write(tmp_path, proxy_weight=0.0, related=True, n=600)
+    doc = yaml.safe_load(policy.read_text())
+    doc["checks"][0].update(change)
+    policy.write_text(yaml.safe_dump(doc))
+    out = _run(policy, tmp_path)
+    assert out.status is status and fragment in (out.error or out.summary)
+
+
+def test_single_valued_attribute_is_skipped_and_tiny_groups_inconclusive(tmp_path):
+    policy = _write(tmp_path, proxy_weight=0.0, related=True, n=600)
+    frame = pd.read_csv(tmp_path / "data.csv")
+    frame["sex"] = "female"
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    assert _run(policy, tmp_path).status is Status.SKIPPED
+    frame["sex"] = ["male"] * 5 + ["female"] * (len(frame) - 5)
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    out = _run(policy, tmp_path)
+    assert out.status is Status.INCONCLUSIVE and "Too few examples" in out.summary
