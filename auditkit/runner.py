@@ -129,7 +129,8 @@ def _plan_capture(ctx: CheckContext, loaded: LoadedPolicy) -> None:
         wanted = cls.layers(params)
         if wanted is None and isinstance(ctx.adapter, SupportsLayers):
             wanted = list(ctx.adapter.named_layers())
-        ctx.request_layers(wanted or [])
+        if wanted:
+            ctx.request_layers(wanted, max_rows=cls.capture_rows(params))
 
 
 def _run_one(spec: CheckSpec, loaded: LoadedPolicy, ctx: CheckContext, *, strict: bool,

@@ -86,11 +86,13 @@ def bench_tabular(device: torch.device, rows: int, repeats: int) -> None:
         sync()
 
     shared_pass = _shared_pass(X, adapter)
+    shared_pass_capture = _shared_pass(X, adapter, capture=True)
 
     timings = time_interleaved(
         {
             f"raw_inference_batch{batch}": raw_pass,
             "shared_prediction_pass": shared_pass,
+            "shared_pass_with_activation_capture": shared_pass_capture,
             f"adapter_predict_default_batch{adapter.batch_size}": lambda: adapter.predict(X),
             "adapter_predict_batch1024": lambda: adapter.predict(X, batch_size=1024),
         },
@@ -117,11 +119,12 @@ def bench_tabular(device: torch.device, rows: int, repeats: int) -> None:
     Section("tabular_grad", "rows/s").compare(timings, raw=f"raw_fwd_bwd_batch{batch}", items=rows)
 
 
-def _shared_pass(X: np.ndarray, adapter) -> Callable[[], None]:
+def _shared_pass(X: np.ndarray, adapter, *, capture: bool = False) -> Callable[[], None]:
     """The runner's shared prediction pass (``CheckContext.predictions``) over audit data loaded from disk.
 
     A fresh context per call, so every timing includes the whole pass (the cache
-    would otherwise make repeats free).
+    would otherwise make repeats free). With ``capture`` the pass also collects
+    the activations of every hidden layer, as the prohibited-feature check asks.
     """
     import tempfile
 
@@ -144,7 +147,10 @@ checks: [{{id: c, kind: performance, thresholds: {{accuracy: {{min: 0.5}}}}}}]
     data = load_data(policy.data, policy.protected_attributes, base_dir=tmp, task="tabular")
 
     def run() -> None:
-        CheckContext(adapter=adapter, data=data, policy=policy).predictions()
+        ctx = CheckContext(adapter=adapter, data=data, policy=policy)
+        if capture:
+            ctx.request_layers(list(adapter.named_layers()))
+        ctx.predictions()
 
     return run
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import torch
 
 from auditkit.errors import CheckConfigError
@@ -72,21 +73,75 @@ def _pool(hidden: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
     return (hidden * m).sum(dim=1) / m.sum(dim=1).clamp_min(1.0)
 
 
-@contextmanager
-def capture(adapter: Any, layers: Sequence[str] | None) -> Iterator[dict[str, list[torch.Tensor]]]:
-    """Collect pooled activations of ``layers`` for every batch the adapter runs inside the block.
+class Captured:
+    """Activations collected by :func:`capture`: one ``(len(rows), hidden)`` tensor per layer.
 
-    Yields ``{layer: [batch tensors]}`` (detached, on the adapter's device, in
-    batch order); concatenate them after the pass.
+    Only the selected ``rows`` (sorted indices into the pass) are kept, each
+    copied once into a buffer allocated when the layer's width is first seen:
+    capture costs one write per kept activation and no concatenation, so a
+    large audit set does not pay for activations no check reads.
+    """
+
+    def __init__(self, names: Sequence[str], rows: np.ndarray, n_rows: int) -> None:
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.n_rows = n_rows
+        self._buffers: dict[str, torch.Tensor] = {}
+        self._seen: dict[str, int] = dict.fromkeys(names, 0)
+        self._all = len(self.rows) == n_rows
+        self._slices: dict[tuple[int, int], tuple[int, int, torch.Tensor | None]] = {}
+
+    def _slice(self, start: int, stop: int, device: torch.device) -> tuple[int, int, torch.Tensor | None]:
+        """Where batch rows ``[start, stop)`` go in the buffers; computed once per batch, shared by all layers."""
+        key = (start, stop)
+        if key not in self._slices:
+            lo, hi = (int(i) for i in np.searchsorted(self.rows, [start, stop]))
+            local = None if self._all else torch.as_tensor(self.rows[lo:hi] - start, device=device)
+            self._slices = {key: (lo, hi, local)}  # only the current batch is ever needed again
+        return self._slices[key]
+
+    def add(self, name: str, batch: torch.Tensor) -> None:
+        """Take the selected rows of the next batch of pooled activations of layer ``name``."""
+        start = self._seen[name]
+        stop = start + batch.shape[0]
+        self._seen[name] = stop
+        lo, hi, local = self._slice(start, stop, batch.device)
+        if hi == lo:
+            return
+        buf = self._buffers.get(name)
+        if buf is None:
+            buf = self._buffers[name] = torch.empty((len(self.rows), *batch.shape[1:]), dtype=batch.dtype,
+                                                    device=batch.device)
+        if local is None:
+            buf[lo:hi].copy_(batch)
+        else:
+            torch.index_select(batch, 0, local, out=buf[lo:hi])
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """The filled tensor of every layer; an error if the pass did not cover all rows."""
+        short = {n: f for n, f in self._seen.items() if f != self.n_rows}
+        if short:
+            raise RuntimeError(f"activation capture saw {short} rows, expected {self.n_rows} for every layer")
+        return dict(self._buffers)
+
+
+@contextmanager
+def capture(adapter: Any, layers: Sequence[str] | None, n_rows: int, rows: np.ndarray | None = None
+            ) -> Iterator[Captured]:
+    """Collect pooled activations of ``layers`` while the adapter runs ``n_rows`` rows inside the block.
+
+    ``rows`` (sorted indices; default all) selects which rows are kept. Yields a
+    :class:`Captured`; read ``.tensors()`` after the pass (on the adapter's device).
     """
     modules = resolve_layers(adapter, layers)
-    store: dict[str, list[torch.Tensor]] = {name: [] for name in modules}
+    store = Captured(list(modules), np.arange(n_rows) if rows is None else rows, n_rows)
     tracker = _MaskTracker()
-    handles = [adapter.model.register_forward_pre_hook(tracker.pre_hook, with_kwargs=True)]
+    handles = []
+    if getattr(adapter, "task", "text") == "text":  # only sequences need the attention mask for pooling
+        handles.append(adapter.model.register_forward_pre_hook(tracker.pre_hook, with_kwargs=True))
 
     def make(name: str) -> Callable:
         def hook(_module: torch.nn.Module, _inputs: Any, output: Any) -> None:
-            store[name].append(_pool(_hidden(output), tracker.mask).detach())
+            store.add(name, _pool(_hidden(output), tracker.mask))
 
         return hook
 

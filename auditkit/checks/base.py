@@ -82,13 +82,16 @@ class CheckContext:
         self.policy = policy
         self._cache: dict[Any, Any] = {}
         self._capture: list[str] = []
+        self._capture_rows = 0
         self._activations: dict[str, torch.Tensor] = {}
 
-    def request_layers(self, names: Sequence[str]) -> None:
+    def request_layers(self, names: Sequence[str], *, max_rows: int = 4000) -> None:
         """Ask the shared pass to capture these layers' activations (call before :meth:`predictions`).
 
-        Names the adapter does not have are ignored here; the check that asked
-        for them reports the problem when it runs.
+        At most ``max_rows`` rows are kept (the largest request wins), sampled
+        uniformly with the run's seed: see :attr:`activation_rows`. Names the
+        adapter does not have are ignored here; the check that asked for them
+        reports the problem when it runs.
         """
         if "predictions" in self._cache:
             raise RuntimeError("layers must be requested before the shared prediction pass runs")
@@ -96,9 +99,23 @@ class CheckContext:
             return
         available = self.adapter.named_layers()
         self._capture += [n for n in names if n in available and n not in self._capture]
+        self._capture_rows = max(self._capture_rows, int(max_rows))
+
+    @property
+    def activation_rows(self) -> np.ndarray:
+        """Sorted indices of the audit rows whose activations are captured (all rows when few enough)."""
+
+        def compute() -> np.ndarray:
+            n = self.data.n_rows
+            if n <= self._capture_rows:
+                return np.arange(n)
+            rng = np.random.default_rng(derive_seed(self.statistics.seed, "activation-rows"))
+            return np.sort(rng.choice(n, size=self._capture_rows, replace=False))
+
+        return self.memo("activation_rows", compute)
 
     def activations(self, layer: str) -> torch.Tensor:
-        """Pooled activations ``(n, hidden)`` of ``layer`` from the shared pass, on the run's device."""
+        """Pooled activations of ``layer`` from the shared pass, one row per :attr:`activation_rows`, on device."""
         self.predictions()
         if layer not in self._activations:
             raise CheckConfigError(
@@ -129,9 +146,9 @@ class CheckContext:
             if not self._capture:
                 scores = self.adapter.predict(inputs)
             else:
-                with capture(self.adapter, self._capture) as captured:
+                with capture(self.adapter, self._capture, len(inputs), self.activation_rows) as captured:
                     scores = self.adapter.predict(inputs)
-                self._activations = {name: torch.cat(parts) for name, parts in captured.items()}
+                self._activations = captured.tensors()
             return Predictions(scores=scores, decisions=self.adapter.decide(scores))
 
         return self.memo("predictions", compute)
@@ -188,6 +205,11 @@ class Check(ABC):
         Checks that probe no representation keep the default (an empty list).
         """
         return []
+
+    @classmethod
+    def capture_rows(cls, params: Params) -> int:
+        """How many audit rows' activations the check needs (a seeded sample when the data has more)."""
+        return 4000
 
     @abstractmethod
     def run(self, ctx: CheckContext, params: Params, *, seed: int) -> CheckResult:

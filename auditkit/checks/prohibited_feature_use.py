@@ -42,6 +42,7 @@ class ProhibitedFeatureParams(Params):
     n_permutations: int = Field(default=200, ge=19)
     random_draws: int = Field(default=20, ge=5)
     max_probe_examples: int = Field(default=2000, ge=100)
+    max_fit_examples: int = Field(default=4000, ge=100)
     folds: int = Field(default=5, ge=2)
     effectiveness_margin: Fraction = 0.05
 
@@ -55,6 +56,11 @@ class ProhibitedFeatureUseCheck(Check):
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     requires = (SupportsLayers,)
+
+    @classmethod
+    def capture_rows(cls, params: ProhibitedFeatureParams) -> int:  # type: ignore[override]
+        """Rows whose activations feed the probes and the erasure fit."""
+        return max(params.max_fit_examples, params.max_probe_examples)
 
     @classmethod
     def layers(cls, params: ProhibitedFeatureParams) -> list[str] | None:  # type: ignore[override]
@@ -81,14 +87,19 @@ class ProhibitedFeatureUseCheck(Check):
         probed += [layer for layer in erase_at if layer not in probed]  # erasure is read against its probe
         groups = _group_column(ctx, params.group_column)
         rng = np.random.default_rng(seed)
-        probe_rows = _subsample(codes, params.max_probe_examples, rng)
+        rows = ctx.activation_rows  # the rows whose activations the shared pass kept
+        r_codes, r_groups = codes[rows], None if groups is None else groups[rows]
+        local = _subsample(r_codes, params.max_probe_examples, rng)
         results = {}
         for layer in probed:
-            X = ctx.activations(layer)[torch.as_tensor(probe_rows, device=ctx.activations(layer).device)]
-            results[layer] = _probe_layer(X.cpu().double().numpy(), codes[probe_rows],
-                                          None if groups is None else groups[probe_rows], params, stats, seed)
-        fit_idx, eval_idx = _split(codes, groups, params.fit_fraction, seed)
-        erasures = {layer: _erase(ctx, layer, codes, fit_idx, eval_idx, params, stats, seed) for layer in erase_at}
+            acts = ctx.activations(layer)
+            X = acts[torch.as_tensor(local, device=acts.device)].cpu().double().numpy()
+            results[layer] = _probe_layer(X, r_codes[local], None if r_groups is None else r_groups[local],
+                                          params, stats, seed)
+        fit_local, held_local = _split(r_codes, r_groups, params.fit_fraction, seed)
+        eval_idx = np.setdiff1d(np.arange(len(codes)), rows[fit_local])  # every row the eraser was not fitted on
+        erasures = {layer: _erase(ctx, layer, codes, rows, fit_local, held_local, eval_idx, params, stats, seed)
+                    for layer in erase_at}
         return _verdict(params, values, results, erasures, stats.confidence, stats.correction)
 
 
@@ -160,13 +171,16 @@ def _probe_layer(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None, params
 # --- A2: erasure -----------------------------------------------------------------------------------
 
 
-def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, fit_idx: np.ndarray, eval_idx: np.ndarray,
-           params: ProhibitedFeatureParams, stats, seed: int) -> dict:
+def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, fit_local: np.ndarray,
+           held_local: np.ndarray, eval_idx: np.ndarray, params: ProhibitedFeatureParams, stats, seed: int) -> dict:
+    """Fit LEACE on captured fit rows; measure effectiveness on held-out captured rows, effects on ``eval_idx``."""
     acts = ctx.activations(layer)
     device = acts.device
-    eraser = erasure.fit_leace(acts[torch.as_tensor(fit_idx, device=device)], codes[fit_idx], int(codes.max()) + 1)
-    erased_eval = eraser(acts[torch.as_tensor(eval_idx, device=device)])
-    after = probing.probe(erased_eval.cpu().double().numpy(), codes[eval_idx], n_permutations=0,
+    fit_acts = acts[torch.as_tensor(fit_local, device=device)]
+    K = int(codes.max()) + 1
+    eraser = erasure.fit_leace(fit_acts, codes[rows[fit_local]], K)
+    erased_held = eraser(acts[torch.as_tensor(held_local, device=device)])
+    after = probing.probe(erased_held.cpu().double().numpy(), codes[rows[held_local]], n_permutations=0,
                           folds=params.folds, bootstrap=min(stats.bootstrap, 1000), confidence=stats.confidence,
                           seed=seed)
     inputs = _inputs(ctx, eval_idx)
@@ -178,7 +192,7 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, fit_idx: np.ndarray
     gen = torch.Generator().manual_seed(seed)
     rand_fr, rand_kl = [], []
     for _ in range(params.random_draws):
-        rand = erasure.random_eraser(acts[torch.as_tensor(fit_idx, device=device)], eraser.rank, gen)
+        rand = erasure.random_eraser(fit_acts, eraser.rank, gen)
         with replace_output(ctx.adapter, layer, rand):
             sr = ctx.adapter.predict(inputs)
         rand_fr.append(float(np.mean(ctx.adapter.decide(sr) != d0)))
@@ -190,7 +204,6 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, fit_idx: np.ndarray
     absdiff = np.abs(s1 - s0)
     mac_lo, mac_hi = percentile_interval(absdiff[boot].mean(axis=1), stats.confidence)
     g = codes[eval_idx]
-    K = int(codes.max()) + 1
     gap0 = fairness_metrics(confusion_counts(y, d0, g, K))["demographic_parity_difference"]
     gap1 = fairness_metrics(confusion_counts(y, d1, g, K))["demographic_parity_difference"]
     return {
@@ -351,7 +364,8 @@ def _notes(values: list[str], erasures: dict, verdicts: dict, params: Prohibited
         f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "
         + (f"gives each {params.group_column} one random label" if params.group_column else "permutes the labels")
         + f"; {params.n_permutations} label permutations (with the same C selection) give the p-value.",
-        f"Erasure: LEACE fitted on {_pct(params.fit_fraction)} of the data, applied by a forward hook on the rest; "
+        f"Erasure: LEACE fitted on {_pct(params.fit_fraction)} of the rows whose activations were captured (at "
+        f"most {params.max_fit_examples}), applied by a forward hook to every other row; "
         f"control: {params.random_draws} draws removing as many random orthonormal directions.",
         f"Values of the attribute: {', '.join(values)}.",
     ]
