@@ -12,6 +12,8 @@ on the probe: encoded-but-unused is a PASS, and the report says both.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from pydantic import Field
@@ -45,6 +47,7 @@ class ProhibitedFeatureParams(Params):
     max_fit_examples: int = Field(default=4000, ge=100)
     folds: int = Field(default=5, ge=2)
     effectiveness_margin: Fraction = 0.05
+    min_erasure_reduction: Fraction = 0.5
 
 
 @register
@@ -90,13 +93,17 @@ class ProhibitedFeatureUseCheck(Check):
         rows = ctx.activation_rows  # the rows whose activations the shared pass kept
         r_codes, r_groups = codes[rows], None if groups is None else groups[rows]
         local = _subsample(r_codes, params.max_probe_examples, rng)
+        # the smallest permutation p-value, 1/(P+1), must be able to survive the correction over the layers
+        needed = math.ceil(2 * len(probed) / (1 - stats.confidence))
+        params = params.model_copy(update={"n_permutations": max(params.n_permutations, needed)})
         results = {}
         for layer in probed:
             acts = ctx.activations(layer)
             X = acts[torch.as_tensor(local, device=acts.device)].cpu().double().numpy()
             results[layer] = _probe_layer(X, r_codes[local], None if r_groups is None else r_groups[local],
                                           params, stats, seed)
-        fit_local, held_local = _split(r_codes, r_groups, params.fit_fraction, seed)
+        # the eraser must cover every name/template it is applied to, so its split is not grouped (the probes are)
+        fit_local, held_local = _split(r_codes, None, params.fit_fraction, seed)
         eval_idx = np.setdiff1d(np.arange(len(codes)), rows[fit_local])  # every row the eraser was not fitted on
         erasures = {layer: _erase(ctx, layer, codes, rows, fit_local, held_local, eval_idx, params, stats, seed)
                     for layer in erase_at}
@@ -247,9 +254,8 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
             encoded.append(name)
     verdicts: dict[str, Status] = {}
     for layer, e in erasures.items():
-        chance = e["after"].chance
-        effective = e["after"].ci_low <= chance + params.effectiveness_margin
         before = probes[layer]["probe"]
+        effective = _effective(before, e["after"], params)
         absent = before.ci_high <= before.chance + params.effectiveness_margin
         fr = measure("erasure_flip_rate", e["flip_rate"], e["flip_ci"], limit=limit, confidence=confidence,
                      group=layer, n=e["n"], p_value=e["rand_p"])
@@ -281,6 +287,22 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
                "notes": _notes(values, erasures, verdicts, params),
                "charts": [_layer_chart(attr, probes)]}
     return CheckResult(status=status, summary=summary, measurements=tuple(ms), details=details)
+
+
+def _effective(before: probing.ProbeResult, after: probing.ProbeResult, params: ProhibitedFeatureParams) -> bool:
+    """Did LEACE remove the linearly decodable signal on rows it was not fitted on?
+
+    Yes when the probe after erasure cannot be told from chance (its interval
+    reaches chance + margin), or when erasure removed at least
+    ``min_erasure_reduction`` of the probe's advantage over chance. LEACE only
+    equalises class means: clusters (one per name or template) can leave some
+    non-linear, cluster-level decodability that no linear eraser removes.
+    """
+    chance = after.chance
+    if after.ci_low <= chance + params.effectiveness_margin:
+        return True
+    gain = before.balanced_accuracy - chance
+    return gain > 0 and (before.balanced_accuracy - after.balanced_accuracy) / gain >= params.min_erasure_reduction
 
 
 def _pct(x: float) -> str:
@@ -321,7 +343,7 @@ def _sentence(attr: str, probes: dict, encoded: list[str], erasures: dict, verdi
                          f"within the tolerance of {_pct(params.max_flip_rate)}: it is not used")
         else:
             why = ("the erasure did not remove the linear information" if
-                   e["after"].ci_low > e["after"].chance + params.effectiveness_margin else
+                   not _effective(before, e["after"], params) else
                    "the flip-rate interval straddles the tolerance or the effect does not exceed random erasure")
             parts.append(f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions; "
                          f"use is undecided ({why})")
@@ -363,7 +385,8 @@ def _notes(values: list[str], erasures: dict, verdicts: dict, params: Prohibited
         + ("group-" if params.group_column else "") + "stratified cross-validation, C chosen from "
         f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "
         + (f"gives each {params.group_column} one random label" if params.group_column else "permutes the labels")
-        + f"; {params.n_permutations} label permutations (with the same C selection) give the p-value.",
+        + f"; {params.n_permutations} label permutations (with the same C selection) give the p-value (at least "
+        "2 × layers / α, so that the smallest attainable p-value can survive the correction over layers).",
         f"Erasure: LEACE fitted on {_pct(params.fit_fraction)} of the rows whose activations were captured (at "
         f"most {params.max_fit_examples}), applied by a forward hook to every other row; "
         f"control: {params.random_draws} draws removing as many random orthonormal directions.",
