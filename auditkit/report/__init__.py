@@ -1,7 +1,7 @@
 """Render the report of a stored run: HTML (standalone) and PDF/A-3b.
 
 ``render_report`` is the entry point the CLI and the store use; the pieces are
-:func:`~auditkit.report.view.build_view` (pure content), :mod:`.charts` (SVG),
+:func:`~auditkit.report.view.build_view` (pure content), :mod:`.charts` and :mod:`.spec_charts` (SVG),
 :func:`~auditkit.report.html.render_html` and :func:`~auditkit.report.pdf.render_pdf`.
 """
 

@@ -14,17 +14,17 @@ the chart still reads when printed in greyscale.
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from auditkit.report import svg
+from auditkit.report.svg import esc
+from auditkit.report.svg import f as _f
+
+__all__ = ["Bar", "ForestRow", "esc", "forest_plot", "group_bars"]
 _COLOURS = {"PASS": "#1b5e20", "FAIL": "#b71c1c", "INCONCLUSIVE": "#7a4f00"}
 _OTHER = "#4d4d4d"
-_WIDTH = 640.0
 _LABEL_W = 200.0
 _VERDICT_W = 92.0
 _ROW_H = 22.0
@@ -54,35 +54,6 @@ class Bar:
     n: int | None
 
 
-def esc(text: str) -> str:
-    """XML-escape ``text`` for SVG content or attributes, dropping characters XML 1.0 forbids."""
-    return html.escape(_INVALID_XML.sub("", str(text)), quote=True)
-
-
-def _f(x: float) -> str:
-    return f"{x:.2f}"
-
-
-def _short(text: str, limit: int = 32) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _ticks(lo: float, hi: float, target: int = 5) -> tuple[list[float], int]:
-    """Round tick positions covering [lo, hi] (steps 1, 2 or 5 × 10^k) and the decimals to print them."""
-    span = hi - lo
-    raw = span / target
-    mag = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1.0, 2.0, 5.0, 10.0) if m * mag >= raw)
-    first = math.ceil(lo / step - 1e-9) * step
-    ticks = []
-    k = 0
-    while first + k * step <= hi + 1e-9:
-        ticks.append(round(first + k * step, 12))
-        k += 1
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-    return ticks, decimals
-
-
 def _domain(values: Sequence[float], floor: float | None = None) -> tuple[float, float]:
     lo, hi = min(values), max(values)
     if floor is not None:
@@ -107,7 +78,7 @@ def _marker(verdict: str | None, x: float, y: float) -> str:
 
 
 def _axis(x0: float, x1: float, y: float, lo: float, hi: float, label: str, top: float) -> list[str]:
-    ticks, decimals = _ticks(lo, hi)
+    ticks, decimals = svg.ticks(lo, hi)
     out = [f'<line x1="{_f(x0)}" y1="{_f(y)}" x2="{_f(x1)}" y2="{_f(y)}" stroke="#000" stroke-width="0.8"/>']
     for t in ticks:
         x = x0 + (t - lo) / (hi - lo) * (x1 - x0)
@@ -121,15 +92,6 @@ def _axis(x0: float, x1: float, y: float, lo: float, hi: float, label: str, top:
     return out
 
 
-def _open(height: float, title: str) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{_f(_WIDTH)}" height="{_f(height)}" '
-        f'viewBox="0 0 {_f(_WIDTH)} {_f(height)}" role="img" aria-label="{esc(title)}" '
-        f'font-family="{_FONT}" font-size="11">',
-        f"<title>{esc(title)}</title>",
-    ]
-
-
 def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Value") -> str:
     """An interval plot: per row a dot for the value, a bar for the CI, a dashed line for the threshold.
 
@@ -140,7 +102,7 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
         return ""
     nums = [v for r in drawable for v in (r.value, r.low, r.high, r.threshold) if v is not None]
     lo, hi = _domain(nums)
-    x0, x1 = _LABEL_W + 10, _WIDTH - _VERDICT_W - 10
+    x0, x1 = _LABEL_W + 10, svg.WIDTH - _VERDICT_W - 10
     top = 8.0
     axis_y = top + _ROW_H * len(drawable) + 4
 
@@ -148,15 +110,15 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
     height = axis_y + 62
-    out = _open(height, title)
+    out = svg.open_svg(height, title)
     out += _axis(x0, x1, axis_y, lo, hi, axis_label, top)
     for i, r in enumerate(drawable):
         y = top + _ROW_H * i + _ROW_H / 2
         colour = _COLOURS.get(r.verdict or "", _OTHER)
         if i % 2 == 0:
-            out.append(f'<rect x="0" y="{_f(y - _ROW_H / 2)}" width="{_f(_WIDTH)}" height="{_f(_ROW_H)}" '
+            out.append(f'<rect x="0" y="{_f(y - _ROW_H / 2)}" width="{_f(svg.WIDTH)}" height="{_f(_ROW_H)}" '
                        'fill="#000" fill-opacity="0.035"/>')
-        out.append(f'<text x="{_f(_LABEL_W)}" y="{_f(y + 4)}" text-anchor="end">{esc(_short(r.label))}</text>')
+        out.append(svg.label(_LABEL_W, y + 4, r.label, svg.fit(r.label, _LABEL_W - 8, 11), ' text-anchor="end"'))
         if r.low is not None and r.high is not None:
             a, b = sx(r.low), sx(r.high)
             out.append(f'<line x1="{_f(a)}" y1="{_f(y)}" x2="{_f(b)}" y2="{_f(y)}" stroke="{colour}" '
@@ -171,7 +133,7 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
         if r.value is not None:
             out.append(_marker(r.verdict, sx(r.value), y))
         weight = ' font-weight="bold"' if r.verdict == "FAIL" else ""
-        out.append(f'<text x="{_f(_WIDTH - _VERDICT_W + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
+        out.append(f'<text x="{_f(svg.WIDTH - _VERDICT_W + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
                    f"{esc(r.verdict or 'no verdict')}</text>")
     out += _legend(axis_y + 44)
     out.append("</svg>")
@@ -195,6 +157,12 @@ def _legend(y: float) -> list[str]:
     return out
 
 
+def _value(v: float, scale: float) -> str:
+    """A value printed right of the axis (64 units): four decimals, none when the chart's largest ``scale``
+    reaches 1000, exponent form from 10 million."""
+    return f"{v:.4f}" if scale < 1000 else f"{v:.0f}" if scale < 1e7 else f"{v:.2e}"
+
+
 def group_bars(
     bars: Sequence[Bar],
     *,
@@ -202,6 +170,7 @@ def group_bars(
     axis_label: str,
     reference: float | None = None,
     reference_label: str = "overall",
+    interval_label: str = "confidence interval",
 ) -> str:
     """A horizontal bar per group with CI whiskers, and an optional dashed reference line (e.g. overall).
 
@@ -214,25 +183,27 @@ def group_bars(
     nums = [v for b in drawable for v in (b.value, b.low, b.high) if v is not None]
     if reference is not None:
         nums.append(reference)
+    scale = max(abs(v) for v in nums)
     lo = min(0.0, min(nums))
     hi = max(nums) * 1.1
     if lo >= 0.0 and max(nums) <= 1.0:  # a rate: end at a round value, never above 1
         hi = min(1.0, math.ceil(hi * 10 - 1e-9) / 10) if hi > 0.2 else math.ceil(hi * 100 - 1e-9) / 100
     if hi - lo < 1e-9:
         hi = lo + 1.0
-    x0, x1 = _LABEL_W + 10, _WIDTH - 70
+    x0, x1 = _LABEL_W + 10, svg.WIDTH - 70
     top = 8.0
     axis_y = top + _ROW_H * len(drawable) + 4
 
     def sx(v: float) -> float:
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
-    out = _open(axis_y + 40 + (18 if reference is not None else 0), title)
+    out = svg.open_svg(axis_y + 40 + (18 if reference is not None else 0), title)
     out += _axis(x0, x1, axis_y, lo, hi, axis_label, top)
     for i, b in enumerate(drawable):
         y = top + _ROW_H * i + _ROW_H / 2
-        label = _short(b.label, 24) + (f" (n={b.n})" if b.n is not None else "")
-        out.append(f'<text x="{_f(_LABEL_W)}" y="{_f(y + 4)}" text-anchor="end">{esc(label)}</text>')
+        suffix = f" (n={b.n})" if b.n is not None else ""
+        shown = svg.fit(b.label, _LABEL_W - 8 - svg.text_width(suffix, 11), 11) + suffix
+        out.append(svg.label(_LABEL_W, y + 4, b.label + suffix, shown, ' text-anchor="end"'))
         assert b.value is not None
         left, right = sorted((sx(0.0), sx(b.value)))
         out.append(f'<rect x="{_f(left)}" y="{_f(y - 7)}" width="{_f(right - left)}" height="14" '
@@ -244,14 +215,14 @@ def group_bars(
             for e in (a, c):
                 out.append(f'<line x1="{_f(e)}" y1="{_f(y - 5)}" x2="{_f(e)}" y2="{_f(y + 5)}" '
                            'stroke="#000" stroke-width="1.2"/>')
-        out.append(f'<text x="{_f(x1 + 6)}" y="{_f(y + 4)}">{b.value:.4f}</text>')
+        out.append(f'<text x="{_f(x1 + 6)}" y="{_f(y + 4)}">{_value(b.value, scale)}</text>')
     if reference is not None:
         r = sx(reference)
         out.append(f'<line x1="{_f(r)}" y1="{_f(top)}" x2="{_f(r)}" y2="{_f(axis_y)}" stroke="#000" '
                    'stroke-width="1.2" stroke-dasharray="4,3"/>')
         out.append(f'<line x1="10" y1="{_f(axis_y + 48)}" x2="34" y2="{_f(axis_y + 48)}" stroke="#000" '
                    'stroke-width="1.2" stroke-dasharray="4,3"/>')
-        out.append(f'<text x="40" y="{_f(axis_y + 52)}">{esc(reference_label)} = {reference:.4f}; '
-                   "whiskers: confidence interval</text>")
+        out.append(f'<text x="40" y="{_f(axis_y + 52)}">{esc(reference_label)} = {_value(reference, scale)}; '
+                   f"whiskers: {esc(interval_label)}</text>")
     out.append("</svg>")
     return "".join(out)

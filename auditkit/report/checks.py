@@ -16,6 +16,7 @@ from auditkit.metrics.stats import adjust_pvalues
 from auditkit.report import charts, fmt
 from auditkit.report.catalog import FAMILIES, FAMILY_BY_KIND, OTHER_FAMILY
 from auditkit.report.model import Chart, CheckView, FamilyView, Finding, Item, MeasurementRow, Table
+from auditkit.report.spec_charts import spec_charts
 from auditkit.results import CheckOutcome, Measurement, Severity, Status
 
 Key = tuple[int, int]
@@ -121,11 +122,12 @@ def _notes(details: Mapping[str, Any]) -> tuple[str, ...]:
     items = [str(n) for n in notes] if isinstance(notes, list) else ([str(notes)] if notes else [])
     if isinstance(details, Mapping):  # any other key is shown too: nothing a check stored is hidden
         items += [f"{fmt.humanise(str(k))}: {fmt.plain(v)}" for k, v in details.items()
-                  if k not in ("tables", "notes")]
+                  if k not in ("tables", "notes", "charts")]
     return tuple(items)
 
 
 def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
+    """The measurement charts (intervals against thresholds, values by group), then ``details["charts"]``."""
     out = []
     # one panel per kind of limit: lower limits (ratios, accuracy) and upper limits (differences) live on
     # different scales, and sharing an axis would squash one of them
@@ -150,7 +152,7 @@ def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
         svg = charts.group_bars(bars, title=f"{label} by group", axis_label=label, reference=overall)
         if svg:
             out.append(Chart(f"{label} by group, with confidence intervals.", svg))
-    return tuple(out)
+    return (*out, *spec_charts(o.details))  # what the check specified, after the measurement charts
 
 
 def _slug(text: str) -> str:

@@ -60,10 +60,15 @@ class MeasurementRow:
 
 @dataclass(frozen=True)
 class Chart:
-    """An inline SVG chart (built by :mod:`auditkit.report.charts`, text already escaped) and its caption."""
+    """An inline SVG chart (built by :mod:`.charts` or :mod:`.spec_charts`, text already escaped) and its caption.
+
+    ``error`` is set, and ``svg`` empty, when a check's chart specification could not be drawn: the report
+    then prints the reason in the chart's place.
+    """
 
     caption: str
     svg: str
+    error: str = ""
 
 
 @dataclass(frozen=True)

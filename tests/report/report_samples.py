@@ -178,3 +178,38 @@ def make_hostile_run() -> RunRecord:
     return make_run(policy_text=text, outcomes=make_outcomes(
         summary=f"Accuracy fine {HOSTILE} {HOSTILE_IMG} {HOSTILE_CSS}", group=HOSTILE, cell=HOSTILE_CELL))
 
+
+
+METHODS = ["integrated_gradients", "kernel_shap", "feature_ablation"]
+LAYERS = [f"encoder.layer.{i}.output" for i in range(12)]
+CHART_SPECS = (  # one chart of each type, as a prohibited_feature_use / attribution check would store them
+    {"type": "heatmap", "title": "Rank agreement between attribution methods", "rows": METHODS, "columns": METHODS,
+     "values": [[1.0, 0.83, 0.71], [0.83, 1.0, None], [0.71, None, 1.0]],
+     "annotations": [["1.00", "0.83 [0.79, 0.86]", "0.71 [0.67, 0.74]"], ["0.83 [0.79, 0.86]", "1.00", "—"],
+                     ["0.71 [0.67, 0.74]", "—", "1.00"]],
+     "value_label": "Spearman rank correlation", "range": [0, 1]},
+    {"type": "lines", "title": "Probe accuracy per layer", "x_label": "Layer", "y_label": "Probe accuracy",
+     "x_ticks": LAYERS,
+     "series": [{"name": "linear probe", "x": list(range(12)),
+                 "y": [0.52, 0.55, 0.61, 0.66, 0.71, 0.74, 0.78, 0.79, 0.81, 0.80, 0.77, 0.75],
+                 "low": [0.49, 0.52, 0.58, 0.63, 0.68, 0.71, 0.75, 0.76, 0.78, 0.77, 0.74, 0.72],
+                 "high": [0.55, 0.58, 0.64, 0.69, 0.74, 0.77, 0.81, 0.82, 0.84, 0.83, 0.80, 0.78]},
+                {"name": "after erasure", "x": list(range(12)), "y": [0.5] * 12, "low": None, "high": None}],
+     "reference_lines": [{"y": 0.5, "label": "chance"}]},
+    {"type": "bars", "title": "Counterfactual flip rate by group", "value_label": "Flip rate",
+     "bars": [{"label": "female → male", "value": 0.031, "low": 0.022, "high": 0.041},
+              {"label": "male → female", "value": 0.027, "low": 0.019, "high": 0.036}],
+     "reference": {"value": 0.05, "label": "tolerance"}},
+    {"type": "sankey", "title": "A chart of a kind the report does not know"},
+)
+
+
+def make_chart_run() -> RunRecord:
+    """The sample run with the prohibited-feature check computed, its outcome carrying CHART_SPECS."""
+    outcomes = list(make_outcomes())
+    outcomes[3] = dataclasses.replace(
+        outcomes[3], status=Status.FAIL, error=None, summary="Sex is encoded from layer 2 on and used.",
+        measurements=(_m("flip_rate", 0.031, 0.022, 0.041, thr=0.02, op="<=", status=Status.FAIL),),
+        details={"charts": list(CHART_SPECS), "tables": [{"title": "Probe accuracy", "columns": ["layer", "acc"],
+                                                            "rows": [["encoder.layer.0.output", 0.52]]}]})
+    return make_run(outcomes=tuple(outcomes))

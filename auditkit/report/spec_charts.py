@@ -1,0 +1,394 @@
+"""Charts that checks specify in plain JSON (``details["charts"]``): heat maps, line charts and bar charts.
+
+A check states *what* to draw (an agreement matrix, probe accuracy per layer with a chance line, flip rates
+per group); this module decides *how*: deterministic inline SVG in the report's chart style, readable in
+greyscale (lightness, dash patterns and marker shapes besides colour), every text escaped, every label fitted
+to the A4 width. The fields are documented on :func:`heatmap`, :func:`lines` and :func:`bars`.
+
+A specification is data, validated and never trusted: an unknown ``type`` or a malformed field gives a visible
+"chart could not be drawn: <reason>" note in the chart's place instead of breaking the report.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from auditkit.report import charts, svg
+from auditkit.report.model import Chart
+from auditkit.report.svg import esc
+from auditkit.report.svg import f as _f
+
+MAX_LABELS = 40  # rows or columns of a heat map, x positions named by x_ticks
+MAX_BARS = 36
+MAX_SERIES = 12
+MAX_POINTS = 2000  # per series
+_LIMIT = 1e15
+_BLUES = ("#f0f6fc", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
+_RDBU = ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3",
+         "#2166ac", "#053061")
+# per series: an Okabe-Ito colour, a dash pattern and a marker (shape, hollow); no two series share all four
+_STYLES = tuple(zip(
+    ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#7a7a7a") * 2,
+    ("", "7,3", "2,2", "9,3,2,3", "12,4", "6,2,1,2", "", "7,3", "2,2", "9,3,2,3", "7,3", ""),
+    ("circle", "square", "triangle", "diamond") * 3,
+    (False,) * 4 + (True,) * 8,
+    strict=False,
+))
+_PLOT_H = 210.0
+
+
+class SpecError(ValueError):
+    """A chart specification that cannot be drawn; the message says why, in a few words."""
+
+
+def _quote(value: Any) -> str:
+    return repr(svg.short(value, 40)) if isinstance(value, str) else type(value).__name__
+
+
+def _text(spec: Mapping[str, Any], key: str, default: str = "") -> str:
+    value = spec.get(key)
+    if value is None:
+        return default
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    raise SpecError(f"'{key}' must be text, not {type(value).__name__}")
+
+
+def _labels(spec: Mapping[str, Any], key: str, limit: int = MAX_LABELS) -> list[str]:
+    value = spec.get(key)
+    if not isinstance(value, list | tuple) or not value:
+        raise SpecError(f"'{key}' must be a non-empty list of labels")
+    if len(value) > limit:
+        raise SpecError(f"'{key}' has {len(value)} entries, more than the {limit} one chart can show")
+    if any(isinstance(v, list | tuple | Mapping) for v in value):
+        raise SpecError(f"'{key}' must hold plain labels")
+    return [str(v) for v in value]
+
+
+def _num(value: Any, where: str, *, nullable: bool = False) -> float | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy scalars are Real too
+        raise SpecError(f"{where} must be a number{' or null' if nullable else ''}, not {_quote(value)}")
+    try:
+        x = float(value)
+    except OverflowError:
+        x = math.inf
+    if math.isnan(x) and nullable:
+        return None
+    if not math.isfinite(x) or abs(x) > _LIMIT:
+        raise SpecError(f"{where} is {svg.short(repr(value), 24)}, which cannot be drawn")
+    return x
+
+
+def _nums(value: Any, where: str, length: int | None = None, *, nullable: bool = False) -> list[float | None]:
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"{where} must be a list of numbers")
+    if length is not None and len(value) != length:
+        raise SpecError(f"{where} has {len(value)} values, expected {length}")
+    return [_num(v, f"{where}[{i}]", nullable=nullable) for i, v in enumerate(value)]
+
+
+def _value_text(v: float, span: float) -> str:
+    """A cell value with as many decimals as the scale needs: 2 on a span of 1, 3 on 0.1, 0 from 100."""
+    return f"{v:.{min(4, max(0, 2 - math.floor(math.log10(span))))}f}"
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Heat-map layout: row-label width, cell size, column-label angle and the fonts of both label sets."""
+
+    row_w: float
+    cell_w: float
+    cell_h: float
+    angle: int
+    top: float
+    col_font: float
+    row_font: float
+
+
+def _grid(rows: list[str], cols: list[str]) -> _Grid:
+    """Cells as wide as the page allows (at most 90); column labels level, at -45° or upright, whichever fits."""
+    row_w = min(max(svg.text_width(r, 10) for r in rows), 170.0) + 8
+    room, n = svg.WIDTH - row_w - 8, len(cols)
+    cell_w = min(90.0, room / n)
+    angle, col_font = svg.slant(cols, cell_w)
+    if angle == -45:  # the last slanted label reaches past its column by 0.71 of its length
+        widest = max(svg.text_width(svg.fit(c, 130, 10), 10) for c in cols)
+        slanted_w = min(cell_w, (room - widest * 0.71) / (n - 0.5))
+        angle, col_font = svg.slant(cols, slanted_w)
+        cell_w = slanted_w if angle == -45 else cell_w
+    _, top = svg.slanted([0.0] * n, 0.0, cols, angle, col_font, above=True, slot=cell_w)
+    cell_h = min(30.0, max(cell_w * 0.6, 12.0 if len(rows) > 20 else 16.0))
+    return _Grid(row_w, cell_w, cell_h, angle, top + 8, col_font, min(10.0, cell_h - 1.5))
+
+
+def heatmap(spec: Mapping[str, Any]) -> tuple[str, str]:
+    """A matrix of shaded cells: ``rows`` × ``columns`` ``values`` (numbers or null), optional ``annotations``
+    (text per cell), ``value_label``, ``range`` [lo, hi] (else from the data) and ``diverging`` (centred at 0)."""
+    title = _text(spec, "title", "Heat map")
+    rows, cols = _labels(spec, "rows"), _labels(spec, "columns")
+    raw = spec.get("values")
+    if not isinstance(raw, list | tuple) or len(raw) != len(rows):
+        raise SpecError(f"'values' must be a list of {len(rows)} rows, one per entry of 'rows'")
+    values = [_nums(r, f"values[{i}]", len(cols), nullable=True) for i, r in enumerate(raw)]
+    notes = spec.get("annotations")
+    if notes is not None and (not isinstance(notes, list | tuple) or len(notes) != len(rows) or any(
+            not isinstance(r, list | tuple) or len(r) != len(cols) for r in notes)):
+        raise SpecError(f"'annotations' must be {len(rows)} rows of {len(cols)} texts, like 'values'")
+    value_label = _text(spec, "value_label", "value")
+    diverging = bool(spec.get("diverging"))
+    data = [v for r in values for v in r if v is not None]
+    if spec.get("range") is not None:
+        rng = _nums(spec.get("range"), "'range'", 2)
+        lo, hi = float(rng[0] or 0.0), float(rng[1] or 0.0)
+        if not lo < hi:
+            raise SpecError("'range' must be [low, high] with low < high")
+    elif diverging:
+        hi = max((abs(v) for v in data), default=1.0) or 1.0
+        lo = -hi
+    else:
+        lo, hi, _, _ = svg.nice_domain(min(data, default=0.0), max(data, default=1.0), 4)
+    half = max(abs(lo), abs(hi))
+
+    def colour(v: float) -> str:
+        return svg.ramp(_RDBU, 0.5 + v / half / 2) if diverging else svg.ramp(_BLUES, (v - lo) / (hi - lo))
+
+    g = _grid(rows, cols)
+    texts = [[str(notes[i][j]) if notes is not None and notes[i][j] not in (None, "") else
+              _value_text(v, hi - lo) if v is not None else "—" for j, v in enumerate(r)] for i, r in enumerate(values)]
+    size = min(svg.wrap(t, g.cell_w, g.cell_h)[1] for r in texts for t in r)
+    x0, top, cell_w, cell_h = g.row_w + 4, g.top, g.cell_w, g.cell_h
+    bottom = top + cell_h * len(rows)
+    out = svg.open_svg(bottom + 58, title)
+    out += svg.slanted([x0 + cell_w * (j + 0.5) for j in range(len(cols))], top - 6, cols, g.angle, g.col_font,
+                       above=True, slot=cell_w)[0]
+    for i, r in enumerate(rows):
+        y = top + cell_h * i
+        out.append(svg.label(g.row_w, y + cell_h / 2 + g.row_font * 0.35, r, svg.fit(r, g.row_w - 8, g.row_font),
+                             f' font-size="{_f(g.row_font)}" text-anchor="end"'))
+        for j, v in enumerate(values[i]):
+            x, text = x0 + cell_w * j, texts[i][j]
+            fill = colour(v) if v is not None else svg.NULL_FILL
+            out.append(svg.hatch(x, y, cell_w, cell_h) if v is None else
+                       f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(cell_w)}" height="{_f(cell_h)}" fill="{fill}"/>')
+            if size < 4.5:  # too small to print: the shade carries the value, and the cell's title on screen
+                out[-1] = f"<g><title>{esc(f'{r} × {cols[j]}: {text}')}</title>{out[-1]}</g>"
+                continue
+            lines_ = [text] if svg.text_width(text, size) <= cell_w - 4 else svg.wrap(text, cell_w, cell_h)[0]
+            cy = y + cell_h / 2 - (len(lines_) - 1) * size * 0.6 + size * 0.35
+            ink = svg.ink(fill) if v is not None else "#333333"
+            out += [f'<text x="{_f(x + cell_w / 2)}" y="{_f(cy + k * size * 1.2)}" font-size="{_f(size)}" '
+                    f'text-anchor="middle" fill="{ink}">{esc(line)}</text>' for k, line in enumerate(lines_)]
+    out.append(f'<rect x="{_f(x0)}" y="{_f(top)}" width="{_f(cell_w * len(cols))}" height="{_f(bottom - top)}" '
+               'fill="none" stroke="#7a7a7a" stroke-width="0.6"/>')
+    out += svg.scale_legend(x0, bottom + 18, lo, hi, value_label, colour, any(v is None for r in values for v in r))
+    out.append("</svg>")
+    scale = f"fixed to [{lo:g}, {hi:g}]" if spec.get("range") is not None else "from the data"
+    shade = (f"{value_label}, centred at 0: red below, blue above, darker further from 0" if diverging
+             else f"{value_label}, darker is higher")
+    caption = f"{title}. Shading: {shade} (scale {scale})."
+    if any(v is None for r in values for v in r):
+        caption += " Hatched cells (—) have no value."
+    if size < 4.5:
+        caption += " Cell values are omitted: the cells are too small to print them."
+    return "".join(out), caption
+
+
+def _series(spec: Any, i: int, positions: int | None) -> dict[str, Any]:
+    if not isinstance(spec, Mapping):
+        raise SpecError(f"series {i + 1} must be an object")
+    name = _text(spec, "name", f"series {i + 1}")
+    where = f"series {i + 1} ({svg.short(name, 24)!r})"
+    xs = [float(x or 0.0) for x in _nums(spec.get("x"), f"{where} 'x'")]
+    if not xs or len(xs) > MAX_POINTS:
+        raise SpecError(f"{where} must have 1 to {MAX_POINTS} points")
+    if positions is not None and any(not 0 <= x <= positions - 1 for x in xs):
+        raise SpecError(f"{where}: 'x' must be positions 0 to {positions - 1} of 'x_ticks'")
+    out = {"name": name, "x": xs, "y": _nums(spec.get("y"), f"{where} 'y'", len(xs), nullable=True)}
+    for key in ("low", "high"):
+        raw = spec.get(key)
+        out[key] = None if raw is None else _nums(raw, f"{where} '{key}'", len(xs), nullable=True)
+    return out
+
+
+def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
+    """Lines over x: ``series`` of {name, x, y, low, high} (a band from low to high), ``x_label``, ``y_label``,
+    ``x_ticks`` (names of x positions 0..n-1, e.g. layers) and ``reference_lines`` [{y, label}]."""
+    title = _text(spec, "title", "Line chart")
+    x_label, y_label = _text(spec, "x_label"), _text(spec, "y_label")
+    names = _labels(spec, "x_ticks") if spec.get("x_ticks") is not None else None
+    raw = spec.get("series")
+    if not isinstance(raw, list | tuple) or not 1 <= len(raw) <= MAX_SERIES:
+        raise SpecError(f"'series' must be a list of 1 to {MAX_SERIES} series")
+    series = [_series(s, i, len(names) if names else None) for i, s in enumerate(raw)]
+    refs_raw = spec.get("reference_lines") or []
+    if not isinstance(refs_raw, list | tuple) or not all(isinstance(r, Mapping) for r in refs_raw):
+        raise SpecError("'reference_lines' must be a list of {y, label} objects")
+    refs = [(float(_num(r.get("y"), f"reference line {k + 1} 'y'") or 0.0), _text(r, "label"))
+            for k, r in enumerate(refs_raw)]
+    ys = [v for s in series for key in ("y", "low", "high") for v in s[key] or [] if v is not None]
+    if not ys:
+        raise SpecError("no series has a y value to draw")
+    ys += [y for y, _ in refs]
+    lo, hi = min(ys), max(ys)
+    pad = (hi - lo) * 0.04  # lines off the frame, but an axis of rates (data in [0, 1]) not past 0 or 1
+    y_lo, y_hi, y_ticks, y_dec = svg.nice_domain(lo - pad if lo - pad >= 0 or lo < 0 else 0.0,
+                                                 hi + pad if hi + pad <= 1 or hi > 1 else 1.0)
+    xs = [x for s in series for x in s["x"]]
+    x_lo, x_hi = (-0.5, len(names) - 0.5) if names else (min(xs), max(xs))
+    if x_hi - x_lo < 1e-12 * max(1.0, abs(x_lo)):
+        x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
+    # layout: y tick labels and the rotated y label on the left; x tick labels below, rotated when crowded
+    x_ticks, x_dec = ([float(k) for k in range(len(names))], 0) if names else svg.ticks(x_lo, x_hi)
+    x_texts = names or [f"{t:.{x_dec}f}" for t in x_ticks]
+    left = max(svg.text_width(f"{t:.{y_dec}f}", 10) for t in y_ticks) + (30 if y_label else 14)
+    right = svg.WIDTH - (12.0 if names else max(12.0, svg.text_width(x_texts[-1], 10) / 2 + 4))
+    angle, size = svg.slant(x_texts, (right - left) / len(x_texts), 150) if names else (0, 10.0)
+    if angle == -45:  # the first label runs down and to the left of its tick: keep it inside the chart
+        widest = svg.text_width(svg.fit(x_texts[0], 150, 10), 10)
+        left = max(left, widest * 0.71 - (right - left) / len(x_texts) / 2 + 4)
+        angle, size = svg.slant(x_texts, (right - left) / len(x_texts), 150)
+    fr = svg.Frame(left, right, 10.0, 10.0 + _PLOT_H, x_lo, x_hi, y_lo, y_hi)
+    x_tick_labels, tick_h = svg.slanted([fr.sx(t) for t in x_ticks], fr.bottom + (14 if angle == 0 else 8), x_texts,
+                                        angle, size, above=False, slot=(right - left) / len(x_texts), limit=150)
+    tick_h = 18.0 if angle == 0 else tick_h + 8
+    entries = [(s["name"], *_STYLES[i]) for i, s in enumerate(series)]
+    legend, legend_h = svg.series_legend(entries, fr.bottom + tick_h + (20 if x_label else 6))
+    out = svg.open_svg(fr.bottom + tick_h + (20 if x_label else 6) + legend_h, title)
+    for t in y_ticks:
+        out.append(f'<line x1="{_f(left)}" y1="{_f(fr.sy(t))}" x2="{_f(right)}" y2="{_f(fr.sy(t))}" '
+                   'stroke="#dddddd" stroke-width="0.6"/>')
+        out.append(f'<text x="{_f(left - 5)}" y="{_f(fr.sy(t) + 3.5)}" font-size="10" text-anchor="end">'
+                   f"{t:.{y_dec}f}</text>")
+    for t in x_ticks:
+        out.append(f'<line x1="{_f(fr.sx(t))}" y1="{_f(fr.top)}" x2="{_f(fr.sx(t))}" y2="{_f(fr.bottom + 3)}" '
+                   'stroke="#dddddd" stroke-width="0.6"/>')
+    out += x_tick_labels
+    out.append(f'<rect x="{_f(left)}" y="{_f(fr.top)}" width="{_f(right - left)}" height="{_f(_PLOT_H)}" '
+               'fill="none" stroke="#000" stroke-width="0.8"/>')
+    if y_label:
+        mid = (fr.top + fr.bottom) / 2
+        out.append(svg.label(12, mid, y_label, svg.fit(y_label, _PLOT_H * 0.85, 10.5), ' font-size="10.5" font-weight='
+                             f'"bold" text-anchor="middle" transform="rotate(-90 12 {_f(mid)})"'))
+    if x_label:
+        out.append(svg.label((left + right) / 2, fr.bottom + tick_h + 14, x_label,
+                             svg.fit(x_label, (right - left) * 0.85, 10.5),
+                             ' font-size="10.5" font-weight="bold" text-anchor="middle"'))
+    out += _plot(series, refs, fr)
+    out += legend
+    out.append("</svg>")
+    caption = f"{title}. Series differ in colour, dash pattern and marker."
+    if any(s["low"] is not None and s["high"] is not None for s in series):
+        caption += " Shaded bands: the interval from low to high."
+    if refs:
+        caption += " Dashed lines: reference values (" + "; ".join(
+            f"{t or 'unlabelled'} = {y:g}" for y, t in refs) + ")."
+    return "".join(out), caption
+
+
+def _plot(series: list[dict[str, Any]], refs: list[tuple[float, str]], fr: svg.Frame) -> list[str]:
+    """Bands, then reference lines, then series lines and markers, then reference labels on a white ground."""
+    out = []
+    for s, (colour, *_) in zip(series, _STYLES, strict=False):
+        if s["low"] is None or s["high"] is None:
+            continue
+        pairs = [(x, None if lo is None or hi is None else (lo, hi))
+                 for x, lo, hi in zip(s["x"], s["low"], s["high"], strict=True)]
+        for piece in svg.pieces(pairs):
+            pts = [(fr.sx(x), fr.sy(hi)) for x, (_, hi) in piece] + [(fr.sx(x), fr.sy(lo))
+                                                                      for x, (lo, _) in reversed(piece)]
+            out.append(f'<polygon points="{" ".join(f"{_f(a)},{_f(b)}" for a, b in pts)}" fill="{colour}" '
+                       f'fill-opacity="0.16" stroke="{colour}" stroke-opacity="0.35" stroke-width="0.5"/>')
+    for y, _ in refs:
+        out.append(f'<line x1="{_f(fr.left)}" y1="{_f(fr.sy(y))}" x2="{_f(fr.right)}" y2="{_f(fr.sy(y))}" '
+                   'stroke="#333333" stroke-width="1" stroke-dasharray="4,3"/>')
+    for i, (s, (colour, dash, shape, hollow)) in enumerate(zip(series, _STYLES, strict=False)):
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        for piece in svg.pieces(list(zip(s["x"], s["y"], strict=True))):
+            pts = " ".join(f"{_f(fr.sx(x))},{_f(fr.sy(y))}" for x, y in piece)
+            out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8"{pattern} '
+                       'stroke-linejoin="round"/>')
+        step = max(1, math.ceil(len(s["x"]) / 20))  # about 20 markers a series, staggered between series
+        out += [svg.marker(shape, hollow, fr.sx(x), fr.sy(y), colour)
+                for k, (x, y) in enumerate(zip(s["x"], s["y"], strict=True)) if y is not None and (k + i) % step == 0]
+    for y, text in refs:
+        if text:
+            shown = svg.fit(text, (fr.right - fr.left) / 2, 9)
+            w, ty = svg.text_width(shown, 9), fr.sy(y) - 4 if fr.sy(y) - 14 > fr.top else fr.sy(y) + 11
+            out.append(f'<rect x="{_f(fr.right - w - 6)}" y="{_f(ty - 8.5)}" width="{_f(w + 4)}" height="11" '
+                       'fill="#ffffff" fill-opacity="0.85"/>')
+            out.append(svg.label(fr.right - 4, ty, text, shown, ' font-size="9" text-anchor="end" fill="#333333"'))
+    return out
+
+
+def bars(spec: Mapping[str, Any]) -> tuple[str, str]:
+    """Horizontal bars: ``bars`` [{label, value, low, high}], ``value_label``, ``reference`` {value, label}.
+
+    Drawn by :func:`auditkit.report.charts.group_bars`, like the per-group charts of the measurements.
+    """
+    title = _text(spec, "title", "Bar chart")
+    value_label = _text(spec, "value_label", "value")
+    raw = spec.get("bars")
+    if not isinstance(raw, list | tuple) or not 1 <= len(raw) <= MAX_BARS:
+        raise SpecError(f"'bars' must be a list of 1 to {MAX_BARS} bars")
+    items = []
+    for i, b in enumerate(raw):
+        if not isinstance(b, Mapping):
+            raise SpecError(f"bar {i + 1} must be an object")
+        value, lo, hi = (_num(b.get(k), f"bar {i + 1} '{k}'", nullable=True) for k in ("value", "low", "high"))
+        n = b.get("n") if isinstance(b.get("n"), int) and not isinstance(b.get("n"), bool) else None
+        items.append(charts.Bar(_text(b, "label", f"bar {i + 1}"), value, lo, hi, n))
+    ref = spec.get("reference")
+    if ref is not None and not isinstance(ref, Mapping):
+        raise SpecError("'reference' must be a {value, label} object or null")
+    ref_value = _num(ref.get("value"), "reference 'value'") if ref is not None else None
+    ref_label = _text(ref, "label", "reference") if ref is not None else "reference"
+    out = charts.group_bars(items, title=title, axis_label=value_label, reference=ref_value,
+                            reference_label=ref_label, interval_label="interval from low to high")
+    if not out:
+        raise SpecError("no bar has a value")
+    missing = [b.label for b in items if b.value is None]
+    caption = f"{title}." + (" Whiskers: interval from low to high." if any(
+        b.low is not None and b.high is not None for b in items) else "")
+    caption += f" Dashed line: {ref_label}." if ref is not None else ""
+    if missing:
+        caption += " Without a value, not drawn: " + ", ".join(missing) + "."
+    return out, caption
+
+
+RENDERERS: dict[str, Callable[[Mapping[str, Any]], tuple[str, str]]] = {
+    "bars": bars, "heatmap": heatmap, "lines": lines}
+
+
+def draw(spec: Any) -> Chart:
+    """One specification as a chart, or as a chart that carries the reason it could not be drawn."""
+    title = spec.get("title") if isinstance(spec, Mapping) else None
+    title = svg.short(title, 120) if isinstance(title, str) else ""
+    try:
+        if not isinstance(spec, Mapping):
+            raise SpecError(f"a chart specification must be an object, not {_quote(spec)}")
+        renderer = RENDERERS.get(spec.get("type")) if isinstance(spec.get("type"), str) else None
+        if renderer is None:
+            raise SpecError(f"unknown chart type {_quote(spec.get('type'))} (known: {', '.join(sorted(RENDERERS))})")
+        drawn, caption = renderer(spec)
+        return Chart(caption, drawn)
+    except SpecError as exc:
+        return Chart(title, "", error=f"chart could not be drawn: {exc}")
+    except Exception as exc:  # a bug in a renderer must cost one chart, never the whole report
+        return Chart(title, "", error=f"chart could not be drawn: internal error ({type(exc).__name__})")
+
+
+def spec_charts(details: Any) -> tuple[Chart, ...]:
+    """The charts an outcome specifies in ``details["charts"]``, in their order (none when absent)."""
+    raw = details.get("charts") if isinstance(details, Mapping) else None
+    if raw is None:
+        return ()
+    if not isinstance(raw, list | tuple):
+        return (Chart("", "", error=f"chart could not be drawn: details['charts'] must be a list, "
+                                    f"not {_quote(raw)}"),)
+    return tuple(draw(s) for s in raw)
