@@ -33,7 +33,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-stdout = Console(highlight=False, soft_wrap=True)
+# piped output (CI logs, scripts) gets wide lines instead of tables wrapped at 80 columns
+stdout = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 _STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.INCONCLUSIVE: "yellow", Status.ERROR: "magenta",
           Status.SKIPPED: "dim", GateDecision.PASS: "green", GateDecision.FAIL: "red",
