@@ -93,7 +93,7 @@ def execute(
         started_at=clock(),
         trigger=trigger,
     )
-    ctx = CheckContext(adapter=adapter, data=data, policy=policy)
+    ctx = CheckContext(adapter=adapter, data=data, policy=policy, base_dir=loaded.base_dir)
     _plan_capture(ctx, loaded)
     outcomes: list[CheckOutcome] = []
     if progress:
@@ -166,5 +166,7 @@ def _run_one(spec: CheckSpec, loaded: LoadedPolicy, ctx: CheckContext, *, strict
                             details={"notes": ["auditkit failed inside this check; please report it with the "
                                                "traceback below."],
                                      "traceback": traceback.format_exc(limit=8)})
+    unrun = result.status in (Status.SKIPPED, Status.ERROR)
     return CheckOutcome(**base, status=result.status, summary=result.summary, measurements=result.measurements,
-                        details=plain_json(result.details), duration_s=time.perf_counter() - t0)
+                        details=plain_json(result.details), duration_s=time.perf_counter() - t0,
+                        error=result.summary if unrun else None)

@@ -224,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"device: {device}; torch {torch.__version__}; threads {torch.get_num_threads()}; quick={args.quick}")
     bench_tabular(device, rows, repeats)
     bench_text(device, texts, 3 if args.quick else 5)
+    from bench_counterfactual import bench_tabular_sweep, bench_text_sweep
+
+    bench_tabular_sweep(device, rows, repeats)
+    bench_text_sweep(device, texts, 3 if args.quick else 5)
     return 0
 
 

@@ -15,6 +15,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -76,10 +77,12 @@ class CheckContext:
     that needs scores or decisions reads it from here.
     """
 
-    def __init__(self, *, adapter: ModelAdapter, data: AuditData, policy: Policy) -> None:
+    def __init__(self, *, adapter: ModelAdapter, data: AuditData, policy: Policy, base_dir: Path | None = None) -> None:
         self.adapter = adapter
         self.data = data
         self.policy = policy
+        #: Where relative paths in the policy resolve (user lexicons, ...).
+        self.base_dir = base_dir if base_dir is not None else Path.cwd()
         self._cache: dict[Any, Any] = {}
         self._capture: list[str] = []
         self._capture_rows = 0

@@ -1,0 +1,183 @@
+"""From counterfactual scores to paired results: one :class:`PairResult` per generator and ordered value pair.
+
+This module joins the scores of counterfactual variants with the original
+scores from the shared prediction pass and applies the pure metrics of
+:mod:`auditkit.metrics.counterfactual`: flip rates, directional counts,
+score changes, the proxy part (propagated − flip-only) and the grid summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from auditkit.metrics.counterfactual import (
+    PairEffects,
+    pair_effects,
+    paired_bootstrap_means,
+    proportion_interval,
+)
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """The pairs of one generator (``mode``) and ordered value pair ``source → target``, with their metrics."""
+
+    mode: str
+    source: int
+    target: int
+    example: np.ndarray
+    s: np.ndarray
+    s_cf: np.ndarray
+    y: np.ndarray
+    y_cf: np.ndarray
+    effects: PairEffects
+
+
+def pair_result(mode: str, source: int, target: int, example: np.ndarray, scores: np.ndarray,
+                decisions: np.ndarray, s_cf: np.ndarray, y_cf: np.ndarray, *, level: float, resamples: int,
+                rng: np.random.Generator, inv_threshold: float) -> PairResult:
+    """Pair the variants of ``example`` (scores ``s_cf``, decisions ``y_cf``) with the original predictions."""
+    s, y = scores[example], decisions[example]
+    effects = pair_effects(s, s_cf, y, y_cf, level=level, resamples=resamples, rng=rng,
+                           inv_threshold=inv_threshold)
+    return PairResult(mode, source, target, example, s, s_cf, y, y_cf, effects)
+
+
+@dataclass(frozen=True)
+class ProxyPart:
+    """Propagated minus flip-only for one value pair: the share of the effect that travels through proxies."""
+
+    source: int
+    target: int
+    flip_rate_diff: float
+    flip_rate_diff_ci: tuple[float, float]
+    mac_diff: float
+    mac_diff_ci: tuple[float, float]
+
+
+def proxy_part(flip: PairResult | None, propagated: PairResult, *, level: float, resamples: int,
+               rng: np.random.Generator) -> ProxyPart:
+    """Paired difference propagated − flip-only over the same examples (flip-only = no change when vacuous)."""
+    n = propagated.example.size
+    f_prop = (propagated.y != propagated.y_cf).astype(np.float64)
+    a_prop = np.abs(propagated.s_cf - propagated.s)
+    if flip is None:
+        f_flip, a_flip = np.zeros(n), np.zeros(n)
+    else:
+        order = np.argsort(flip.example)
+        pos = order[np.searchsorted(flip.example, propagated.example, sorter=order)]
+        f_flip = (flip.y != flip.y_cf).astype(np.float64)[pos]
+        a_flip = np.abs(flip.s_cf - flip.s)[pos]
+    means, lo, hi = paired_bootstrap_means(np.column_stack([f_prop - f_flip, a_prop - a_flip]),
+                                           resamples=resamples, level=level, rng=rng)
+    return ProxyPart(propagated.source, propagated.target, float(means[0]), (float(lo[0]), float(hi[0])),
+                     float(means[1]), (float(lo[1]), float(hi[1])))
+
+
+def ctf_by_group(results: Sequence[PairResult], k: int, n_examples: int, *, level: float, resamples: int,
+                 rng: np.random.Generator) -> list[tuple[int, int, float, tuple[float, float]]]:
+    """CTF gap per source value (mean over its examples of the mean |Δ| over their K − 1 counterfactuals).
+
+    Returns ``(value, n examples, gap, interval)`` for each value with examples.
+    """
+    total = np.zeros(n_examples)
+    count = np.zeros(n_examples)
+    source = np.full(n_examples, -1)
+    for r in results:
+        np.add.at(total, r.example, np.abs(r.s_cf - r.s))
+        np.add.at(count, r.example, 1)
+        source[r.example] = r.source
+    out = []
+    for a in range(k):
+        rows = np.flatnonzero((source == a) & (count > 0))
+        if rows.size == 0:
+            continue
+        means, lo, hi = paired_bootstrap_means(total[rows] / count[rows], resamples=resamples, level=level, rng=rng)
+        out.append((a, int(rows.size), float(means[0]), (float(lo[0]), float(hi[0]))))
+    return out
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    """A grid sweep summarised per example group: score curves (median and band) and decision changes."""
+
+    points: np.ndarray
+    labels: list[str]
+    sizes: np.ndarray
+    median: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    crossings: np.ndarray
+    changed: np.ndarray
+    group: np.ndarray
+    flip_rate: float
+    flip_rate_ci: tuple[float, float]
+    mean_abs_change: float
+    mean_abs_change_ci: tuple[float, float]
+
+    def group_rows(self, level: float) -> list[tuple[str, int, int, float, tuple[float, float], float]]:
+        """Per group: label, examples, examples whose decision changes, that share with interval, mean crossings."""
+        out = []
+        for g, label in enumerate(self.labels):
+            rows = self.group == g
+            n, k = int(rows.sum()), int(self.changed[rows].sum())
+            mean_cross = float(self.crossings[rows].mean()) if n else float("nan")
+            out.append((label, n, k, k / n if n else float("nan"), proportion_interval(k, n, level), mean_cross))
+        return out
+
+
+def grid_summary(points: np.ndarray, scores: np.ndarray, decisions: np.ndarray, s: np.ndarray, y: np.ndarray,
+                 group: np.ndarray, labels: list[str], *, level: float, resamples: int, rng: np.random.Generator,
+                 band: tuple[float, float] = (0.1, 0.9)) -> GridSummary:
+    """Summarise grid scores ``(n, G)``: a decision 'changes' when it differs from the original at some point."""
+    from auditkit.counterfactual.tabular import decision_crossings
+
+    k = len(labels)
+    changed = np.any(decisions != y[:, None], axis=1)
+    median = np.full((k, points.size), np.nan)
+    low, high = median.copy(), median.copy()
+    for g in range(k):
+        rows = group == g
+        if rows.any():
+            median[g], low[g], high[g] = np.quantile(scores[rows], [0.5, band[0], band[1]], axis=0)
+    n = int(changed.size)
+    means, lo, hi = paired_bootstrap_means(np.abs(scores - s[:, None]).mean(axis=1), resamples=resamples,
+                                           level=level, rng=rng)
+    return GridSummary(points=points, labels=labels, sizes=np.bincount(group, minlength=k), median=median, low=low,
+                       high=high, crossings=decision_crossings(decisions), changed=changed, group=group,
+                       flip_rate=float(changed.mean()) if n else float("nan"),
+                       flip_rate_ci=proportion_interval(int(changed.sum()), n, level),
+                       mean_abs_change=float(means[0]), mean_abs_change_ci=(float(lo[0]), float(hi[0])))
+
+
+def quantile_groups(values: np.ndarray, name: str, bins: int = 4) -> tuple[np.ndarray, list[str]]:
+    """Example groups for a grid sweep: quantile bins of the attribute's original value, labelled by range."""
+    v = np.asarray(values, dtype=np.float64)
+    edges = np.unique(np.quantile(v, np.linspace(0, 1, bins + 1)[1:-1]))
+    group = np.searchsorted(edges, v, side="right")
+    labels = []
+    for g in range(edges.size + 1):
+        rows = v[group == g]
+        labels.append(f"{name} {rows.min():g}–{rows.max():g}" if rows.size else f"{name} bin {g + 1}")
+    return group.astype(np.int64), labels
+
+
+@dataclass
+class SweepOutcome:
+    """What a sweep measured, ready to be judged: paired results per generator, grid summary, report material."""
+
+    attribute: str
+    values: tuple[str, ...]
+    results: dict[str, list[PairResult]] = field(default_factory=dict)
+    parts: list[ProxyPart] = field(default_factory=list)
+    grid: GridSummary | None = None
+    vacuous: str | None = None
+    skipped: str | None = None
+    proxies: list[str] = field(default_factory=list)
+    unjudged: list[str] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
