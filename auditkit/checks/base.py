@@ -156,6 +156,23 @@ class CheckContext:
 
         return self.memo("predictions", compute)
 
+    def proxy_screen(self, attribute: str, exclude: Sequence[str] = ()) -> Any:
+        """Proxy screening of ``attribute`` over the tabular inputs (methods.md A3), computed once per run.
+
+        Returns :class:`auditkit.metrics.proxies.ProxyReport`; ``exclude`` names the
+        attribute's own input columns. Shared by the prohibited-feature and
+        counterfactual checks.
+        """
+        from auditkit.metrics.proxies import detect_proxies
+
+        def compute() -> Any:
+            return detect_proxies(self.data.X, self.data.protected[attribute], self.data.feature_names,
+                                  exclude=exclude, level=self.statistics.confidence,
+                                  seed=derive_seed(self.statistics.seed, "proxies", attribute),
+                                  resamples=self.statistics.bootstrap)
+
+        return self.memo(("proxy_screen", attribute, tuple(exclude)), compute)
+
     def groups(self, attributes: Sequence[str]) -> Groups:
         """Group codes for the given attributes; several attributes give intersectional groups.
 

@@ -43,8 +43,8 @@ from auditkit.metrics.counterfactual import (
     pairs_needed_for_rate,
     tost_level,
 )
-from auditkit.metrics.proxies import ProxyReport, detect_proxies
-from auditkit.metrics.stats import combine_verdicts, derive_seed
+from auditkit.metrics.proxies import ProxyReport
+from auditkit.metrics.stats import combine_verdicts
 from auditkit.results import Measurement, Status
 
 #: Most points a grid may have (each is one model row per example).
@@ -151,11 +151,7 @@ class CounterfactualSweepCheck(Check):
             labels = ctx.data.protected[attr.name]
 
             def screen(exclude: Sequence[str]) -> ProxyReport:
-                key = ("proxy_screen", attr.name, tuple(exclude))
-                return ctx.memo(key, lambda: detect_proxies(
-                    ctx.data.X, labels, ctx.data.feature_names, exclude=exclude, level=conf,
-                    seed=derive_seed(ctx.statistics.seed, "proxies", attr.name),
-                    resamples=ctx.statistics.bootstrap))
+                return ctx.proxy_screen(attr.name, exclude)
 
             grid = (params.grid.start, params.grid.stop, params.grid.step) if params.grid else None
             settings = TabularSettings(mode=params.mode, proxies=params.proxies, grid=grid,

@@ -107,7 +107,10 @@ class ProhibitedFeatureUseCheck(Check):
         eval_idx = np.setdiff1d(np.arange(len(codes)), rows[fit_local])  # every row the eraser was not fitted on
         erasures = {layer: _erase(ctx, layer, codes, rows, fit_local, held_local, eval_idx, params, stats, seed)
                     for layer in erase_at}
-        return _verdict(params, values, results, erasures, stats.confidence, stats.correction)
+        result = _verdict(params, values, results, erasures, stats.confidence, stats.correction)
+        if ctx.data.kind == "tabular":
+            result = _with_proxies(ctx, params.attribute, result)
+        return result
 
 
 # --- data preparation ---------------------------------------------------------------------------
@@ -157,6 +160,31 @@ def _split(codes: np.ndarray, groups: np.ndarray | None, fit_fraction: float, se
         split = StratifiedShuffleSplit(n_splits=1, train_size=fit_fraction, random_state=seed)
         fit, ev = next(split.split(codes, codes))
     return np.sort(fit), np.sort(ev)
+
+
+# --- A3: proxies ----------------------------------------------------------------------------------
+
+
+def _with_proxies(ctx: CheckContext, attribute: str, result: CheckResult) -> CheckResult:
+    """Add the proxy screening of the tabular inputs (methods.md A3) to the evidence; it never decides."""
+    column = ctx.policy.attribute(attribute).column
+    exclude = [column] if column in ctx.data.feature_names else []
+    report = ctx.proxy_screen(attribute, exclude)
+    rows = [[f.feature, f.nmi, f.cramers_v, "; ".join(f.reasons) or "—"]
+            for f in sorted(report.features, key=lambda f: -f.nmi)]
+    tables = [*result.details["tables"], {"title": f"Proxy screening: how much each input reveals {attribute}",
+                                          "columns": ["feature", "NMI", "Cramér's V", "flagged because"],
+                                          "rows": rows}]
+    notes = list(result.details["notes"])
+    ms = list(result.measurements)
+    if report.encoding is not None:
+        enc = report.encoding
+        ms.append(Measurement("proxy_joint_auc", enc.auc, *enc.auc_ci, n=enc.n,
+                              confidence=ctx.statistics.confidence))
+        notes.append(f"The other inputs jointly predict {attribute} with cross-validated AUC {enc.auc:.2f} "
+                     f"[{enc.auc_ci[0]:.2f}, {enc.auc_ci[1]:.2f}] ({enc.level} redundant encoding)"
+                     + (f"; flagged proxies: {', '.join(report.flagged)}." if report.flagged else "."))
+    return CheckResult(result.status, result.summary, tuple(ms), {**result.details, "tables": tables, "notes": notes})
 
 
 # --- A1: probes ------------------------------------------------------------------------------------

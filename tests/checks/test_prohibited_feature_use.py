@@ -78,6 +78,10 @@ def test_model_using_sex_through_a_proxy_fails(tmp_path):
     assert "it is used" in out.summary
     # erasure is effective: the probe falls to about chance after it
     assert out.measurement("probe_accuracy_after_erasure", "1").value < 0.56
+    # the proxy screening names the input that carries sex, and the inputs jointly reveal it
+    screen = next(t for t in out.details["tables"] if t["title"].startswith("Proxy screening"))
+    assert screen["rows"][0][0] == "proxy" and screen["rows"][0][3] != "—"
+    assert out.measurement("proxy_joint_auc").ci_low > 0.9
 
 
 def test_encoded_but_unused_passes_and_says_both(tmp_path):
