@@ -228,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
 
     bench_tabular_sweep(device, rows, repeats)
     bench_text_sweep(device, texts, 3 if args.quick else 5)
+    from bench_explain import run_all
+
+    run_all(device, quick=args.quick)
     return 0
 
 

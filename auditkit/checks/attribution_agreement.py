@@ -1,0 +1,227 @@
+"""``attribution_agreement``: do independent explainers agree, and can they be trusted? (methods.md B1–B6).
+
+EU AI Act Art. 14 wants overseers who interpret outputs "taking into account the
+interpretation tools available"; this check says whether those tools can be
+trusted for this model. On a seeded sample of the audit data it
+
+1. explains the same scalar (logit or probability of the favourable class) with
+   every configured method, against one reference, over one feature grouping;
+   methods the model cannot support are reported as skipped with the reason;
+2. runs the sanity and faithfulness tests (B3): cascading model-parameter
+   randomisation (Spearman on ``|φ|``; a method whose attributions survive it is
+   model-insensitive and is excluded from the agreement statistics), IG
+   completeness (more steps where needed), deletion and insertion curves against
+   random orders, ERASER comprehensiveness and sufficiency for text;
+3. measures agreement per instance and method pair (FA, FA*, RA, SA, SRA, RC,
+   PRA), averaged with bootstrap intervals, next to the self-agreement ceiling of
+   the stochastic methods, and Fleiss' κ on "protected attribute in the top k";
+4. judges: PASS when every retained pair meets every agreement minimum on its
+   whole interval; low or undecided agreement is a warning, reported as
+   INCONCLUSIVE with a note (B6.6: not a failure); FAIL when a method fails its
+   sanity check and ``require_sanity`` is set. Fewer than two runnable methods:
+   SKIPPED with the reasons.
+
+Computation lives in :mod:`auditkit.explain` (model work) and
+:mod:`auditkit.metrics.agreement` / :mod:`auditkit.metrics.faithfulness` (maths);
+this module orchestrates and writes the report details (tables, charts, notes,
+per-decision explanations in words for Art. 86).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, field_validator, model_validator
+
+from auditkit.checks._agreement_report import AgreementReport
+from auditkit.checks.base import Check, CheckContext, CheckResult, Params
+from auditkit.checks.limits import Limit, check_direction
+from auditkit.checks.registry import register
+from auditkit.errors import CheckConfigError
+from auditkit.explain import (
+    Attribution,
+    FeatureGrouping,
+    UnsupportedMethod,
+    cached_explain,
+    get_method,
+    known_methods,
+    tabular_job,
+    text_job,
+)
+from auditkit.explain.jobs import TabularJob, TextJob
+from auditkit.metrics.stats import derive_seed
+from auditkit.policy.schema import Fraction
+from auditkit.results import Status
+
+AgreementMetric = Literal[
+    "feature_agreement", "feature_agreement_star", "rank_agreement", "sign_agreement", "signed_rank_agreement",
+    "rank_correlation", "pairwise_rank_agreement",
+]
+#: Defaults per task (methods.md B6); ``None`` in the policy means "use these".
+TASK_DEFAULTS: dict[str, dict[str, Any]] = {
+    "tabular": {"methods": ["integrated_gradients", "gradient_shap", "kernel_shap", "feature_ablation"],
+                "n_examples": 200, "sanity_examples": 50, "ceiling_examples": 20, "random_orders": 10,
+                "cascade": [0.5, 1.0], "randomisations": 3},
+    "text": {"methods": ["integrated_gradients", "partition_shap", "feature_ablation"],
+             "n_examples": 8, "sanity_examples": 4, "ceiling_examples": 2, "random_orders": 3, "cascade": [1.0],
+             "randomisations": 1},
+}
+
+
+def _default_limits() -> dict[str, Limit]:
+    return {"rank_correlation": Limit(min=0.5), "feature_agreement_star": Limit(min=0.5)}
+
+
+class AttributionAgreementParams(Params):
+    """Parameters of ``attribution_agreement`` (defaults: methods.md B3, B4, B6; task defaults in TASK_DEFAULTS)."""
+
+    methods: list[str] | None = Field(default=None, min_length=2)
+    k: int | None = Field(default=None, ge=1)
+    n_examples: int | None = Field(default=None, ge=3)
+    explained: Literal["logit", "probability"] = "logit"
+    baseline: Literal["mean", "zero"] = "mean"
+    background_size: int = Field(default=100, ge=1)
+    feature_groups: dict[str, list[str]] = Field(default_factory=dict)
+    attributes: list[str] = Field(default_factory=list)
+    min_agreement: dict[AgreementMetric, Limit] = Field(default_factory=_default_limits)
+    require_sanity: bool = True
+    max_sanity_correlation: Fraction = 0.5
+    sanity_examples: int | None = Field(default=None, ge=0)
+    cascade: list[Fraction] | None = None
+    randomisations: int | None = Field(default=None, ge=1, le=10)
+    seeds: int = Field(default=5, ge=1, le=20)
+    ceiling_examples: int | None = Field(default=None, ge=2)
+    random_orders: int | None = Field(default=None, ge=1)
+    curve_points: int = Field(default=21, ge=3)
+    n_steps: int = Field(default=50, ge=2)
+    max_steps: int = Field(default=300, ge=2)
+    n_samples: int = Field(default=50, ge=1)
+    nsamples: int | Literal["auto"] = "auto"
+    max_evals: int = Field(default=500, ge=10)
+    explanations: int = Field(default=3, ge=0, le=20)
+
+    @field_validator("methods")
+    @classmethod
+    def _known(cls, v: list[str] | None) -> list[str] | None:
+        if v is None:
+            return v
+        unknown = [m for m in v if m not in known_methods()]
+        if unknown:
+            raise ValueError(f"unknown attribution method(s) {', '.join(map(repr, unknown))}; known methods: "
+                             f"{', '.join(known_methods())}")
+        if len(set(v)) != len(v):
+            raise ValueError("a method is listed twice")
+        return v
+
+    @field_validator("min_agreement")
+    @classmethod
+    def _directions(cls, v: dict[str, Limit]) -> dict[str, Limit]:
+        for metric, limit in v.items():
+            check_direction(metric, limit, ">=")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AttributionAgreementParams:
+        if self.require_sanity and self.sanity_examples == 0:
+            raise ValueError("require_sanity needs the sanity check: set sanity_examples above 0 or "
+                             "require_sanity: false")
+        if self.max_steps < self.n_steps:
+            raise ValueError(f"max_steps ({self.max_steps}) must be at least n_steps ({self.n_steps})")
+        return self
+
+
+@register
+class AttributionAgreementCheck(Check):
+    """Agreement and faithfulness of attribution methods on a sample of the audit data."""
+
+    kind = "attribution_agreement"
+    version = 1
+    title = "Attribution-method agreement"
+    Params = AttributionAgreementParams
+
+    def run(self, ctx: CheckContext, params: AttributionAgreementParams, *, seed: int) -> CheckResult:  # type: ignore[override]
+        """Explain a sample with every method, test sanity and faithfulness, measure and judge agreement."""
+        task = ctx.data.kind
+        cfg = {key: (getattr(params, key) if getattr(params, key) is not None else default)
+               for key, default in TASK_DEFAULTS[task].items()}
+        specs = {m: get_method(m, task) for m in cfg["methods"]}
+        rng = np.random.default_rng(seed)
+        settings = {"n_steps": params.n_steps, "max_steps": params.max_steps, "n_samples": params.n_samples,
+                    "nsamples": params.nsamples, "max_evals": params.max_evals}
+        job = attribution_job(ctx, n_examples=int(cfg["n_examples"]), background_size=params.background_size,
+                              baseline=params.baseline, explained=params.explained,
+                              feature_groups=params.feature_groups, settings=settings)
+        method_seed = attribution_seed(ctx)
+        m_features = job.grouping.size if isinstance(job, TabularJob) else job.max_words
+        k = params.k or (min(5, math.ceil(0.25 * m_features)) if task == "tabular" else 5)
+        if k >= m_features:
+            what = "features" if task == "tabular" else "words in its longest sampled text"
+            raise CheckConfigError(
+                f"k={k} is not smaller than the number of {what} ({m_features}), so top-k agreement would be "
+                f"trivial; set k to at most {m_features - 1}"
+                + (" (or leave it out: the default is min(5, ceil(0.25·d)))" if task == "tabular" else ""))
+        attrs: dict[str, Attribution] = {}
+        skipped: dict[str, str] = {}
+        for name in specs:
+            try:
+                attrs[name] = cached_explain(ctx.memo, name, job, seed=method_seed)
+            except UnsupportedMethod as exc:
+                skipped[name] = exc.reason
+        notes = [f"{specs[m].title} was not run: {why}." for m, why in skipped.items()]
+        if len(attrs) < 2:
+            reason = ("fewer than two attribution methods can run on this model: "
+                      + "; ".join(f"{m}: {why}" for m, why in skipped.items()))
+            return CheckResult(status=Status.SKIPPED, summary=f"Not run: {reason}.",
+                               details={"tables": [], "notes": notes, "charts": [], "explanations": []})
+        report = AgreementReport(ctx, params, task, job, attrs, specs, k, seed, method_seed)
+        report.notes.extend(notes)
+        report.cost_table(skipped)
+        sanity = report.sanity(cfg)
+        report.completeness()
+        retained = [m for m in attrs if sanity.get(m) is not Status.FAIL]
+        report.faithfulness(cfg["random_orders"], rng)
+        report.ceiling(retained, cfg["ceiling_examples"])
+        pair_statuses = report.agreement(retained)
+        report.protected(retained)
+        report.explanations(retained)
+        return report.verdict(sanity, retained, pair_statuses)
+
+
+def attribution_seed(ctx: CheckContext) -> int:
+    """The seed of stochastic attribution methods for a run: derived from the run seed only, so every check
+    that explains the same sample with the same method gets (and shares through the cache) the same result."""
+    return derive_seed(ctx.statistics.seed, "attributions")
+
+
+def attribution_job(
+    ctx: CheckContext,
+    *,
+    n_examples: int,
+    background_size: int = 100,
+    baseline: Literal["mean", "zero"] = "mean",
+    explained: Literal["logit", "probability"] = "logit",
+    feature_groups: dict[str, list[str]] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> TabularJob | TextJob:
+    """The run's attribution sample: ``n_examples`` rows (and a background) drawn from the run seed only.
+
+    Other checks (the prohibited-feature check's attribution mass) call this with
+    the same arguments and then :func:`auditkit.explain.cached_explain` with
+    ``ctx.memo`` and :func:`attribution_seed`, so attributions this check computed
+    are reused instead of recomputed.
+    """
+    n_rows = ctx.data.n_rows
+    if n_rows < 3:
+        raise CheckConfigError(f"the audit data has {n_rows} rows; attributions need at least 3")
+    rng = np.random.default_rng(derive_seed(ctx.statistics.seed, "attribution-sample"))
+    rows = rng.permutation(n_rows)[: min(n_examples, n_rows)]
+    if ctx.data.kind == "text":
+        return text_job(ctx.adapter, [ctx.data.texts[i] for i in rows], rows, explained=explained,
+                        settings=settings)
+    X = np.asarray(ctx.data.X)
+    bg_rows = rng.permutation(n_rows)[: min(background_size, n_rows)]
+    grouping = FeatureGrouping.build(ctx.data.feature_names, feature_groups)
+    return tabular_job(ctx.adapter, X[rows], rows, background=X[bg_rows], baseline=baseline, grouping=grouping,
+                       explained=explained, settings=settings)
