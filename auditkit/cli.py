@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from auditkit import api, gate
+from auditkit.demo import DEFAULT_SAMPLE, SAMPLES
 from auditkit.errors import AuditkitError
 from auditkit.policy.schema import CheckSpec
 from auditkit.results import CheckOutcome, GateDecision, Status
@@ -219,13 +220,16 @@ def demo(
     = Path("auditkit-demo"),
     db: DbOpt = None,
     device: DeviceOpt = "auto",
+    sample: Annotated[str, typer.Option("--sample", help="Which bundled sample to audit: " + "; ".join(
+        f"{name} ({s.title})" for name, s in SAMPLES.items()) + ".")] = DEFAULT_SAMPLE,
 ) -> None:
-    """Audit the bundled credit-scoring sample end to end and write its HTML and PDF reports."""
-    from auditkit.demo import prepare_credit_sample
+    """Audit a bundled sample (credit scoring by default) end to end and write its HTML and PDF reports."""
+    from auditkit.demo import demo_sample, prepare_sample
 
+    chosen = demo_sample(sample)  # an unknown name fails here, listing the known samples
     out = out.resolve()
-    err.print(f"preparing the credit-scoring sample in {out} (data and two models, trained reproducibly)…")
-    policies = prepare_credit_sample(out)
+    err.print(f"preparing the {chosen.description} in {out}…")
+    policies = prepare_sample(sample, out)
     db = db or f"sqlite:///{out / 'auditkit.db'}"
     written: list[Path] = []
     with _open(db) as store:

@@ -1,8 +1,11 @@
-"""``auditkit demo``: put the bundled credit-scoring sample in a working directory and prepare it.
+"""``auditkit demo``: put a bundled sample in a working directory and prepare it.
 
-The sample (``samples/credit/``) ships with auditkit. It is copied into the
-demo directory so a user can read and edit its policies, then its generator
-writes the data and trains the two models there (cached after the first run).
+Each sample (``samples/<folder>/``) ships with auditkit: a self-contained
+``sample.py`` (data generator, models, ``prepare(dest)``), its policies and a
+README. The demo copies those files into ``<workdir>/<folder>`` so a user can
+read and edit the policies, then calls ``prepare`` there, which writes the data
+and trains the models (cached after the first run). :data:`SAMPLES` lists the
+samples and the policies the demo audits, in order.
 """
 
 from __future__ import annotations
@@ -11,26 +14,85 @@ import importlib.util
 import shutil
 import sys
 import types
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditkit.errors import AuditkitError
 from auditkit.resources import resource_dir
 
-#: Policies the demo audits, in order: the model that uses sex through a proxy, then the fair one.
-DEMO_POLICIES = ("policy.yaml", "policy-fair.yaml")
+
+@dataclass(frozen=True)
+class DemoSample:
+    """A bundled sample: where it lives, what to copy, which policies to audit (in order)."""
+
+    folder: str
+    title: str
+    description: str
+    files: tuple[str, ...]
+    policies: tuple[str, ...]
+
+
+#: The bundled samples by name. Policies are audited in the order given: the model that
+#: should fail first, then the one that should pass.
+SAMPLES: dict[str, DemoSample] = {
+    "credit": DemoSample(
+        folder="credit",
+        title="credit scoring with small MLPs, Annex III 5(b)",
+        description="credit-scoring sample (Annex III 5(b); data and two small MLPs, trained reproducibly)",
+        files=("sample.py", "policy.yaml", "policy-fair.yaml", "README.md"),
+        policies=("policy.yaml", "policy-fair.yaml"),
+    ),
+    "cv-screening": DemoSample(
+        folder="cv-screening",
+        title="CV screening with MiniLM text classifiers, Annex III 4(a)",
+        description=(
+            "CV-screening sample (Annex III 4(a); bios and two MiniLM text classifiers, heads trained reproducibly)"
+        ),
+        files=("sample.py", "policy.yaml", "policy-clean.yaml", "README.md"),
+        policies=("policy.yaml", "policy-clean.yaml"),
+    ),
+}
+DEFAULT_SAMPLE = "credit"
+#: Policies the credit demo audits (kept for callers of the credit-only interface).
+DEMO_POLICIES = SAMPLES["credit"].policies
+
+
+def demo_sample(name: str) -> DemoSample:
+    """The bundled sample called ``name``; an :class:`AuditkitError` naming the known samples otherwise."""
+    try:
+        return SAMPLES[name]
+    except KeyError:
+        raise AuditkitError(
+            f"unknown demo sample {name!r}; known samples: {', '.join(SAMPLES)} "
+            f"(e.g. auditkit demo --sample {DEFAULT_SAMPLE})"
+        ) from None
+
+
+def prepare_sample(name: str, workdir: Path) -> list[Path]:
+    """Copy sample ``name`` into ``workdir/<folder>``, generate its data and models; return its policies."""
+    sample = demo_sample(name)
+    src = resource_dir("samples") / sample.folder
+    missing = [f for f in sample.files if not (src / f).is_file()]
+    if missing:
+        raise AuditkitError(
+            f"the {name} sample in {src} lacks {', '.join(missing)}; the installation is incomplete: "
+            "reinstall auditkit (pip install --force-reinstall auditkit)"
+        )
+    dest = Path(workdir) / sample.folder
+    dest.mkdir(parents=True, exist_ok=True)
+    for file in sample.files:
+        shutil.copy2(src / file, dest / file)
+    module = _load_module(dest / "sample.py")
+    try:
+        module.prepare(dest)
+    except ModuleNotFoundError as exc:  # e.g. the MiniLM encoder package of the cv-screening sample
+        raise AuditkitError(f"the {name} sample cannot be prepared: {exc}") from exc
+    return [dest / policy for policy in sample.policies]
 
 
 def prepare_credit_sample(workdir: Path) -> list[Path]:
     """Copy the credit sample into ``workdir/credit``, generate its data and models; return its policies."""
-    src = resource_dir("samples") / "credit"
-    dest = Path(workdir) / "credit"
-    dest.mkdir(parents=True, exist_ok=True)
-    for item in src.iterdir():
-        if item.is_file() and item.suffix in (".py", ".yaml", ".md"):
-            shutil.copy2(item, dest / item.name)
-    module = _load_module(dest / "sample.py")
-    module.prepare(dest)
-    return [dest / name for name in DEMO_POLICIES]
+    return prepare_sample("credit", workdir)
 
 
 def _load_module(path: Path) -> types.ModuleType:
