@@ -19,7 +19,6 @@ Timings are interleaved (raw, sweep, raw, ...) and each ratio is the median over
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import statistics
@@ -35,9 +34,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from harness import Section, time_interleaved  # noqa: E402
+from harness import Section, parse_bench_args, time_interleaved  # noqa: E402
 
-from auditkit.adapters import load_adapter, resolve_device  # noqa: E402
+from auditkit.adapters import load_adapter  # noqa: E402
 from auditkit.counterfactual.lexicon import read_lexicon, shipped_lexicons  # noqa: E402
 from auditkit.counterfactual.sweep import predict_variants, tabular_sweep  # noqa: E402
 from auditkit.counterfactual.tabular import attribute_inputs, fit_proxy_maps, flip, propagate  # noqa: E402
@@ -160,17 +159,9 @@ def bench_text_sweep(device: torch.device, n_texts: int, repeats: int) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the tabular and text sweep benchmarks, print one line per figure."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rows, texts and repeats")
-    parser.add_argument("--device", default="auto", help="auto|cpu|cuda (default auto)")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
+    args, device = parse_bench_args(__doc__.splitlines()[0], argv)
     rows, texts = (20_000, 64) if args.quick else (100_000, 128)
     repeats = 5 if args.quick else 11
-    print(f"device: {device}; torch {torch.__version__}; threads {torch.get_num_threads()}; quick={args.quick}")
     bench_tabular_sweep(device, rows, repeats)
     bench_text_sweep(device, texts, 3 if args.quick else 5)
     return 0

@@ -17,7 +17,6 @@ Figures, each a ratio against the raw model timed in alternation with it:
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import sys
@@ -31,9 +30,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from harness import Section, paired_ratio, time_interleaved  # noqa: E402
+from harness import Section, paired_ratio, parse_bench_args, time_interleaved  # noqa: E402
 
-from auditkit.adapters import load_adapter, resolve_device  # noqa: E402
+from auditkit.adapters import load_adapter  # noqa: E402
 from auditkit.explain import explain, tabular_job, text_job  # noqa: E402
 from auditkit.policy.schema import ModelSpec  # noqa: E402
 
@@ -177,16 +176,9 @@ def bench_text(device: torch.device, texts: int, repeats: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the tabular and text attribution benchmarks, print one line per figure."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer instances and repeats")
-    parser.add_argument("--device", default="auto", help="auto|cpu|cuda (default auto)")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    parser.add_argument("--no-text", action="store_true", help="skip the MiniLM figures")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
-    print(f"device: {device}; torch {torch.__version__}; threads {torch.get_num_threads()}; quick={args.quick}")
+    args, device = parse_bench_args(
+        __doc__.splitlines()[0], argv,
+        extra=lambda p: p.add_argument("--no-text", action="store_true", help="skip the MiniLM figures"))
     run_all(device, quick=args.quick, text=not args.no_text)
     return 0
 

@@ -106,3 +106,30 @@ class Section:
             for name, t in timings.items()
             if name != raw
         }
+
+
+def parse_bench_args(description: str, argv: list[str] | None = None,
+                     extra: Callable[[object], None] | None = None):
+    """The options every benchmark script shares (``--quick``, ``--device``, ``--threads``); prints the setup line.
+
+    Applies ``--threads``, resolves the device, and returns ``(args, device)``.
+    ``extra`` may add script-specific options to the parser first.
+    """
+    import argparse
+
+    import torch
+
+    from auditkit.adapters import resolve_device
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="fewer rows, texts and repeats (< 2 min on 2 CPU cores)")
+    parser.add_argument("--device", default="auto", help="auto|cpu|cuda (default auto)")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    if extra is not None:
+        extra(parser)
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = resolve_device(args.device)
+    print(f"device: {device}; torch {torch.__version__}; threads {torch.get_num_threads()}; quick={args.quick}")
+    return args, device

@@ -19,7 +19,6 @@ whose speed drifts during the run (other processes) still gives fair ratios.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import sys
@@ -34,9 +33,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from harness import Section, time_interleaved  # noqa: E402
+from harness import Section, parse_bench_args, time_interleaved  # noqa: E402
 
-from auditkit.adapters import load_adapter, resolve_device  # noqa: E402
+from auditkit.adapters import load_adapter  # noqa: E402
 from auditkit.checks import CheckContext  # noqa: E402
 from auditkit.data import load_data  # noqa: E402
 from auditkit.policy import parse_policy  # noqa: E402
@@ -211,17 +210,9 @@ def bench_text(device: torch.device, n_texts: int, repeats: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run both benchmarks, print one line per figure."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rows, texts and repeats (< 2 min on 2 CPU cores)")
-    parser.add_argument("--device", default="auto", help="auto|cpu|cuda (default auto)")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
+    args, device = parse_bench_args(__doc__.splitlines()[0], argv)
     rows, texts = (20_000, 64) if args.quick else (100_000, 128)
     repeats = 5 if args.quick else 15
-    print(f"device: {device}; torch {torch.__version__}; threads {torch.get_num_threads()}; quick={args.quick}")
     bench_tabular(device, rows, repeats)
     bench_text(device, texts, 3 if args.quick else 5)
     from bench_counterfactual import bench_tabular_sweep, bench_text_sweep
