@@ -27,7 +27,7 @@ from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
 from auditkit.metrics import erasure, probing
 from auditkit.metrics.fairness import confusion_counts, fairness_metrics
-from auditkit.metrics.stats import adjust_pvalues, percentile_interval, wilson_interval
+from auditkit.metrics.stats import adjust_pvalues, derive_seed, percentile_interval, wilson_interval
 from auditkit.policy.schema import Fraction, OpenFraction
 from auditkit.results import Measurement, Status
 
@@ -48,6 +48,7 @@ class ProhibitedFeatureParams(Params):
     folds: int = Field(default=5, ge=2)
     effectiveness_margin: Fraction = 0.05
     min_erasure_reduction: Fraction = 0.5
+    attribution_examples: int = Field(default=200, ge=0)
 
 
 @register
@@ -109,7 +110,7 @@ class ProhibitedFeatureUseCheck(Check):
                     for layer in erase_at}
         result = _verdict(params, values, results, erasures, stats.confidence, stats.correction)
         if ctx.data.kind == "tabular":
-            result = _with_proxies(ctx, params.attribute, result)
+            result = _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
         return result
 
 
@@ -162,28 +163,120 @@ def _split(codes: np.ndarray, groups: np.ndarray | None, fit_fraction: float, se
     return np.sort(fit), np.sort(ev)
 
 
-# --- A3: proxies ----------------------------------------------------------------------------------
+# --- A3: attribution mass and proxies ----------------------------------------------------------------
 
 
-def _with_proxies(ctx: CheckContext, attribute: str, result: CheckResult) -> CheckResult:
-    """Add the proxy screening of the tabular inputs (methods.md A3) to the evidence; it never decides."""
+def _attribution_mass(ctx: CheckContext, params: ProhibitedFeatureParams, codes: np.ndarray,
+                      values: list[str]) -> dict | None:
+    """Integrated Gradients on the run's attribution sample (shared with ``attribution_agreement``).
+
+    The reference is the mean of a background sample (interventional, never an
+    all-zero one-hot, methods.md A3). Returns per-feature shares and, when the
+    attribute is a model input, its share, top-3 rate, rank and signed mass per value.
+    """
+    if params.attribution_examples == 0:
+        return None
+    from auditkit.checks.attribution_agreement import attribution_job, attribution_seed
+    from auditkit.explain import UnsupportedMethod, cached_explain
+    from auditkit.metrics import agreement as agr
+
+    job = attribution_job(ctx, n_examples=params.attribution_examples)
+    try:
+        attr = cached_explain(ctx.memo, "integrated_gradients", job, seed=attribution_seed(ctx))
+    except UnsupportedMethod:
+        return None
+    phi = attr.values
+    mag = np.abs(phi)
+    total = mag.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(total > 0, mag / total, np.nan)
+    rng = np.random.default_rng(derive_seed(ctx.statistics.seed, "attribution-mass", params.attribute))
+    n_boot = min(ctx.statistics.bootstrap, 2000)
+    mean, lo, hi = agr.bootstrap_means(shares, n_boot, ctx.statistics.confidence, rng)
+    pos = agr.positions(agr.magnitude_order(phi))
+    top3 = (pos < 3) & (mag > 0)  # a feature with no attribution is never "in the top 3"
+    out = {"features": list(job.grouping.names), "share": mean, "share_low": lo, "share_high": hi,
+           "top3": top3.mean(axis=0), "n": job.n, "method": attr.reference, "attribute": None,
+           "top3_informative": phi.shape[1] > 3}
+    column = ctx.policy.attribute(params.attribute).column
+    if column in ctx.data.feature_names:
+        j = ctx.data.feature_names.index(column)
+        f = next(g for g, cols in enumerate(job.grouping.columns) if j in cols)
+        in_top3 = top3[:, f]
+        sample_codes = codes[job.rows]
+        out["attribute"] = {
+            "feature": job.grouping.names[f], "share": float(mean[f]), "ci": (float(lo[f]), float(hi[f])),
+            "top3": int(in_top3.sum()), "mean_rank": float(pos[:, f].mean() + 1),
+            "signed": {v: float(phi[sample_codes == c, f].mean()) for c, v in enumerate(values)
+                       if np.any(sample_codes == c)},
+        }
+    return out
+
+
+def _with_proxies(ctx: CheckContext, params: ProhibitedFeatureParams, result: CheckResult,
+                  mass: dict | None) -> CheckResult:
+    """Add the proxy screening and attribution mass of the tabular inputs (methods.md A3); they never decide.
+
+    Features that are both strong proxies and highly attributed come first: they
+    are where an indirect use of the attribute would run.
+    """
+    attribute, conf = params.attribute, ctx.statistics.confidence
     column = ctx.policy.attribute(attribute).column
     exclude = [column] if column in ctx.data.feature_names else []
     report = ctx.proxy_screen(attribute, exclude)
-    rows = [[f.feature, f.nmi, f.cramers_v, "; ".join(f.reasons) or "—"]
-            for f in sorted(report.features, key=lambda f: -f.nmi)]
-    tables = [*result.details["tables"], {"title": f"Proxy screening: how much each input reveals {attribute}",
-                                          "columns": ["feature", "NMI", "Cramér's V", "flagged because"],
-                                          "rows": rows}]
+    share = {} if mass is None else {name: (mass["share"][i], mass["share_low"][i], mass["share_high"][i],
+                                            mass["top3"][i]) for i, name in enumerate(mass["features"])}
+    nan4 = (float("nan"),) * 4
+    # with three inputs or fewer every feature is in the top 3: that half of the flag says nothing then
+    top3_counts = mass is not None and mass["top3_informative"]
+
+    def attributed(feature: str) -> bool:
+        s = share.get(feature, nan4)
+        return bool(s[0] > 0.05 or (top3_counts and s[3] > 0.10))
+
+    ranked = sorted(report.features, key=lambda f: (-(f.flagged and attributed(f.feature)), -f.nmi))
+    rows = [[f.feature, f.nmi, f.cramers_v, "; ".join(f.reasons) or "—", *share.get(f.feature, nan4)[:3],
+             "yes" if f.flagged and attributed(f.feature) else "no"] for f in ranked]
+    tables = [*result.details["tables"], {
+        "title": f"Proxy screening: how much each input reveals {attribute}, and how much the model relies on it",
+        "columns": ["feature", "NMI", "Cramér's V", "flagged because", "attribution share", "CI low", "CI high",
+                    "proxy and attributed"],
+        "rows": rows}]
     notes = list(result.details["notes"])
     ms = list(result.measurements)
     if report.encoding is not None:
         enc = report.encoding
-        ms.append(Measurement("proxy_joint_auc", enc.auc, *enc.auc_ci, n=enc.n,
-                              confidence=ctx.statistics.confidence))
+        ms.append(Measurement("proxy_joint_auc", enc.auc, *enc.auc_ci, n=enc.n, confidence=conf))
         notes.append(f"The other inputs jointly predict {attribute} with cross-validated AUC {enc.auc:.2f} "
                      f"[{enc.auc_ci[0]:.2f}, {enc.auc_ci[1]:.2f}] ({enc.level} redundant encoding)"
                      + (f"; flagged proxies: {', '.join(report.flagged)}." if report.flagged else "."))
+    both = [r[0] for r in rows if r[-1] == "yes"]
+    if both:
+        notes.append(f"Strong proxies of {attribute} that the model also relies on (attribution share > 5% or in "
+                     f"the top 3 for > 10% of instances): {', '.join(both)}. The counterfactual sweep (propagated) "
+                     "measures whether they carry the attribute into decisions.")
+    if mass is not None:
+        notes.append(f"Attribution mass: Integrated Gradients on {mass['n']} seeded rows, relative to the "
+                     f"{mass['method']} (interventional; the same attributions as attribution_agreement). Low "
+                     "attribution does not prove non-use: a model can hide it; the erasure decides.")
+    a = None if mass is None else mass["attribute"]
+    if a is None:
+        notes.append(f"{attribute} is not a model input: its direct attribution is zero by construction, so only "
+                     "proxies can carry it.")
+    else:
+        ms.append(Measurement("protected_attribution_share", a["share"], *a["ci"], group=a["feature"],
+                              n=mass["n"], confidence=conf))
+        lo, hi = wilson_interval(a["top3"], mass["n"], conf)
+        ms.append(Measurement("protected_in_top3_rate", a["top3"] / mass["n"], lo, hi, group=a["feature"],
+                              n=mass["n"], confidence=conf))
+        flag = a["share"] > 0.05 or (top3_counts and a["top3"] / mass["n"] > 0.10)
+        signed = ", ".join(f"{v}: {x:+.3g}" for v, x in a["signed"].items())
+        notes.append(f"{attribute} is a model input ({a['feature']}): it carries {_pct(a['share'])} "
+                     f"[{_pct(a['ci'][0])}, {_pct(a['ci'][1])}] of the attribution mass, is in the top 3 for "
+                     f"{_pct(a['top3'] / mass['n'])} of instances (mean rank {a['mean_rank']:.1f}); mean signed "
+                     f"attribution per value: {signed}."
+                     + (" This exceeds the A3 flag (share > 5% or top 3 for > 10%): the counterfactual sweep "
+                        "(flip-only) decides direct use." if flag else ""))
     return CheckResult(result.status, result.summary, tuple(ms), {**result.details, "tables": tables, "notes": notes})
 
 

@@ -146,3 +146,69 @@ def test_single_valued_attribute_is_skipped_and_tiny_groups_inconclusive(tmp_pat
     frame.to_csv(tmp_path / "data.csv", index=False)
     out = _run(policy, tmp_path)
     assert out.status is Status.INCONCLUSIVE and "Too few examples" in out.summary
+
+
+# Linear model over [x, sex_code] (sex a model input): logit = 2x + b·sex_code + c. With the background mean as
+# the reference, Integrated Gradients is exact: φ = w ⊙ (x − x̄), so the attribute's share is known in closed form.
+LINEAR_PY = textwrap.dedent(
+    """
+    import torch
+    from torch import nn
+
+
+    def build(b: float = 0.0):
+        model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+        with torch.no_grad():
+            model[0].weight.copy_(torch.eye(2))
+            model[0].bias.zero_()
+            model[1].weight.copy_(torch.tensor([[2.0, b]]))
+            model[1].bias.fill_(-b / 2)
+        return model
+    """
+)
+
+
+def _write_direct(tmp_path, b: float, n: int = 1200):
+    rng = np.random.default_rng(3)
+    sex = rng.integers(0, 2, size=n)
+    x = rng.normal(size=n)
+    pd.DataFrame({"x": x, "sex_code": sex, "y": (x > 0).astype(int)}).to_csv(tmp_path / "data.csv", index=False)
+    (tmp_path / "model.py").write_text(LINEAR_PY)
+    policy = {
+        "schema_version": 1,
+        "policy": {"id": "pfu", "version": 1, "effective_from": "2026-01-01", "approved_by": "tests"},
+        "system": {"name": "pfu", "version": "1"},
+        "model": {"type": "torch", "factory": "model.py:build", "options": {"b": b}},
+        "data": {"path": "data.csv", "label": "y", "favourable_label": 1, "features": ["x", "sex_code"]},
+        "protected_attributes": [{"name": "sex", "column": "sex_code", "values": [0, 1], "model_input": True}],
+        "statistics": {"bootstrap": 500, "seed": 1},
+        "checks": [{**CHECK, "layers": ["0"]}],
+    }
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy))
+    return path, x, sex
+
+
+@pytest.mark.parametrize("b", [0.0, 3.0])
+def test_attribution_mass_of_a_protected_input_matches_closed_form(tmp_path, b):
+    path, x, sex = _write_direct(tmp_path, b)
+    out = _run(path, tmp_path)
+    share = out.measurement("protected_attribution_share", "sex_code")
+    # population value of E[|b(s − s̄)| / (|2(x − x̄)| + |b(s − s̄)|)]; the run uses 200 rows and a background mean
+    a, c = np.abs(2 * (x - x.mean())), np.abs(b * (sex - sex.mean()))
+    expected = float(np.mean(c / (a + c)))
+    assert share.ci_low - 0.02 <= expected <= share.ci_high + 0.02
+    notes = " ".join(out.details["notes"])
+    if b == 0:
+        assert share.value == 0 and share.ci_high == 0
+        # encoded at layer 0 (an identity), unused by the head; LEACE also moves x by its sample covariance
+        # with sex, which flips a few decisions at the boundary x = 0, so use is not shown to be absent either
+        assert out.status is not Status.FAIL, out.summary
+        assert "exceeds the A3 flag" not in notes
+        assert out.measurement("protected_in_top3_rate", "sex_code").value == 0.0
+    else:
+        assert share.ci_low > 0.05 and "exceeds the A3 flag" in notes
+        assert out.measurement("protected_in_top3_rate", "sex_code").value == 1.0  # two inputs, both non-zero
+        # in two dimensions erasing any one direction flips many decisions, so the random control (A2.6) keeps
+        # the erasure from deciding; the direct use is the flip-only counterfactual's to decide
+        assert out.status is not Status.PASS, out.summary
