@@ -28,7 +28,7 @@ from auditkit.metrics.fairness import (
     opportunity_table,
     selection_table,
 )
-from auditkit.metrics.stats import combine_verdicts, percentile_interval, wilson_interval
+from auditkit.metrics.stats import combine_verdicts, covering, percentile_interval, wilson_interval
 from auditkit.results import Measurement, Status
 
 MetricName = Literal[
@@ -112,11 +112,11 @@ class GroupFairnessCheck(Check):
         pvals = self._pvalues(counts)
         measurements: list[Measurement] = []
         for metric in FAIRNESS_METRICS:
-            lo, hi = percentile_interval(dist[metric], conf)
+            lo, hi = covering(*percentile_interval(dist[metric], conf), point[metric])
             measurements.append(measure(metric, point[metric], (lo, hi), limit=params.thresholds.get(metric),
                                         confidence=conf, n=int(counts.sum()), p_value=pvals.get(metric)))
         ir_point, ir_dist = impact_ratios(counts), impact_ratios(boot)
-        ir_lo, ir_hi = percentile_interval(ir_dist, conf)
+        ir_lo, ir_hi = covering(*percentile_interval(ir_dist, conf), ir_point)
         for i, label in enumerate(labels):
             measurements.append(measure("impact_ratio", ir_point[i], (ir_lo[i], ir_hi[i]),
                                         limit=params.thresholds.get("impact_ratio"), confidence=conf,

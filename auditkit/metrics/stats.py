@@ -53,6 +53,20 @@ def percentile_interval(samples: np.ndarray, confidence: float, axis: int = 0) -
     return low, high
 
 
+def covering(low: np.ndarray, high: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Widen an interval just enough to contain its point estimate.
+
+    Statistics bounded at their best value — a spread ``max − min`` at 0, a
+    ratio ``min / max`` at 1 — have percentile bootstrap intervals that can
+    exclude the estimate itself (every resample moves away from the bound).
+    Including the estimate is conservative for both verdicts and never
+    shows a reader a value outside its own interval.
+    """
+    point = np.asarray(point, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.fmin(low, point), np.fmax(high, point)
+
+
 def interval_verdict(
     ci_low: float | None, ci_high: float | None, threshold: float, comparator: str
 ) -> Status:

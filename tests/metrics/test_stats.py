@@ -62,3 +62,18 @@ def test_derive_seed_is_stable_and_distinct():
     assert stats.derive_seed(7, "a", "performance") == stats.derive_seed(7, "a", "performance")
     assert stats.derive_seed(7, "a", "performance") != stats.derive_seed(7, "b", "performance")
     assert stats.derive_seed(7, "a") != stats.derive_seed(8, "a")
+
+
+def test_covering_widens_a_bootstrap_interval_to_contain_a_bounded_estimate():
+    from auditkit.metrics.fairness import bootstrap_counts, fairness_metrics
+    from auditkit.metrics.stats import covering, percentile_interval
+
+    # two groups with exactly equal selection rates: the spread is 0, and every resample's spread is >= 0
+    counts = np.array([[1200, 800, 900, 1100], [1200, 800, 900, 1100]], dtype=np.int64)
+    point = fairness_metrics(counts)["demographic_parity_difference"]
+    boot = fairness_metrics(bootstrap_counts(counts, 500, np.random.default_rng(0)))["demographic_parity_difference"]
+    lo, hi = percentile_interval(boot, 0.95)
+    assert point == 0 and lo > 0  # the raw percentile interval excludes its own estimate
+    c_lo, c_hi = covering(lo, hi, point)
+    assert c_lo == 0 and c_hi == hi
+    assert covering(np.float64(0.2), np.float64(0.4), np.float64(0.3)) == (0.2, 0.4)  # inside: unchanged
