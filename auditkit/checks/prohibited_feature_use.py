@@ -94,8 +94,9 @@ class ProhibitedFeatureUseCheck(Check):
         rows = ctx.activation_rows  # the rows whose activations the shared pass kept
         r_codes, r_groups = codes[rows], None if groups is None else groups[rows]
         local = _subsample(r_codes, params.max_probe_examples, rng)
-        # the smallest permutation p-value, 1/(P+1), must be able to survive the correction over the layers
-        needed = math.ceil(2 * len(probed) / (1 - stats.confidence))
+        # the smallest permutation p-value, 1/(P+1), must survive a Bonferroni/Holm factor of the layer count:
+        # layers / (P+1) < α  ⇔  P ≥ ⌊layers / α⌋
+        needed = math.floor(len(probed) / (1 - stats.confidence)) + 1
         params = params.model_copy(update={"n_permutations": max(params.n_permutations, needed)})
         results = {}
         for layer in probed:
@@ -507,7 +508,7 @@ def _notes(values: list[str], erasures: dict, verdicts: dict, params: Prohibited
         f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "
         + (f"gives each {params.group_column} one random label" if params.group_column else "permutes the labels")
         + f"; {params.n_permutations} label permutations (with the same C selection) give the p-value (at least "
-        "2 × layers / α, so that the smallest attainable p-value can survive the correction over layers).",
+        "layers / α, so that the smallest attainable p-value can survive the correction over layers).",
         f"Erasure: LEACE fitted on {_pct(params.fit_fraction)} of the rows whose activations were captured (at "
         f"most {params.max_fit_examples}), applied by a forward hook to every other row; "
         f"control: {params.random_draws} draws removing as many random orthonormal directions.",

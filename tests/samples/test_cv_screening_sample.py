@@ -34,7 +34,7 @@ from auditkit.demo import SAMPLES, demo_sample
 from auditkit.errors import AuditkitError
 from auditkit.policy.schema import Policy
 from auditkit.resources import resource_dir
-from auditkit.results import GateDecision
+from auditkit.results import GateDecision, Status
 from auditkit.store import open_store
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "samples" / "cv-screening"
@@ -225,7 +225,11 @@ def test_policies_validate_and_match_the_sample(sample: ModuleType, variant: str
     assert gender.column == "gender" and gender.reference == "male" and gender.model_input is False
     assert [(c.id, c.kind) for c in policy.checks] == [
         ("screening-accuracy", "performance"), ("gender-selection-parity", "group_fairness"),
+        ("gender-not-used", "prohibited_feature_use"), ("gender-swap", "counterfactual_sweep"),
+        ("explanation-agreement", "attribution_agreement"),
     ]  # fmt: skip
+    assert policy.checks[2].params["group_column"] == "pair_id"  # a bio and its gender-swapped twin in one fold
+    assert gender.lexicon == "gender" and policy.checks[3].params["lexicons"] == ["names_gender"]
     assert policy.checks[1].params["thresholds"]["demographic_parity_ratio"] == {"min": 0.8}
 
 
@@ -438,7 +442,20 @@ def test_demo_command_audits_the_sample_end_to_end(prepared: dict[str, Path], tm
     assert str(tmp_path / "reports" / "cv-screening-assistant-v2.pdf") in result.stdout
     store = open_store(f"sqlite:///{tmp_path / 'auditkit.db'}")
     try:
-        gates = {r.system_version: r.gate for r in store.list_runs(system="cv-screening-assistant")}
+        runs = {r.system_version: store.get_run(r.run_id) for r in store.list_runs(system="cv-screening-assistant")}
     finally:
         store.close()
-    assert gates == {"3.1.0": GateDecision.FAIL, "3.2.0": GateDecision.PASS}
+    assert {v: r.gate for v, r in runs.items()} == {"3.1.0": GateDecision.FAIL, "3.2.0": GateDecision.PASS}
+    # Acceptance (d) of prohibited_feature_use on the MiniLM encoder: the head trained on labels that follow
+    # the gendered words uses gender; the one behind blind screening does not (and neither one reacts
+    # differently in the counterfactual swap than its prohibited-feature verdict says).
+    status = {v: {o.check_id: o.status for o in r.outcomes} for v, r in runs.items()}
+    assert status["3.1.0"]["gender-not-used"] is Status.FAIL, runs["3.1.0"].outcome("gender-not-used").summary
+    assert status["3.1.0"]["gender-swap"] is Status.FAIL
+    assert status["3.2.0"]["gender-not-used"] is Status.PASS, runs["3.2.0"].outcome("gender-not-used").summary
+    assert status["3.2.0"]["gender-swap"] is Status.PASS
+    leaky = runs["3.1.0"].outcome("gender-not-used")
+    assert leaky.measurement("probe_balanced_accuracy", "pooler").ci_low > 0.9  # encoded, and
+    assert leaky.measurement("erasure_flip_rate", "pooler").ci_low > 0.01  # erasing it changes decisions
+    # the explainers ran on the real encoder (agreement may be low: a warning, never an error)
+    assert {status[v]["explanation-agreement"] for v in status} <= {Status.PASS, Status.INCONCLUSIVE}
