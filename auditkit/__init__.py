@@ -1,8 +1,10 @@
 """auditkit: audit ML models against a fairness and explainability policy.
 
-Public API (see the README): :func:`load_policy`, :func:`run_audit`,
+Public API (see the README and docs/python-api.md): :func:`load_policy`,
+:func:`run_audit` (also resumes an interrupted run: ``resume=RUN_ID``),
 :func:`open_store`, :func:`render_and_store`, :func:`rerender`,
-:func:`write_report`, and the result records in :mod:`auditkit.results`.
+:func:`write_report`, :func:`gate_decision` and :func:`exit_code`, the result
+records in :mod:`auditkit.results` and the errors of :mod:`auditkit.errors`.
 The API functions are imported on first use, so ``import auditkit.results``
 or the policy loader stay light (no torch import).
 """
@@ -13,15 +15,24 @@ from importlib import import_module
 from importlib import metadata as _metadata
 from typing import Any
 
-from auditkit.errors import AuditkitError
-from auditkit.results import CheckOutcome, GateDecision, Measurement, RunRecord, Severity, Status
+from auditkit.errors import AuditkitError, ResumeError, RunLockError, StoreError
+from auditkit.results import (
+    CheckOutcome,
+    GateDecision,
+    Measurement,
+    RunRecord,
+    RunState,
+    Severity,
+    Status,
+    gate_decision,
+)
 
 try:
     __version__ = _metadata.version("auditkit")
 except _metadata.PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+source"
 
-_API = ("load_policy", "open_store", "render_and_store", "rerender", "run_audit", "write_report")
+_API = ("exit_code", "load_policy", "open_store", "render_and_store", "rerender", "run_audit", "write_report")
 
 
 def __getattr__(name: str) -> Any:
@@ -35,9 +46,14 @@ __all__ = [
     "CheckOutcome",
     "GateDecision",
     "Measurement",
+    "ResumeError",
+    "RunLockError",
     "RunRecord",
+    "RunState",
     "Severity",
     "Status",
+    "StoreError",
     "__version__",
+    "gate_decision",
     *_API,
 ]

@@ -6,6 +6,7 @@ result can be reproduced and a reviewer can see exactly which tools produced it.
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from importlib import metadata
@@ -44,3 +45,22 @@ def capture_environment(device: str) -> dict[str, Any]:
         env["cuda_device"] = torch.cuda.get_device_name(torch.device(device))
         env["cuda_version"] = torch.version.cuda
     return env
+
+
+#: Environment variables CI systems set to the commit being built, in the order they are tried
+#: (GitHub Actions, GitLab CI, Jenkins and most others that follow its convention).
+COMMIT_ENV_VARS = ("GITHUB_SHA", "CI_COMMIT_SHA", "GIT_COMMIT")
+
+
+def ci_commit(environ: dict[str, str] | None = None) -> str | None:
+    """The version-control commit a CI job is building, from the first of :data:`COMMIT_ENV_VARS` set, or None.
+
+    Stored with the run so an audit can be traced to the exact code and model
+    it gated; ``auditkit run --commit`` (``commit=`` in the API) overrides it.
+    """
+    env = os.environ if environ is None else environ
+    for name in COMMIT_ENV_VARS:
+        value = (env.get(name) or "").strip()
+        if value:
+            return value
+    return None

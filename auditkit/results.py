@@ -49,6 +49,27 @@ class RunState(StrEnum):
     FAILED = "failed"
 
 
+#: A RUNNING run whose heartbeat is older than this (seconds) is shown as interrupted: the process
+#: running it renews the heartbeat every few seconds (see :mod:`auditkit.store.locks`), so it died.
+STALE_AFTER_S = 60.0
+
+
+def run_condition(state: RunState, heartbeat_at: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """``interrupted`` for a RUNNING run without a recent heartbeat, else the state's value.
+
+    A run whose process was killed stays RUNNING in the database (nothing is
+    left to mark it); its stale heartbeat is how it is recognised. Runs
+    written before heartbeats existed (schema 0001) have none and count as
+    interrupted while RUNNING.
+    """
+    if state != RunState.RUNNING:
+        return RunState(state).value
+    now = now or dt.datetime.now(dt.UTC)
+    if heartbeat_at is None or (now - heartbeat_at).total_seconds() > STALE_AFTER_S:
+        return "interrupted"
+    return RunState.RUNNING.value
+
+
 class GateDecision(StrEnum):
     """Outcome of the release gate over all checks of a run."""
 
@@ -183,6 +204,13 @@ class RunRecord:
     gate: GateDecision | None
     error: str | None = None
     outcomes: tuple[CheckOutcome, ...] = ()
+    commit: str | None = None
+    heartbeat_at: dt.datetime | None = None
+    resumed_at: dt.datetime | None = None
+
+    def condition(self, now: dt.datetime | None = None) -> str:
+        """The state to show: ``interrupted`` for a RUNNING run whose process stopped beating, else the state."""
+        return run_condition(self.state, self.heartbeat_at, now)
 
     def outcome(self, check_id: str) -> CheckOutcome:
         """The outcome of check ``check_id``; KeyError if it did not run."""
@@ -207,6 +235,12 @@ class RunSummary:
     finished_at: dt.datetime | None
     n_outcomes: int
     trigger: str
+    commit: str | None = None
+    heartbeat_at: dt.datetime | None = None
+
+    def condition(self, now: dt.datetime | None = None) -> str:
+        """The state to show: ``interrupted`` for a RUNNING run whose process stopped beating, else the state."""
+        return run_condition(self.state, self.heartbeat_at, now)
 
 
 @dataclass(frozen=True)

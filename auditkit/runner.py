@@ -3,7 +3,9 @@
 Data flow (DESIGN.md): load data and model, begin the run in the store, make
 the one shared prediction pass (cached in the :class:`CheckContext`), run each
 check and commit its outcome at once (a crash keeps finished checks), decide
-the gate, finish the run. The runner knows the store only through the
+the gate, finish the run. A run whose process died stays RUNNING with its
+finished checks; ``execute(..., resume=RUN_ID)`` runs only the missing ones
+with the same seeds. The runner knows the store only through the
 :class:`ResultSink` protocol and nothing of reports.
 """
 
@@ -19,17 +21,28 @@ from typing import Any, Protocol
 from auditkit.adapters import SupportsLayers, load_adapter, resolve_device
 from auditkit.checks import CheckContext, check_fingerprint, check_seed, registry
 from auditkit.data import load_data
-from auditkit.errors import AuditkitError
+from auditkit.errors import AuditkitError, ResumeError
 from auditkit.policy import LoadedPolicy
 from auditkit.policy.schema import CheckSpec
 from auditkit.provenance import capture_environment
-from auditkit.results import CheckOutcome, GateDecision, RunState, Severity, Status, gate_decision, plain_json
+from auditkit.results import (
+    CheckOutcome,
+    GateDecision,
+    RunRecord,
+    RunState,
+    Severity,
+    Status,
+    gate_decision,
+    plain_json,
+)
 
 
 class ResultSink(Protocol):
     """The part of the store the runner writes to (see :class:`auditkit.store.Store`)."""
 
     def begin_run(self, **kwargs: Any) -> str: ...  # noqa: D102
+    def get_run(self, run_id: str) -> RunRecord: ...  # noqa: D102
+    def mark_resumed(self, run_id: str, *, at: dt.datetime) -> None: ...  # noqa: D102
     def save_outcome(self, run_id: str, outcome: CheckOutcome) -> None: ...  # noqa: D102
     def finish_run(self, run_id: str, **kwargs: Any) -> None: ...  # noqa: D102
 
@@ -65,8 +78,21 @@ def execute(
     progress: Progress | None = None,
     strict: bool = False,
     clock: Callable[[], dt.datetime] = _utcnow,
+    resume: str | None = None,
+    commit: str | None = None,
+    on_begin: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run every check of ``loaded`` and store the results; return the run id and gate decision.
+
+    With ``resume=RUN_ID`` no new run begins: the interrupted (still RUNNING)
+    run is continued, running only the checks it has no stored outcome for,
+    with the same per-check seeds (derived from the run seed and the check id,
+    so the finished run equals an uninterrupted one). It is refused with a
+    :class:`~auditkit.errors.ResumeError` when the run is finished or when the
+    policy text, the model or the data fingerprint differs from the run's.
+    ``commit`` is the version-control commit stored with a new run;
+    ``on_begin`` is called with the run id once the run exists (the run lock
+    uses it to renew that run's heartbeat).
 
     Input problems (data, model, device) raise :class:`AuditkitError` before
     anything is stored. Once the run has begun, an exception inside a check
@@ -80,26 +106,22 @@ def execute(
     data = load_data(policy.data, policy.protected_attributes, base_dir=loaded.base_dir, task=task)
     adapter = load_adapter(policy.model, base_dir=loaded.base_dir, device=torch_device,
                            feature_names=list(policy.data.features))
-    run_id = store.begin_run(
-        policy={"id": policy.policy.id, "version": policy.policy.version, "sha256": loaded.sha256,
-                "text": loaded.text, "effective_from": policy.policy.effective_from,
-                "approved_by": policy.policy.approved_by},
-        system={"name": policy.system.name, "version": policy.system.version, "provider": policy.system.provider},
-        model={"fingerprint": adapter.fingerprint, "ref": adapter.describe()},
-        dataset={"fingerprint": data.fingerprint, "ref": data.describe()},
-        seed=policy.statistics.seed,
-        device=str(torch_device),
-        environment=capture_environment(str(torch_device)),
-        started_at=clock(),
-        trigger=trigger,
-    )
+    done: tuple[CheckOutcome, ...] = ()
+    if resume is not None:
+        run_id, done = _resume(store, resume, loaded, adapter.fingerprint, data.fingerprint, clock)
+    else:
+        run_id = _begin(store, loaded, adapter, data, str(torch_device), trigger=trigger, commit=commit, clock=clock)
+    if on_begin is not None:
+        on_begin(run_id)
+    finished = {o.check_id for o in done}
+    pending = [spec for spec in policy.checks if spec.id not in finished]
     ctx = CheckContext(adapter=adapter, data=data, policy=policy, base_dir=loaded.base_dir)
-    _plan_capture(ctx, loaded)
-    outcomes: list[CheckOutcome] = []
+    _plan_capture(ctx, loaded, pending)
+    outcomes: list[CheckOutcome] = list(done)
     if progress:
-        progress.begin(len(policy.checks))
+        progress.begin(len(pending))
     try:
-        for spec in policy.checks:
+        for spec in pending:
             if progress:
                 progress.check_started(spec)
             outcome = _run_one(spec, loaded, ctx, strict=strict, clock=clock)
@@ -119,9 +141,70 @@ def execute(
     return RunResult(run_id=run_id, gate=gate, outcomes=tuple(outcomes))
 
 
-def _plan_capture(ctx: CheckContext, loaded: LoadedPolicy) -> None:
-    """Tell the shared pass which layers' activations the planned checks will read."""
-    for spec in loaded.policy.checks:
+def _begin(store: ResultSink, loaded: LoadedPolicy, adapter: Any, data: Any, device: str, *, trigger: str,
+           commit: str | None, clock: Callable[[], dt.datetime]) -> str:
+    """Record a new run with its full provenance (policy text, fingerprints, environment); return its id."""
+    policy = loaded.policy
+    return store.begin_run(
+        policy={"id": policy.policy.id, "version": policy.policy.version, "sha256": loaded.sha256,
+                "text": loaded.text, "effective_from": policy.policy.effective_from,
+                "approved_by": policy.policy.approved_by},
+        system={"name": policy.system.name, "version": policy.system.version, "provider": policy.system.provider},
+        model={"fingerprint": adapter.fingerprint, "ref": adapter.describe()},
+        dataset={"fingerprint": data.fingerprint, "ref": data.describe()},
+        seed=policy.statistics.seed,
+        device=device,
+        environment=capture_environment(device),
+        started_at=clock(),
+        trigger=trigger,
+        commit=commit,
+    )
+
+
+def _resume(store: ResultSink, run_id: str, loaded: LoadedPolicy, model_fingerprint: str,
+            data_fingerprint: str, clock: Callable[[], dt.datetime]) -> tuple[str, tuple[CheckOutcome, ...]]:
+    """Check that run ``run_id`` can be resumed with this policy, model and data; mark it resumed.
+
+    Returns the full run id and the outcomes it already has. A resumed run must
+    audit exactly what it began with, so any change of the policy text, the
+    model weights, the data or a stored check's configuration is refused.
+    """
+    record = store.get_run(run_id)
+    if record.state is not RunState.RUNNING:
+        raise ResumeError(
+            f"run {record.run_id} is {record.state.value}, it cannot be resumed: only an interrupted run (shown as "
+            "'interrupted' by `auditkit runs`) can be; start a new run with `auditkit run POLICY`"
+        )
+    changed = [
+        f"{what} (sha256 {then[:12]}… when the run began, {now[:12]}… now)"
+        for what, then, now in (("the policy text", record.policy_sha256, loaded.sha256),
+                                ("the model", record.model_fingerprint, model_fingerprint),
+                                ("the audit data", record.dataset_fingerprint, data_fingerprint))
+        if then != now
+    ]
+    if changed:
+        raise ResumeError(
+            f"cannot resume run {record.run_id}: {'; '.join(changed)} changed since it began, and a resumed run "
+            "must audit exactly what it began with; restore them, or start a new run (leave out --resume)"
+        )
+    specs = {spec.id: spec for spec in loaded.policy.checks}
+    for stored in record.outcomes:
+        spec = specs.get(stored.check_id)
+        cls = registry.get(stored.kind) if spec is not None else None
+        params = None if spec is None or cls is None else (
+            loaded.check_params.get(spec.id) or cls.Params.model_validate(spec.params))
+        if params is None or check_fingerprint(stored.kind, cls.version, params) != stored.fingerprint:
+            raise ResumeError(
+                f"cannot resume run {record.run_id}: its stored check {stored.check_id!r} was computed by a different "
+                "version or configuration of that check (was auditkit upgraded?); start a new run instead"
+            )
+    store.mark_resumed(record.run_id, at=clock())
+    return record.run_id, record.outcomes
+
+
+def _plan_capture(ctx: CheckContext, loaded: LoadedPolicy, specs: list[CheckSpec] | None = None) -> None:
+    """Tell the shared pass which layers' activations the planned checks (default: all) will read."""
+    for spec in loaded.policy.checks if specs is None else specs:
         cls = registry.get(spec.kind)
         params = loaded.check_params.get(spec.id)
         if params is None:

@@ -178,6 +178,9 @@ def run_record(row: RunRow, outcomes: Sequence[OutcomeRow] = ()) -> RunRecord:
         gate=GateDecision(row.gate) if row.gate else None,
         error=row.error,
         outcomes=tuple(outcome_record(o) for o in outcomes),
+        commit=row.commit,
+        heartbeat_at=row.heartbeat_at,
+        resumed_at=row.resumed_at,
     )
 
 
@@ -195,6 +198,8 @@ def run_summary(row: RunRow, n_outcomes: int) -> RunSummary:
         finished_at=row.finished_at,
         n_outcomes=n_outcomes,
         trigger=row.trigger,
+        commit=row.commit,
+        heartbeat_at=row.heartbeat_at,
     )
 
 

@@ -12,7 +12,10 @@ The store follows the project's record-keeping rules:
 * a finished run is never modified again;
 * report versions count up per system, kept unique by a database constraint
   even when several processes render at once;
-* sign-offs are appended and hash-chained per run.
+* sign-offs are appended and hash-chained per run;
+* two runs of the same system and policy never overlap (the run lock), and a
+  run whose process died is recognised by its stale heartbeat and can be
+  resumed.
 
 This module assembles :class:`Store` from its parts and opens it
 (:func:`open_store`); the parts live beside it:
@@ -21,7 +24,8 @@ This module assembles :class:`Store` from its parts and opens it
 * :mod:`auditkit.store.convert`: ORM rows to and from records, value checks;
 * :mod:`auditkit.store.base`: sessions, error translation, run lookup;
 * :mod:`auditkit.store.runs`, :mod:`auditkit.store.reports` and
-  :mod:`auditkit.store.signoffs`: the methods for each kind of record.
+  :mod:`auditkit.store.signoffs`: the methods for each kind of record;
+* :mod:`auditkit.store.locks`: the run lock and heartbeats.
 
 The names other code imports from here (:data:`GENESIS_SHA256`,
 :func:`signoff_sha256`, :func:`resolve_url`, :data:`URL_ENV_VAR`,
@@ -33,6 +37,7 @@ from __future__ import annotations
 from auditkit.errors import StoreError
 from auditkit.store import migrate
 from auditkit.store.engine import DEFAULT_URL, URL_ENV_VAR, make_engine, resolve_url
+from auditkit.store.locks import LocksMixin
 from auditkit.store.reports import ReportsMixin
 from auditkit.store.runs import RunsMixin
 from auditkit.store.signoffs import GENESIS_SHA256, SignoffsMixin, signoff_sha256
@@ -48,7 +53,7 @@ __all__ = [
 ]
 
 
-class Store(RunsMixin, ReportsMixin, SignoffsMixin):
+class Store(RunsMixin, ReportsMixin, SignoffsMixin, LocksMixin):
     """Read and write audit results in one SQL database (SQLite or PostgreSQL).
 
     Build it with :func:`open_store`. Every method runs in its own transaction
@@ -59,7 +64,8 @@ class Store(RunsMixin, ReportsMixin, SignoffsMixin):
     The run, report and sign-off methods come from
     :class:`~auditkit.store.runs.RunsMixin`,
     :class:`~auditkit.store.reports.ReportsMixin` and
-    :class:`~auditkit.store.signoffs.SignoffsMixin`; the engine, sessions and
+    :class:`~auditkit.store.signoffs.SignoffsMixin`, the run lock from
+    :class:`~auditkit.store.locks.LocksMixin`; the engine, sessions and
     :meth:`close` from :class:`~auditkit.store.base.StoreBase`.
     """
 

@@ -70,6 +70,7 @@ class RunsMixin(StoreBase):
         started_at: dt.datetime,
         trigger: str = "manual",
         run_id: str | None = None,
+        commit: str | None = None,
     ) -> str:
         """Record the start of a run (state RUNNING) with its provenance; return its run id.
 
@@ -78,6 +79,8 @@ class RunsMixin(StoreBase):
         and ref (a JSON object). Systems, models, datasets and policies are stored
         once by natural key (name, fingerprint, sha256) and shared between runs;
         a model's or data set's ref is the one recorded when it was first seen.
+        ``commit`` is the version-control commit a CI run audited (or None).
+        The run's heartbeat starts at ``started_at``.
         """
         run_id = run_id or uuid.uuid4().hex
         if not _RUN_ID.fullmatch(run_id):
@@ -95,6 +98,8 @@ class RunsMixin(StoreBase):
             trigger=trigger,
             state=RunState.RUNNING.value,
             started_at=utc(started_at, "started_at"),
+            heartbeat_at=utc(started_at, "started_at"),
+            commit=(commit or "").strip()[:100] or None,
         )
         with self._session() as session:
             run.system = self._upsert_system(session, system)
@@ -141,6 +146,7 @@ class RunsMixin(StoreBase):
             if taken:
                 raise self._duplicate(run.run_id, outcome.check_id)
             row.run_id, row.position = run.run_id, session.scalar(stored)
+            run.heartbeat_at = dt.datetime.now(dt.UTC)
             session.add(row)
             try:
                 session.commit()
@@ -173,6 +179,32 @@ class RunsMixin(StoreBase):
             run = self._find_run(session, run_id, lock=True)
             self._require_running(run, "finish it")
             run.state, run.gate, run.finished_at, run.error = final.value, gate_value, finished, error
+            session.commit()
+
+    def touch_run(self, run_id: str, *, at: dt.datetime | None = None) -> bool:
+        """Renew the heartbeat of a RUNNING run (a sign that its process is alive); False if it is finished.
+
+        Called by the run lock's heartbeat thread while a run is executing, so
+        a run whose process was killed is recognised by its stale heartbeat
+        (see :func:`auditkit.results.run_condition`).
+        """
+        when = utc(at or dt.datetime.now(dt.UTC), "heartbeat time")
+        with self._session() as session:
+            result = session.execute(
+                sa.update(RunRow)
+                .where(RunRow.run_id == run_id, RunRow.state == RunState.RUNNING.value)
+                .values(heartbeat_at=when)
+            )
+            session.commit()
+            return bool(result.rowcount)
+
+    def mark_resumed(self, run_id: str, *, at: dt.datetime) -> None:
+        """Record that the RUNNING run ``run_id`` is being resumed now (sets ``resumed_at`` and the heartbeat)."""
+        when = utc(at, "resumed_at")
+        with self._session() as session:
+            run = self._find_run(session, run_id, lock=True)
+            self._require_running(run, "resume it")
+            run.resumed_at = run.heartbeat_at = when
             session.commit()
 
     def get_run(self, run_id: str) -> RunRecord:

@@ -152,6 +152,12 @@ class RunRow(Base):
     started_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime | None]
     error: Mapped[str | None] = mapped_column(sa.Text)
+    #: Version-control commit the audited code came from (CI: GITHUB_SHA, CI_COMMIT_SHA, GIT_COMMIT, --commit).
+    commit: Mapped[str | None] = mapped_column(sa.String(100))
+    #: Last sign of life of the process running it; a RUNNING run with an old heartbeat was interrupted.
+    heartbeat_at: Mapped[dt.datetime | None]
+    #: When the run was last resumed after an interruption (None: never resumed).
+    resumed_at: Mapped[dt.datetime | None]
 
     system: Mapped[SystemRow] = relationship(lazy="joined", innerjoin=True)
     model: Mapped[ModelRow] = relationship(lazy="joined", innerjoin=True)
@@ -263,3 +269,26 @@ class SignoffRow(Base):
     report_sha256: Mapped[str] = mapped_column(sa.String(64))
     prev_sha256: Mapped[str] = mapped_column(sa.String(64))
     record_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class RunLockRow(Base):
+    """The lock that keeps two runs of the same system and policy from running at once.
+
+    One row per held lock; the primary key ``(system_name, policy_id)`` makes
+    taking it an INSERT that at most one writer wins, on SQLite and PostgreSQL
+    alike. The holder renews ``expires_at`` while it runs (a heartbeat); a lock
+    whose holder was killed is taken over once it has expired, or at once when
+    its holder was a process on the same host that no longer exists.
+    """
+
+    __tablename__ = "run_locks"
+
+    system_name: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    policy_id: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(sa.String(64))
+    host: Mapped[str] = mapped_column(sa.String(255))
+    pid: Mapped[int] = mapped_column(sa.Integer)
+    run_id: Mapped[str | None] = mapped_column(sa.String(64))
+    acquired_at: Mapped[dt.datetime]
+    heartbeat_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
