@@ -10,16 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from auditkit.checks import registry
-from auditkit.errors import ReportError
+from auditkit.errors import ReportError, SignoffError
+from auditkit.gate import exit_code
 from auditkit.policy import LoadedPolicy, parse_policy
 from auditkit.policy import load_policy as _load_policy
 from auditkit.policy.schema import CheckSpec, Policy
+from auditkit.provenance import ci_commit
 from auditkit.report import render_report
-from auditkit.results import ReportRecord, RunRecord
+from auditkit.report.signing import Signer, SigningKey
+from auditkit.report.trend import MAX_RUNS as TREND_RUNS
+from auditkit.results import ReportRecord, RunRecord, gate_decision
 from auditkit.runner import Progress, execute
 from auditkit.store import Store, open_store
+from auditkit.verify import stored_signature
 
 
 def load_policy(path: str | Path) -> LoadedPolicy:
@@ -36,17 +42,42 @@ def run_audit(
     progress: Progress | None = None,
     report: bool = True,
     strict: bool = False,
+    resume: str | None = None,
+    commit: str | None = None,
+    wait_lock: float = 0.0,
 ) -> RunRecord:
     """Run the audit a policy describes, store it, render its report; return the stored run.
 
-    ``store`` defaults to :func:`open_store` (``AUDITKIT_DB_URL`` or
-    ``sqlite:///auditkit.db``). With ``report=False`` no report version is made.
+    ``policy`` is a path or a :func:`load_policy` result. ``store`` defaults to
+    :func:`open_store` (``AUDITKIT_DB_URL`` or ``sqlite:///auditkit.db``); a
+    store you pass stays open. ``device`` is ``auto`` (CUDA when present),
+    ``cpu`` or ``cuda``. ``trigger`` records what started the run (manual, ci,
+    schedule) and ``commit`` the version-control commit it audits (default:
+    ``$GITHUB_SHA``, ``$CI_COMMIT_SHA`` or ``$GIT_COMMIT``, see
+    :func:`auditkit.provenance.ci_commit`). With
+    ``report=False`` no report version is made; ``strict=True`` re-raises an
+    exception inside a check instead of storing it as ERROR.
+
+    Two runs of the same system and policy id never overlap: the run holds the
+    store's run lock (:meth:`~auditkit.store.Store.run_lock`) and waits up to
+    ``wait_lock`` seconds for another holder, then raises
+    :class:`~auditkit.errors.RunLockError`. ``resume=RUN_ID`` continues an
+    interrupted run (its process was killed): only its missing checks run,
+    with the same seeds, after checking that the policy text, model and data
+    are unchanged (:class:`~auditkit.errors.ResumeError` otherwise); the run
+    then finishes and gets its report as usual.
+
+    The gate decision is ``record.gate``; :func:`exit_code` turns it into the
+    CLI's exit code.
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else load_policy(policy)
     owns = store is None
     store = store or open_store()
     try:
-        result = execute(loaded, store=store, device=device, trigger=trigger, progress=progress, strict=strict)
+        with store.run_lock(loaded.policy.system.name, loaded.policy.policy.id, wait_s=wait_lock) as lock:
+            result = execute(loaded, store=store, device=device, trigger=trigger, progress=progress, strict=strict,
+                             resume=resume, commit=commit if commit is not None else ci_commit(),
+                             on_begin=lock.attach_run)
         if report:
             render_and_store(store, result.run_id)
         return store.get_run(result.run_id)
@@ -86,21 +117,38 @@ def report_formats(run: RunRecord) -> tuple[str, ...]:
     return tuple(parse_policy(run.policy_text).policy.report.formats)
 
 
+def _earlier_runs(store: Store, previous: RunRecord | None) -> list[RunRecord]:
+    """``previous`` and the complete runs of its system before it, newest first, at most
+    :data:`~auditkit.report.trend.MAX_RUNS` − 1 (the trend charts of section 9 end with the run itself)."""
+    runs: list[RunRecord] = []
+    while previous is not None and len(runs) < TREND_RUNS - 1:
+        runs.append(previous)
+        previous = store.latest_for(previous.system_name, before=previous.run_id)
+    return runs
+
+
 def _render(store: Store, run: RunRecord, version: int, report_id: str,
-            signed_before: dt.datetime | None = None) -> tuple[bytes, bytes | None]:
-    """Render one report version; ``signed_before`` limits the sign-offs to those that version showed."""
+            signed_before: dt.datetime | None = None, signer: Signer | None = None) -> tuple[bytes, bytes | None]:
+    """Render one report version; ``signed_before`` limits the sign-offs to those that version showed,
+    ``signer`` signs the PDF's manifest (see :mod:`auditkit.report.signing`)."""
     previous = store.latest_for(run.system_name, before=run.run_id)
     signoffs = [s for s in store.list_signoffs(run.run_id)
                 if signed_before is None or s["signed_at"] <= signed_before]
     rendered = render_report(run, report_id=report_id, version=version, previous=previous,
-                             signoffs=signoffs, formats=report_formats(run))
+                             signoffs=signoffs, formats=report_formats(run), signer=signer,
+                             history=_earlier_runs(store, previous))
     return rendered.html, rendered.pdf
 
 
-def render_and_store(store: Store, run_id: str) -> ReportRecord:
-    """Render a new report version of a stored run and store it (versions count up per system)."""
+def render_and_store(store: Store, run_id: str, *, signer: Signer | None = None) -> ReportRecord:
+    """Render a new report version of a stored run and store it (versions count up per system).
+
+    With a ``signer`` (e.g. :meth:`SigningKey.sign <auditkit.report.signing.SigningKey.sign>`) the PDF
+    carries an Ed25519 signature of its manifest.
+    """
     run = store.get_run(run_id)
-    return store.add_report(run.run_id, render=lambda version, report_id: _render(store, run, version, report_id),
+    return store.add_report(run.run_id,
+                            render=lambda version, report_id: _render(store, run, version, report_id, signer=signer),
                             created_at=dt.datetime.now(dt.UTC))
 
 
@@ -116,7 +164,9 @@ class Rerender:
 def rerender(store: Store, run_id: str, *, version: int | None = None) -> Rerender:
     """Re-render the stored report of a run from the database and compare it with the stored bytes.
 
-    A run without a stored report gets its first version now.
+    A run without a stored report gets its first version now. A signed stored PDF is
+    re-rendered with its own embedded signature (still valid when the manifest is unchanged),
+    so the comparison does not need the private key.
     """
     run = store.get_run(run_id)
     record = store.get_report(run.run_id, version=version)
@@ -126,9 +176,84 @@ def rerender(store: Store, run_id: str, *, version: int | None = None) -> Rerend
                               f"see `auditkit show {run.run_id[:12]}`")
         record = render_and_store(store, run.run_id)
         return Rerender(record, True, None if record.pdf is None else True)
-    html, pdf = _render(store, run, record.version, record.report_id, signed_before=record.created_at)
+    stored_sig = None if record.pdf is None else stored_signature(record.pdf)
+    html, pdf = _render(store, run, record.version, record.report_id, signed_before=record.created_at,
+                        signer=None if stored_sig is None else (lambda _manifest: stored_sig))
     pdf_match = None if record.pdf is None or pdf is None else pdf == record.pdf
     return Rerender(record, html == record.html, pdf_match)
+
+
+#: The decisions a sign-off can record.
+DECISIONS = ("approve", "reject")
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """A recorded sign-off: the stored record, the version it signed and the new version showing it."""
+
+    record: dict[str, Any]
+    signed: ReportRecord
+    report: ReportRecord
+
+
+def _require_pdf(run: RunRecord, why: str) -> None:
+    if "pdf" not in report_formats(run):
+        raise SignoffError(f"run {run.run_id[:12]} renders no PDF (its policy's report.formats is "
+                           f"{list(report_formats(run))}), and {why}; add pdf to report.formats")
+
+
+def sign_off(
+    store: Store,
+    run_id: str,
+    *,
+    name: str,
+    role: str,
+    decision: str,
+    function: str | None = None,
+    comment: str | None = None,
+    signer: Signer | None = None,
+) -> SignOff:
+    """Record a sign-off of the latest stored report version of a run, then store a new version showing it.
+
+    The sign-off (name, function, role, decision, UTC time, SHA-256 of the signed version's PDF,
+    or of its HTML when the run renders no PDF, and the previous sign-off's hash) is appended to
+    the run's hash chain. Earlier report versions stay stored unchanged; the new version's
+    sign-off table lists every sign-off so far. ``function`` defaults to ``"not stated"``.
+    """
+    name, role, decision = name.strip(), role.strip(), decision.strip().lower()
+    if decision not in DECISIONS:
+        raise SignoffError(f"decision {decision!r} is not known; expected one of {', '.join(DECISIONS)}")
+    if not name or not role:
+        raise SignoffError("a sign-off needs the signer's name (--by) and role (--role), both non-empty")
+    run = store.get_run(run_id)
+    signed = store.get_report(run.run_id)
+    if signed is None:
+        raise SignoffError(f"run {run.run_id[:12]} has no stored report to sign; render it with "
+                           f"`auditkit report {run.run_id[:12]}` and review it first")
+    if signer is not None:
+        _require_pdf(run, "the signature is embedded in the PDF")
+    record = store.add_signoff(
+        run.run_id, name=name, function=(function or "").strip() or "not stated", role=role, decision=decision,
+        comment=(comment or "").strip() or None, signed_at=dt.datetime.now(dt.UTC),
+        report_sha256=signed.pdf_sha256 or signed.html_sha256,
+    )
+    return SignOff(record, signed, render_and_store(store, run.run_id, signer=signer))
+
+
+def sign_report(store: Store, run_id: str, key: SigningKey) -> tuple[ReportRecord, bool]:
+    """The latest report version of a run signed with ``key``, and whether it was made now.
+
+    Stored versions never change, so an unsigned (or otherwise signed) latest version is
+    followed by a new, signed version; a latest version already signed with this key is returned.
+    """
+    run = store.get_run(run_id)
+    _require_pdf(run, "the signature is embedded in the PDF")
+    latest = store.get_report(run.run_id)
+    if latest is not None and latest.pdf is not None:
+        sig = stored_signature(latest.pdf)
+        if sig is not None and sig.public_key_pem == key.public_key_pem:
+            return latest, False
+    return render_and_store(store, run.run_id, signer=key.sign), True
 
 
 def write_report(record: ReportRecord, out_dir: str | Path) -> list[Path]:
@@ -144,11 +269,15 @@ def write_report(record: ReportRecord, out_dir: str | Path) -> list[Path]:
 
 
 __all__ = [
+    "exit_code",
+    "gate_decision",
     "load_policy",
     "open_store",
     "policy_json_schema",
     "render_and_store",
     "rerender",
     "run_audit",
+    "sign_off",
+    "sign_report",
     "write_report",
 ]

@@ -22,9 +22,12 @@ from rich.table import Table
 
 from auditkit import api, gate
 from auditkit.demo import DEFAULT_SAMPLE, SAMPLES
-from auditkit.errors import AuditkitError
+from auditkit.diff import RunDiff, diff_runs
+from auditkit.errors import AuditkitError, CompareError, SignoffError
+from auditkit.junit import junit_xml
 from auditkit.policy.schema import CheckSpec
-from auditkit.results import CheckOutcome, GateDecision, Status
+from auditkit.report.signing import load_public_key, load_signing_key
+from auditkit.results import CheckOutcome, GateDecision, RunRecord, RunState, Status
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Audit ML models against a fairness and explainability policy.")
@@ -47,6 +50,16 @@ DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: 
                                            "else sqlite:///auditkit.db).", show_default=False)]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Directory for the report files.")]
+SignKeyOpt = Annotated[Path | None, typer.Option(
+    "--sign-key", envvar="AUDITKIT_SIGNING_KEY", show_default=False,
+    help="Ed25519 private key file (unencrypted PEM/PKCS#8 or OpenSSH) to sign the PDF's manifest.json "
+    "(default: $AUDITKIT_SIGNING_KEY; none: unsigned).")]
+JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML of the checks to this file "
+                                               "(for GitHub Actions, GitLab CI, Jenkins).", show_default=False)]
+CompareOpt = Annotated[str | None, typer.Option(
+    "--compare-to", help="Compare with a baseline run: 'latest' (the latest complete run of the same system "
+    "before this one) or a run id; regressions are printed, in --json and --junit, and fail the gate under "
+    "gate: {fail_on_regression: true}. That policy setting alone implies 'latest'.", show_default=False)]
 
 
 def _friendly(fn: F) -> F:
@@ -116,6 +129,16 @@ def run(
     no_report: Annotated[bool, typer.Option("--no-report", help="Store results without rendering a report.")]
     = False,
     trigger: Annotated[str, typer.Option(help="What started the run: manual, ci or schedule.")] = "manual",
+    junit: JunitOpt = None,
+    compare_to: CompareOpt = None,
+    resume: Annotated[str | None, typer.Option("--resume", help="Finish the interrupted run RUN (id or prefix): "
+                                               "only its missing checks run, with the same seeds; refused if the "
+                                               "policy, model or data changed.", show_default=False)] = None,
+    wait_lock: Annotated[float, typer.Option("--wait-lock", help="Seconds to wait when another run of the same "
+                                             "system and policy holds the lock (default: refuse at once).")] = 0.0,
+    commit: Annotated[str | None, typer.Option("--commit", help="Commit to record with the run (default: "
+                                               "$GITHUB_SHA, $CI_COMMIT_SHA or $GIT_COMMIT).", show_default=False)]
+    = None,
 ) -> None:
     """Run the audit a POLICY describes, store the results and write the report."""
     loaded = api.load_policy(policy)
@@ -123,39 +146,46 @@ def run(
         trigger = "ci"
     with _open(db) as store:
         record = api.run_audit(loaded, store=store, device=device, trigger=trigger, progress=_Bar(err),
-                               report=not no_report)
-        err.print(f"run [bold]{record.run_id}[/] stored in {store.display_url}")
+                               report=not no_report, resume=resume, commit=commit, wait_lock=wait_lock)
+        err.print(f"run [bold]{record.run_id}[/] {'resumed and ' if resume else ''}stored in {store.display_url}")
         if not no_report:
             rep = store.get_report(record.run_id)
             for path in api.write_report(rep, out):
                 err.print(f"report v{rep.version}: {path}")
-    if as_json:
-        print(gate.summary_json(record))
-    _print_gate(record.gate)
+        result = _verdict(store, record, compare_to)
+    _emit(record, result, as_json, junit)
     if gate_:
-        raise typer.Exit(gate.exit_code(record.gate))
+        raise typer.Exit(result.exit_code)
 
 
 @app.command("gate")
 @_friendly
 def gate_cmd(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], db: DbOpt = None,
-             as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False) -> None:
-    """Exit with the gate code of a stored run (0 pass, 1 fail, 3 undecided)."""
+             as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+             junit: JunitOpt = None, compare_to: CompareOpt = None) -> None:
+    """Exit with the gate code of a stored run (0 pass, 1 fail or regression, 3 undecided)."""
     with _open(db) as store:
         record = store.get_run(run_id)
-    if as_json:
-        print(gate.summary_json(record))
-    _print_gate(record.gate)
-    raise typer.Exit(gate.exit_code(record.gate))
+        result = _verdict(store, record, compare_to)
+    _emit(record, result, as_json, junit)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
 @_friendly
 def report(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], db: DbOpt = None,
            out: OutOpt = Path("auditkit-reports"),
-           version: Annotated[int | None, typer.Option(help="Report version (default: latest of the run).")] = None
+           version: Annotated[int | None, typer.Option(help="Report version (default: latest of the run).")] = None,
+           sign_key: SignKeyOpt = None,
            ) -> None:
-    """Re-render a stored run's report from the database and write it to --out."""
+    """Re-render a stored run's report from the database and write it to --out.
+
+    With --sign-key the latest version is signed: unless it already carries a signature by that key,
+    a new version is stored whose PDF embeds an Ed25519 signature of its manifest.
+    """
+    if sign_key is not None:
+        _sign_report(run_id, db, out, sign_key, version)
+        return
     with _open(db) as store:
         result = api.rerender(store, run_id, version=version)
     rec = result.record
@@ -175,12 +205,19 @@ def runs(db: DbOpt = None, system: Annotated[str | None, typer.Option(help="Only
     """List stored runs, newest first."""
     with _open(db) as store:
         rows = store.list_runs(system=system, limit=limit)
-    table = Table("run", "started (UTC)", "system", "policy", "state", "gate", "checks", box=None)
+    table = Table("run", "started (UTC)", "system", "policy", "state", "gate", "checks", "trigger", "commit", box=None)
     for r in rows:
         table.add_row(r.run_id[:12], r.started_at.strftime("%Y-%m-%d %H:%M:%S"), f"{r.system_name} {r.system_version}",
-                      f"{r.policy_id} v{r.policy_version}", r.state.value,
-                      f"[{_STYLE[r.gate]}]{r.gate.value}[/]" if r.gate else "—", str(r.n_outcomes))
+                      f"{r.policy_id} v{r.policy_version}", _condition(r.condition()),
+                      f"[{_STYLE[r.gate]}]{r.gate.value}[/]" if r.gate else "—", str(r.n_outcomes), r.trigger,
+                      (r.commit or "—")[:12])
     stdout.print(table if rows else "no runs stored yet; start one with `auditkit run POLICY` or `auditkit demo`")
+
+
+def _condition(condition: str) -> str:
+    """A run's condition (complete, failed, running, interrupted), coloured for the terminal."""
+    style = {"complete": "green", "failed": "red", "interrupted": "yellow"}.get(condition)
+    return f"[{style}]{condition}[/]" if style else condition
 
 
 @app.command()
@@ -190,12 +227,17 @@ def show(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix)
     with _open(db) as store:
         r = store.get_run(run_id)
         reports = [x for x in store.list_reports(r.system_name) if x.run_id == r.run_id]
-    stdout.print(f"[bold]run {r.run_id}[/]  {r.state.value}  gate: "
+    stdout.print(f"[bold]run {r.run_id}[/]  {_condition(r.condition())}  gate: "
               + (f"[{_STYLE[r.gate]}]{r.gate.value}[/]" if r.gate else "—"))
     stdout.print(f"system {r.system_name} {r.system_version} · policy {r.policy_id} v{r.policy_version} "
               f"(sha256 {r.policy_sha256[:16]}…) · device {r.device} · seed {r.seed}")
     stdout.print(f"model {r.model_fingerprint[:16]}… · data {r.dataset_fingerprint[:16]}… · "
               f"started {r.started_at:%Y-%m-%d %H:%M:%S} UTC")
+    stdout.print(f"trigger {r.trigger} · commit {r.commit or '—'}"
+                 + (f" · resumed {r.resumed_at:%Y-%m-%d %H:%M:%S} UTC" if r.resumed_at else ""))
+    if r.condition() == "interrupted":
+        stdout.print(f"[yellow]interrupted:[/] its process stopped without finishing it; finish it with "
+                     f"`auditkit run POLICY --resume {r.run_id[:12]}`")
     if r.error:
         stdout.print(f"[red]error:[/] {r.error}")
     for o in r.outcomes:
@@ -269,6 +311,207 @@ def policy_validate(files: Annotated[list[Path], typer.Argument(help="Policy YAM
 def policy_schema() -> None:
     """Print the policy JSON Schema (for editor completion and validation)."""
     print(json.dumps(api.policy_json_schema(), indent=2))
+
+
+def _baseline(store: Any, record: RunRecord, compare_to: str | None) -> RunRecord | None:
+    """The run to compare ``record`` with: ``latest`` (or None: no earlier complete run) or a given run id.
+
+    A baseline must be another, complete run of the same system; anything else is a CompareError (exit 2).
+    """
+    if compare_to is None or compare_to.strip().lower() == "latest":
+        base = store.latest_for(record.system_name, before=record.run_id)
+        if base is None:
+            err.print(f"compare: no earlier complete run of system {record.system_name!r}; regressions not checked")
+        return base
+    base = store.get_run(compare_to)
+    if base.run_id == record.run_id:
+        raise CompareError(f"cannot compare run {record.run_id[:12]} with itself; give an earlier run or 'latest'")
+    if base.system_name != record.system_name:
+        raise CompareError(
+            f"run {base.run_id[:12]} audits system {base.system_name!r}, run {record.run_id[:12]} audits "
+            f"{record.system_name!r}; compare runs of the same system (list them with "
+            f"`auditkit runs --system {record.system_name}`), or use `auditkit diff` to look at any two runs")
+    if base.state is not RunState.COMPLETE:
+        raise CompareError(f"baseline run {base.run_id[:12]} is {base.state.value}, not complete; its missing "
+                           "checks would look new. Give a complete run or 'latest'")
+    return base
+
+
+def _verdict(store: Any, record: RunRecord, compare_to: str | None) -> gate.Verdict:
+    """The effective gate decision of ``record``, compared with its baseline when asked or when the policy
+    sets ``gate: {fail_on_regression: true}``; prints the regressions to stderr."""
+    if compare_to is None and not gate.gate_spec(record).fail_on_regression:
+        return gate.verdict(record)
+    base = _baseline(store, record, compare_to)
+    result = gate.verdict(record, diff_runs(base, record) if base is not None else None)
+    if result.diff is not None:
+        regs = result.diff.regressions
+        err.print(f"compared with run {base.run_id[:12]} ({base.started_at:%Y-%m-%d %H:%M} UTC): "
+                  f"{len(regs)} regression(s)" + ("" if result.fail_on_regression else
+                                                   " (reported only; the policy does not set fail_on_regression)"))
+        for c in regs:
+            mark = "[bold red]blocks the gate[/]" if c in result.blocking else "[yellow]reported[/]"
+            err.print(f"  regression {c.check_id} ({c.severity.value}) {mark}: " + "; ".join(c.regressions),
+                      soft_wrap=True)
+    return result
+
+
+def _emit(record: RunRecord, result: gate.Verdict, as_json: bool, junit: Path | None) -> None:
+    """Write the JUnit file, print the JSON summary on stdout and the gate line on stderr."""
+    if junit is not None:
+        try:
+            junit.parent.mkdir(parents=True, exist_ok=True)
+            junit.write_bytes(junit_xml(record, result))
+        except OSError as exc:
+            raise CompareError(f"cannot write the JUnit file {junit}: {exc.strerror or exc}") from None
+        err.print(f"JUnit XML: {junit}")
+    if as_json:
+        print(gate.summary_json(record, result))
+    if result.decision is not result.stored and result.decision is not None:
+        err.print(f"stored gate decision: {result.stored.value if result.stored else 'none'}; "
+                  f"{len(result.blocking)} regression(s) under fail_on_regression make it FAIL")
+    _print_gate(result.decision)
+
+
+@app.command("diff")
+@_friendly
+def diff_cmd(run_a: Annotated[str, typer.Argument(help="Baseline run id (or a unique prefix).")],
+             run_b: Annotated[str, typer.Argument(help="Later run id (or a unique prefix).")], db: DbOpt = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON on stdout.")]
+             = False) -> None:
+    """Compare two stored runs: artefacts, check statuses, measurements (values, intervals) and regressions."""
+    with _open(db) as store:
+        a, b = store.get_run(run_a), store.get_run(run_b)
+    if a.run_id == b.run_id:
+        raise CompareError(f"both arguments name run {a.run_id[:12]}; give two different runs")
+    result = diff_runs(a, b)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    _print_diff(a, b, result)
+
+
+def _ci(m: Any) -> str:
+    if m is None:
+        return "—"
+    val = "—" if m.value is None else f"{m.value:.4f}"
+    return val + ("" if m.ci_low is None or m.ci_high is None else f" [{m.ci_low:.4f}, {m.ci_high:.4f}]")
+
+
+def _print_diff(a: RunRecord, b: RunRecord, d: RunDiff) -> None:
+    """The comparison as rich tables on stdout."""
+    stdout.print(f"[bold]diff[/] {a.run_id[:12]} ({a.started_at:%Y-%m-%d %H:%M} UTC) → "
+                 f"{b.run_id[:12]} ({b.started_at:%Y-%m-%d %H:%M} UTC)")
+    if a.system_name != b.system_name:
+        stdout.print(f"[yellow]note:[/] the runs audit different systems ({a.system_name} → {b.system_name})")
+    arts = Table("item", "before", "after", "", box=None)
+    for art in d.artefacts:
+        arts.add_row(art.label, art.before, art.after,
+                     "[bold yellow]changed[/]" if art.changed else "same")
+    stdout.print(arts)
+    checks = Table("check", "severity", "before", "after", "change", "regression", box=None)
+    for c in d.checks:
+        st = [f"[{_STYLE[s]}]{s.value}[/]" if s else "not run" for s in (c.before, c.after)]
+        checks.add_row(c.check_id, c.severity.value, *st, c.change.value,
+                       "[bold red]yes[/]" if c.regressed else "")
+    stdout.print(checks)
+    ms = Table("check", "measurement", "threshold", "before [CI]", "after [CI]", "delta", "CIs overlap", box=None)
+    for c in d.checks:
+        for m in c.measurements:
+            ref = m.after or m.before
+            assert ref is not None
+            thr = f"{ref.comparator} {ref.threshold:g}"
+            if m.before and m.after and (m.before.threshold, m.before.comparator) != (ref.threshold, ref.comparator):
+                thr += f" (was {m.before.comparator} {m.before.threshold:g})"
+            overlap = "—" if m.overlap is None else "yes" if m.overlap else "[bold]no[/]"
+            ms.add_row(c.check_id, m.name + (f" ({m.group})" if m.group else ""), thr, _ci(m.before),
+                       _ci(m.after), "—" if m.delta is None else f"{m.delta:+.4f}", overlap)
+    stdout.print(ms if ms.rows else "no thresholded measurements")
+    if d.regressions:
+        stdout.print(f"[bold red]{len(d.regressions)} regression(s):[/]")
+        for c in d.regressions:
+            stdout.print(f"  {c.check_id}: " + "; ".join(c.regressions), markup=False)
+    else:
+        stdout.print("no regressions")
+
+
+def _sign_report(run_id: str, db: str | None, out: Path, sign_key: Path, version: int | None) -> None:
+    """``auditkit report --sign-key``: sign the latest version (a new version unless already signed by the key)."""
+    if version is not None:
+        raise SignoffError("--sign-key signs the latest report version by storing a new, signed one; "
+                           "stored versions never change, so it cannot be combined with --version")
+    key = load_signing_key(sign_key)
+    with _open(db) as store:
+        rec, made = api.sign_report(store, run_id, key)
+    for path in api.write_report(rec, out):
+        err.print(f"report v{rec.version}: {path}")
+    what = "stored new version" if made else "the latest version is already"
+    err.print(f"{what} v{rec.version} signed with Ed25519 key {key.fingerprint[:16]}… "
+              f"(pdf sha256 {rec.pdf_sha256})")
+
+
+@app.command("signoff")
+@_friendly
+def signoff_cmd(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    by: Annotated[str, typer.Option("--by", help="Name of the person signing.")],
+    role: Annotated[str, typer.Option("--role", help="Role in the audit, e.g. executor, reviewer, approver.")],
+    decision: Annotated[str, typer.Option("--decision", help="approve or reject.")],
+    function: Annotated[str | None, typer.Option("--function", help="Job title or function of the signer "
+                                                 "(default: not stated).", show_default=False)] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="Comment recorded with the decision.",
+                                                show_default=False)] = None,
+    out: OutOpt = Path("auditkit-reports"),
+    db: DbOpt = None,
+    sign_key: SignKeyOpt = None,
+) -> None:
+    """Sign off the latest report of a run (hash-chained record), then store and write a new version showing it."""
+    key = load_signing_key(sign_key) if sign_key is not None else None
+    with _open(db) as store:
+        result = api.sign_off(store, run_id, name=by, role=role, decision=decision, function=function,
+                              comment=comment, signer=None if key is None else key.sign)
+    record, rec = result.record, result.report
+    err.print(f"{record['name']} ({record['role']}) recorded [bold]{record['decision']}[/] of "
+              f"{result.signed.report_id} (sha256 {record['report_sha256']}) at "
+              f"{record['signed_at']:%Y-%m-%d %H:%M:%S} UTC; sign-off record sha256 {record['record_sha256']}")
+    for path in api.write_report(rec, out):
+        err.print(f"report v{rec.version} with the sign-off: {path}")
+    if key is not None:
+        err.print(f"signed with Ed25519 key {key.fingerprint[:16]}…")
+
+
+@app.command("verify")
+@_friendly
+def verify_cmd(
+    pdf: Annotated[Path, typer.Argument(help="An auditkit PDF report.")],
+    db: Annotated[str | None, typer.Option("--db", show_default=False, help=(
+        "Also compare with this results database: stored PDF bytes, results and the sign-off chain "
+        "(no default: without --db only the PDF itself is checked)."))] = None,
+    public_key: Annotated[Path | None, typer.Option("--public-key", show_default=False, help=(
+        "Trusted Ed25519 public key (PEM): the report must be signed with it."))] = None,
+) -> None:
+    """Verify a PDF report: attachment hashes, signature and (with --db) the stored record. Exit 0 ok, 1 mismatch."""
+    from auditkit.verify import verify_pdf
+
+    trusted = load_public_key(public_key) if public_key is not None else None
+    if db is None:
+        result = verify_pdf(pdf, trusted_key=trusted)
+    else:
+        with api.open_store(db, upgrade=False) as store:
+            result = verify_pdf(pdf, store=store, trusted_key=trusted, database=store.display_url)
+    for f in result.findings:
+        mark = "[green]ok[/]      " if f.ok else "[bold red]MISMATCH[/]"
+        stdout.print(f"{mark} ", end="")
+        stdout.print(str(f), markup=False)
+    name = f"{result.report_id} (run {str(result.run_id)[:12]})" if result.report_id else str(pdf)
+    if result.ok:
+        scope = f"and the database {result.database}" if result.database else "(page content not compared: use --db)"
+        signed = f", signed by key {result.key_fingerprint[:16]}…" if result.key_fingerprint else ", not signed"
+        err.print(f"[green]verified[/] {name}{signed}: {len(result.findings)} checks passed {scope}")
+        return
+    err.print(f"[bold red]verification failed[/] for {name}: {len(result.problems)} of {len(result.findings)} "
+              "checks do not match")
+    raise typer.Exit(1)
 
 
 def main() -> None:

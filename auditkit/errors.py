@@ -10,6 +10,8 @@ This module imports nothing from auditkit.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class AuditkitError(Exception):
     """Base class of every error caused by input, configuration or environment."""
@@ -51,3 +53,36 @@ class ReportError(AuditkitError):
 
 class CheckConfigError(AuditkitError):
     """A check cannot run with the given parameters on this model or data."""
+
+
+class RunLockError(AuditkitError):
+    """Another run of the same system and policy holds the run lock (see ``auditkit run --wait-lock``)."""
+
+
+class ResumeError(AuditkitError):
+    """A run cannot be resumed: it is finished, or its policy, model or data changed since it began."""
+
+
+class CompareError(AuditkitError):
+    """Two runs cannot be compared as asked (a baseline of another system, unfinished, or the run itself)."""
+
+
+class SignoffError(AuditkitError):
+    """A sign-off cannot be recorded: unknown decision, empty name or role, or no report to sign."""
+
+
+def read_user_file(path: str | Path, what: str, error: type[AuditkitError], hint: str) -> bytes:
+    """The bytes of a file the user named; a missing, directory or unreadable path raises ``error``.
+
+    ``what`` names the file in the message ("signing key file"), ``hint`` says
+    what to give instead. User mistakes never surface as an ``OSError`` traceback.
+    """
+    p = Path(path)
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{what} {str(p)!r} does not exist; {hint}") from None
+    except IsADirectoryError:
+        raise error(f"{what} {str(p)!r} is a directory; {hint}") from None
+    except OSError as exc:
+        raise error(f"cannot read {what} {str(p)!r}: {exc.strerror or exc}") from None

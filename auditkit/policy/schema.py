@@ -92,9 +92,11 @@ class SystemInfo(Section):
     name: Identifier
     version: Version
     provider: str | None = None
+    provider_contact: str | None = None
     intended_purpose: str | None = None
     annex_iii_point: str | None = None
     foreseeable_misuse: str | None = None
+    out_of_scope_uses: str | None = None
     deployer_context: str | None = None
     oversight_measures: str | None = None
     standards_applied: list[str] = Field(default_factory=list)
@@ -234,13 +236,17 @@ class GateSpec(Section):
     """How check outcomes become a release decision."""
 
     inconclusive: Literal["fail", "pass"] = "fail"
+    #: Fail the gate (exit 1) when a check regressed against the previous run of the system
+    #: (``auditkit run --compare-to``; see :mod:`auditkit.diff` for the definition of a regression).
+    fail_on_regression: bool = False
 
 
 class ReportSpec(Section):
     """Report options."""
 
     formats: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"], min_length=1)
-    language: Literal["en"] = "en"
+    #: Language of the report's fixed text (auditkit.report.i18n.LANGUAGES); check summaries print as stored.
+    language: Literal["en", "de"] = "en"
     title: str | None = None
     confidentiality: str = "Confidential"
 

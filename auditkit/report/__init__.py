@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditkit.errors import ReportError
+from auditkit.report.attachments import manifest_attachment
 from auditkit.report.html import render_html
-from auditkit.report.model import ReportView
+from auditkit.report.model import AttachmentView, ReportView
+from auditkit.report.signing import Signer
 from auditkit.report.view import build_view
 from auditkit.results import RunRecord
 
@@ -39,6 +41,15 @@ class RenderedReport:
         return hashlib.sha256(self.pdf).hexdigest() if self.pdf is not None else None
 
 
+def pdf_attachments(view: ReportView, run: RunRecord, html: bytes, *, report_id: str, version: int,
+                    signer: Signer | None = None) -> tuple[AttachmentView, ...]:
+    """Every file the PDF embeds, in order: the view's attachments, the manifest, the signature files."""
+    manifest = manifest_attachment(run, report_id=report_id, version=version, html=html,
+                                   files=view.attachments, generator=view.generator)
+    signed = signer(manifest.content).attachments() if signer is not None else ()
+    return (*view.attachments, manifest, *signed)
+
+
 def render_report(
     run: RunRecord,
     *,
@@ -47,19 +58,29 @@ def render_report(
     previous: RunRecord | None = None,
     signoffs: Sequence[Mapping[str, Any]] = (),
     formats: Sequence[str] = FORMATS,
+    signer: Signer | None = None,
+    history: Sequence[RunRecord] = (),
 ) -> RenderedReport:
-    """Render the report of ``run`` in ``formats`` (``"html"``, ``"pdf"``); HTML is always produced."""
+    """Render the report of ``run`` in ``formats`` (``"html"``, ``"pdf"``); HTML is always produced.
+
+    The PDF embeds the view's attachments, ``manifest.json`` (which hashes them and the HTML)
+    and, when a ``signer`` is given, its signature of the manifest (see :mod:`.signing`).
+    ``history`` holds earlier audits of the system for section 9's trend charts (see :mod:`.trend`).
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ReportError(f"unknown report format(s) {', '.join(map(repr, unknown))}; known: html, pdf")
-    view = build_view(run, report_id=report_id, version=version, previous=previous, signoffs=signoffs)
+    view = build_view(run, report_id=report_id, version=version, previous=previous, signoffs=signoffs,
+                      history=history)
     html = render_html(view)
     pdf = None
     if "pdf" in formats:
         from auditkit.report.pdf import render_pdf
 
-        pdf = render_pdf(html, attachments=view.attachments)
+        files = pdf_attachments(view, run, html, report_id=report_id, version=version, signer=signer)
+        pdf = render_pdf(html, attachments=files)
     return RenderedReport(html=html, pdf=pdf)
 
 
-__all__ = ["FORMATS", "RenderedReport", "ReportView", "build_view", "render_html", "render_report"]
+__all__ = ["FORMATS", "RenderedReport", "ReportView", "build_view", "pdf_attachments", "render_html",
+           "render_report"]

@@ -1,9 +1,14 @@
-"""Machine-readable files that travel with the report: the results as JSON and the policy verbatim.
+"""Machine-readable files that travel with the report: results, policy, test log and manifest.
 
-They are embedded in the PDF (PDF/A-3 allows associated files) and listed with
-their SHA-256 in Annex C, so a reader can re-verify the numbers and the
-acceptance criteria without the database. The bytes are a pure function of the
-stored run: same run, same bytes.
+``results.json`` (every outcome and the run's provenance), ``policy.yaml`` (the
+policy verbatim) and ``test-log.jsonl`` (one line per check) are embedded in the
+PDF as PDF/A-3 associated files and listed with their SHA-256 in Annex C, so a
+reader can re-verify the numbers and the acceptance criteria without the
+database. ``manifest.json`` records the SHA-256 of those three files, of the
+model and the data (their stored fingerprints) and of the report's HTML
+rendition; it is embedded too, but cannot be listed in Annex C with its own hash
+because it covers the HTML that Annex C is part of. All bytes are a pure
+function of the stored run and the report's id and version: same run, same bytes.
 """
 
 from __future__ import annotations
@@ -11,10 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from auditkit.report.model import AttachmentView
 from auditkit.results import CheckOutcome, RunRecord
+
+RESULTS_NAME = "results.json"
+POLICY_NAME = "policy.yaml"
+TEST_LOG_NAME = "test-log.jsonl"
+MANIFEST_NAME = "manifest.json"
+#: ``format`` field of manifest.json; bumped when its layout changes.
+MANIFEST_FORMAT = "auditkit-manifest/1"
+MODEL_HASH_OF = ("the model weights: SHA-256 over the state dict, each tensor's name, dtype, shape and raw bytes "
+                 "in sorted key order (independent of file format and device), not of the model file")
+DATASET_HASH_OF = "the raw bytes of the audit data file"
 
 
 def _default(value: Any) -> Any:
@@ -68,7 +84,37 @@ def results_json(run: RunRecord) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _view(name: str, description: str, media_type: str, content: bytes) -> AttachmentView:
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def execution_log_jsonl(run: RunRecord) -> bytes:
+    """The test execution log (Annex IV 2(g)): one canonical JSON line per check, in run order.
+
+    Each line holds ``id, kind, version, fingerprint, params, seed, started_at,
+    duration_s, status, severity, error`` with sorted keys and no spaces, so a
+    log-processing tool can read it line by line.
+    """
+    lines = []
+    for o in run.outcomes:
+        line = {
+            "id": o.check_id,
+            "kind": o.kind,
+            "version": o.version,
+            "fingerprint": o.fingerprint,
+            "params": dict(o.params),
+            "seed": o.seed,
+            "started_at": _iso(o.started_at),
+            "duration_s": o.duration_s,
+            "status": o.status.value,
+            "severity": o.severity.value,
+            "error": o.error,
+        }
+        lines.append(json.dumps(line, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default))
+    return "".join(f"{line}\n" for line in lines).encode("utf-8")
+
+
+def _view(name: str, description: str, media_type: str, content: bytes, relationship: str) -> AttachmentView:
     return AttachmentView(
         name=name,
         description=description,
@@ -76,14 +122,90 @@ def _view(name: str, description: str, media_type: str, content: bytes) -> Attac
         sha256=hashlib.sha256(content).hexdigest(),
         size=f"{len(content):,} bytes",
         content=content,
+        relationship=relationship,
     )
 
 
 def build_attachments(run: RunRecord) -> tuple[AttachmentView, ...]:
-    """The files embedded in the PDF, in a fixed order."""
+    """The run's evidence files embedded in the PDF and listed in Annex C, in a fixed order.
+
+    The manifest is not among them: it also hashes the HTML that lists these
+    files, so it is made after rendering (:func:`manifest_attachment`).
+    """
     return (
-        _view("results.json", "All check outcomes and run provenance (machine-readable)",
-              "application/json", results_json(run)),
-        _view("policy.yaml", "The audit policy, verbatim as stored with the run",
-              "application/yaml", run.policy_text.encode("utf-8")),
+        _view(RESULTS_NAME, "All check outcomes and run provenance (machine-readable)",
+              "application/json", results_json(run), "Data"),
+        _view(POLICY_NAME, "The audit policy, verbatim as stored with the run",
+              "application/yaml", run.policy_text.encode("utf-8"), "Source"),
+        _view(TEST_LOG_NAME, "Test execution log: one JSON line per check (parameters, seed, times, status)",
+              "application/jsonl", execution_log_jsonl(run), "Supplement"),
     )
+
+
+def manifest_json(
+    run: RunRecord,
+    *,
+    report_id: str,
+    version: int,
+    html: bytes,
+    files: Sequence[AttachmentView],
+    generator: str,
+) -> bytes:
+    """The attachment manifest: what the report is and the SHA-256 of everything it rests on.
+
+    ``files`` are the other embedded files (their bytes are hashed here, not
+    taken from the view). The model and data hashes are the fingerprints stored
+    with the run; ``hash_of`` says what each one is computed over. The PDF's own
+    hash cannot be in it (the manifest is inside the PDF); the stored report
+    version has it in the database.
+    """
+    doc = {
+        "format": MANIFEST_FORMAT,
+        "hash_algorithm": "sha256",
+        "report": {"id": report_id, "version": version, "run_id": run.run_id, "generator": generator},
+        "system": {"name": run.system_name, "version": run.system_version},
+        "attachments": [
+            {"name": f.name, "media_type": f.media_type, "relationship": f.relationship,
+             "size": len(f.content), "sha256": hashlib.sha256(f.content).hexdigest()}
+            for f in files
+        ],
+        "html": {
+            "name": f"{report_id}.html",
+            "size": len(html),
+            "sha256": hashlib.sha256(html).hexdigest(),
+            "hash_of": "the bytes of the HTML rendition of this report version, as stored in the results database",
+        },
+        "model": {
+            "sha256": run.model_fingerprint,
+            "hash_of": MODEL_HASH_OF,
+            "ref": dict(run.model_ref),
+        },
+        "dataset": {
+            "sha256": run.dataset_fingerprint,
+            "hash_of": DATASET_HASH_OF,
+            "ref": dict(run.dataset_ref),
+        },
+        "policy": {
+            "id": run.policy_id,
+            "version": run.policy_version,
+            "sha256": run.policy_sha256,
+            "hash_of": "the policy text encoded as UTF-8 (the bytes of the policy.yaml attachment)",
+        },
+    }
+    text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False, default=_default)
+    return (text + "\n").encode("utf-8")
+
+
+def manifest_attachment(
+    run: RunRecord,
+    *,
+    report_id: str,
+    version: int,
+    html: bytes,
+    files: Sequence[AttachmentView],
+    generator: str,
+) -> AttachmentView:
+    """:func:`manifest_json` as the ``manifest.json`` attachment."""
+    content = manifest_json(run, report_id=report_id, version=version, html=html, files=files, generator=generator)
+    return _view(MANIFEST_NAME, "SHA-256 of every other attachment, the model, the data and the HTML rendition",
+                 "application/json", content, "Supplement")

@@ -15,7 +15,7 @@ the chart still reads when printed in greyscale.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from auditkit.report import svg
@@ -92,11 +92,15 @@ def _axis(x0: float, x1: float, y: float, lo: float, hi: float, label: str, top:
     return out
 
 
-def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Value") -> str:
+def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Value",
+                words: Mapping[str, str] | None = None) -> str:
     """An interval plot: per row a dot for the value, a bar for the CI, a dashed line for the threshold.
 
+    ``words`` translates the printed words (verdict codes, ``"other"``, ``"no verdict"``,
+    ``"confidence interval"``, ``"threshold"``) for the report language; missing ones print as given.
     Returns ``""`` when no row has a value or an interval to draw.
     """
+    words = words or {}
     drawable = [r for r in rows if any(v is not None for v in (r.value, r.low, r.high))]
     if not drawable:
         return ""
@@ -134,26 +138,28 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
             out.append(_marker(r.verdict, sx(r.value), y))
         weight = ' font-weight="bold"' if r.verdict == "FAIL" else ""
         out.append(f'<text x="{_f(svg.WIDTH - _VERDICT_W + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
-                   f"{esc(r.verdict or 'no verdict')}</text>")
-    out += _legend(axis_y + 44)
+                   f"{esc(words.get(r.verdict or 'no verdict', r.verdict or 'no verdict'))}</text>")
+    out += _legend(axis_y + 44, words)
     out.append("</svg>")
     return "".join(out)
 
 
-def _legend(y: float) -> list[str]:
+def _legend(y: float, words: Mapping[str, str]) -> list[str]:
     out = []
     x = 10.0
-    for verdict, text in (("PASS", "PASS"), ("FAIL", "FAIL"), ("INCONCLUSIVE", "INCONCLUSIVE"), (None, "other")):
+    for verdict, key in (("PASS", "PASS"), ("FAIL", "FAIL"), ("INCONCLUSIVE", "INCONCLUSIVE"), (None, "other")):
+        text = words.get(key, key)
         out.append(_marker(verdict, x + 5, y))
-        out.append(f'<text x="{_f(x + 14)}" y="{_f(y + 4)}">{text}</text>')
+        out.append(f'<text x="{_f(x + 14)}" y="{_f(y + 4)}">{esc(text)}</text>')
         x += 34 + 7.6 * len(text)
     out.append(f'<line x1="{_f(x + 4)}" y1="{_f(y)}" x2="{_f(x + 28)}" y2="{_f(y)}" stroke="#000" '
                'stroke-width="2.2"/>')
-    out.append(f'<text x="{_f(x + 34)}" y="{_f(y + 4)}">confidence interval</text>')
-    x += 150
+    ci_text = words.get("confidence interval", "confidence interval")
+    out.append(f'<text x="{_f(x + 34)}" y="{_f(y + 4)}">{esc(ci_text)}</text>')
+    x += max(150.0, 16 + 7.0 * len(ci_text))
     out.append(f'<line x1="{_f(x + 4)}" y1="{_f(y - 8)}" x2="{_f(x + 4)}" y2="{_f(y + 8)}" stroke="#000" '
                'stroke-width="1.2" stroke-dasharray="3,2"/>')
-    out.append(f'<text x="{_f(x + 12)}" y="{_f(y + 4)}">threshold</text>')
+    out.append(f'<text x="{_f(x + 12)}" y="{_f(y + 4)}">{esc(words.get("threshold", "threshold"))}</text>')
     return out
 
 
@@ -171,6 +177,7 @@ def group_bars(
     reference: float | None = None,
     reference_label: str = "overall",
     interval_label: str = "confidence interval",
+    whiskers_label: str = "whiskers",
 ) -> str:
     """A horizontal bar per group with CI whiskers, and an optional dashed reference line (e.g. overall).
 
@@ -223,6 +230,6 @@ def group_bars(
         out.append(f'<line x1="10" y1="{_f(axis_y + 48)}" x2="34" y2="{_f(axis_y + 48)}" stroke="#000" '
                    'stroke-width="1.2" stroke-dasharray="4,3"/>')
         out.append(f'<text x="40" y="{_f(axis_y + 52)}">{esc(reference_label)} = {_value(reference, scale)}; '
-                   f"whiskers: {esc(interval_label)}</text>")
+                   f"{esc(whiskers_label)}: {esc(interval_label)}</text>")
     out.append("</svg>")
     return "".join(out)

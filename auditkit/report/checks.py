@@ -14,7 +14,8 @@ from typing import Any
 
 from auditkit.metrics.stats import adjust_pvalues
 from auditkit.report import charts, fmt
-from auditkit.report.catalog import FAMILIES, FAMILY_BY_KIND, OTHER_FAMILY
+from auditkit.report.catalog import FAMILY_KINDS, family
+from auditkit.report.i18n import t
 from auditkit.report.model import Chart, CheckView, FamilyView, Finding, Item, MeasurementRow, Table
 from auditkit.report.spec_charts import spec_charts
 from auditkit.results import CheckOutcome, Measurement, Severity, Status
@@ -23,13 +24,6 @@ Key = tuple[int, int]
 _BLOCKING = (Status.FAIL, Status.ERROR, Status.INCONCLUSIVE)
 _SEVERITY_ORDER = {s.value: i for i, s in enumerate(Severity)}
 _STATUS_ORDER = {s: i for i, s in enumerate((Status.FAIL, Status.ERROR, Status.INCONCLUSIVE, Status.SKIPPED))}
-_ACTIONS = {
-    Status.FAIL: "Mitigate the cause and re-audit; release only with the residual risk accepted in sign-off.",
-    Status.INCONCLUSIVE: "The interval straddles the threshold: collect more audit data for the affected "
-    "groups, then re-audit. Do not read this as a pass.",
-    Status.ERROR: "Fix the cause given in the reason and re-run the check; it produced no evidence.",
-    Status.SKIPPED: "Confirm that the check does not apply to this system, or supply what it requires.",
-}
 
 
 def is_blocking(o: CheckOutcome) -> bool:
@@ -57,8 +51,8 @@ def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[K
         rows.append((o.check_id, fmt.humanise(m.name), m.group or fmt.DASH, fmt.pvalue(p),
                      fmt.pvalue(adjusted[(i, j)])))
     table = Table(
-        title=f"Confirmatory test family: {len(raw)} p-values, correction {method}",
-        columns=("Check", "Measurement", "Group", "p raw", "p adjusted"),
+        title=t("results.family_table", n=len(raw), method=method),
+        columns=(t("col.check"), t("col.measurement"), t("col.group"), t("col.p_raw"), t("col.p_adjusted")),
         rows=tuple(rows),
         numeric=(False, False, False, True, True),
         widths=(20, 32, 16, 16, 16),
@@ -69,7 +63,7 @@ def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[K
 def _measurement_row(m: Measurement, p_adj: float | None, confidence: float | None) -> MeasurementRow:
     return MeasurementRow(
         name=fmt.humanise(m.name),
-        group=m.group if m.group is not None else "overall",
+        group=m.group if m.group is not None else t("fmt.overall"),
         value=fmt.num(m.value),
         ci=fmt.interval(m.ci_low, m.ci_high, m.confidence or confidence),
         threshold=fmt.threshold(m.comparator, m.threshold),
@@ -94,11 +88,11 @@ def details_tables(details: Mapping[str, Any]) -> tuple[Table, ...]:
     """The ``details["tables"]`` of an outcome as view tables, tolerant of ragged or malformed rows."""
     out = []
     raw_tables = details.get("tables") if isinstance(details, Mapping) else None
-    for t in raw_tables if isinstance(raw_tables, list) else []:
-        if not isinstance(t, Mapping):
+    for spec in raw_tables if isinstance(raw_tables, list) else []:
+        if not isinstance(spec, Mapping):
             continue
-        columns = [str(c) for c in t.get("columns") or []]
-        raw_rows = [r if isinstance(r, list | tuple) else [r] for r in t.get("rows") or []]
+        columns = [str(c) for c in spec.get("columns") or []]
+        raw_rows = [r if isinstance(r, list | tuple) else [r] for r in spec.get("rows") or []]
         width = max([len(columns), *(len(r) for r in raw_rows)], default=0)
         columns += [""] * (width - len(columns))
         rows = [list(r) + [None] * (width - len(r)) for r in raw_rows]
@@ -108,7 +102,7 @@ def details_tables(details: Mapping[str, Any]) -> tuple[Table, ...]:
         )
         cells = tuple(tuple(fmt.cell(v) for v in r) for r in rows)
         out.append(Table(
-            title=str(t.get("title") or ""),
+            title=str(spec.get("title") or ""),
             columns=tuple(columns),
             rows=cells,
             numeric=numeric,
@@ -127,31 +121,40 @@ def _notes(details: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
-    """The measurement charts (intervals against thresholds, values by group), then ``details["charts"]``."""
+    """The measurement charts (intervals against thresholds, values by group), then ``details["charts"]``.
+
+    A metric gets a by-group bar chart only when some of its group values are not already rows of the
+    interval plots (which show every thresholded measurement): one picture per number, no repeats.
+    """
     out = []
+    words = {code: t(f"status.{code}") for code in ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "SKIPPED")}
+    words.update({"other": t("chart.other"), "no verdict": t("chart.no_verdict"),
+                  "confidence interval": t("chart.ci"), "threshold": t("chart.threshold")})
     # one panel per kind of limit: lower limits (ratios, accuracy) and upper limits (differences) live on
     # different scales, and sharing an axis would squash one of them
-    for op, kind in ((">=", "a lower limit (≥)"), ("<=", "an upper limit (≤)")):
+    for op, kind in ((">=", t("chart.lower")), ("<=", t("chart.upper"))):
         rows = [charts.ForestRow(
             label=fmt.humanise(m.name) + (f" · {m.group}" if m.group is not None else ""),
             value=m.value, low=m.ci_low, high=m.ci_high, threshold=m.threshold,
             comparator=m.comparator, verdict=m.status.value if m.status else None,
         ) for m in o.measurements if m.threshold is not None and m.comparator == op]
-        svg = charts.forest_plot(rows, title=f"{o.check_id}: measurements with {kind}")
+        svg = charts.forest_plot(rows, title=t("chart.forest_title", check=o.check_id, kind=kind),
+                                 axis_label=t("chart.value"), words=words)
         if svg:
-            out.append(Chart(f"{o.check_id}: measurements with {kind}; each with its confidence interval "
-                             "(bar) and threshold (dashed).", svg))
+            out.append(Chart(t("chart.forest_caption", check=o.check_id, kind=kind), svg))
     names = list(dict.fromkeys(m.name for m in o.measurements if m.group is not None))
     for name in names:
         grouped = [m for m in o.measurements if m.name == name and m.group is not None]
-        if len(grouped) < 2:
-            continue
+        if len(grouped) < 2 or all(m.threshold is not None and m.comparator in (">=", "<=") for m in grouped):
+            continue  # fewer than two groups, or every group is already a row of the interval plots above
         overall = next((m.value for m in o.measurements if m.name == name and m.group is None), None)
         bars = [charts.Bar(str(m.group), m.value, m.ci_low, m.ci_high, m.n) for m in grouped]
         label = fmt.humanise(name)
-        svg = charts.group_bars(bars, title=f"{label} by group", axis_label=label, reference=overall)
+        svg = charts.group_bars(bars, title=t("chart.by_group", name=label), axis_label=label, reference=overall,
+                                reference_label=t("fmt.overall"), interval_label=t("chart.ci"),
+                                whiskers_label=t("chart.whiskers"))
         if svg:
-            out.append(Chart(f"{label} by group, with confidence intervals.", svg))
+            out.append(Chart(t("chart.by_group_caption", name=label), svg))
     return (*out, *spec_charts(o.details))  # what the check specified, after the measurement charts
 
 
@@ -167,9 +170,9 @@ def check_view(
     confidence: float | None,
 ) -> CheckView:
     """The section of one check: ``spec`` is its entry in the policy (may be empty)."""
-    reason_label = {Status.ERROR: "Could not be computed (ERROR)",
-                    Status.SKIPPED: "Not applicable (SKIPPED)"}.get(o.status, "")
-    reason = (o.error or "no reason was recorded") if reason_label else (o.error or "")
+    reason_label = {Status.ERROR: t("check.reason_error"),
+                    Status.SKIPPED: t("check.reason_skipped")}.get(o.status, "")
+    reason = (o.error or t("check.no_reason")) if reason_label else (o.error or "")
     criteria = dict.fromkeys(
         f"{fmt.humanise(m.name)} {fmt.threshold(m.comparator, m.threshold)}"
         for m in o.measurements if m.threshold is not None
@@ -199,13 +202,12 @@ def check_view(
 def group_families(views: Sequence[CheckView]) -> tuple[FamilyView, ...]:
     """Checks grouped by family in report order (the five standard families, then all others)."""
     out = []
-    order = [f.kind for f in FAMILIES]
-    others = [v for v in views if v.kind not in FAMILY_BY_KIND]
-    for kind in [*order, "other"]:
+    others = [v for v in views if v.kind not in FAMILY_KINDS]
+    for kind in [*FAMILY_KINDS, "other"]:
         members = others if kind == "other" else [v for v in views if v.kind == kind]
         if not members:
             continue
-        fam = FAMILY_BY_KIND.get(kind, OTHER_FAMILY)
+        fam = family(kind)
         number = f"6.{len(out) + 1}"
         out.append(FamilyView(kind=kind, number=number, anchor=f"family-{kind}", title=fam.title,
                               method=fam.method, checks=tuple(members)))
@@ -215,7 +217,7 @@ def group_families(views: Sequence[CheckView]) -> tuple[FamilyView, ...]:
 def not_assessed(outcomes: Sequence[CheckOutcome]) -> tuple[str, ...]:
     """One sentence per standard family that has no check in the run."""
     kinds = {o.kind for o in outcomes}
-    return tuple(f.not_assessed for f in FAMILIES if f.kind not in kinds)
+    return tuple(family(k).not_assessed for k in FAMILY_KINDS if k not in kinds)
 
 
 def findings(views: Sequence[CheckView], extra: Sequence[Finding] = ()) -> tuple[Finding, ...]:
@@ -225,13 +227,13 @@ def findings(views: Sequence[CheckView], extra: Sequence[Finding] = ()) -> tuple
         status = Status(v.status)
         if status == Status.PASS:
             continue
-        text = v.summary + (f" Reason: {v.reason}" if v.reason_label else "")
+        text = v.summary + (t("check.reason_prefix", reason=v.reason) if v.reason_label else "")
         found.append((not v.blocking, _SEVERITY_ORDER.get(v.severity, 9), _STATUS_ORDER[status], v, text))
     found.sort(key=lambda t: t[:3])
     out = list(extra)
     for _, _, _, v, text in found:
         out.append(Finding(ref="", anchor=v.anchor, title=v.title, severity=v.severity, status=v.status,
-                           text=text, action=_ACTIONS[Status(v.status)], blocking=v.blocking))
+                           text=text, action=t(f"action.{v.status}"), blocking=v.blocking))
     return tuple(
         Finding(f"F-{k + 1}", f.anchor, f.title, f.severity, f.status, f.text, f.action, f.blocking)
         for k, f in enumerate(out)

@@ -14,6 +14,7 @@ from typing import Any
 
 from auditkit.report import fmt
 from auditkit.report.checks import details_tables
+from auditkit.report.i18n import t
 from auditkit.report.model import Item, Table
 from auditkit.results import CheckOutcome
 
@@ -28,27 +29,29 @@ def attributes_table(policy: Mapping[str, Any]) -> Table:
     for a in attrs if isinstance(attrs, list) else []:
         if not isinstance(a, Mapping):
             continue
-        source = f"column {a['column']}" if a.get("column") else f"lexicon {a.get('lexicon', fmt.DASH)}"
+        source = (t("data.source_column", name=a["column"]) if a.get("column")
+                  else t("data.source_lexicon", name=a.get("lexicon", fmt.DASH)))
         rows.append((
             str(a.get("name", fmt.DASH)),
             source,
             fmt.plain(a.get("values")) if a.get("values") else fmt.DASH,
             fmt.plain(a.get("reference")),
-            "yes" if a.get("model_input") else "no",
+            t("fmt.yes") if a.get("model_input") else t("fmt.no"),
         ))
     return Table(
-        title="Protected attributes declared in the policy",
-        columns=("Attribute", "Source", "Values", "Reference", "Model input"),
+        title=t("data.attributes"),
+        columns=(t("data.col.attribute"), t("data.col.source"), t("data.col.values"), t("data.col.reference"),
+                 t("data.col.model_input")),
         rows=tuple(rows),
-        note="" if rows else "The policy text declares no protected attributes.",
+        note="" if rows else t("data.no_attributes"),
+        widths=(18, 22, 30, 15, 15),
     )
 
 
 def art4a_item(system: Mapping[str, Any]) -> Item:
     """The Art. 4a justification for processing special-category data, or a visible 'not provided'."""
     text = system.get("art4a_justification")
-    return Item("Art. 4a justification (special-category data)", str(text) if text else fmt.NOT_PROVIDED,
-                missing=not text)
+    return Item(t("data.art4a"), str(text) if text else fmt.not_provided(), missing=not text)
 
 
 def _column(columns: Sequence[str], names: tuple[str, ...]) -> int | None:
@@ -76,35 +79,34 @@ def coverage(outcomes: Sequence[CheckOutcome], min_size: int) -> tuple[Table, tu
     group_tables: list[Table] = []
     for o in outcomes:
         raw = o.details.get("tables") if isinstance(o.details, Mapping) else None
-        raw_tables = [t for t in raw if isinstance(t, Mapping)] if isinstance(raw, list) else []
-        for t_raw, t in zip(raw_tables, details_tables(o.details), strict=True):
-            g, s = _column(t.columns, _GROUP_COLUMNS), _column(t.columns, _SIZE_COLUMNS)
+        raw_tables = [x for x in raw if isinstance(x, Mapping)] if isinstance(raw, list) else []
+        for t_raw, tbl in zip(raw_tables, details_tables(o.details), strict=True):
+            g, s = _column(tbl.columns, _GROUP_COLUMNS), _column(tbl.columns, _SIZE_COLUMNS)
             if g is None or s is None:
                 continue
             flags = []
-            for r_raw, r in zip(t_raw.get("rows") or [], t.rows, strict=False):
+            for r_raw, r in zip(t_raw.get("rows") or [], tbl.rows, strict=False):
                 n = _size(r_raw[s]) if isinstance(r_raw, list | tuple) and len(r_raw) > s else None
                 flags.append(n is not None and n < min_size)
                 if n is not None:
                     key = (o.check_id, r[g])
                     sizes[key] = max(sizes.get(key, 0), n)
-            group_tables.append(Table(title=f"{o.check_id}: {t.title}", columns=t.columns, rows=t.rows,
-                                      numeric=t.numeric, flagged=tuple(flags), widths=t.widths))
+            group_tables.append(Table(title=f"{o.check_id}: {tbl.title}", columns=tbl.columns, rows=tbl.rows,
+                                      numeric=tbl.numeric, flagged=tuple(flags), widths=tbl.widths))
     rows, flags, gaps = [], [], []
     for (check_id, group), n in sizes.items():
         small = n < min_size
-        rows.append((check_id, group, str(n), f"below minimum ({min_size})" if small else "adequate"))
+        rows.append((check_id, group, str(n), t("data.below", min_size=min_size) if small else t("data.adequate")))
         flags.append(small)
         if small:
-            gaps.append(f"Group “{group}” in check {check_id} has n = {n}, below the minimum group size of "
-                        f"{min_size}: its estimates are unreliable and it is a data gap (Art. 10(2)(h)).")
+            gaps.append(t("data.gap", group=group, check=check_id, n=n, min_size=min_size))
     table = Table(
-        title="Group sizes seen by the checks (largest n per check and group)",
-        columns=("Check", "Group", "n", "Against minimum"),
+        title=t("data.coverage"),
+        columns=(t("col.check"), t("data.col.group"), t("data.col.n"), t("data.col.against")),
         rows=tuple(rows),
         numeric=(False, False, True, False),
         flagged=tuple(flags),
-        note="" if rows else "No check reported group sizes.",
+        note="" if rows else t("data.no_sizes"),
         widths=(25, 35, 15, 25),
     )
     return table, tuple(group_tables), tuple(gaps)

@@ -2,7 +2,16 @@
 
 Every number in a report is turned into a string here, with a fixed precision,
 so that the templates never format anything and the same stored run always
-gives the same characters. Nothing here reads the clock or the locale.
+gives the same characters. Nothing here reads the clock or the system locale.
+
+Language: dates, time stamps, percentages and the words "yes", "no" and
+"not provided" follow the report language in force
+(:func:`auditkit.report.i18n.use_language`): English ``2026-11-25`` and ``95%``,
+German ``25.11.2026`` and ``95 %``. Decimal numbers keep the decimal point in
+every language, on purpose: the report's numbers are then the same characters as
+the thresholds in the policy, the values in the embedded ``results.json`` and the
+tick labels of the charts, so a reader can search for a number and compare
+documents in different languages; and intervals stay unambiguous (``[0.54, 0.62]``).
 """
 
 from __future__ import annotations
@@ -12,8 +21,14 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from auditkit.report.i18n import current_language, t
+
 DASH = "—"
-NOT_PROVIDED = "not provided"
+
+
+def not_provided() -> str:
+    """The visible marker of a missing human-supplied field, in the current language."""
+    return t("fmt.not_provided")
 
 _ACRONYMS = {
     "fpr": "FPR",
@@ -51,7 +66,7 @@ def num(x: float | int | None, digits: int = 4) -> str:
     if x is None:
         return DASH
     if isinstance(x, bool):
-        return "yes" if x else "no"
+        return t("fmt.yes") if x else t("fmt.no")
     if isinstance(x, int):
         return str(x)
     v = float(x)
@@ -83,10 +98,11 @@ def interval(low: float | None, high: float | None, confidence: float | None = N
 
 
 def percent(x: float | None, digits: int = 1) -> str:
-    """A fraction as a percentage (``0.95`` → ``95%``)."""
+    """A fraction as a percentage (``0.95`` → ``95%``; German ``95 %`` with a no-break space)."""
     if x is None or math.isnan(x):
         return DASH
-    return f"{x * 100:.{digits}f}%"
+    sep = "\u00a0" if current_language() == "de" else ""
+    return f"{x * 100:.{digits}f}{sep}%"
 
 
 def comparator(op: str | None) -> str:
@@ -102,12 +118,12 @@ def threshold(op: str | None, value: float | None) -> str:
 
 
 def timestamp(t: dt.datetime | None) -> str:
-    """A UTC time stamp ``2026-11-25 09:14:03 UTC``; naive times are taken to be UTC."""
+    """A UTC time stamp ``2026-11-25 09:14:03 UTC`` (German ``25.11.2026 09:14:03 UTC``); naive times are UTC."""
     if t is None:
         return DASH
     if t.tzinfo is not None:
         t = t.astimezone(dt.UTC)
-    return t.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"{date(t)} {t:%H:%M:%S} UTC"
 
 
 def iso_timestamp(t: dt.datetime) -> str:
@@ -118,14 +134,14 @@ def iso_timestamp(t: dt.datetime) -> str:
 
 
 def date(d: dt.date | dt.datetime | None) -> str:
-    """An ISO date (``2026-11-25``)."""
+    """A date: ISO ``2026-11-25`` in English, ``25.11.2026`` in German."""
     if d is None:
         return DASH
     if isinstance(d, dt.datetime):
         if d.tzinfo is not None:
             d = d.astimezone(dt.UTC)
         d = d.date()
-    return d.isoformat()
+    return f"{d:%d.%m.%Y}" if current_language() == "de" else d.isoformat()
 
 
 def duration(seconds: float | None) -> str:
@@ -172,7 +188,7 @@ def plain(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return timestamp(value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return date(value)
     return str(value)
 
 

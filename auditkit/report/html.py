@@ -5,6 +5,10 @@ wheel and a source checkout render the same way. Autoescaping is on and
 undefined names are errors, so a typo in a template fails loudly instead of
 printing nothing. The stylesheet is inlined and the charts are inline SVG: the
 file fetches nothing and reads the same offline, in ten years, as today.
+
+Fixed text comes from the message catalogue of the view's language: templates
+call ``t("key")`` (and ``status(code)``, ``severity(code)`` for the words of
+status and severity codes), rendered with that language in force.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from auditkit.report import i18n
 from auditkit.report.model import ReportView
 from auditkit.resources import resource_dir
 
@@ -23,16 +28,19 @@ STYLESHEET = "report.css"
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     """The Jinja2 environment over the shipped templates (built once per process)."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(resource_dir("templates")),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals.update(t=i18n.t, status=i18n.status, severity=i18n.severity)
+    return env
 
 
 def render_html(view: ReportView) -> bytes:
     """The report as UTF-8 HTML bytes; the same view always gives the same bytes."""
     css = (resource_dir("templates") / STYLESHEET).read_text(encoding="utf-8")
-    text = _environment().get_template(TEMPLATE).render(v=view, css=css)
+    with i18n.use_language(view.language):
+        text = _environment().get_template(TEMPLATE).render(v=view, css=css)
     return text.encode("utf-8")

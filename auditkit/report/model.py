@@ -138,6 +138,10 @@ class Changes:
     checks: Table
     measurements: Table
     summary: tuple[str, ...]
+    #: trend charts of the key metrics across the stored audits (:mod:`.trend`), and how many were left out
+    trends: tuple[Chart, ...] = ()
+    trends_omitted: int = 0
+    trend_lead: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,8 @@ class AttachmentView:
     sha256: str
     size: str
     content: bytes = field(repr=False)
+    #: PDF/A-3 ``AFRelationship`` of the embedded file: Data, Source, Supplement, Alternative or Unspecified.
+    relationship: str = "Data"
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,7 @@ class ReportView:
     created_iso: str
     confidentiality: str
     system_label: str
-    provider: str
+    provider: str  # empty when the policy names none (the templates print "not provided")
     document_control: tuple[Item, ...]
     toc: tuple[TocEntry, ...]
     # 1 executive summary
@@ -275,3 +281,4 @@ class ReportView:
     definitions: tuple[Item, ...]
     traceability: tuple[TraceRow, ...]
     generator: str
+    language: str = "en"  # the catalogue the fixed text came from (auditkit.report.i18n.LANGUAGES)

@@ -9,8 +9,9 @@ subsetter: without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools,
 which stamps each embedded font's ``head.modified`` with the current time unless
 ``SOURCE_DATE_EPOCH`` is set (the reproducible-builds convention). Rendering
 therefore sets ``SOURCE_DATE_EPOCH`` to the document date while it runs, so the
-same HTML gives the same bytes. Attachments (results JSON, policy) are embedded as PDF/A-3
-associated files with the same fixed date.
+same HTML gives the same bytes. Attachments (results JSON, policy, test log, manifest and an
+optional signature) are embedded as PDF/A-3 associated files with the same fixed date and the
+``AFRelationship`` each one names.
 
 WeasyPrint is imported lazily: the rest of auditkit works without it.
 """
@@ -128,7 +129,7 @@ def render_pdf(
     when = document_date(html)
     files = [
         weasyprint.Attachment(string=a.content, name=a.name, description=a.description, created=when,
-                              modified=when, relationship="Data", url_fetcher=fetcher)
+                              modified=when, relationship=a.relationship, url_fetcher=fetcher)
         for a in attachments
     ]
     document = weasyprint.HTML(string=html.decode("utf-8"), base_url=root.as_uri() + "/", url_fetcher=fetcher)

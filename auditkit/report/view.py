@@ -5,6 +5,11 @@ sections say what, which fields are missing, how numbers are rounded, which
 findings block. The policy comes from ``run.policy_text`` (the YAML stored
 verbatim with the run), parsed with ``yaml.safe_load`` only, never executed.
 No clock is read: the report date is the date the run finished (or started).
+
+The report language is ``report.language`` of the stored policy (English when
+absent), or the ``language`` argument; every fixed string comes from that
+language's catalogue (:mod:`auditkit.report.i18n`), while text the checks wrote
+(summaries, notes, reasons) is printed as stored.
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ import yaml
 
 from auditkit.report import fmt
 from auditkit.report.attachments import build_attachments
-from auditkit.report.catalog import METRIC_DEFINITIONS, NOT_COVERED, SECTIONS, TRACEABILITY
+from auditkit.report.catalog import metric_definitions, not_covered, sections, traceability
 from auditkit.report.checks import adjust_family, check_view, findings, group_families, not_assessed
 from auditkit.report.examination import art4a_item, attributes_table, coverage
 from auditkit.report.history import compare_runs
+from auditkit.report.i18n import DEFAULT_LANGUAGE, LANGUAGES, t, tn, use_language
+from auditkit.report.i18n import severity as _severity
+from auditkit.report.i18n import status as status_word
 from auditkit.report.model import (
     CheckView,
     FamilyView,
@@ -38,14 +46,9 @@ from auditkit.report.model import (
 )
 from auditkit.results import RunRecord, Status
 
-SIGNOFF_HINT = ("No sign-off recorded. Record one with "
-                "`auditkit signoff RUN --by NAME --role ROLE --decision approve|reject`.")
-_GATE_TEXT = {
-    "PASS": "Release gate passed: no blocking finding.",
-    "FAIL": "Release gate failed: the model must not be released as audited.",
-    "INCONCLUSIVE": "Release gate inconclusive: the evidence does not decide, which is not a pass.",
-    "ERROR": "Release gate in error: checks could not be computed, so no release decision is possible.",
-}
+with use_language("en"):
+    #: The English hint printed when a run has no sign-off (the view carries the report language's text).
+    SIGNOFF_HINT = t("signoff.hint")
 _STAT_DEFAULTS: dict[str, Any] = {"confidence": 0.95, "correction": "holm", "min_group_size": 30,
                                   "bootstrap": 2000, "seed": 7}
 _CHECK_KEYS = ("id", "kind", "severity", "title", "rationale")
@@ -66,8 +69,10 @@ def _section(policy: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 def _field(label: str, value: Any, *, mono: bool = False) -> Item:
     """A human-supplied field: a visible 'not provided' when empty."""
-    if value is None or value == "" or value == []:
-        return Item(label, fmt.NOT_PROVIDED, missing=True)
+    if value is None or value == "" or value == [] or value == {}:
+        return Item(label, fmt.not_provided(), missing=True)
+    if isinstance(value, list | tuple):  # e.g. standards applied: one entry after another, not a Python list
+        return Item(label, "; ".join(fmt.plain(v) for v in value), mono=mono)
     return Item(label, fmt.plain(value), mono=mono)
 
 
@@ -87,24 +92,21 @@ def policy_timing(run: RunRecord, meta: Mapping[str, Any]) -> tuple[str, bool]:
     effective = run.policy_effective_from or _as_date(meta.get("effective_from"))
     started = fmt.date(run.started_at)
     if effective is None:
-        return (f"The policy's effective date is not recorded, so the report cannot show that the acceptance "
-                f"criteria were fixed before the run started on {started} (Art. 9(8)).", False)
-    days = (dt.date.fromisoformat(started) - effective).days
+        return t("timing.unknown", started=started), False
+    start_day = run.started_at.astimezone(dt.UTC).date() if run.started_at.tzinfo else run.started_at.date()
+    days = (start_day - effective).days
+    when = fmt.date(effective)
     if days > 0:
-        return (f"Policy effective from {effective.isoformat()}, {days} day{'s' if days != 1 else ''} before "
-                f"the run started on {started}.", True)
+        return tn("timing.before", days, effective=when, started=started), True
     if days == 0:
-        return f"Policy effective from {effective.isoformat()}, the same day the run started ({started}).", True
-    return (f"Policy effective from {effective.isoformat()}, {-days} day{'s' if days != -1 else ''} AFTER the "
-            f"run started on {started}: the acceptance criteria were not in force when the tests ran, "
-            f"contrary to Art. 9(8).", False)
+        return t("timing.same_day", effective=when, started=started), True
+    return tn("timing.after", -days, effective=when, started=started), False
 
 
 def _statistics(stats: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Item, ...]]:
     values = {k: stats.get(k, d) for k, d in _STAT_DEFAULTS.items()}
-    labels = {"confidence": "Confidence level", "correction": "Multiple-testing correction",
-              "min_group_size": "Minimum group size", "bootstrap": "Bootstrap resamples", "seed": "Seed"}
-    items = tuple(Item(labels[k], fmt.plain(v) + ("" if k in stats else " (default)")) for k, v in values.items())
+    items = tuple(Item(t(f"stats.{k}"), fmt.plain(v) + ("" if k in stats else t("fmt.default_suffix")))
+                  for k, v in values.items())
     return values, items
 
 
@@ -112,17 +114,18 @@ def _criteria(policy: Mapping[str, Any], run: RunRecord) -> Table:
     specs = [c for c in policy.get("checks") or [] if isinstance(c, Mapping)]
     if specs:
         rows = tuple((
-            str(c.get("id", fmt.DASH)), str(c.get("kind", fmt.DASH)), str(c.get("severity", "major")),
+            str(c.get("id", fmt.DASH)), str(c.get("kind", fmt.DASH)), _severity(str(c.get("severity", "major"))),
             fmt.plain({k: v for k, v in c.items() if k not in _CHECK_KEYS}) or fmt.DASH,
             str(c.get("rationale") or fmt.DASH),
         ) for c in specs)
-        note = "As written in the policy; parameters not written take the check's documented defaults."
+        note = t("criteria.note_policy")
     else:
-        rows = tuple((o.check_id, o.kind, o.severity.value, fmt.plain(dict(o.params)) or fmt.DASH, fmt.DASH)
-                     for o in run.outcomes)
-        note = "The stored policy text lists no checks; parameters are those recorded with each outcome."
-    return Table(title="Checks and thresholds fixed before the run",
-                 columns=("Check", "Kind", "Severity", "Thresholds and parameters", "Rationale"),
+        rows = tuple((o.check_id, o.kind, _severity(o.severity.value), fmt.plain(dict(o.params)) or fmt.DASH,
+                      fmt.DASH) for o in run.outcomes)
+        note = t("criteria.note_outcomes")
+    return Table(title=t("criteria.table"),
+                 columns=(t("col.check"), t("criteria.col.kind"), t("criteria.col.severity"),
+                          t("criteria.col.params"), t("criteria.col.rationale")),
                  rows=rows, note=note, widths=(16, 17, 9, 34, 24))
 
 
@@ -133,13 +136,13 @@ def _environment(env: Mapping[str, Any]) -> tuple[tuple[Item, ...], Table]:
             packages += [(str(k), fmt.plain(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
         else:
             items.append(Item(fmt.humanise(str(key)), fmt.plain(value), mono=isinstance(value, Mapping)))
-    table = Table(title="Package versions", columns=("Package", "Version"), rows=tuple(packages), widths=(45, 55),
-                  note="" if packages else "The run recorded no package versions.")
+    table = Table(title=t("setup.packages"), columns=(t("setup.package"), t("setup.version")), rows=tuple(packages),
+                  widths=(45, 55), note="" if packages else t("setup.no_packages"))
     return tuple(items), table
 
 
 def _refs(ref: Mapping[str, Any], fingerprint: str) -> tuple[Item, ...]:
-    items = [Item("SHA-256 fingerprint", fingerprint, mono=True)]
+    items = [Item(t("setup.fingerprint"), fingerprint, mono=True)]
     items += [Item(fmt.humanise(str(k)), fmt.plain(v), mono=True) for k, v in ref.items()]
     return tuple(items)
 
@@ -166,10 +169,10 @@ def _signoffs(records: Sequence[Any]) -> tuple[Signoff, ...]:
         r = _as_mapping(record)
         when = _first(r, "signed_at", "created_at", "at", "time")
         out.append(Signoff(
-            name=str(_first(r, "name", "by", "signer") or fmt.NOT_PROVIDED),
-            function=str(_first(r, "function", "title") or fmt.NOT_PROVIDED),
-            role=str(_first(r, "role") or fmt.NOT_PROVIDED),
-            decision=str(_first(r, "decision") or fmt.NOT_PROVIDED),
+            name=str(_first(r, "name", "by", "signer") or fmt.not_provided()),
+            function=str(_first(r, "function", "title") or fmt.not_provided()),
+            role=str(_first(r, "role") or fmt.not_provided()),
+            decision=str(_first(r, "decision") or fmt.not_provided()),
             time=fmt.timestamp(when) if isinstance(when, dt.datetime) else str(when or fmt.DASH),
             report_hash=str(_first(r, "report_sha256", "report_hash", "html_sha256", "hash") or fmt.DASH),
             report_id=str(_first(r, "report_id") or ""),
@@ -180,17 +183,17 @@ def _signoffs(records: Sequence[Any]) -> tuple[Signoff, ...]:
 
 
 def _full_table(views: Sequence[CheckView]) -> Table:
-    rows = tuple((v.check_id, m.name, m.group, m.value, m.ci, m.threshold, m.verdict, m.n, m.p_raw, m.p_adjusted)
-                 for v in views for m in v.measurements)
-    return Table(title="All measurements of the run",
-                 columns=("Check", "Measurement", "Group", "Value", "CI", "Threshold", "Verdict", "n",
-                          "p raw", "p adj."),
+    rows = tuple((v.check_id, m.name, m.group, m.value, m.ci, m.threshold, status_word(m.verdict), m.n, m.p_raw,
+                  m.p_adjusted) for v in views for m in v.measurements)
+    return Table(title=t("annex.full_table"),
+                 columns=(t("col.check"), t("col.measurement"), t("col.group"), t("col.value"), t("col.ci_short"),
+                          t("col.threshold"), t("col.verdict"), t("col.n"), t("col.p_raw"), t("col.p_adj")),
                  rows=rows, numeric=(False, False, False, True, False, True, False, True, True, True),
                  widths=(12, 16, 10, 7, 15, 8, 11, 6, 7, 8))
 
 
 def _links(anchors: Sequence[str], families: Sequence[FamilyView]) -> tuple[Link, ...]:
-    titles = {a: (f"{n} {t}" if n.isdigit() else t) for a, n, t in SECTIONS}
+    titles = {a: (f"{n} {title}" if n.isdigit() else title) for a, n, title in sections()}
     by_kind = {f.kind: f for f in families}
     out = []
     for a in anchors:
@@ -198,7 +201,7 @@ def _links(anchors: Sequence[str], families: Sequence[FamilyView]) -> tuple[Link
             kind = a.split(":", 1)[1]
             fam = by_kind.get(kind)
             out.append(Link(fam.anchor, f"{fam.number} {fam.title}") if fam
-                       else Link("not-assessed", f"7 Not assessed (no {kind} check)"))
+                       else Link("not-assessed", t("annex.trace.absent", kind=kind)))
         else:
             out.append(Link(a, titles[a]))
     return tuple(out)
@@ -206,11 +209,17 @@ def _links(anchors: Sequence[str], families: Sequence[FamilyView]) -> tuple[Link
 
 def _toc(families: Sequence[FamilyView]) -> tuple[TocEntry, ...]:
     out = []
-    for anchor, number, title in SECTIONS[1:]:
+    for anchor, number, title in sections()[1:]:
         out.append(TocEntry(anchor, number if number.isdigit() else "", title, 1))
         if anchor == "results":
             out += [TocEntry(f.anchor, f.number, f.title, 2) for f in families]
     return tuple(out)
+
+
+def report_language(policy: Mapping[str, Any]) -> str:
+    """The language the stored policy asks for (``report.language``); English when absent or unknown."""
+    language = _section(policy, "report").get("language")
+    return language if isinstance(language, str) and language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def build_view(
@@ -220,9 +229,33 @@ def build_view(
     version: int,
     previous: RunRecord | None = None,
     signoffs: Sequence[Mapping[str, Any]] = (),
+    language: str | None = None,
+    history: Sequence[RunRecord] = (),
 ) -> ReportView:
-    """Turn a stored run into the complete, pre-formatted content of its report (pure, deterministic)."""
+    """Turn a stored run into the complete, pre-formatted content of its report (pure, deterministic).
+
+    ``language`` overrides the policy's ``report.language`` (a code of
+    :data:`auditkit.report.i18n.LANGUAGES`). ``history`` holds earlier audits of
+    the system for the trend charts of section 9 (with ``previous``; see :mod:`.trend`).
+    """
     policy = _parse_policy(run.policy_text)
+    with use_language(language or report_language(policy)) as lang:
+        return _build(run, policy, lang, report_id=report_id, version=version, previous=previous,
+                      signoffs=signoffs, history=history)
+
+
+def _build(
+    run: RunRecord,
+    policy: Mapping[str, Any],
+    language: str,
+    *,
+    report_id: str,
+    version: int,
+    previous: RunRecord | None,
+    signoffs: Sequence[Mapping[str, Any]],
+    history: Sequence[RunRecord] = (),
+) -> ReportView:
+    """The body of :func:`build_view`, run with the report language in force."""
     meta, system = _section(policy, "policy"), _section(policy, "system")
     stats_values, stats_items = _statistics(_section(policy, "statistics"))
     report_opts = _section(policy, "report")
@@ -236,17 +269,19 @@ def build_view(
     views = [check_view(i, o, adjusted, specs.get(o.check_id, {}), confidence) for i, o in enumerate(run.outcomes)]
     families = group_families(views)
     timing, timing_ok = policy_timing(run, meta)
-    extra = () if timing_ok else (Finding("", "criteria", "Acceptance criteria not fixed before the run",
-                                          "major", "FAIL", timing,
-                                          "Re-run the audit under a policy dated before the run.", False),)
+    extra = () if timing_ok else (Finding("", "criteria", t("timing.finding"), _severity("major"), "FAIL", timing,
+                                          t("timing.action"), False),)
     all_findings = findings(views, extra)
     blocking = tuple(f for f in all_findings if f.blocking)
     min_size = int(stats_values["min_group_size"]) if str(stats_values["min_group_size"]).isdigit() else 30
     cov_table, group_tables, gaps = coverage(run.outcomes, min_size)
     absent = not_assessed(run.outcomes)
-    changes = compare_runs(previous, run) if previous is not None else None
+    changes = compare_runs(previous, run, history) if previous is not None else None
     when = run.finished_at or run.started_at
     gate = run.gate.value if run.gate else "NOT DECIDED"
+    gate_text = t(f"gate.{gate}") if run.gate else t("gate.none", state=run.state.value)
+    confidentiality = str(_section(policy, "report").get("confidentiality") or t("cover.confidential"))
+    standing = not_covered()
     counts = tuple(StatusCount(s.value, sum(o.status == s for o in run.outcomes)) for s in Status)
     env_items, packages = _environment(run.environment)
     provider = system.get("provider")
@@ -255,73 +290,77 @@ def build_view(
         auditkit_version = None
 
     highlights = [
-        f"{len(run.outcomes)} checks ran: " + ", ".join(f"{c.count} {c.status}" for c in counts) + ".",
-        f"{len(blocking)} blocking finding{'s' if len(blocking) != 1 else ''} (blocker severity with FAIL, "
-        "ERROR or INCONCLUSIVE).",
+        t("summary.checks_ran", n=len(run.outcomes),
+          counts=", ".join(t("summary.count", count=c.count, status=status_word(c.status)) for c in counts)),
+        tn("summary.blocking", len(blocking)),
         timing,
-        f"{len(adjusted)} p-values adjusted together as one family ({stats_values['correction']}).",
-        f"{len(absent)} of the 5 standard check families not assessed; see section 7.",
+        t("summary.p_family", n=len(adjusted), correction=stats_values["correction"]),
+        t("summary.not_assessed", n=len(absent)),
     ]
     if gaps:
-        highlights.append(f"{len(gaps)} group(s) below the minimum group size of {min_size}; see section 5.")
+        highlights.append(t("summary.gaps", n=len(gaps), min_size=min_size))
     if changes is not None:
         highlights.append(changes.summary[0])
 
+    system_label = f"{run.system_name} {run.system_version}"
     return ReportView(
-        title=str(report_opts.get("title") or f"Model audit report: {run.system_name} {run.system_version}"),
+        title=str(report_opts.get("title") or t("cover.title", system=system_label)),
         report_id=report_id,
         version=f"v{version}",
         date=fmt.date(when),
         created_iso=fmt.iso_timestamp(when),
-        confidentiality=str(report_opts.get("confidentiality") or "Confidential"),
-        system_label=f"{run.system_name} {run.system_version}",
-        provider=str(provider) if provider else fmt.NOT_PROVIDED,
+        confidentiality=confidentiality,
+        system_label=system_label,
+        provider=str(provider) if provider else "",
         document_control=(
-            Item("Report ID", report_id, mono=True), Item("Version", f"v{version}"),
-            Item("Date", fmt.timestamp(when)), Item("Gate decision", gate),
-            Item("System", f"{run.system_name} {run.system_version}"), _field("Provider", provider),
-            _field("Annex III point", system.get("annex_iii_point")),
-            Item("Policy", f"{run.policy_id} v{run.policy_version}"),
-            Item("Policy SHA-256", run.policy_sha256, mono=True),
-            Item("Model fingerprint (SHA-256)", run.model_fingerprint, mono=True),
-            Item("Dataset fingerprint (SHA-256)", run.dataset_fingerprint, mono=True),
-            Item("Run ID", run.run_id, mono=True),
-            Item("Confidentiality", str(report_opts.get("confidentiality") or "Confidential")),
-            Item("Legal basis", "Test report for the technical documentation of a high-risk AI system, "
-                 "Regulation (EU) 2024/1689 Annex IV point 2(g)"),
+            Item(t("doc.report_id"), report_id, mono=True), Item(t("doc.version"), f"v{version}"),
+            Item(t("doc.date"), fmt.timestamp(when)), Item(t("doc.gate"), status_word(gate)),
+            Item(t("doc.system"), system_label), _field(t("doc.provider"), provider),
+            _field(t("doc.annex_iii"), system.get("annex_iii_point")),
+            Item(t("doc.policy"), f"{run.policy_id} v{run.policy_version}"),
+            Item(t("doc.policy_sha"), run.policy_sha256, mono=True),
+            Item(t("doc.model_fp"), run.model_fingerprint, mono=True),
+            Item(t("doc.dataset_fp"), run.dataset_fingerprint, mono=True),
+            Item(t("doc.run_id"), run.run_id, mono=True),
+            Item(t("doc.confidentiality"), confidentiality),
+            Item(t("doc.legal_basis"), t("doc.legal_basis_text")),
         ),
         toc=_toc(families),
         gate=gate,
-        gate_text=_GATE_TEXT.get(gate, f"No gate decision was recorded (run state: {run.state.value})."),
+        gate_text=gate_text,
         counts=counts,
         blocking=blocking,
         highlights=tuple(highlights),
         run_error=run.error or "",
         scope=(
-            _field("System name", run.system_name), _field("System version", run.system_version),
-            _field("Provider", provider), _field("Intended purpose", system.get("intended_purpose")),
-            _field("Annex III point", system.get("annex_iii_point")),
-            _field("Reasonably foreseeable misuse", system.get("foreseeable_misuse")),
-            _field("Deployer context", system.get("deployer_context")),
-            _field("Human oversight measures", system.get("oversight_measures")),
-            _field("Standards applied", system.get("standards_applied")),
+            _field(t("scope.system_name"), run.system_name), _field(t("scope.system_version"), run.system_version),
+            _field(t("scope.provider"), provider), _field(t("scope.provider_contact"), system.get("provider_contact")),
+            _field(t("scope.intended_purpose"), system.get("intended_purpose")),
+            _field(t("scope.annex_iii"), system.get("annex_iii_point")),
+            _field(t("scope.misuse"), system.get("foreseeable_misuse")),
+            _field(t("scope.out_of_scope"), system.get("out_of_scope_uses")),
+            _field(t("scope.deployer"), system.get("deployer_context")),
+            _field(t("scope.oversight"), system.get("oversight_measures")),
+            _field(t("scope.standards"), system.get("standards_applied")),
         ),
         policy_timing=timing,
         policy_timing_ok=timing_ok,
         policy_items=(
-            Item("Policy ID", run.policy_id), Item("Policy version", run.policy_version),
-            _field("Effective from", run.policy_effective_from or meta.get("effective_from")),
-            _field("Approved by", meta.get("approved_by")), _field("Supersedes", meta.get("supersedes")),
-            _field("Rationale", meta.get("rationale")),
-            Item("Policy SHA-256", run.policy_sha256, mono=True),
+            Item(t("policy.id"), run.policy_id), Item(t("policy.version"), run.policy_version),
+            _field(t("policy.effective"), run.policy_effective_from or meta.get("effective_from")),
+            _field(t("policy.approved_by"), meta.get("approved_by")),
+            _field(t("policy.supersedes"), meta.get("supersedes")),
+            _field(t("policy.rationale"), meta.get("rationale")),
+            Item(t("policy.sha"), run.policy_sha256, mono=True),
         ),
         statistics=stats_items,
         criteria=_criteria(policy, run),
         run_items=(
-            Item("Run ID", run.run_id, mono=True), Item("Trigger", run.trigger), Item("State", run.state.value),
-            Item("Device", run.device), Item("Started", fmt.timestamp(run.started_at)),
-            Item("Finished", fmt.timestamp(run.finished_at)), Item("Run seed", str(run.seed)),
-            Item("Statistics seed", fmt.plain(stats_values["seed"])),
+            Item(t("run.id"), run.run_id, mono=True), Item(t("run.trigger"), run.trigger),
+            Item(t("run.state"), run.state.value), Item(t("run.device"), run.device),
+            Item(t("run.started"), fmt.timestamp(run.started_at)),
+            Item(t("run.finished"), fmt.timestamp(run.finished_at)), Item(t("run.seed"), str(run.seed)),
+            Item(t("run.stat_seed"), fmt.plain(stats_values["seed"])),
         ),
         environment=env_items,
         packages=packages,
@@ -337,29 +376,28 @@ def build_view(
         p_family=p_table,
         families=families,
         not_assessed=absent,
-        not_covered=NOT_COVERED,
+        not_covered=standing,
         findings=all_findings,
         residual_risk=(
-            f"{len(all_findings)} finding(s) remain open, {len(blocking)} of them blocking.",
-            f"{len(absent)} of the 5 standard check families and {len(NOT_COVERED)} standing items were not assessed "
-            "(section 7); the risks they address are unquantified.",
-            "This report does not accept residual risk. Acceptance (Art. 9(5)) is the decision of the persons "
-            "who sign in section 10.",
+            t("residual.open", n=len(all_findings), blocking=len(blocking)),
+            t("residual.not_assessed", n=len(absent), m=len(standing)),
+            t("residual.acceptance"),
         ),
         changes=changes,
         signoffs=_signoffs(signoffs),
-        signoff_hint=SIGNOFF_HINT,
+        signoff_hint=t("signoff.hint"),
         test_log=tuple(TestLogRow(o.check_id, o.kind, str(o.version), o.fingerprint, str(o.seed),
                                   fmt.timestamp(o.started_at), fmt.duration(o.duration_s), o.status.value)
                        for o in run.outcomes),
         full_table=_full_table(views),
         policy_text=run.policy_text,
         attachments=build_attachments(run),
-        definitions=tuple(Item(k, v) for k, v in METRIC_DEFINITIONS.items()),
-        traceability=tuple(TraceRow(t.requirement, t.demand, _links(t.sections, families), t.evidence)
-                           for t in TRACEABILITY),
+        definitions=tuple(Item(k, v) for k, v in metric_definitions().items()),
+        traceability=tuple(TraceRow(row.requirement, row.demand, _links(row.sections, families), row.evidence)
+                           for row in traceability()),
         generator=f"auditkit {auditkit_version}" if auditkit_version else "auditkit",
+        language=language,
     )
 
 
-__all__ = ["SIGNOFF_HINT", "build_view", "policy_timing"]
+__all__ = ["SIGNOFF_HINT", "build_view", "policy_timing", "report_language"]

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from report_samples import SIGNOFFS, make_previous, make_run
 
 from auditkit.errors import ReportError
-from auditkit.report import render_report
+from auditkit.report import pdf_attachments, render_report
 from auditkit.report.catalog import SECTIONS
 from auditkit.report.html import render_html
 from auditkit.report.pdf import document_date, make_url_fetcher, refuse_or_fetch, render_pdf
@@ -47,7 +47,7 @@ def test_pdf_metadata_dates_come_from_the_run(rendered):
 
 def test_pdf_embeds_results_and_policy(rendered):
     attachments = PdfReader(io.BytesIO(rendered.pdf)).attachments
-    assert sorted(attachments) == ["policy.yaml", "results.json"]
+    assert sorted(attachments) == ["manifest.json", "policy.yaml", "results.json", "test-log.jsonl"]
     assert attachments["policy.yaml"][0] == make_run().policy_text.encode("utf-8")
     assert b'"run_id": "run-20261125-0001"' in attachments["results.json"][0]
 
@@ -55,7 +55,8 @@ def test_pdf_embeds_results_and_policy(rendered):
 def test_two_renders_are_byte_identical(rendered):
     view = build_view(make_run(), report_id="AR-2026-0042", version=3, previous=make_previous(),
                       signoffs=SIGNOFFS)
-    again = render_pdf(render_html(view), attachments=view.attachments)
+    html = render_html(view)
+    again = render_pdf(html, attachments=pdf_attachments(view, make_run(), html, report_id="AR-2026-0042", version=3))
     assert again == rendered.pdf
 
 

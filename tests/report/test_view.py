@@ -166,7 +166,7 @@ def test_traceability_points_at_present_or_absent_sections(run):
 
 def test_attachments_are_stable_and_hashed(run):
     a1, a2 = _view(run).attachments, _view(run).attachments
-    assert [a.name for a in a1] == ["results.json", "policy.yaml"]
+    assert [a.name for a in a1] == ["results.json", "policy.yaml", "test-log.jsonl"]
     assert a1 == a2 and a1[1].content == run.policy_text.encode()
     assert len(a1[0].sha256) == 64
 

@@ -1,0 +1,452 @@
+"""German report messages (Deutsch): the same keys and ``{fields}`` as :mod:`.en`.
+
+Terminology follows the German text of Regulation (EU) 2024/1689 (KI-Verordnung):
+"Anbieter", "Betreiber", "Zweckbestimmung", "menschliche Aufsicht", "Anhang III
+Nummer", "Art. 9 Abs. 8" is cited in the short form "Art. 9(8)" used throughout the
+report. Status words are German; the CSS classes and stored data keep the codes.
+Numbers keep the decimal point (see :mod:`auditkit.report.fmt`).
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- formatting ---
+    "fmt.not_provided": "nicht angegeben",
+    "fmt.yes": "ja",
+    "fmt.no": "nein",
+    "fmt.default_suffix": " (Standardwert)",
+    "fmt.overall": "gesamt",
+    "fmt.page": "Seite",
+    "fmt.of": "von",
+    # --- status and severity words ---
+    "status.PASS": "BESTANDEN",
+    "status.FAIL": "NICHT BESTANDEN",
+    "status.INCONCLUSIVE": "UNENTSCHIEDEN",
+    "status.ERROR": "FEHLER",
+    "status.SKIPPED": "ÜBERSPRUNGEN",
+    "status.NOT DECIDED": "NICHT ENTSCHIEDEN",
+    "severity.blocker": "blockierend",
+    "severity.major": "schwer",
+    "severity.minor": "gering",
+    "severity.info": "Hinweis",
+    # --- section titles ---
+    "section.document-control": "Dokumentenlenkung",
+    "section.summary": "Zusammenfassung und Freigabeentscheidung",
+    "section.scope": "Systembeschreibung und Geltungsbereich",
+    "section.criteria": "Abnahmekriterien",
+    "section.setup": "Prüfaufbau und Herkunftsnachweis",
+    "section.data": "Daten- und Bias-Untersuchung",
+    "section.results": "Ergebnisse je Prüffamilie",
+    "section.not-assessed": "Nicht geprüft",
+    "section.findings": "Feststellungen und Restrisiko",
+    "section.changes": "Änderungen seit der vorigen Prüfung",
+    "section.signoff": "Freigabe und Unterschriften",
+    "section.annex-a": "Anhang A. Prüfprotokoll",
+    "section.annex-b": "Anhang B. Vollständige Messwerttabellen",
+    "section.annex-c": "Anhang C. Prüfrichtlinie (wörtlich) und Anlagen",
+    "section.annex-d": "Anhang D. Definitionen der Kennzahlen",
+    "section.annex-e": "Anhang E. Rückverfolgbarkeitsmatrix",
+    "section.contents": "Inhalt",
+    # --- cover and document control ---
+    "cover.title": "Prüfbericht KI-Modell: {system}",
+    "cover.brand": "Prüfbericht KI-Modell · Technische Dokumentation nach KI-Verordnung",
+    "cover.provider_missing": "Anbieter nicht angegeben",
+    "cover.report": "Bericht",
+    "cover.gate": "Freigabeentscheidung",
+    "cover.description": "Prüfbericht {report_id} {version} für {system}",
+    "cover.confidential": "Vertraulich",
+    "doc.report_id": "Berichtskennung",
+    "doc.version": "Version",
+    "doc.date": "Datum",
+    "doc.gate": "Freigabeentscheidung",
+    "doc.system": "System",
+    "doc.provider": "Anbieter",
+    "doc.annex_iii": "Anhang III Nummer",
+    "doc.policy": "Prüfrichtlinie",
+    "doc.policy_sha": "SHA-256 der Prüfrichtlinie",
+    "doc.model_fp": "Fingerabdruck des Modells (SHA-256)",
+    "doc.dataset_fp": "Fingerabdruck des Datensatzes (SHA-256)",
+    "doc.run_id": "Lauf-Kennung",
+    "doc.confidentiality": "Vertraulichkeit",
+    "doc.legal_basis": "Rechtsgrundlage",
+    "doc.legal_basis_text": "Prüfbericht für die technische Dokumentation eines Hochrisiko-KI-Systems, "
+    "Verordnung (EU) 2024/1689 Anhang IV Nummer 2 Buchstabe g",
+    # --- 1 executive summary ---
+    "gate.PASS": "Freigabeprüfung bestanden: keine blockierende Feststellung.",
+    "gate.FAIL": "Freigabeprüfung nicht bestanden: Das Modell darf in der geprüften Form nicht freigegeben werden.",
+    "gate.INCONCLUSIVE": "Freigabeprüfung unentschieden: Die Nachweise entscheiden nicht; das ist kein Bestehen.",
+    "gate.ERROR": "Freigabeprüfung fehlerhaft: Prüfungen konnten nicht berechnet werden, daher ist keine "
+    "Freigabeentscheidung möglich.",
+    "gate.none": "Es wurde keine Freigabeentscheidung aufgezeichnet (Zustand des Laufs: {state}).",
+    "summary.run_error": "Der Lauf endete mit einem Fehler.",
+    "summary.checks_ran": "{n} Prüfungen ausgeführt: {counts}.",
+    "summary.count": "{count} {status}",
+    "summary.blocking.one": "{n} blockierende Feststellung (Schweregrad blockierend mit NICHT BESTANDEN, FEHLER "
+    "oder UNENTSCHIEDEN).",
+    "summary.blocking.other": "{n} blockierende Feststellungen (Schweregrad blockierend mit NICHT BESTANDEN, "
+    "FEHLER oder UNENTSCHIEDEN).",
+    "summary.p_family": "{n} p-Werte gemeinsam als eine Familie adjustiert ({correction}).",
+    "summary.not_assessed": "{n} der 5 Standard-Prüffamilien nicht geprüft; siehe Abschnitt 7.",
+    "summary.gaps": "{n} Gruppe(n) unter der Mindestgruppengröße von {min_size}; siehe Abschnitt 5.",
+    "summary.blocking_title": "Blockierende Feststellungen",
+    "summary.no_blocking": "Keine blockierenden Feststellungen.",
+    "col.ref": "Nr.",
+    "col.check": "Prüfung",
+    "col.status": "Status",
+    "col.finding": "Feststellung",
+    # --- 2 scope ---
+    "scope.lead": "Vom Menschen bereitgestellte Beschreibung des Systems (Anhang IV Nummer 1), der Prüfrichtlinie "
+    "entnommen. Als",
+    "scope.lead_end": "gekennzeichnete Felder fehlen in der Prüfrichtlinie und müssen an anderer Stelle der "
+    "technischen Dokumentation ergänzt werden.",
+    "scope.system_name": "Systemname",
+    "scope.system_version": "Systemversion",
+    "scope.provider": "Anbieter",
+    "scope.provider_contact": "Kontakt des Anbieters",
+    "scope.intended_purpose": "Zweckbestimmung",
+    "scope.annex_iii": "Anhang III Nummer",
+    "scope.misuse": "Vernünftigerweise vorhersehbare Fehlanwendung",
+    "scope.out_of_scope": "Nicht vorgesehene Verwendungen",
+    "scope.deployer": "Einsatzkontext des Betreibers",
+    "scope.oversight": "Maßnahmen der menschlichen Aufsicht",
+    "scope.standards": "Angewandte Normen",
+    # --- 3 criteria ---
+    "criteria.lead": "Kennzahlen und Schwellenwerte wurden vor dem Lauf in der Prüfrichtlinie festgelegt "
+    "(Art. 9(8)).",
+    "criteria.art98": "Art. 9(8):",
+    "criteria.policy": "Prüfrichtlinie",
+    "criteria.statistics": "Statistische Einstellungen",
+    "criteria.checks": "Prüfungen und Schwellenwerte",
+    "timing.unknown": "Das Inkrafttreten der Prüfrichtlinie ist nicht aufgezeichnet; der Bericht kann daher nicht "
+    "zeigen, dass die Abnahmekriterien vor dem Start des Laufs am {started} festgelegt waren (Art. 9(8)).",
+    "timing.before.one": "Prüfrichtlinie gültig ab {effective}, {n} Tag vor dem Start des Laufs am {started}.",
+    "timing.before.other": "Prüfrichtlinie gültig ab {effective}, {n} Tage vor dem Start des Laufs am {started}.",
+    "timing.same_day": "Prüfrichtlinie gültig ab {effective}, dem Tag, an dem der Lauf startete ({started}).",
+    "timing.after.one": "Prüfrichtlinie gültig ab {effective}, {n} Tag NACH dem Start des Laufs am {started}: Die "
+    "Abnahmekriterien waren bei der Prüfung nicht in Kraft, entgegen Art. 9(8).",
+    "timing.after.other": "Prüfrichtlinie gültig ab {effective}, {n} Tage NACH dem Start des Laufs am {started}: "
+    "Die Abnahmekriterien waren bei der Prüfung nicht in Kraft, entgegen Art. 9(8).",
+    "timing.finding": "Abnahmekriterien nicht vor dem Lauf festgelegt",
+    "timing.action": "Die Prüfung unter einer vor dem Lauf datierten Prüfrichtlinie wiederholen.",
+    "policy.id": "Kennung der Prüfrichtlinie",
+    "policy.version": "Version der Prüfrichtlinie",
+    "policy.effective": "Gültig ab",
+    "policy.approved_by": "Genehmigt von",
+    "policy.supersedes": "Ersetzt Version",
+    "policy.rationale": "Begründung",
+    "policy.sha": "SHA-256 der Prüfrichtlinie",
+    "stats.confidence": "Konfidenzniveau",
+    "stats.correction": "Korrektur für multiples Testen",
+    "stats.min_group_size": "Mindestgruppengröße",
+    "stats.bootstrap": "Bootstrap-Stichproben",
+    "stats.seed": "Startwert (Seed)",
+    "criteria.table": "Vor dem Lauf festgelegte Prüfungen und Schwellenwerte",
+    "criteria.col.kind": "Art",
+    "criteria.col.severity": "Schweregrad",
+    "criteria.col.params": "Schwellenwerte und Parameter",
+    "criteria.col.rationale": "Begründung",
+    "criteria.note_policy": "Wie in der Prüfrichtlinie geschrieben; nicht angegebene Parameter haben die "
+    "dokumentierten Standardwerte der Prüfung.",
+    "criteria.note_outcomes": "Der gespeicherte Richtlinientext nennt keine Prüfungen; die Parameter sind die mit "
+    "jedem Ergebnis gespeicherten.",
+    # --- 4 setup ---
+    "setup.run": "Lauf",
+    "setup.environment": "Umgebung",
+    "setup.no_environment": "Der Lauf hat keine Umgebung aufgezeichnet.",
+    "setup.model": "Modell",
+    "setup.dataset": "Prüfdatensatz",
+    "setup.packages": "Paketversionen",
+    "setup.package": "Paket",
+    "setup.version": "Version",
+    "setup.no_packages": "Der Lauf hat keine Paketversionen aufgezeichnet.",
+    "setup.fingerprint": "SHA-256-Fingerabdruck",
+    "run.id": "Lauf-Kennung",
+    "run.trigger": "Auslöser",
+    "run.state": "Zustand",
+    "run.device": "Gerät",
+    "run.started": "Gestartet",
+    "run.finished": "Beendet",
+    "run.seed": "Startwert des Laufs",
+    "run.stat_seed": "Startwert der Statistik",
+    # --- 5 data ---
+    "data.lead": "Untersuchte geschützte Gruppen (Art. 10(2)(f)–(h)). Mindestgruppengröße: {min_size}; kleinere "
+    "Gruppen sind Datenlücken und hervorgehoben.",
+    "data.art4a": "Begründung nach Art. 4a (besondere Kategorien personenbezogener Daten)",
+    "data.attributes": "In der Prüfrichtlinie deklarierte geschützte Merkmale",
+    "data.col.attribute": "Merkmal",
+    "data.col.source": "Quelle",
+    "data.col.values": "Werte",
+    "data.col.reference": "Referenz",
+    "data.col.model_input": "Modelleingabe",
+    "data.source_column": "Spalte {name}",
+    "data.source_lexicon": "Lexikon {name}",
+    "data.no_attributes": "Der Richtlinientext deklariert keine geschützten Merkmale.",
+    "data.coverage": "Von den Prüfungen gesehene Gruppengrößen (größtes n je Prüfung und Gruppe)",
+    "data.col.group": "Gruppe",
+    "data.col.n": "n",
+    "data.col.against": "Gegenüber Minimum",
+    "data.below": "unter Minimum ({min_size})",
+    "data.adequate": "ausreichend",
+    "data.no_sizes": "Keine Prüfung hat Gruppengrößen gemeldet.",
+    "data.gap": "Gruppe „{group}“ in Prüfung {check} hat n = {n}, unter der Mindestgruppengröße von {min_size}: "
+    "Ihre Schätzungen sind unzuverlässig, und sie ist eine Datenlücke (Art. 10(2)(h)).",
+    "data.gaps": "Datenlücken",
+    "data.no_gaps": "Keine Gruppe unter der Mindestgröße gemeldet.",
+    # --- 6 results ---
+    "results.lead": "Jede Messung mit Schwellenwert wird an ihrem ganzen Konfidenzintervall beurteilt: BESTANDEN "
+    "nur, wenn das Intervall innerhalb der Toleranz liegt, NICHT BESTANDEN, wenn es ganz außerhalb liegt, sonst "
+    "UNENTSCHIEDEN. p-Werte werden über den ganzen Bericht adjustiert ({correction}) und neben dem Rohwert gezeigt.",
+    "results.family_table": "Familie der konfirmatorischen Tests: {n} p-Werte, Korrektur {method}",
+    "results.method": "Methode.",
+    "results.no_outcomes": "Der Lauf hat keine Prüfergebnisse.",
+    "col.measurement": "Messung",
+    "col.group": "Gruppe",
+    "col.value": "Wert",
+    "col.ci": "Konfidenzintervall",
+    "col.ci_short": "KI",
+    "col.threshold": "Schwelle",
+    "col.verdict": "Urteil",
+    "col.n": "n",
+    "col.p_raw": "p roh",
+    "col.p_adj": "p adj.",
+    "col.p_adjusted": "p adjustiert",
+    "check.severity": "Schweregrad: {severity}",
+    "check.blocking": "BLOCKIEREND",
+    "check.ident": "Prüfung",
+    "check.kind": "Art",
+    "check.not_a_pass": "Diese Prüfung hat kein Urteil ergeben. Sie gilt nicht als bestanden.",
+    "check.reason_error": "Nicht berechenbar (FEHLER)",
+    "check.reason_skipped": "Nicht anwendbar (ÜBERSPRUNGEN)",
+    "check.no_reason": "kein Grund aufgezeichnet",
+    "check.criteria": "Abnahmekriterien:",
+    "check.rationale": "Begründung:",
+    "check.no_measurements": "Für diese Prüfung wurden keine Messungen aufgezeichnet.",
+    "check.params": "Parameter des Laufs",
+    "check.reason_prefix": " Grund: {reason}",
+    "chart.lower": "Untergrenze (≥)",
+    "chart.upper": "Obergrenze (≤)",
+    "chart.forest_title": "{check}: Messungen mit {kind}",
+    "chart.forest_caption": "{check}: Messungen mit {kind}; jeweils mit Konfidenzintervall (Balken) und "
+    "Schwellenwert (gestrichelt).",
+    "chart.by_group": "{name} nach Gruppe",
+    "chart.by_group_caption": "{name} nach Gruppe, mit Konfidenzintervallen.",
+    "chart.value": "Wert",
+    "chart.other": "sonstige",
+    "chart.no_verdict": "kein Urteil",
+    "chart.ci": "Konfidenzintervall",
+    "chart.threshold": "Schwellenwert",
+    "chart.whiskers": "Fehlerbalken",
+    "no_rows": "Keine Zeilen.",
+    # --- actions for findings ---
+    "action.FAIL": "Ursache beheben und erneut prüfen; Freigabe nur mit in der Freigabe akzeptiertem Restrisiko.",
+    "action.INCONCLUSIVE": "Das Intervall überdeckt den Schwellenwert: mehr Prüfdaten für die betroffenen Gruppen "
+    "erheben, dann erneut prüfen. Nicht als Bestehen lesen.",
+    "action.ERROR": "Die im Grund genannte Ursache beheben und die Prüfung wiederholen; sie hat keinen Nachweis "
+    "erbracht.",
+    "action.SKIPPED": "Bestätigen, dass die Prüfung auf dieses System nicht anwendbar ist, oder bereitstellen, "
+    "was sie benötigt.",
+    # --- 7 not assessed ---
+    "na.absent": "In der Prüfrichtlinie fehlende Prüffamilien",
+    "na.all_run": "Alle Standard-Prüffamilien wurden ausgeführt.",
+    "na.outside": "Außerhalb des Prüfumfangs von auditkit",
+    "not_covered.cybersecurity": "Cybersicherheit (Art. 15(5)): Widerstandsfähigkeit gegen unbefugte Versuche, "
+    "Verwendung, Ausgaben oder Leistung zu verändern, einschließlich Datenvergiftung, Modellvergiftung und "
+    "Angriffen auf die Vertraulichkeit — von auditkit nicht geprüft.",
+    "not_covered.adversarial": "Robustheit gegenüber feindlichen Beispielen (Art. 15(5)): Eingaben, die gezielt "
+    "Fehler auslösen sollen — von auditkit nicht geprüft; kontrafaktische Variationen ändern nur das geschützte "
+    "Merkmal.",
+    "not_covered.training_data": "Qualität der Trainingsdaten (Art. 10(2)(a)–(e)): Konzeptionsentscheidungen, "
+    "Erhebung und Herkunft, Aufbereitung, Annahmen und Eignung der Trainings- und Validierungsdaten — von "
+    "auditkit nicht geprüft, da es nur die Prüf-(Test-)Daten sieht.",
+    # --- 8 findings ---
+    "findings.col.subject": "Gegenstand",
+    "findings.col.severity": "Schweregrad",
+    "findings.col.action": "Erforderliche Maßnahme",
+    "findings.none": "Keine Feststellungen: Alle Prüfungen bestanden.",
+    "findings.residual": "Restrisiko",
+    "residual.open": "{n} Feststellung(en) offen, davon {blocking} blockierend.",
+    "residual.not_assessed": "{n} der 5 Standard-Prüffamilien und {m} ständige Punkte wurden nicht geprüft "
+    "(Abschnitt 7); die Risiken, die sie betreffen, sind nicht quantifiziert.",
+    "residual.acceptance": "Dieser Bericht akzeptiert kein Restrisiko. Die Akzeptanz (Art. 9(5)) ist die "
+    "Entscheidung der Personen, die in Abschnitt 10 unterzeichnen.",
+    # --- 9 changes ---
+    "changes.previous_run": "Vorige Prüfung: Lauf",
+    "changes.of": "vom",
+    "changes.first": "Es wurde keine vorige Prüfung dieses Systems übergeben; dieser Bericht gilt als erste "
+    "Prüfung.",
+    "changes.artefacts": "Artefakte und Entscheidung",
+    "changes.col.item": "Gegenstand",
+    "changes.col.previous_audit": "Vorige Prüfung",
+    "changes.col.this_audit": "Diese Prüfung",
+    "changes.col.change": "Änderung",
+    "changes.col.previous": "Vorher",
+    "changes.col.now": "Jetzt",
+    "changes.col.difference": "Differenz",
+    "changes.system_version": "Systemversion",
+    "changes.model_fp": "Fingerabdruck des Modells",
+    "changes.dataset_fp": "Fingerabdruck des Datensatzes",
+    "changes.same": "gleich",
+    "changes.changed": "GEÄNDERT",
+    "changes.status_table": "Status der Prüfungen, vorher → jetzt",
+    "changes.not_run": "nicht ausgeführt",
+    "changes.new": "neue Prüfung",
+    "changes.removed": "entfernte Prüfung",
+    "changes.unchanged": "unverändert",
+    "changes.status_changed": "Status geändert",
+    "changes.measurements": "Messungen mit Schwellenwert, die in beiden Prüfungen vorkommen",
+    "changes.summary_changed": "Seit der vorigen Prüfung geändert: {items}.",
+    "changes.summary_same": "Modell, Daten und Prüfrichtlinie sind seit der vorigen Prüfung unverändert.",
+    "changes.summary_new": "Neue Prüfungen: {ids}.",
+    "changes.summary_removed": "Nicht mehr ausgeführte Prüfungen: {ids}.",
+    "changes.summary_moved": "{n} Prüfung(en) mit geändertem Status.",
+    "changes.summary_none_moved": "Keine gemeinsame Prüfung hat ihren Status geändert.",
+    # Trenddiagramme in Abschnitt 9 (auditkit.report.trend)
+    "changes.trends": "Verlauf der Kennzahlen",
+    "changes.trend_lead": "Jede Messung dieser Prüfung, für die ein Schwellenwert gilt, über die gespeicherten "
+    "Prüfungen dieses Systems (höchstens die letzten {n}), die älteste zuerst: der Wert mit seinem "
+    "Konfidenzintervall je Prüfung und der damals geltende Schwellenwert (gestrichelt).",
+    "changes.trend_this": "diese Prüfung",
+    "changes.trend_title": "{check}: {name} im Verlauf",
+    "changes.trend_caption": "{check}: {name} in {n} Prüfungen, jeweils mit Konfidenzintervall; gestrichelt: der "
+    "Schwellenwert.",
+    "changes.trend_more": "{n} weitere Messung(en) mit Schwellenwert sind nicht dargestellt; siehe die Tabellen "
+    "oben und Anhang B.",
+    # --- 10 sign-off ---
+    "signoff.lead": "Prüfberichte müssen von den verantwortlichen Personen datiert und unterzeichnet werden "
+    "(Anhang IV Nummer 2 Buchstabe g).",
+    "signoff.col.name": "Name",
+    "signoff.col.function": "Funktion",
+    "signoff.col.role": "Rolle",
+    "signoff.col.decision": "Entscheidung",
+    "signoff.col.time": "Zeit (UTC)",
+    "signoff.col.report": "Bericht und sein SHA-256",
+    "signoff.record": "Freigabe-Datensatz",
+    "signoff.note": "Freigaben werden an die Ergebnisdatenbank angehängt und per Hash verkettet: Der SHA-256 jedes "
+    "Datensatzes umfasst den vorigen. Eine Freigabe bezieht sich auf die Berichtsversion und den Hash, die sie "
+    "genehmigt hat; dieser Bericht listet alle Freigaben, die beim Erstellen für den Lauf aufgezeichnet waren.",
+    "signoff.hint": "Keine Freigabe aufgezeichnet. Aufzeichnen mit "
+    "`auditkit signoff RUN --by NAME --role ROLE --decision approve|reject`.",
+    # --- annexes ---
+    "annex.log.kind": "Art",
+    "annex.log.version": "Vers.",
+    "annex.log.fingerprint": "Fingerabdruck",
+    "annex.log.seed": "Startwert",
+    "annex.log.started": "Gestartet",
+    "annex.log.duration": "Dauer",
+    "annex.full_table": "Alle Messungen des Laufs",
+    "annex.policy_lead": "Die Prüfrichtlinie genau so, wie sie mit dem Lauf gespeichert wurde (SHA-256 in "
+    "Abschnitt 3).",
+    "annex.manifest": "Verzeichnis der Anlagen",
+    "annex.manifest_lead": ("In die PDF-Fassung dieses Berichts eingebettet, zusammen mit manifest.json (SHA-256 "
+                            "dieser Dateien, des Modells, der Daten und der HTML-Fassung dieses Berichts; sein "
+                            "eigener Hashwert kann hier nicht stehen) und, falls signiert, manifest.sig und "
+                            "manifest.pub.pem. `auditkit verify` prüft sie erneut."),
+    "annex.col.file": "Datei",
+    "annex.col.content": "Inhalt",
+    "annex.col.size": "Größe",
+    "annex.col.sha": "SHA-256",
+    "annex.trace.requirement": "Anforderung",
+    "annex.trace.demand": "Inhalt der Anforderung",
+    "annex.trace.section": "Berichtsabschnitt",
+    "annex.trace.evidence": "Nachweis",
+    "annex.trace.absent": "7 Nicht geprüft (keine Prüfung der Art {kind})",
+    "annex.colophon": "Erstellt von {generator} aus gespeicherten Laufergebnissen. Bericht {report_id} {version}, "
+    "{date}.",
+    # --- check families ---
+    "family.performance.title": "Leistung und nach Gruppen aufgeschlüsselte Genauigkeit",
+    "family.performance.method": "Genauigkeit und Fehlerraten insgesamt und je Gruppe, mit Wilson-Intervallen "
+    "für Anteile.",
+    "family.performance.not_assessed": "Leistung: nicht geprüft — die Prüfrichtlinie enthält keine Prüfung der Art "
+    "performance, daher kein Nachweis zum Genauigkeitsniveau insgesamt oder je Gruppe (Art. 13(3)(b)(ii),(v), "
+    "Art. 15(1),(3)).",
+    "family.group_fairness.title": "Gruppenfairness",
+    "family.group_fairness.method": "Unterschiede der Auswahl- und Fehlerraten zwischen Gruppen, mit stratifizierten "
+    "Bootstrap-Intervallen, am ganzen Intervall gegen den Schwellenwert der Prüfrichtlinie beurteilt.",
+    "family.group_fairness.not_assessed": "Gruppenfairness: nicht geprüft — die Prüfrichtlinie enthält keine "
+    "Prüfung der Art group_fairness, daher kein Nachweis, ob Entscheidungen oder Fehlerraten zwischen geschützten "
+    "Gruppen abweichen (Art. 10(2)(f)).",
+    "family.prohibited_feature_use.title": "Verwendung verbotener Merkmale und Stellvertreter",
+    "family.prohibited_feature_use.method": "Sonden zeigen, ob ein geschütztes Merkmal kodiert ist; Eingriffe "
+    "(Löschung, Kontrafakten) zeigen, ob es verwendet wird. Das Urteil beruht auf dem Eingriff.",
+    "family.prohibited_feature_use.not_assessed": "Verwendung verbotener Merkmale: nicht geprüft — die "
+    "Prüfrichtlinie enthält keine Prüfung der Art prohibited_feature_use, daher kein Nachweis, ob das Modell ein "
+    "geschütztes Merkmal oder seine Stellvertreter kodiert oder verwendet.",
+    "family.attribution_agreement.title": "Übereinstimmung der Attributionsmethoden",
+    "family.attribution_agreement.method": "Übereinstimmung zwischen Erklärungsmethoden (Rangkorrelation, "
+    "Top-k-Überlappung) als Test, ob den Aufsichtspersonen gezeigten Erklärungen vertraut werden kann.",
+    "family.attribution_agreement.not_assessed": "Übereinstimmung der Attributionen: nicht geprüft — die "
+    "Prüfrichtlinie enthält keine Prüfung der Art attribution_agreement, daher kein Nachweis, ob die den "
+    "Aufsichtspersonen gezeigten Erklärungen konsistent sind (Art. 14(4)(c), Art. 86).",
+    "family.counterfactual_sweep.title": "Kontrafaktische Variationen",
+    "family.counterfactual_sweep.method": "Umschlagraten und Score-Änderungen, wenn nur das geschützte Merkmal "
+    "geändert wird, mit Intervallen.",
+    "family.counterfactual_sweep.not_assessed": "Kontrafaktische Variationen: nicht geprüft — die Prüfrichtlinie "
+    "enthält keine Prüfung der Art counterfactual_sweep, daher kein Nachweis, ob eine Änderung des geschützten "
+    "Merkmals Entscheidungen ändert.",
+    "family.other.title": "Weitere Prüfungen",
+    "family.other.method": "Prüfungen von Arten außerhalb der fünf Standardfamilien.",
+    # --- Annex D ---
+    "def.accuracy.term": "Genauigkeit (Accuracy)",
+    "def.accuracy.text": "Anteil der Beispiele, deren Entscheidung dem wahren Label entspricht: (TP + TN) / n.",
+    "def.fpr.term": "Falsch-Positiv-Rate (FPR)",
+    "def.fpr.text": "P(ŷ = 1 | y = 0): Anteil der tatsächlich ungünstigen Fälle, die günstig entschieden wurden.",
+    "def.fnr.term": "Falsch-Negativ-Rate (FNR)",
+    "def.fnr.text": "P(ŷ = 0 | y = 1) = 1 − TPR: Anteil der tatsächlich günstigen Fälle, die abgelehnt wurden.",
+    "def.selection_rate.term": "Auswahlrate",
+    "def.selection_rate.text": "P(ŷ = 1 | A = a): Anteil der Gruppe a, der die günstige Entscheidung erhält.",
+    "def.dp_difference.term": "Differenz der demografischen Parität",
+    "def.dp_difference.text": "Maximum der Auswahlrate über die Gruppen minus Minimum (fairlearn, Methode "
+    "between_groups). 0 ist Parität.",
+    "def.dp_ratio.term": "Verhältnis der demografischen Parität",
+    "def.dp_ratio.text": "Minimum der Auswahlrate über die Gruppen geteilt durch das Maximum. 1 ist Parität.",
+    "def.eo_difference.term": "Differenz der Equalized Odds",
+    "def.eo_difference.text": "Die größere der Differenzen zwischen Gruppen in TPR und in FPR (ungünstigster Fall). "
+    "0 ist Parität.",
+    "def.eop_difference.term": "Differenz der Chancengleichheit (Equal Opportunity)",
+    "def.eop_difference.text": "Nur die Differenz der TPR (Trefferquote des günstigen Labels) zwischen Gruppen.",
+    "def.impact_ratio.term": "Vier-Fünftel-Verhältnis (Impact Ratio)",
+    "def.impact_ratio.text": "Je Gruppe die Auswahlrate geteilt durch die höchste Auswahlrate einer Gruppe; unter "
+    "0.8 ist ein Hinweis auf nachteilige Wirkung nach der Vier-Fünftel-Regel (29 CFR 1607.4(D)).",
+    "def.wilson.term": "Wilson-Intervall",
+    "def.wilson.text": "Score-Intervall für einen Anteil k/n; bleibt in [0, 1] und hält seine Überdeckung für "
+    "kleine Gruppen und für Raten nahe 0 oder 1.",
+    "def.bootstrap.term": "Stratifizierter Bootstrap",
+    "def.bootstrap.text": "Ziehen mit Zurücklegen innerhalb jeder Gruppe (so verschwindet keine Gruppe aus einer "
+    "Stichprobe); das Intervall ist das Perzentilintervall der Statistik, invariant für Verhältniskennzahlen.",
+    "def.holm.term": "Holm-Korrektur",
+    "def.holm.text": "Schrittweise familienweise Korrektur: die m rohen p-Werte sortieren; adjustiert "
+    "p̃(i) = Maximum über j ≤ i von min(1, (m − j + 1) p(j)). Kontrolliert die familienweise Fehlerrate.",
+    "def.bonferroni.term": "Bonferroni-Korrektur",
+    "def.bonferroni.text": "Adjustiert p = min(1, m p). Kontrolliert die familienweise Fehlerrate; konservativer "
+    "als Holm.",
+    "def.fdr_bh.term": "Benjamini–Hochberg (fdr_bh)",
+    "def.fdr_bh.text": "Adjustiert p̃(i) = Minimum über j ≥ i von min(1, m p(j) / j). Kontrolliert die False "
+    "Discovery Rate (Screening, keine Bestätigung).",
+    "def.verdict.term": "Urteilsregel",
+    "def.verdict.text": "BESTANDEN nur, wenn das ganze Konfidenzintervall innerhalb der Toleranz liegt, NICHT "
+    "BESTANDEN, wenn es ganz außerhalb liegt, sonst UNENTSCHIEDEN. Ein Punktschätzer allein wird nie mit einem "
+    "Schwellenwert verglichen.",
+    # --- Annex E ---
+    "trace.art9_8.demand": "Tests anhand vorab festgelegter Kennzahlen und probabilistischer Schwellenwerte",
+    "trace.art9_8.evidence": "SHA-256 und Gültigkeitsdatum der Prüfrichtlinie gegenüber dem Start des Laufs; "
+    "Schwellenwerte je Prüfung",
+    "trace.art9_2d.demand": "Risikomanagementmaßnahmen; Restrisiko als vertretbar beurteilt",
+    "trace.art9_2d.evidence": "Feststellungen mit erforderlichen Maßnahmen; Freigabeentscheidungen",
+    "trace.art10_2f.demand": "Untersuchung auf Verzerrungen, Maßnahmen zu ihrer Erkennung, Datenlücken",
+    "trace.art10_2f.evidence": "Gruppengrößen, Gruppen unter dem Minimum, Disparitätskennzahlen mit Intervallen",
+    "trace.art13_3bv.demand": "Leistung in Bezug auf bestimmte Personen oder Gruppen",
+    "trace.art13_3bv.evidence": "Genauigkeit und Fehlerraten je Gruppe mit Intervallen",
+    "trace.art15_1.demand": "Angemessene Genauigkeit; angegebene Genauigkeitskennzahlen",
+    "trace.art15_1.evidence": "Gesamtgenauigkeit mit Intervall gegenüber dem Schwellenwert der Prüfrichtlinie",
+    "trace.art15_5.demand": "Cybersicherheit und Robustheit gegenüber feindlichen Eingaben",
+    "trace.art15_5.evidence": "Als nicht geprüft ausgewiesen",
+    "trace.annex4_2g.demand": "Validierungs- und Testverfahren, Kennzahlen, datierte und unterzeichnete "
+    "Testprotokolle",
+    "trace.annex4_2g.evidence": "Umgebung, Startwerte, Hashes, Prüfprotokoll, Freigabetabelle",
+    "trace.annex4_2f.demand": "Änderungen über den Lebenszyklus",
+    "trace.annex4_2f.evidence": "Änderungen von Fingerabdrücken und Status seit der vorigen Prüfung",
+    "trace.art14_4c.demand": "Aufsichtspersonen interpretieren die Ausgabe mit den verfügbaren Werkzeugen korrekt",
+    "trace.art14_4c.evidence": "Übereinstimmung zwischen Attributionsmethoden",
+    "trace.art86.demand": "Klare und aussagekräftige Erläuterung der wichtigsten Elemente einer Entscheidung",
+    "trace.art86.evidence": "Übereinstimmung der Attributionen und kontrafaktische Umschlagraten",
+}
