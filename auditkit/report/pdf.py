@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import mimetypes
 import os
 import re
@@ -116,6 +117,24 @@ def _source_date_epoch(when: dt.datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (restored afterwards).
+
+    WeasyPrint allocates millions of short-lived objects, and the collector's
+    repeated passes over them cost about a quarter of a 20-check render
+    (measured: 9.9 s → 7.6 s CPU); the garbage is almost all acyclic, so
+    reference counting still frees it (peak memory +2%).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_pdf(
     html: bytes,
     *,
@@ -132,8 +151,8 @@ def render_pdf(
                               modified=when, relationship=a.relationship, url_fetcher=fetcher)
         for a in attachments
     ]
-    document = weasyprint.HTML(string=html.decode("utf-8"), base_url=root.as_uri() + "/", url_fetcher=fetcher)
-    with _source_date_epoch(when):
+    with _gc_paused(), _source_date_epoch(when):
+        document = weasyprint.HTML(string=html.decode("utf-8"), base_url=root.as_uri() + "/", url_fetcher=fetcher)
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf returns bytes without a target
         raise ReportError("WeasyPrint returned no PDF bytes")

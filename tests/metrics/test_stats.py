@@ -77,3 +77,12 @@ def test_covering_widens_a_bootstrap_interval_to_contain_a_bounded_estimate():
     c_lo, c_hi = covering(lo, hi, point)
     assert c_lo == 0 and c_hi == hi
     assert covering(np.float64(0.2), np.float64(0.4), np.float64(0.3)) == (0.2, 0.4)  # inside: unchanged
+
+
+def test_holm_matches_statsmodels_with_ties_nans_free_and_clipping():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(4)
+    for p in (rng.uniform(0, 0.2, 17), np.array([0.5, 0.01, 0.01, 0.9, 0.3]), np.array([0.04])):
+        ref = multipletests(p, alpha=0.05, method="holm")[1]
+        assert stats.adjust_pvalues(p, "holm") == pytest.approx(list(ref))

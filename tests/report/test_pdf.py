@@ -115,3 +115,21 @@ def test_document_date_parsing():
     html = b'<meta name="dcterms.created" content="2026-11-25T09:14:19Z">'
     assert document_date(html).isoformat() == "2026-11-25T09:14:19+00:00"
     assert document_date(b"<html></html>").year == 1970
+
+
+def test_render_pdf_restores_the_garbage_collector_state():
+    """Rendering pauses the cyclic collector (speed) and always leaves it as it found it."""
+    import gc
+
+    from auditkit.report.pdf import render_pdf
+
+    html = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>x</p></body></html>"
+    assert gc.isenabled()
+    render_pdf(html)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_pdf(html)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
