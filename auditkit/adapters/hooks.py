@@ -76,44 +76,58 @@ def _pool(hidden: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
 class Captured:
     """Activations collected by :func:`capture`: one ``(len(rows), hidden)`` tensor per layer.
 
-    Only the selected ``rows`` (sorted indices into the pass) are kept: each
-    batch contributes one ``index_select`` of its selected rows per layer (a
-    fresh tensor, so an in-place activation later in the model cannot change
-    it), and the chunks are joined once at the end. The per-batch row positions
-    are computed once and shared by every layer, so a hook costs one small copy
-    and no Python work proportional to the batch.
+    Only the selected ``rows`` (sorted indices into the pass) are kept, each
+    copied once into a buffer allocated when the layer's width is first seen:
+    capture costs one write per kept activation and no concatenation, so a
+    large audit set does not pay for activations no check reads.
     """
 
     def __init__(self, names: Sequence[str], rows: np.ndarray, n_rows: int) -> None:
         self.rows = np.asarray(rows, dtype=np.int64)
         self.n_rows = n_rows
-        self._chunks: dict[str, list[torch.Tensor]] = {name: [] for name in names}
+        self._buffers: dict[str, torch.Tensor] = {}
         self._seen: dict[str, int] = dict.fromkeys(names, 0)
-        self._batch: tuple[int, int, torch.Tensor | None] = (-1, -1, None)
+        self._all = len(self.rows) == n_rows
+        # where the current batch's selected rows go: (batch start, lo, hi, positions in the batch or None)
+        self._current: tuple[int, int, int, torch.Tensor | None] = (-1, 0, 0, None)
 
-    def _local(self, start: int, stop: int, device: torch.device) -> torch.Tensor | None:
-        """Positions, within the batch covering rows ``[start, stop)``, of the selected rows (None: none)."""
-        if self._batch[:2] != (start, stop):
-            lo, hi = (int(i) for i in np.searchsorted(self.rows, [start, stop]))
-            local = torch.as_tensor(self.rows[lo:hi] - start, device=device) if hi > lo else None
-            self._batch = (start, stop, local)
-        return self._batch[2]
+    def _locate(self, start: int, stop: int, device: torch.device) -> tuple[int, int, int, torch.Tensor | None]:
+        """Where batch rows ``[start, stop)`` go in the buffers; computed once per batch, shared by all layers."""
+        lo, hi = np.searchsorted(self.rows, (start, stop)).tolist()
+        local = None if self._all else torch.as_tensor(self.rows[lo:hi] - start, device=device)
+        self._current = (start, lo, hi, local)  # only the current batch is ever needed again
+        return self._current
 
     def add(self, name: str, batch: torch.Tensor) -> None:
-        """Take the selected rows of the next batch of pooled activations of layer ``name``."""
+        """Take the selected rows of the next batch of pooled activations of layer ``name``.
+
+        Runs once per layer and batch inside the forward pass, so it is kept lean:
+        the batch's row positions are computed by the first layer that sees it.
+        """
         start = self._seen[name]
         stop = start + batch.shape[0]
         self._seen[name] = stop
-        local = self._local(start, stop, batch.device)
-        if local is not None:
-            self._chunks[name].append(batch.index_select(0, local))
+        current = self._current
+        if current[0] != start:
+            current = self._locate(start, stop, batch.device)
+        _, lo, hi, local = current
+        if hi == lo:
+            return
+        buf = self._buffers.get(name)
+        if buf is None:
+            buf = self._buffers[name] = torch.empty((len(self.rows), *batch.shape[1:]), dtype=batch.dtype,
+                                                    device=batch.device)
+        if local is None:
+            buf[lo:hi].copy_(batch)
+        else:
+            torch.index_select(batch, 0, local, out=buf[lo:hi])
 
     def tensors(self) -> dict[str, torch.Tensor]:
         """The filled tensor of every layer; an error if the pass did not cover all rows."""
         short = {n: f for n, f in self._seen.items() if f != self.n_rows}
         if short:
             raise RuntimeError(f"activation capture saw {short} rows, expected {self.n_rows} for every layer")
-        return {name: torch.cat(chunks) for name, chunks in self._chunks.items() if chunks}
+        return dict(self._buffers)
 
 
 @contextmanager
@@ -133,7 +147,7 @@ def capture(adapter: Any, layers: Sequence[str] | None, n_rows: int, rows: np.nd
 
     def make(name: str) -> Callable:
         def hook(_module: torch.nn.Module, _inputs: Any, output: Any) -> None:
-            if type(output) is torch.Tensor and output.dim() == 2:  # tabular fast path: nothing to pool
+            if type(output) is torch.Tensor and output.dim() == 2:  # tabular layers: nothing to unwrap or pool
                 store.add(name, output)
             else:
                 store.add(name, _pool(_hidden(output), tracker.mask))
