@@ -45,6 +45,21 @@ def test_fair_model_does_not_fail(sample_runs):
     assert fair.outcome("accuracy").status is Status.PASS
 
 
+def test_every_check_family_gives_the_known_answer(sample_runs):
+    """The proxy model uses sex (through hours_per_week): probes + erasure and the propagated counterfactual
+    catch it; the fair model's hidden layers encode sex but its output does not use it."""
+    _, proxy, fair = sample_runs
+    used = proxy.outcome("sex-not-used")
+    assert used.status is Status.FAIL, used.summary
+    assert "it is used" in used.summary
+    assert proxy.outcome("sex-counterfactual").status is Status.FAIL
+    assert "hours_per_week" in proxy.outcome("sex-counterfactual").summary  # the proxy is named
+    assert fair.outcome("sex-not-used").status is Status.PASS, fair.outcome("sex-not-used").summary
+    assert fair.outcome("sex-counterfactual").status is Status.PASS
+    for run in (proxy, fair):  # tabular explainers on an MLP agree and pass their sanity checks
+        assert run.outcome("explanation-agreement").status is Status.PASS, run.outcome("explanation-agreement").summary
+
+
 def test_report_versions_count_up_and_rerender_is_byte_identical(sample_runs):
     store, proxy, fair = sample_runs
     first, second = store.get_report(proxy.run_id), store.get_report(fair.run_id)

@@ -325,7 +325,8 @@ def test_policies_validate_and_match_the_sample(sample: ModuleType, prepared: di
     assert policy.model.factory == "sample.py:build"
     sex = policy.attribute("sex")
     assert sex.model_input is False and sex.reference == "male"
-    assert [c.id for c in policy.checks] == ["accuracy", "sex-selection-parity"]
+    assert [c.id for c in policy.checks] == ["accuracy", "sex-selection-parity", "sex-not-used",
+                                             "sex-counterfactual", "explanation-agreement"]
     # Paths are relative to the policy file: they resolve inside a prepared folder.
     root = prepared["manifest"].parents[1]
     assert (root / policy.data.path).resolve() == prepared["holdout"].resolve()
