@@ -7,19 +7,26 @@ from typer.testing import CliRunner
 
 import auditkit
 from auditkit.cli import app
-from auditkit.demo import prepare_credit_sample
 from auditkit.results import GateDecision, Status
 from auditkit.store import open_store
 
 
 @pytest.fixture(scope="module")
-def sample_runs(tmp_path_factory):
-    """Audit both sample models into one SQLite database (proxy model first, as the demo does)."""
-    work = tmp_path_factory.mktemp("credit")
-    proxy_policy, fair_policy = prepare_credit_sample(work)
-    store = open_store(f"sqlite:///{work / 'audit.db'}")
-    proxy = auditkit.run_audit(proxy_policy, store=store, device="cpu")
-    fair = auditkit.run_audit(fair_policy, store=store, device="cpu")
+def demo_out(tmp_path_factory):
+    """``auditkit demo`` run once through the CLI; every test below reads what it stored and wrote."""
+    out = tmp_path_factory.mktemp("credit-demo")
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--device", "cpu"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+@pytest.fixture(scope="module")
+def sample_runs(demo_out):
+    """Both sample models' runs from the demo's SQLite database (the proxy model is audited first)."""
+    out, _ = demo_out
+    store = open_store(f"sqlite:///{out / 'auditkit.db'}")
+    summaries = sorted(store.list_runs(system="retail-credit-scorer"), key=lambda r: r.started_at)
+    proxy, fair = (store.get_run(r.run_id) for r in summaries)
     yield store, proxy, fair
     store.close()
 
@@ -72,11 +79,10 @@ def test_report_versions_count_up_and_rerender_is_byte_identical(sample_runs):
     assert proxy.model_fingerprint[:16].encode() in second.html
 
 
-def test_demo_command_writes_html_and_pdf(tmp_path):
-    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--device", "cpu"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    written = sorted(p.name for p in (tmp_path / "reports").iterdir())
+def test_demo_command_writes_html_and_pdf(demo_out):
+    out, result = demo_out
+    written = sorted(p.name for p in (out / "reports").iterdir())
     assert written == ["retail-credit-scorer-v1.html", "retail-credit-scorer-v1.pdf",
                        "retail-credit-scorer-v2.html", "retail-credit-scorer-v2.pdf"]
-    assert str(tmp_path / "reports" / "retail-credit-scorer-v1.pdf") in result.stdout
-    assert (tmp_path / "auditkit.db").exists()
+    assert str(out / "reports" / "retail-credit-scorer-v1.pdf") in result.stdout
+    assert (out / "auditkit.db").exists()
