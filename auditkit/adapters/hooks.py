@@ -147,10 +147,7 @@ def capture(adapter: Any, layers: Sequence[str] | None, n_rows: int, rows: np.nd
 
     def make(name: str) -> Callable:
         def hook(_module: torch.nn.Module, _inputs: Any, output: Any) -> None:
-            if type(output) is torch.Tensor and output.dim() == 2:  # tabular layers: nothing to unwrap or pool
-                store.add(name, output)
-            else:
-                store.add(name, _pool(_hidden(output), tracker.mask))
+            store.add(name, _pool(_hidden(output), tracker.mask))
 
         return hook
 

@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import yaml
-from typer.testing import CliRunner
-
-from auditkit.cli import app
 
 PARITY = {"id": "parity", "kind": "group_fairness", "severity": "blocker", "attributes": ["sex"],
           "thresholds": {"demographic_parity_difference": {"max": 0.1}}}
 INFO_PARITY = {**PARITY, "id": "info-parity", "severity": "info"}
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("AUDITKIT_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.delenv("CI", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def _gate(cli, policy, tmp_path, *extra):

@@ -9,26 +9,11 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from typer.testing import CliRunner
-
-from auditkit.cli import app
 
 PARITY = {"id": "parity", "kind": "group_fairness", "severity": "blocker", "attributes": ["sex"],
           "thresholds": {"demographic_parity_difference": {"max": 0.1}}}
 MAJOR_PARITY = {**PARITY, "severity": "major"}
 FAIR, UNFAIR = {"female": 0.5, "male": 0.5}, {"female": 0.2, "male": 0.6}
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("AUDITKIT_DB_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.delenv("CI", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: object):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def _run(cli, policy, *extra):
