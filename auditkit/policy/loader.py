@@ -20,7 +20,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from auditkit.errors import PolicyError
+from auditkit.policy import strict_yaml
 from auditkit.policy.schema import SCHEMA_VERSION, Policy
+from auditkit.policy.strict_yaml import LimitExceeded, PolicyLimits
 
 Loc = tuple[str | int, ...]
 
@@ -50,26 +52,71 @@ def canonical_text(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _limits(limits: PolicyLimits | None, source: str) -> PolicyLimits:
+    if limits is not None:
+        return limits
+    try:
+        return PolicyLimits.from_env()
+    except ValueError as exc:
+        raise PolicyError(source, [("", str(exc))]) from None
+
+
 def load_policy(
-    path: str | Path, *, kinds: Mapping[str, type[BaseModel]] | None = None
+    path: str | Path,
+    *,
+    kinds: Mapping[str, type[BaseModel]] | None = None,
+    limits: PolicyLimits | None = None,
 ) -> LoadedPolicy:
     """Read, parse and validate the policy at ``path``.
 
     ``kinds`` maps each known check kind to its ``Params`` model; when given,
     unknown kinds and bad parameters are reported with their YAML path.
+    ``limits`` bounds size, nesting, aliases and scalar length (default:
+    :class:`~auditkit.policy.strict_yaml.PolicyLimits` from the environment).
+    Only regular files are read, and never more than the size limit, so
+    ``/dev/zero`` or a FIFO cannot hang the loader.
     """
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise PolicyError(str(p), [("", f"file not found: {p.resolve()}")]) from None
-    except OSError as exc:
-        raise PolicyError(str(p), [("", f"cannot read the file: {exc.strerror}")]) from None
+    limits = _limits(limits, str(p))
+    raw = _read_bounded(p, limits)
     try:
         text = canonical_text(raw)
     except UnicodeDecodeError as exc:
         raise PolicyError(str(p), [("", f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) from None
-    return parse_policy(text, source=str(p), base_dir=p.resolve().parent, kinds=kinds)
+    return parse_policy(text, source=str(p), base_dir=p.resolve().parent, kinds=kinds, limits=limits)
+
+
+def _read_bounded(p: Path, limits: PolicyLimits) -> bytes:
+    """The file's bytes; a missing, non-regular, unreadable or oversized file is a PolicyError."""
+    import stat
+
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise PolicyError(str(p), [("", f"file not found: {p.resolve()}; check the path")]) from None
+    except OSError as exc:
+        raise PolicyError(str(p), [("", f"cannot read the file: {exc.strerror or exc}")]) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise PolicyError(str(p), [("", f"{p} is a directory, not a policy file; give the path of the YAML file")])
+    if not stat.S_ISREG(st.st_mode):
+        raise PolicyError(str(p), [("", f"{p} is not a regular file (a device, pipe or socket); "
+                                        "give the path of a YAML file")])
+    if st.st_size > limits.max_bytes:
+        raise PolicyError(str(p), [("", _too_big(st.st_size, limits))])
+    try:
+        with p.open("rb") as fh:
+            raw = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise PolicyError(str(p), [("", f"cannot read the file: {exc.strerror or exc}")]) from None
+    if len(raw) > limits.max_bytes:
+        raise PolicyError(str(p), [("", _too_big(len(raw), limits))])
+    return raw
+
+
+def _too_big(size: int, limits: PolicyLimits) -> str:
+    return (f"the policy is {size} bytes, more than the limit of {limits.max_bytes} bytes "
+            f"(raise it with ${PolicyLimits.variable('max_bytes')} or the loader's limits argument); "
+            "a policy is a few kB of YAML: check that this is the right file")
 
 
 def parse_policy(
@@ -78,9 +125,13 @@ def parse_policy(
     source: str = "<policy>",
     base_dir: Path | None = None,
     kinds: Mapping[str, type[BaseModel]] | None = None,
+    limits: PolicyLimits | None = None,
 ) -> LoadedPolicy:
     """Validate policy ``text`` (already canonical) as :func:`load_policy` does for a file."""
-    data, lines = _parse_yaml(text, source)
+    limits = _limits(limits, source)
+    if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+        raise PolicyError(source, [("", _too_big(len(text.encode("utf-8", "surrogatepass")), limits))])
+    data, lines = _parse_yaml(text, source, limits)
     problems: list[tuple[str, str]] = []
     if not isinstance(data, dict):
         raise PolicyError(source, [("", f"the policy must be a YAML mapping of sections, got {_kind(data)}")])
@@ -119,33 +170,29 @@ def parse_policy(
 # --- YAML -------------------------------------------------------------------------------------------
 
 
-def _parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
-    """Safe-load YAML and map every node's path to its 1-based line number."""
+def _parse_yaml(text: str, source: str, limits: PolicyLimits) -> tuple[Any, dict[Loc, int]]:
+    """Strict, bounded safe-load (see :mod:`auditkit.policy.strict_yaml`) and every node path's line.
+
+    Duplicate keys and impossible dates are reported together, with their
+    paths and lines, before the schema is checked.
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, lines, problems = strict_yaml.load(text, limits)
+    except LimitExceeded as exc:
+        where = f"line {exc.line}: " if exc.line else ""
+        raise PolicyError(source, [("", f"{where}{exc}")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise PolicyError(source, [("", f"{where}invalid YAML: {problem}")]) from None
-    lines: dict[Loc, int] = {}
-    if node is not None:
-        _index_lines(node, (), lines)
+    except (ValueError, OverflowError) as exc:  # a PyYAML constructor choking on a value it recognised
+        raise PolicyError(source, [("", f"invalid YAML value: {exc}; quote the value if it is meant as text")]) \
+            from None
+    if problems:
+        raise PolicyError(source, [(f"{format_path(loc)} (line {line})" if loc else f"line {line}", msg)
+                                   for loc, line, msg in sorted(problems, key=lambda p: p[1])])
     return data, lines
-
-
-def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
-    out[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            k = key.value
-            out[(*loc, k)] = key.start_mark.line + 1
-            _index_lines(value, (*loc, k), out)
-            out[(*loc, k)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index_lines(item, (*loc, i), out)
 
 
 # --- error translation ------------------------------------------------------------------------------
