@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 import torch
 from pydantic import BaseModel, ConfigDict
 
 from auditkit.adapters.base import ModelAdapter, SupportsLayers
 from auditkit.adapters.hooks import capture
 from auditkit.data import AuditData
-from auditkit.data.values import as_text
+from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
 from auditkit.metrics.stats import derive_seed
 from auditkit.policy.schema import Policy, Statistics
@@ -63,6 +64,8 @@ class Groups:
     codes: np.ndarray
     labels: tuple[str, ...]
     attributes: tuple[str, ...]
+    #: ``attribute=value`` for each value declared in the policy that no audited row holds.
+    absent: tuple[str, ...] = ()
 
     @property
     def sizes(self) -> np.ndarray:
@@ -182,31 +185,44 @@ class CheckContext:
         return self.memo(("groups", tuple(attributes)), lambda: self._groups(tuple(attributes)))
 
     def _groups(self, attributes: tuple[str, ...]) -> Groups:
+        """Factorise each attribute column once and label each distinct combination, never each row.
+
+        A protected column may hold very long strings (a 200 kB cell); copying
+        the column to a fixed-width string array, or building one label per
+        row, would allocate gigabytes. Labels are built per distinct value and
+        capped by :func:`display_value`.
+        """
         if not attributes:
             raise CheckConfigError("the check names no protected attribute; add 'attributes: [name]'")
-        columns = []
+        codes_by_attr, uniques_by_attr = [], []
         for name in attributes:
             if name not in self.data.protected:
                 raise CheckConfigError(
                     f"attribute {name!r} has no data column in this data set; "
                     f"attributes with data: {', '.join(sorted(self.data.protected)) or 'none'}"
                 )
-            columns.append(np.asarray(self.data.protected[name]).astype(str))
+            codes, uniques = pd.factorize(np.asarray(self.data.protected[name], dtype=object), use_na_sentinel=False)
+            codes_by_attr.append(codes.astype(np.int64))
+            uniques_by_attr.append([str(u) if as_text(u) is None else as_text(u) for u in uniques])
         declared = {a.name: [as_text(v) for v in a.values] for a in self.policy.protected_attributes}
-        keys = [" & ".join(f"{a}={col[i]}" for a, col in zip(attributes, columns, strict=True))
-                for i in range(len(columns[0]))]
-        order: dict[str, int] = {}
+        combos, row_codes = np.unique(np.stack(codes_by_attr, axis=1), axis=0, return_inverse=True)
+        row_codes = np.asarray(row_codes).reshape(-1)
+        shown = {a: display_values(u) for a, u in zip(attributes, uniques_by_attr, strict=True)}
 
-        def rank(label: str) -> tuple:
-            parts = [p.split("=", 1) for p in label.split(" & ")]
+        def rank(combo: np.ndarray) -> tuple:
+            values = [uniques_by_attr[j][int(c)] for j, c in enumerate(combo)]
             ranks = [declared.get(a, []).index(v) if v in declared.get(a, []) else len(declared.get(a, []))
-                     for a, v in parts]
-            return (*ranks, label)
+                     for a, v in zip(attributes, values, strict=True)]
+            return (*ranks, values)
 
-        for label in sorted(set(keys), key=rank):
-            order[label] = len(order)
-        codes = np.fromiter((order[k] for k in keys), dtype=np.int64, count=len(keys))
-        return Groups(codes=codes, labels=tuple(order), attributes=attributes)
+        order = sorted(range(len(combos)), key=lambda k: rank(combos[k]))
+        position = np.empty(len(combos), dtype=np.int64)
+        position[order] = np.arange(len(combos))
+        labels = tuple(" & ".join(f"{a}={shown[a][int(c)]}" for a, c in zip(attributes, combos[k], strict=True))
+                       for k in order)
+        absent = tuple(f"{a}={display_value(v)}" for a, u in zip(attributes, uniques_by_attr, strict=True)
+                       for v in declared.get(a, []) if v is not None and v not in set(u))
+        return Groups(codes=position[row_codes], labels=labels, attributes=attributes, absent=absent)
 
 
 class Check(ABC):

@@ -20,6 +20,7 @@ from auditkit.data.values import (
     column_as_text,
     count_values,
     did_you_mean,
+    display_value,
     format_counts,
     listing,
     plural,
@@ -84,7 +85,8 @@ def _numeric_column(series: pd.Series) -> tuple[np.ndarray, str | None]:
     converted = pd.to_numeric(series, errors="coerce")
     bad = (converted.isna() & series.notna()).to_numpy()
     if bad.any():
-        examples = list(dict.fromkeys(repr(v) for v in series[bad].head(50)))[:5]
+        examples = list(dict.fromkeys(repr(display_value(v) if isinstance(v, str) else v)
+                                      for v in series[bad].head(50)))[:5]
         return np.empty(0), f"has {plural(int(bad.sum()), 'non-numeric value')}, e.g. {', '.join(examples)}"
     return converted.to_numpy(dtype=np.float64, na_value=np.nan), None
 
@@ -235,7 +237,7 @@ def id_array(frame: pd.DataFrame, column: str, *, source: str) -> np.ndarray:
         )
     duplicated = pd.Series(ids).duplicated(keep=False).to_numpy()
     if duplicated.any():
-        examples = list(dict.fromkeys(ids[duplicated]))[:5]
+        examples = [display_value(v) for v in list(dict.fromkeys(ids[duplicated]))[:5]]
         raise DataError(
             f"id column {column!r} (data.id_column) in {source} is not unique: {int(duplicated.sum())} rows share "
             f"ids, e.g. {', '.join(map(repr, examples))}; use a column with one id per row"

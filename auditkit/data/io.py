@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -25,13 +27,21 @@ def resolve_data_path(value: str, *, base_dir: Path) -> Path:
     path = Path(value).expanduser()
     if not path.is_absolute():
         path = Path(base_dir) / path
-    if not path.is_file():
-        state = "is a directory, not a file" if path.is_dir() else "was not found"
-        raise DataError(
-            f"data.path: {path} {state} (given as {value!r}; relative paths are resolved against the "
-            f"policy's directory {base_dir}); fix data.path in the policy"
-        )
-    return path
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        state = "was not found"
+    except OSError as exc:
+        state = f"cannot be read ({exc.strerror or exc})"
+    else:
+        if stat.S_ISREG(mode):
+            return path
+        state = ("is a directory, not a file" if stat.S_ISDIR(mode)
+                 else "is not a regular file (a device, pipe or socket such as /dev/zero)")
+    raise DataError(
+        f"data.path: {path} {state} (given as {value!r}; relative paths are resolved against the "
+        f"policy's directory {base_dir}); point data.path at a CSV, Parquet or JSONL file"
+    )
 
 
 def detect_format(path: Path, declared: str) -> str:
@@ -58,8 +68,10 @@ def read_frame(raw: bytes, fmt: str, *, path: Path) -> pd.DataFrame:
     """
     try:
         if fmt == "csv":
+            _unique_names(_csv_header(raw), path, "header row")
             frame = pd.read_csv(io.BytesIO(raw), low_memory=False, encoding="utf-8")
         elif fmt == "parquet":
+            _unique_names(_parquet_names(raw), path, "schema")
             frame = pd.read_parquet(io.BytesIO(raw))
         elif fmt == "jsonl":
             frame = _read_jsonl(raw, path)
@@ -85,6 +97,44 @@ def read_frame(raw: bytes, fmt: str, *, path: Path) -> pd.DataFrame:
     return frame
 
 
+def _csv_header(raw: bytes) -> list[str]:
+    """The CSV header row exactly as written (pandas would rename a repeated ``x`` to ``x.1`` silently)."""
+    head = pd.read_csv(io.BytesIO(raw), header=None, nrows=1, dtype=str, encoding="utf-8",
+                       keep_default_na=False)
+    return [str(v) for v in head.iloc[0].tolist()] if len(head) else []
+
+
+def _parquet_names(raw: bytes) -> list[str]:
+    """Top-level column names from the Parquet schema, repeats included."""
+    import pyarrow.parquet as pq
+
+    return list(pq.read_schema(io.BytesIO(raw)).names)
+
+
+def _unique_names(names: Sequence[str], path: Path, where: str) -> None:
+    """DataError naming both positions (1-based) of the first repeated column name, and any others."""
+    first: dict[str, int] = {}
+    repeats: list[str] = []
+    for pos, name in enumerate(names, start=1):
+        if name == "":
+            continue
+        if name in first:
+            repeats.append(f"{_short(name)!r} at columns {first[name]} and {pos}")
+        else:
+            first[name] = pos
+    if repeats:
+        more = f" (and {len(repeats) - 3} more)" if len(repeats) > 3 else ""
+        raise DataError(
+            f"data.path: the {where} of {path.name} names a column twice: {'; '.join(repeats[:3])}{more} "
+            "(1-based positions). Readers would silently rename or drop one, so the audit could read the wrong "
+            "column; give every column a unique name"
+        )
+
+
+def _short(name: str, limit: int = 80) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def _read_jsonl(raw: bytes, path: Path) -> pd.DataFrame:
     """One JSON object per line (blank lines ignored); errors name the line."""
     rows: list[dict] = []
@@ -95,9 +145,22 @@ def _read_jsonl(raw: bytes, path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows)
 
 
+def _unique_keys(pairs: list[tuple[str, object]], number: int, path: Path) -> dict:
+    """A JSON object's dict; a key written twice (json keeps the last silently) is a DataError."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DataError(
+                f"data.path: line {number} of {path.name} holds key {_short(key)!r} twice; JSON would keep only "
+                "the last value; give each key once"
+            )
+        out[key] = value
+    return out
+
+
 def _json_object(line: str, number: int, path: Path) -> dict:
     try:
-        obj = json.loads(line)
+        obj = json.loads(line, object_pairs_hook=lambda pairs: _unique_keys(pairs, number, path))
     except json.JSONDecodeError as exc:
         raise DataError(
             f"data.path: line {number} of {path.name} is not valid JSON ({exc.msg}, column {exc.colno}); "

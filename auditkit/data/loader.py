@@ -121,7 +121,10 @@ def load_data(
         raise DataError(f"unknown data kind {task!r}; expected tabular or text")
     path = resolve_data_path(spec.path, base_dir=Path(base_dir))
     fmt = detect_format(path, spec.format)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"data.path: cannot read {path} ({exc.strerror or exc}); check its permissions") from None
     fingerprint = bytes_sha256(raw)
     frame = read_frame(raw, fmt, path=path)
     rows_in_file = len(frame)

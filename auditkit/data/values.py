@@ -10,6 +10,7 @@ values are ``None`` (and are reported, never matched).
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,30 @@ import numpy as np
 import pandas as pd
 
 _LIST_LIMIT = 30
+
+#: Longest data value shown in group labels and messages; longer values are cut and suffixed with a hash.
+MAX_DISPLAY_CHARS = 64
+
+
+def display_value(value: str, limit: int = MAX_DISPLAY_CHARS, *, digits: int = 10) -> str:
+    """``value`` itself when short; else its start, an ellipsis and ``digits`` hex digits of its SHA-256.
+
+    Keeps labels and messages bounded (a 200 kB cell in a protected column
+    must not become a 200 kB table cell, chart label or error line) while two
+    distinct long values still read as distinct.
+    """
+    if len(value) <= limit:
+        return value
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:digits]
+    return f"{value[: max(limit - digits - 2, 1)]}…#{digest}"
+
+
+def display_values(values: Sequence[str], limit: int = MAX_DISPLAY_CHARS) -> list[str]:
+    """:func:`display_value` of each value; the whole hash is used where two cut values would still collide."""
+    shown = [display_value(v, limit) for v in values]
+    if len(set(shown)) < len(shown):
+        shown = [display_value(v, limit + 54, digits=64) if len(v) > limit else v for v in values]
+    return shown
 
 
 def as_text(value: Any) -> str | None:
@@ -58,13 +83,13 @@ def count_values(texts: np.ndarray) -> list[tuple[str, int]]:
 
 def format_counts(pairs: Sequence[tuple[str, int]], limit: int = 12) -> str:
     """``'a' (10 rows), 'b' (3 rows)``, truncated after ``limit`` entries."""
-    shown = ", ".join(f"{v!r} ({n} row{'s' if n != 1 else ''})" for v, n in pairs[:limit])
+    shown = ", ".join(f"{display_value(v)!r} ({n} row{'s' if n != 1 else ''})" for v, n in pairs[:limit])
     return shown + (f" and {len(pairs) - limit} more values" if len(pairs) > limit else "")
 
 
 def listing(items: Iterable[Any], limit: int = _LIST_LIMIT) -> str:
     """Comma-separated items, truncated after ``limit`` with a count of the rest."""
-    items = [str(i) for i in items]
+    items = [display_value(str(i)) for i in items]
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
