@@ -7,7 +7,10 @@ runner with the store, and the store with the report renderer.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,12 +131,16 @@ def _earlier_runs(store: Store, previous: RunRecord | None) -> list[RunRecord]:
 
 
 def _render(store: Store, run: RunRecord, version: int, report_id: str,
-            signed_before: dt.datetime | None = None, signer: Signer | None = None) -> tuple[bytes, bytes | None]:
+            signed_before: dt.datetime | None = None, signer: Signer | None = None,
+            pending: dict[str, Any] | None = None) -> tuple[bytes, bytes | None]:
     """Render one report version; ``signed_before`` limits the sign-offs to those that version showed,
-    ``signer`` signs the PDF's manifest (see :mod:`auditkit.report.signing`)."""
+    ``signer`` signs the PDF's manifest (see :mod:`auditkit.report.signing`), ``pending`` is a sign-off
+    stored together with this version (shown last in its sign-off table)."""
     previous = store.latest_for(run.system_name, before=run.run_id)
     signoffs = [s for s in store.list_signoffs(run.run_id)
                 if signed_before is None or s["signed_at"] <= signed_before]
+    if pending is not None:
+        signoffs.append(pending)
     rendered = render_report(run, report_id=report_id, version=version, previous=previous,
                              signoffs=signoffs, formats=report_formats(run), signer=signer,
                              history=_earlier_runs(store, previous))
@@ -232,12 +239,37 @@ def sign_off(
                            f"`auditkit report {run.run_id[:12]}` and review it first")
     if signer is not None:
         _require_pdf(run, "the signature is embedded in the PDF")
-    record = store.add_signoff(
-        run.run_id, name=name, function=(function or "").strip() or "not stated", role=role, decision=decision,
-        comment=(comment or "").strip() or None, signed_at=dt.datetime.now(dt.UTC),
-        report_sha256=signed.pdf_sha256 or signed.html_sha256,
+    function, comment = (function or "").strip() or "not stated", (comment or "").strip() or None
+    fields = {"name": name, "function": function, "role": role, "decision": decision, "comment": comment}
+    done = _already_signed(store, run, signed, fields)
+    if done is not None:
+        return done
+    signed_at = dt.datetime.now(dt.UTC)
+
+    def render(version: int, report_id: str, pending: dict[str, Any]) -> tuple[bytes, bytes | None]:
+        return _render(store, run, version, report_id, signer=signer, pending=pending)
+
+    record, rec = store.add_signoff_with_report(
+        run.run_id, **fields, signed_at=signed_at, report_sha256=signed.pdf_sha256 or signed.html_sha256,
+        render=render, created_at=max(dt.datetime.now(dt.UTC), signed_at),
     )
-    return SignOff(record, signed, render_and_store(store, run.run_id, signer=signer))
+    return SignOff(record, signed, rec)
+
+
+def _already_signed(store: Store, run: RunRecord, latest: ReportRecord, fields: dict[str, Any]) -> SignOff | None:
+    """The sign-off a retry repeats, or None: the run's last sign-off has exactly these fields and the
+    latest report version is the one made for it (nothing was signed or rendered since).
+
+    A command that stored its sign-off and then failed (say, writing ``--out``) and is run again must
+    not append the same decision twice.
+    """
+    chain = store.list_signoffs(run.run_id)
+    if not chain or any(chain[-1][k] != v for k, v in fields.items()):
+        return None
+    signed = next((r for r in store.list_reports(run.system_name) if r.report_id == chain[-1]["report_id"]), None)
+    if signed is None or latest.version != signed.version + 1 or latest.created_at < chain[-1]["signed_at"]:
+        return None
+    return SignOff(chain[-1], signed, latest)
 
 
 def sign_report(store: Store, run_id: str, key: SigningKey) -> tuple[ReportRecord, bool]:
@@ -256,19 +288,72 @@ def sign_report(store: Store, run_id: str, key: SigningKey) -> tuple[ReportRecor
     return render_and_store(store, run.run_id, signer=key.sign), True
 
 
-def write_report(record: ReportRecord, out_dir: str | Path) -> list[Path]:
-    """Write a stored report's HTML (and PDF) to ``out_dir``; return the paths written."""
+def atomic_write(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all or nothing: a temp file in the same directory, fsync, then rename.
+
+    A crash, a full disk or a permission problem leaves either the old file or none, never a truncated
+    one; the temp file is removed on failure. Raises the :class:`OSError` (callers name the path).
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def check_out_dir(out_dir: str | Path) -> Path:
+    """Make sure ``--out`` is (or can become) a writable directory before any work is done; return it.
+
+    A file in its place, a missing parent that cannot be created or a directory without write permission
+    is a :class:`~auditkit.errors.ReportError` (exit 2) naming the path.
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{record.report_id}.html"]
-    paths[0].write_bytes(record.html)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"--out {str(out)!r} is a file, not a directory; give a directory for the report files "
+                          "(it is created if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the report directory --out {str(out)!r}: {exc.strerror or exc}; "
+                          "give a directory you can write to") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ReportError(f"the report directory --out {str(out)!r} is not writable; give a directory you can "
+                          "write to, or fix its permissions")
+    return out
+
+
+def write_report(record: ReportRecord, out_dir: str | Path) -> list[Path]:
+    """Write a stored report's HTML (and PDF) to ``out_dir``; return the paths written.
+
+    Each file is written atomically (:func:`atomic_write`); any problem is a
+    :class:`~auditkit.errors.ReportError` (exit 2) naming the file, and leaves no partial file.
+    The report stays stored in the database: ``auditkit report RUN --out DIR`` writes it again.
+    """
+    out = check_out_dir(out_dir)
+    files = [(out / f"{record.report_id}.html", record.html)]
     if record.pdf is not None:
-        paths.append(out / f"{record.report_id}.pdf")
-        paths[1].write_bytes(record.pdf)
-    return paths
+        files.append((out / f"{record.report_id}.pdf", record.pdf))
+    for path, data in files:
+        try:
+            atomic_write(path, data)
+        except OSError as exc:
+            raise ReportError(
+                f"cannot write the report file {str(path)!r}: {exc.strerror or exc}; free space or fix the "
+                f"permissions of --out, then write it again with `auditkit report {record.run_id[:12]} --out DIR` "
+                "(the report is stored in the database)") from None
+    return [path for path, _ in files]
 
 
 __all__ = [
+    "atomic_write",
+    "check_out_dir",
     "exit_code",
     "gate_decision",
     "load_policy",

@@ -7,24 +7,30 @@ are documented in :mod:`auditkit.gate` and the README.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import json
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from auditkit import api, gate
 from auditkit.demo import DEFAULT_SAMPLE, SAMPLES
 from auditkit.diff import RunDiff, diff_runs
-from auditkit.errors import AuditkitError, CompareError, SignoffError
-from auditkit.junit import junit_xml
+from auditkit.errors import AuditkitError, CompareError, RunInterrupted, SignoffError
+from auditkit.junit import internal_error_xml, junit_xml
 from auditkit.policy.schema import CheckSpec
 from auditkit.report.signing import load_public_key, load_signing_key
 from auditkit.results import CheckOutcome, GateDecision, RunRecord, RunState, Status
@@ -62,19 +68,85 @@ CompareOpt = Annotated[str | None, typer.Option(
     "gate: {fail_on_regression: true}. That policy setting alone implies 'latest'.", show_default=False)]
 
 
+def _e(value: object) -> str:
+    """``value`` as text with rich markup escaped: user-supplied text (group values, paths, names,
+    messages) must print literally, never be read as ``[red]`` styles or raise ``MarkupError``."""
+    return escape(str(value))
+
+
+#: Environment variable naming the directory for internal-error logs (default: the system temp directory).
+ERROR_LOG_DIR_ENV = "AUDITKIT_ERROR_LOG_DIR"
+
+
+def _write_error_log(exc: BaseException) -> Path | None:
+    """Write the traceback of an internal error to ``auditkit-error-<UTC time>-<pid>.log``; return its path.
+
+    The directory is ``$AUDITKIT_ERROR_LOG_DIR`` or the system temp directory. None when it cannot be
+    written (the one-line message still goes out; the traceback is never printed to the console).
+    """
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    folder = Path(os.environ.get(ERROR_LOG_DIR_ENV) or tempfile.gettempdir())
+    path = folder / f"auditkit-error-{stamp}-{os.getpid()}.log"
+    text = (f"auditkit internal error at {dt.datetime.now(dt.UTC).isoformat()} (pid {os.getpid()})\n"
+            f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc)))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        return None
+    return path
+
+
+def _internal_error(exc: BaseException, kwargs: dict[str, Any]) -> NoReturn:
+    """Report an exception auditkit did not expect: one line, traceback to a log file, exit code 4.
+
+    Exit code 4 is distinct from the gate's 0/1/3 and from 2 (user mistakes), so CI never reads a crash as a
+    passed gate or as a failed blocker. ``--json`` and ``--junit`` (when the command has them) still get a
+    machine-readable record of the crash.
+    """
+    log = _write_error_log(exc)
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    where = f"the traceback is in {log}" if log else "the traceback could not be written to a log file"
+    message = f"internal error (exit code {gate.EXIT_INTERNAL}): {what}; {where}. This is a bug in auditkit"
+    err.print(f"[bold red]internal error:[/] {_e(message)}; please report it with the log file")
+    junit = kwargs.get("junit")
+    if isinstance(junit, Path):
+        with contextlib.suppress(OSError):
+            api.atomic_write(junit, internal_error_xml(message, log))
+    if kwargs.get("as_json"):
+        print(json.dumps(gate.internal_error_summary(message, log), indent=2))
+    raise typer.Exit(gate.EXIT_INTERNAL)
+
+
 def _friendly(fn: F) -> F:
-    """Turn AuditkitError into a one-line message and exit code 2 (no traceback)."""
+    """Map every way a command can end to an honest exit code, without a traceback on the console.
+
+    AuditkitError (a user mistake) → its one-line message, exit 2; Ctrl-C → exit 130; typer's own exits
+    pass through; anything else, including a stray ``SystemExit`` from code auditkit called, is an
+    internal error → exit 4 with the traceback in a log file (:func:`_internal_error`).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
         except AuditkitError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {_e(exc)}", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            err.print("[bold red]interrupted[/]; completed checks are stored, the run is marked failed")
+        except RunInterrupted as exc:
+            policy = kwargs.get("policy", "POLICY")
+            err.print(f"[bold yellow]interrupted[/]: run {_e(exc.run_id)} keeps its {exc.done} finished "
+                      f"check(s) and is resumable; finish it with "
+                      f"`auditkit run {_e(policy)} --resume {_e(exc.run_id[:12])}`")
             raise typer.Exit(130) from None
+        except KeyboardInterrupt:
+            err.print("[bold yellow]interrupted[/] before a run began; nothing was stored")
+            raise typer.Exit(130) from None
+        except (Exception, SystemExit) as exc:
+            _internal_error(exc, kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -92,11 +164,11 @@ class _Bar:
         self._task = self._p.add_task("checks", total=total)
 
     def check_started(self, spec: CheckSpec) -> None:
-        self._p.update(self._task, description=f"{spec.id} ({spec.kind})")
+        self._p.update(self._task, description=f"{_e(spec.id)} ({_e(spec.kind)})")
 
     def check_finished(self, outcome: CheckOutcome) -> None:
         style = _STYLE.get(outcome.status, "")
-        self._p.console.print(f"  [{style}]{outcome.status.value:<12}[/] {outcome.check_id}: {outcome.summary}",
+        self._p.console.print(f"  [{style}]{outcome.status.value:<12}[/] {_e(outcome.check_id)}: {_e(outcome.summary)}",
                               soft_wrap=True)
         self._p.advance(self._task)
 
@@ -106,7 +178,19 @@ class _Bar:
 
 
 def _open(db: str | None) -> Any:
+    """The store for commands that run audits (creates and migrates the database when needed)."""
     return api.open_store(db)
+
+
+def _read(db: str | None) -> Any:
+    """The store for commands that only read (runs, show, gate, diff, verify): never created or migrated,
+    a missing file is exit 2 naming it, a read-only SQLite file opens read-only."""
+    return api.open_store(db, readonly=True)
+
+
+def _existing(db: str | None) -> Any:
+    """The store for commands that add to stored runs (report, signoff): never created or migrated."""
+    return api.open_store(db, upgrade=False, must_exist=True)
 
 
 def _print_gate(decision: GateDecision | None) -> None:
@@ -142,16 +226,18 @@ def run(
 ) -> None:
     """Run the audit a POLICY describes, store the results and write the report."""
     loaded = api.load_policy(policy)
+    if not no_report:
+        api.check_out_dir(out)  # an unusable --out is refused before the audit, not after it
     if trigger == "manual" and os.environ.get("CI"):
         trigger = "ci"
     with _open(db) as store:
         record = api.run_audit(loaded, store=store, device=device, trigger=trigger, progress=_Bar(err),
                                report=not no_report, resume=resume, commit=commit, wait_lock=wait_lock)
-        err.print(f"run [bold]{record.run_id}[/] {'resumed and ' if resume else ''}stored in {store.display_url}")
+        err.print(f"run [bold]{record.run_id}[/] {'resumed and ' if resume else ''}stored in {_e(store.display_url)}")
         if not no_report:
             rep = store.get_report(record.run_id)
             for path in api.write_report(rep, out):
-                err.print(f"report v{rep.version}: {path}")
+                err.print(f"report v{rep.version}: {_e(path)}")
         result = _verdict(store, record, compare_to)
     _emit(record, result, as_json, junit)
     if gate_:
@@ -163,8 +249,8 @@ def run(
 def gate_cmd(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], db: DbOpt = None,
              as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
              junit: JunitOpt = None, compare_to: CompareOpt = None) -> None:
-    """Exit with the gate code of a stored run (0 pass, 1 fail or regression, 3 undecided)."""
-    with _open(db) as store:
+    """Exit with the gate code of a stored run (0 pass, 1 fail or regression, 3 undecided or incomplete)."""
+    with _read(db) as store:
         record = store.get_run(run_id)
         result = _verdict(store, record, compare_to)
     _emit(record, result, as_json, junit)
@@ -186,11 +272,11 @@ def report(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefi
     if sign_key is not None:
         _sign_report(run_id, db, out, sign_key, version)
         return
-    with _open(db) as store:
+    with _existing(db) as store:
         result = api.rerender(store, run_id, version=version)
     rec = result.record
     for path in api.write_report(rec, out):
-        err.print(f"report v{rec.version}: {path}")
+        err.print(f"report v{rec.version}: {_e(path)}")
     if result.html_matches and result.pdf_matches in (True, None):
         err.print(f"re-rendered from the database; identical to stored v{rec.version} (sha256 {rec.html_sha256[:16]}…)")
     else:
@@ -203,14 +289,15 @@ def report(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefi
 def runs(db: DbOpt = None, system: Annotated[str | None, typer.Option(help="Only this system.")] = None,
          limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20) -> None:
     """List stored runs, newest first."""
-    with _open(db) as store:
+    with _read(db) as store:
         rows = store.list_runs(system=system, limit=limit)
     table = Table("run", "started (UTC)", "system", "policy", "state", "gate", "checks", "trigger", "commit", box=None)
     for r in rows:
-        table.add_row(r.run_id[:12], r.started_at.strftime("%Y-%m-%d %H:%M:%S"), f"{r.system_name} {r.system_version}",
-                      f"{r.policy_id} v{r.policy_version}", _condition(r.condition()),
-                      f"[{_STYLE[r.gate]}]{r.gate.value}[/]" if r.gate else "—", str(r.n_outcomes), r.trigger,
-                      (r.commit or "—")[:12])
+        table.add_row(r.run_id[:12], r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+                      _e(f"{r.system_name} {r.system_version}"), _e(f"{r.policy_id} v{r.policy_version}"),
+                      _condition(r.condition()),
+                      f"[{_STYLE[r.gate]}]{r.gate.value}[/]" if r.gate else "—", str(r.n_outcomes), _e(r.trigger),
+                      _e((r.commit or "—")[:12]))
     stdout.print(table if rows else "no runs stored yet; start one with `auditkit run POLICY` or `auditkit demo`")
 
 
@@ -224,25 +311,26 @@ def _condition(condition: str) -> str:
 @_friendly
 def show(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], db: DbOpt = None) -> None:
     """Show one stored run: provenance, every check's verdict and measurements."""
-    with _open(db) as store:
+    with _read(db) as store:
         r = store.get_run(run_id)
         reports = [x for x in store.list_reports(r.system_name) if x.run_id == r.run_id]
     stdout.print(f"[bold]run {r.run_id}[/]  {_condition(r.condition())}  gate: "
               + (f"[{_STYLE[r.gate]}]{r.gate.value}[/]" if r.gate else "—"))
     stdout.print(f"system {r.system_name} {r.system_version} · policy {r.policy_id} v{r.policy_version} "
-              f"(sha256 {r.policy_sha256[:16]}…) · device {r.device} · seed {r.seed}")
+                 f"(sha256 {r.policy_sha256[:16]}…) · device {r.device} · seed {r.seed}", markup=False)
     stdout.print(f"model {r.model_fingerprint[:16]}… · data {r.dataset_fingerprint[:16]}… · "
-              f"started {r.started_at:%Y-%m-%d %H:%M:%S} UTC")
+                 f"started {r.started_at:%Y-%m-%d %H:%M:%S} UTC", markup=False)
     stdout.print(f"trigger {r.trigger} · commit {r.commit or '—'}"
-                 + (f" · resumed {r.resumed_at:%Y-%m-%d %H:%M:%S} UTC" if r.resumed_at else ""))
+                 + (f" · resumed {r.resumed_at:%Y-%m-%d %H:%M:%S} UTC" if r.resumed_at else ""), markup=False)
     if r.condition() == "interrupted":
         stdout.print(f"[yellow]interrupted:[/] its process stopped without finishing it; finish it with "
                      f"`auditkit run POLICY --resume {r.run_id[:12]}`")
     if r.error:
-        stdout.print(f"[red]error:[/] {r.error}")
+        stdout.print(f"[red]error:[/] {_e(r.error)}")
     for o in r.outcomes:
-        stdout.print(f"\n[{_STYLE[o.status]}]{o.status.value}[/] [bold]{o.check_id}[/] ({o.kind}, {o.severity.value})")
-        stdout.print(f"  {o.summary}", soft_wrap=True)
+        stdout.print(f"\n[{_STYLE[o.status]}]{o.status.value}[/] [bold]{_e(o.check_id)}[/] "
+                     f"({_e(o.kind)}, {o.severity.value})")
+        stdout.print(f"  {o.summary}", soft_wrap=True, markup=False)
         for m in o.measurements:
             if m.threshold is None:
                 continue
@@ -252,7 +340,7 @@ def show(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix)
             verdict = m.status.value if m.status else "not judged"
             stdout.print(f"  {m.name}{grp}: {val} {ci} {m.comparator} {m.threshold:g} → {verdict}", markup=False)
     for rep in reports:
-        stdout.print(f"\nreport v{rep.version} ({rep.report_id}) html sha256 {rep.html_sha256}")
+        stdout.print(f"\nreport v{rep.version} ({rep.report_id}) html sha256 {rep.html_sha256}", markup=False)
 
 
 @app.command()
@@ -270,20 +358,20 @@ def demo(
 
     chosen = demo_sample(sample)  # an unknown name fails here, listing the known samples
     out = out.resolve()
-    err.print(f"preparing the {chosen.description} in {out}…")
+    err.print(f"preparing the {chosen.description} in {_e(out)}…")
     policies = prepare_sample(sample, out)
     db = db or f"sqlite:///{out / 'auditkit.db'}"
     written: list[Path] = []
     with _open(db) as store:
         for policy_path in policies:
-            err.print(f"\n[bold]auditing[/] {policy_path.name}")
+            err.print(f"\n[bold]auditing[/] {_e(policy_path.name)}")
             record = api.run_audit(api.load_policy(policy_path), store=store, device=device, progress=_Bar(err))
             _print_gate(record.gate)
             written += api.write_report(store.get_report(record.run_id), out / "reports")
-        err.print(f"\nresults database: {store.display_url}")
+        err.print(f"\nresults database: {_e(store.display_url)}")
     stdout.print("\nreports written:")
     for p in written:
-        stdout.print(f"  {p}")
+        stdout.print(f"  {p}", markup=False)
 
 
 @db_app.command("upgrade")
@@ -292,7 +380,7 @@ def db_upgrade(db: DbOpt = None) -> None:
     """Create or upgrade the database schema to the latest revision (Alembic)."""
     with api.open_store(db, upgrade=False, check=False) as store:
         head = store.upgrade()
-        err.print(f"{store.display_url} is at revision {head}")
+        err.print(f"{store.display_url} is at revision {head}", markup=False)
 
 
 @policy_app.command("validate")
@@ -302,7 +390,7 @@ def policy_validate(files: Annotated[list[Path], typer.Argument(help="Policy YAM
     for f in files:
         loaded = api.load_policy(f)
         p = loaded.policy
-        err.print(f"[green]ok[/] {f}: policy {p.policy.id} v{p.policy.version}, {len(p.checks)} checks, "
+        err.print(f"[green]ok[/] {_e(f)}: policy {_e(p.policy.id)} v{p.policy.version}, {len(p.checks)} checks, "
                   f"sha256 {loaded.sha256[:16]}…")
 
 
@@ -321,7 +409,8 @@ def _baseline(store: Any, record: RunRecord, compare_to: str | None) -> RunRecor
     if compare_to is None or compare_to.strip().lower() == "latest":
         base = store.latest_for(record.system_name, before=record.run_id)
         if base is None:
-            err.print(f"compare: no earlier complete run of system {record.system_name!r}; regressions not checked")
+            err.print(f"compare: no earlier complete run of system {record.system_name!r}; regressions not checked",
+                      markup=False)
         return base
     base = store.get_run(compare_to)
     if base.run_id == record.run_id:
@@ -351,7 +440,7 @@ def _verdict(store: Any, record: RunRecord, compare_to: str | None) -> gate.Verd
                                                    " (reported only; the policy does not set fail_on_regression)"))
         for c in regs:
             mark = "[bold red]blocks the gate[/]" if c in result.blocking else "[yellow]reported[/]"
-            err.print(f"  regression {c.check_id} ({c.severity.value}) {mark}: " + "; ".join(c.regressions),
+            err.print(f"  regression {_e(c.check_id)} ({c.severity.value}) {mark}: " + _e("; ".join(c.regressions)),
                       soft_wrap=True)
     return result
 
@@ -364,7 +453,7 @@ def _emit(record: RunRecord, result: gate.Verdict, as_json: bool, junit: Path | 
             junit.write_bytes(junit_xml(record, result))
         except OSError as exc:
             raise CompareError(f"cannot write the JUnit file {junit}: {exc.strerror or exc}") from None
-        err.print(f"JUnit XML: {junit}")
+        err.print(f"JUnit XML: {junit}", markup=False)
     if as_json:
         print(gate.summary_json(record, result))
     if result.decision is not result.stored and result.decision is not None:
@@ -380,7 +469,7 @@ def diff_cmd(run_a: Annotated[str, typer.Argument(help="Baseline run id (or a un
              as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON on stdout.")]
              = False) -> None:
     """Compare two stored runs: artefacts, check statuses, measurements (values, intervals) and regressions."""
-    with _open(db) as store:
+    with _read(db) as store:
         a, b = store.get_run(run_a), store.get_run(run_b)
     if a.run_id == b.run_id:
         raise CompareError(f"both arguments name run {a.run_id[:12]}; give two different runs")
@@ -403,16 +492,16 @@ def _print_diff(a: RunRecord, b: RunRecord, d: RunDiff) -> None:
     stdout.print(f"[bold]diff[/] {a.run_id[:12]} ({a.started_at:%Y-%m-%d %H:%M} UTC) → "
                  f"{b.run_id[:12]} ({b.started_at:%Y-%m-%d %H:%M} UTC)")
     if a.system_name != b.system_name:
-        stdout.print(f"[yellow]note:[/] the runs audit different systems ({a.system_name} → {b.system_name})")
+        stdout.print(f"[yellow]note:[/] the runs audit different systems ({_e(a.system_name)} → {_e(b.system_name)})")
     arts = Table("item", "before", "after", "", box=None)
     for art in d.artefacts:
-        arts.add_row(art.label, art.before, art.after,
+        arts.add_row(_e(art.label), _e(art.before), _e(art.after),
                      "[bold yellow]changed[/]" if art.changed else "same")
     stdout.print(arts)
     checks = Table("check", "severity", "before", "after", "change", "regression", box=None)
     for c in d.checks:
         st = [f"[{_STYLE[s]}]{s.value}[/]" if s else "not run" for s in (c.before, c.after)]
-        checks.add_row(c.check_id, c.severity.value, *st, c.change.value,
+        checks.add_row(_e(c.check_id), c.severity.value, *st, c.change.value,
                        "[bold red]yes[/]" if c.regressed else "")
     stdout.print(checks)
     ms = Table("check", "measurement", "threshold", "before [CI]", "after [CI]", "delta", "CIs overlap", box=None)
@@ -424,8 +513,8 @@ def _print_diff(a: RunRecord, b: RunRecord, d: RunDiff) -> None:
             if m.before and m.after and (m.before.threshold, m.before.comparator) != (ref.threshold, ref.comparator):
                 thr += f" (was {m.before.comparator} {m.before.threshold:g})"
             overlap = "—" if m.overlap is None else "yes" if m.overlap else "[bold]no[/]"
-            ms.add_row(c.check_id, m.name + (f" ({m.group})" if m.group else ""), thr, _ci(m.before),
-                       _ci(m.after), "—" if m.delta is None else f"{m.delta:+.4f}", overlap)
+            ms.add_row(_e(c.check_id), _e(m.name + (f" ({m.group})" if m.group else "")), _e(thr), _e(_ci(m.before)),
+                       _e(_ci(m.after)), "—" if m.delta is None else f"{m.delta:+.4f}", overlap)
     stdout.print(ms if ms.rows else "no thresholded measurements")
     if d.regressions:
         stdout.print(f"[bold red]{len(d.regressions)} regression(s):[/]")
@@ -441,10 +530,10 @@ def _sign_report(run_id: str, db: str | None, out: Path, sign_key: Path, version
         raise SignoffError("--sign-key signs the latest report version by storing a new, signed one; "
                            "stored versions never change, so it cannot be combined with --version")
     key = load_signing_key(sign_key)
-    with _open(db) as store:
+    with _existing(db) as store:
         rec, made = api.sign_report(store, run_id, key)
     for path in api.write_report(rec, out):
-        err.print(f"report v{rec.version}: {path}")
+        err.print(f"report v{rec.version}: {_e(path)}")
     what = "stored new version" if made else "the latest version is already"
     err.print(f"{what} v{rec.version} signed with Ed25519 key {key.fingerprint[:16]}… "
               f"(pdf sha256 {rec.pdf_sha256})")
@@ -467,15 +556,15 @@ def signoff_cmd(
 ) -> None:
     """Sign off the latest report of a run (hash-chained record), then store and write a new version showing it."""
     key = load_signing_key(sign_key) if sign_key is not None else None
-    with _open(db) as store:
+    with _existing(db) as store:
         result = api.sign_off(store, run_id, name=by, role=role, decision=decision, function=function,
                               comment=comment, signer=None if key is None else key.sign)
     record, rec = result.record, result.report
-    err.print(f"{record['name']} ({record['role']}) recorded [bold]{record['decision']}[/] of "
-              f"{result.signed.report_id} (sha256 {record['report_sha256']}) at "
+    err.print(f"{_e(record['name'])} ({_e(record['role'])}) recorded [bold]{_e(record['decision'])}[/] of "
+              f"{_e(result.signed.report_id)} (sha256 {record['report_sha256']}) at "
               f"{record['signed_at']:%Y-%m-%d %H:%M:%S} UTC; sign-off record sha256 {record['record_sha256']}")
     for path in api.write_report(rec, out):
-        err.print(f"report v{rec.version} with the sign-off: {path}")
+        err.print(f"report v{rec.version} with the sign-off: {_e(path)}")
     if key is not None:
         err.print(f"signed with Ed25519 key {key.fingerprint[:16]}…")
 
@@ -497,7 +586,7 @@ def verify_cmd(
     if db is None:
         result = verify_pdf(pdf, trusted_key=trusted)
     else:
-        with api.open_store(db, upgrade=False) as store:
+        with _read(db) as store:
             result = verify_pdf(pdf, store=store, trusted_key=trusted, database=store.display_url)
     for f in result.findings:
         mark = "[green]ok[/]      " if f.ok else "[bold red]MISMATCH[/]"
@@ -507,19 +596,31 @@ def verify_cmd(
     if result.ok:
         scope = f"and the database {result.database}" if result.database else "(page content not compared: use --db)"
         signed = f", signed by key {result.key_fingerprint[:16]}…" if result.key_fingerprint else ", not signed"
-        err.print(f"[green]verified[/] {name}{signed}: {len(result.findings)} checks passed {scope}")
+        err.print(f"[green]verified[/] {_e(name)}{_e(signed)}: {len(result.findings)} checks passed {_e(scope)}")
         return
-    err.print(f"[bold red]verification failed[/] for {name}: {len(result.problems)} of {len(result.findings)} "
+    err.print(f"[bold red]verification failed[/] for {_e(name)}: {len(result.problems)} of {len(result.findings)} "
               "checks do not match")
     raise typer.Exit(1)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the exit code is 0-4 or 130 (Ctrl-C), never a traceback.
+
+    Commands map their own errors (:func:`_friendly`); this catches what escapes outside a command
+    (argument parsing, start-up) the same way: an unexpected exception is exit code 4 with a log file.
+    """
     try:
         app()
     except SystemExit as exc:
         sys.exit(exc.code)
+    except KeyboardInterrupt:
+        err.print("[bold yellow]interrupted[/]")
+        sys.exit(130)
+    except Exception as exc:
+        try:
+            _internal_error(exc, {})
+        except (typer.Exit, click.exceptions.Exit) as done:
+            sys.exit(done.exit_code)
 
 
 if __name__ == "__main__":

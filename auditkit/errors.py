@@ -71,6 +71,20 @@ class SignoffError(AuditkitError):
     """A sign-off cannot be recorded: unknown decision, empty name or role, or no report to sign."""
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) stopped a run after it began; the run stays resumable.
+
+    A :class:`KeyboardInterrupt`, so code that stops on Ctrl-C still does. ``run_id`` is the
+    interrupted run (state RUNNING, shown as ``interrupted``), ``done`` how many checks it has
+    stored; ``auditkit run POLICY --resume RUN`` finishes it with the same seeds.
+    """
+
+    def __init__(self, run_id: str, done: int) -> None:
+        self.run_id, self.done = run_id, done
+        super().__init__(f"run {run_id} interrupted after {done} stored check(s); resume it with "
+                         f"`auditkit run POLICY --resume {run_id[:12]}`")
+
+
 def read_user_file(path: str | Path, what: str, error: type[AuditkitError], hint: str) -> bytes:
     """The bytes of a file the user named; a missing, directory or unreadable path raises ``error``.
 

@@ -6,8 +6,15 @@ Exit codes of ``auditkit run --gate`` and ``auditkit gate``:
 0     the gate passed: no blocker check failed, errored or was left inconclusive
 1     a blocker check FAILED
 2     usage or configuration error (bad policy, missing column, bad database URL)
-3     a blocker check ERRORED, or was INCONCLUSIVE/SKIPPED under ``gate: {inconclusive: fail}``
+3     a blocker check ERRORED, or was INCONCLUSIVE/SKIPPED under ``gate: {inconclusive: fail}``,
+      or the run did not complete (crashed, interrupted, still running): no decision
+4     internal error: an exception auditkit did not expect; one line on stderr, the traceback in
+      ``auditkit-error-<time>-<pid>.log`` (``$AUDITKIT_ERROR_LOG_DIR``, else the temp directory).
+      ``--json`` then prints :func:`internal_error_summary` and ``--junit`` gets one error test case
 ====  ==============================================================
+
+A run that is not COMPLETE never yields exit code 0: its stored gate is empty and
+:func:`verdict` gives no decision (3), or FAIL (1) on a blocking regression.
 
 With a baseline (``--compare-to latest|RUN``) and ``gate: {fail_on_regression: true}``
 in the run's policy, a regression of any check not of severity ``info`` (defined in
@@ -28,12 +35,22 @@ from pydantic import ValidationError
 from auditkit.diff import CheckDelta, RunDiff, gating_regressions
 from auditkit.errors import PolicyError
 from auditkit.policy.schema import GateSpec
-from auditkit.results import GateDecision, RunRecord
+from auditkit.results import GateDecision, RunRecord, RunState
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_UNDECIDED = 3
+EXIT_INTERNAL = 4
+
+#: What each exit code means (also in the README and in :func:`internal_error_summary`).
+EXIT_CODES = {
+    EXIT_PASS: "the gate passed",
+    EXIT_FAIL: "a blocker check failed (or a blocking regression)",
+    EXIT_USAGE: "usage or configuration error",
+    EXIT_UNDECIDED: "no decision: a blocker errored or was inconclusive, or the run did not complete",
+    EXIT_INTERNAL: "internal error in auditkit (traceback in the error log)",
+}
 
 _EXIT = {
     GateDecision.PASS: EXIT_PASS,
@@ -87,7 +104,9 @@ def verdict(run: RunRecord, diff: RunDiff | None = None) -> Verdict:
     """The effective gate decision of ``run``, given its comparison ``diff`` with a baseline (if any)."""
     spec = gate_spec(run)
     blocking = gating_regressions(diff) if diff is not None and spec.fail_on_regression else ()
-    decision = GateDecision.FAIL if blocking else run.gate
+    # an unfinished run has no decision of its own, whatever was stored: it can never pass the gate
+    stored = run.gate if run.state is RunState.COMPLETE else None
+    decision = GateDecision.FAIL if blocking else stored
     return Verdict(stored=run.gate, decision=decision, diff=diff, fail_on_regression=spec.fail_on_regression,
                    inconclusive_fails=spec.inconclusive == "fail", blocking=blocking)
 
@@ -137,3 +156,10 @@ def summary(run: RunRecord, result: Verdict | None = None) -> dict[str, Any]:
 def summary_json(run: RunRecord, result: Verdict | None = None) -> str:
     """:func:`summary` as indented JSON text."""
     return json.dumps(summary(run, result), indent=2, sort_keys=False)
+
+
+def internal_error_summary(message: str, log: Any) -> dict[str, Any]:
+    """The ``--json`` summary when auditkit itself failed (exit code 4): no run, no decision, where the log is."""
+    return {"run_id": None, "state": None, "gate": None, "exit_code": EXIT_INTERNAL,
+            "exit_meaning": EXIT_CODES[EXIT_INTERNAL], "error": message,
+            "error_log": None if log is None else str(log)}

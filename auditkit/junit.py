@@ -27,6 +27,10 @@ regression (``--compare-to``)          blocking the gate (``fail_on_regression``
                                        ``<system-out>`` note
 =====================================  ==========================================================
 
+When auditkit itself fails (exit code 4, see :mod:`auditkit.gate`), ``--junit`` gets
+:func:`internal_error_xml`: one ``auditkit.internal-error`` test case with an ``<error>``
+naming the exception and the log file holding its traceback.
+
 A run that did not complete (crashed, interrupted) gets one more test case,
 ``auditkit.run``, with an ``<error>`` holding the run's error: an empty or
 partial suite never looks green. Every test case carries ``<properties>`` (severity, status, blocks_gate,
@@ -43,7 +47,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
 from auditkit.diff import CheckDelta
-from auditkit.gate import Verdict, verdict
+from auditkit.gate import EXIT_INTERNAL, Verdict, verdict
 from auditkit.results import CheckOutcome, Measurement, RunRecord, RunState, Severity, Status
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -185,4 +189,17 @@ def junit_xml(run: RunRecord, result: Verdict | None = None) -> bytes:
     return ET.tostring(junit_tree(run, result).getroot(), encoding="utf-8", xml_declaration=True)
 
 
-__all__ = ["junit_tree", "junit_xml", "measurement_line"]
+def internal_error_xml(message: str, log: object = None) -> bytes:
+    """JUnit XML for an auditkit crash (exit code 4): one error test case, so the CI view is red, not empty."""
+    root = ET.Element("testsuites", name="auditkit", tests="1", failures="0", errors="1", time="0.000")
+    suite = ET.SubElement(root, "testsuite", name="auditkit", tests="1", failures="0", errors="1", skipped="0",
+                          time="0.000", timestamp=_timestamp(dt.datetime.now(dt.UTC)), id="0")
+    _properties(suite, [("exit_code", str(EXIT_INTERNAL)), ("error_log", "" if log is None else str(log))])
+    case = ET.SubElement(suite, "testcase", classname="auditkit", name="internal-error", time="0.000")
+    text = _INVALID_XML.sub("", message)
+    ET.SubElement(case, "error", message=text, type="internal").text = text
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+__all__ = ["internal_error_xml", "junit_tree", "junit_xml", "measurement_line"]

@@ -11,6 +11,7 @@ with the same seeds. The runner knows the store only through the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 import traceback
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 from auditkit.adapters import SupportsLayers, load_adapter, resolve_device
 from auditkit.checks import CheckContext, check_fingerprint, check_seed, registry
 from auditkit.data import load_data
-from auditkit.errors import AuditkitError, ResumeError
+from auditkit.errors import AuditkitError, ResumeError, RunInterrupted
 from auditkit.policy import LoadedPolicy
 from auditkit.policy.schema import CheckSpec
 from auditkit.provenance import capture_environment
@@ -97,8 +98,13 @@ def execute(
     Input problems (data, model, device) raise :class:`AuditkitError` before
     anything is stored. Once the run has begun, an exception inside a check
     becomes an ERROR outcome (``strict=True`` re-raises it instead) and the
-    remaining checks still run. An interrupt marks the run FAILED, keeping the
-    outcomes stored so far.
+    remaining checks still run; so does a ``SystemExit`` or any other
+    ``BaseException`` that model code raises inside a check (``sys.exit(0)`` in a
+    model must never end the process with a passing exit code). Ctrl-C
+    (``KeyboardInterrupt``) leaves the run RUNNING and marked interrupted, with the
+    outcomes stored so far, and raises :class:`~auditkit.errors.RunInterrupted`:
+    ``resume=RUN_ID`` finishes it. Any other exception outside a check marks the
+    run FAILED.
     """
     policy = loaded.policy
     torch_device = resolve_device(device)
@@ -129,8 +135,13 @@ def execute(
             outcomes.append(outcome)
             if progress:
                 progress.check_finished(outcome)
+    except KeyboardInterrupt:
+        # Ctrl-C is an interruption like SIGTERM or SIGKILL, not a failure: the run stays RUNNING (shown as
+        # interrupted at once) with its finished checks, so `--resume` can finish it with the same seeds
+        _mark_interrupted(store, run_id, clock)
+        raise RunInterrupted(run_id, len(outcomes)) from None
     except BaseException as exc:
-        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+        reason = f"{type(exc).__name__}: {exc}"
         store.finish_run(run_id, state=RunState.FAILED, gate=None, finished_at=clock(), error=reason)
         raise
     finally:
@@ -139,6 +150,16 @@ def execute(
     gate = gate_decision(outcomes, inconclusive_fails=policy.gate.inconclusive == "fail")
     store.finish_run(run_id, state=RunState.COMPLETE, gate=gate, finished_at=clock())
     return RunResult(run_id=run_id, gate=gate, outcomes=tuple(outcomes))
+
+
+def _mark_interrupted(store: ResultSink, run_id: str, clock: Callable[[], dt.datetime]) -> None:
+    """Record a Ctrl-C on the run (still RUNNING, so resumable) if the store can; never hide the interrupt."""
+    mark = getattr(store, "mark_interrupted", None)
+    if mark is None:
+        return
+    # the database unreachable or a second Ctrl-C: the heartbeat goes stale and shows the interruption anyway
+    with contextlib.suppress(AuditkitError, KeyboardInterrupt):
+        mark(run_id, at=clock(), reason="interrupted (SIGINT, Ctrl-C); resumable with --resume")
 
 
 def _begin(store: ResultSink, loaded: LoadedPolicy, adapter: Any, data: Any, device: str, *, trigger: str,
@@ -240,15 +261,22 @@ def _run_one(spec: CheckSpec, loaded: LoadedPolicy, ctx: CheckContext, *, strict
             raise
         return CheckOutcome(**base, status=Status.ERROR, summary=f"Could not be computed: {exc}",
                             duration_s=time.perf_counter() - t0, error=str(exc))
-    except Exception as exc:
-        if strict:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        if strict and isinstance(exc, Exception):
             raise
         reason = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, Exception):
+            note = "auditkit failed inside this check; please report it with the traceback below."
+        else:
+            reason = f"{type(exc).__name__}({exc}) raised while this check ran (model code ending the process?)"
+            note = ("code called by this check (usually the model) raised a process-ending exception; it was "
+                    "stopped here so the run can finish and the gate cannot pass on it. Remove sys.exit() "
+                    "and similar calls from the model code.")
         return CheckOutcome(**base, status=Status.ERROR, summary=f"Could not be computed: {reason}",
                             duration_s=time.perf_counter() - t0, error=reason,
-                            details={"notes": ["auditkit failed inside this check; please report it with the "
-                                               "traceback below."],
-                                     "traceback": traceback.format_exc(limit=8)})
+                            details={"notes": [note], "traceback": traceback.format_exc(limit=8)})
     unrun = result.status in (Status.SKIPPED, Status.ERROR)
     return CheckOutcome(**base, status=result.status, summary=result.summary, measurements=result.measurements,
                         details=plain_json(result.details), duration_s=time.perf_counter() - t0,

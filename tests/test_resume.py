@@ -1,9 +1,10 @@
 """Resuming an interrupted run; the run lock, trigger and commit through the API and the CLI.
 
-An interrupted run is simulated in-process: a check raises a BaseException
-that is not an interrupt, and ``finish_run`` is disabled for that moment, so
-the run stays RUNNING with its finished checks stored, exactly as after a
-SIGKILL (tests/test_operations.py kills a real process).
+An interrupted run is simulated in-process: storing the parity check raises a
+BaseException that is not an interrupt (a BaseException inside a check would be
+that check's ERROR), and ``finish_run`` is disabled for that moment, so the run
+stays RUNNING with its finished checks stored, exactly as after a SIGKILL
+(tests/test_operations.py kills a real process).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pytest
 from typer.testing import CliRunner
 
 import auditkit
-from auditkit.checks.group_fairness import GroupFairnessCheck
 from auditkit.cli import app
 from auditkit.errors import ResumeError, RunLockError
 from auditkit.results import GateDecision, RunState
@@ -34,11 +34,15 @@ class _Killed(BaseException):
 def _crash_at_parity(policy: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run ``policy`` until the parity check 'kills' the process; return the interrupted run's id."""
 
-    def killed(self, ctx, params, *, seed):
-        raise _Killed
+    save = Store.save_outcome
+
+    def killed(self, run_id, outcome):
+        if outcome.check_id == "parity":
+            raise _Killed
+        save(self, run_id, outcome)
 
     with monkeypatch.context() as patch:
-        patch.setattr(GroupFairnessCheck, "run", killed)
+        patch.setattr(Store, "save_outcome", killed)
         patch.setattr(Store, "finish_run", lambda self, run_id, **kwargs: None)  # a dead process finishes nothing
         with pytest.raises(_Killed):
             auditkit.run_audit(policy, store=store, device="cpu", report=False)

@@ -50,10 +50,10 @@ def favourable_score(raw: torch.Tensor, favourable_output: int, output: OutputKi
     return log_p[:, favourable_output] - torch.logsumexp(others, dim=1)
 
 
-def check_output(raw: Any, *, n_rows: int, favourable_output: int, what: str) -> str:
+def check_output(raw: Any, *, n_rows: int, favourable_output: int, what: str, batch: str = "a probe batch") -> str:
     """Validate one probe output; return a short description of the output convention.
 
-    ``what`` names the model in messages. Raises :class:`ModelError` naming the
+    ``what`` names the model in messages, ``batch`` the rows it was given. Raises :class:`ModelError` naming the
     expected and the actual shape when the output is not a tensor of shape
     ``(n,)``, ``(n, 1)`` or ``(n, k≥2)``, or when ``favourable_output`` is not one
     of its classes.
@@ -61,14 +61,14 @@ def check_output(raw: Any, *, n_rows: int, favourable_output: int, what: str) ->
     expected = f"a tensor of shape ({n_rows},), ({n_rows}, 1) or ({n_rows}, k) with k >= 2"
     if not isinstance(raw, torch.Tensor):
         raise ModelError(
-            f"{what} returned {type(raw).__name__} for a probe batch of {n_rows} rows; expected {expected} "
+            f"{what} returned {type(raw).__name__} for {batch} of {n_rows} rows; expected {expected} "
             "(one logit per row, or one logit per class). Return the logits tensor from forward()."
         )
     shape = tuple(raw.shape)
     ok = raw.ndim in (1, 2) and shape[0] == n_rows
     if not ok:
         raise ModelError(
-            f"{what} returned an output of shape {shape} for a probe batch of {n_rows} rows; expected {expected}."
+            f"{what} returned an output of shape {shape} for {batch} of {n_rows} rows; expected {expected}."
         )
     if not raw.is_floating_point():
         raise ModelError(
@@ -101,3 +101,43 @@ def require_finite(scores: np.ndarray, *, what: str) -> np.ndarray:
             f"first at rows {rows}; check the model for overflow or invalid weights"
         )
     return scores
+
+
+class NonFiniteRows:
+    """Collects the rows whose raw model output (logits) is NaN or ±inf, batch by batch.
+
+    A +inf logit gives a probability of exactly 1 and passes :func:`require_finite`, yet it is
+    an overflow, not a confident prediction; so the raw output is judged. Keeps the count and
+    the first few row indices for the message.
+    """
+
+    SHOWN = 5
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.rows: list[int] = []
+        self.kinds: set[str] = set()
+
+    def add(self, raw: torch.Tensor, start: int) -> None:
+        """Record the non-finite rows of one batch whose first row has index ``start``."""
+        finite = torch.isfinite(raw)
+        if bool(finite.all()):
+            return
+        row_bad = ~finite if finite.ndim == 1 else ~finite.all(dim=1)
+        idx = torch.nonzero(row_bad).flatten().cpu()
+        self.count += int(idx.numel())
+        self.rows += [start + int(i) for i in idx[: max(0, self.SHOWN - len(self.rows))]]
+        vals = raw[~finite]
+        self.kinds |= {k for k, m in (("NaN", torch.isnan(vals)), ("+inf", vals == float("inf")),
+                                      ("-inf", vals == float("-inf"))) if bool(m.any())}
+
+    def raise_if_any(self, what: str, n: int) -> None:
+        """ModelError naming the count out of ``n``, the first rows (0-based positions) and the kinds."""
+        if not self.count:
+            return
+        rows = ", ".join(map(str, self.rows)) + (", ..." if self.count > len(self.rows) else "")
+        raise ModelError(
+            f"{what} produced {self.count} non-finite scores (logits {', '.join(sorted(self.kinds))}) out of {n}, "
+            f"at rows {rows} (0-based positions in the audit data); scores must be finite: check the model "
+            "for overflow, division by zero or invalid weights"
+        )

@@ -23,7 +23,7 @@ import torch
 
 from auditkit.adapters.base import ModelAdapter, OutputKind
 from auditkit.adapters.device import module_dtype, parameter_count, state_dict_sha256
-from auditkit.adapters.outputs import check_output, favourable_score, require_finite
+from auditkit.adapters.outputs import NonFiniteRows, check_output, favourable_score, require_finite
 from auditkit.adapters.torch_loading import (
     FILE_MODULE_PREFIX,
     apply_state_dict,
@@ -101,14 +101,16 @@ class _TorchTabularBase(ModelAdapter):
         try:
             with torch.inference_mode():
                 raw = self.model(x)
-        except Exception as exc:
-            raise ModelError(self._probe_failure(exc, d)) from exc
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit from model code is a broken model, not the end of auditkit
+            raise ModelError(self._probe_failure(exc, d)) from None
         finally:
             for handle in handles:
                 handle.remove()
         return check_output(raw, n_rows=_PROBE_ROWS, favourable_output=self.favourable_output, what=self._what())
 
-    def _probe_failure(self, exc: Exception, d: int) -> str:
+    def _probe_failure(self, exc: BaseException, d: int) -> str:
         first = next((m for m in self.model.modules() if isinstance(m, torch.nn.Linear)), None)
         hint = ""
         if first is not None and first.in_features != d:
@@ -144,11 +146,32 @@ class _TorchTabularBase(ModelAdapter):
         n = x.shape[0]
         out_dtype = torch.float64 if self.dtype == torch.float64 else torch.float32
         out = torch.empty(n, dtype=out_dtype, device=self.device)
+        bad = NonFiniteRows()
         with torch.inference_mode():
             for start in range(0, n, size):
                 batch = x[start : start + size].to(self.device, dtype=self.dtype, non_blocking=True)
-                out[start : start + size] = favourable_score(self.model(batch), self.favourable_output, "probability")
+                raw = self._call(batch)
+                check_output(raw, n_rows=batch.shape[0], favourable_output=self.favourable_output, what=self._what(),
+                             batch=f"the batch starting at row {start}")
+                bad.add(raw, start)  # ±inf logits give finite probabilities: judge the raw output
+                out[start : start + size] = favourable_score(raw, self.favourable_output, "probability")
+        bad.raise_if_any(self._what(), n)
         return require_finite(out.cpu().numpy().astype(np.float64, copy=False), what=self._what())
+
+    def _call(self, batch: torch.Tensor) -> Any:
+        """The model's raw output for one batch; a ``SystemExit`` from model code is a :class:`ModelError`.
+
+        Model code that calls ``sys.exit()`` (or raises another process-ending exception other than
+        Ctrl-C) must not end the audit with that exit code: it becomes an error of the check that asked.
+        """
+        try:
+            return self.model(batch)
+        except (KeyboardInterrupt, Exception):
+            raise
+        except BaseException as exc:
+            raise ModelError(f"{self._what()} raised {type(exc).__name__}({exc}) during prediction on "
+                             f"{batch.shape[0]} rows; model code must return logits, never end the process "
+                             "(remove sys.exit() from forward())") from None
 
     def forward_func(self, x: torch.Tensor, *, output: OutputKind = "probability") -> torch.Tensor:
         """Favourable-class score of ``x`` ``(n, d)`` on :attr:`device`, shape ``(n,)``, differentiable in ``x``."""

@@ -49,16 +49,39 @@ class StoreBase:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
-        """Turn connection and data errors of the database into a StoreError naming it."""
+        """Turn the database's errors into a StoreError naming it and the fix (never a traceback).
+
+        Unique-constraint races (IntegrityError) pass through: callers retry them.
+        """
         try:
             yield
+        except exc.IntegrityError:
+            raise
         except exc.DataError as error:
             raise StoreError(f"the database {self.display_url} refused a value ({self._cause(error)})") from error
-        except (exc.OperationalError, exc.InterfaceError) as error:
-            raise StoreError(
-                f"cannot use the results database {self.display_url} ({self._cause(error)}); check that it is "
-                "reachable and that the URL (--db or AUDITKIT_DB_URL) is right"
-            ) from error
+        except (exc.DatabaseError, exc.InterfaceError) as error:
+            raise StoreError(self._explain(error)) from error
+
+    def _explain(self, error: BaseException) -> str:
+        """The message for a database error: what is wrong with which database, and how to fix it."""
+        cause, where = self._cause(error), self.display_url
+        low = cause.lower()
+        if "file is not a database" in low or "malformed" in low or "not a database" in low:
+            return (f"the results database {where} is not a usable SQLite database ({cause}): the file is corrupt, "
+                    "truncated or not an auditkit database; restore it from a backup, or give --db (or "
+                    "AUDITKIT_DB_URL) another file")
+        if "readonly database" in low or "read-only" in low:
+            return (f"the results database {where} is read-only ({cause}) and this command writes to it; make the "
+                    "file and its directory writable, or use a read-only command (runs, show, gate, diff, verify)")
+        if "permission denied" in low or "insufficientprivilege" in low or "must be owner" in low:
+            return (f"the database user may not do this in {where} ({cause}); grant it SELECT, INSERT, UPDATE and "
+                    "DELETE on auditkit's tables (and CREATE for `auditkit db upgrade`), or use another user")
+        missing = "does not exist" in low and ("relation " in low or "column " in low)
+        if missing or "no such table" in low or "no such column" in low:
+            return (f"the results database {where} does not have the schema this auditkit expects ({cause}); "
+                    "run `auditkit db upgrade` (with the same --db or AUDITKIT_DB_URL)")
+        return (f"cannot use the results database {where} ({cause}); check that it is reachable and that the URL "
+                "(--db or AUDITKIT_DB_URL) is right")
 
     def _cause(self, error: BaseException) -> str:
         return error_cause(error, self._engine.url.render_as_string(hide_password=False))

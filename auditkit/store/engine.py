@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -87,17 +91,72 @@ def _on_sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
+def sqlite_file(url: str) -> Path | None:
+    """The file a ``sqlite:///PATH`` URL names, or None (in-memory, a ``file:`` URI, or not SQLite)."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        return None
+    db = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db)
+
+
+def _readonly_creator(path: Path) -> Callable[[], sqlite3.Connection]:
+    """Connect to ``path`` in SQLite's read-only mode (``file:PATH?mode=ro``).
+
+    A read-only file (mode 0444), a read-only directory or a WAL database whose ``-shm`` cannot be
+    created still opens: when ``mode=ro`` cannot read it, the file is opened as ``immutable=1``
+    (nobody can be writing it if its directory does not even let SQLite create the WAL index).
+    """
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.OperationalError:
+            conn.close()
+            if os.access(path.parent, os.W_OK):
+                raise
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, check_same_thread=False)
+        return conn
+
+    return connect
+
+
+def _on_sqlite_readonly_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Per-connection settings of a read-only SQLite engine: no WAL switch (a write), query-only."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA query_only=ON")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_readonly_begin(connection: sa.Connection) -> None:
+    """A read-only transaction is a plain deferred BEGIN (``BEGIN IMMEDIATE`` needs a write lock)."""
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """An engine for ``url``, with the SQLite settings the store relies on.
 
-    A malformed URL or a missing driver is a :class:`~auditkit.errors.StoreError`
-    naming the URL (password masked) and the cause.
+    ``readonly=True`` opens a SQLite file in SQLite's read-only mode (see :func:`_readonly_creator`),
+    for commands that only read; other databases are opened as usual. A malformed URL or a missing
+    driver is a :class:`~auditkit.errors.StoreError` naming the URL (password masked) and the cause.
     """
     try:
         parsed = make_url(url)
         options: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "postgresql":
             options["connect_args"] = {"connect_timeout": 10}
+        path = sqlite_file(url) if readonly else None
+        if path is not None:
+            options["creator"] = _readonly_creator(path)
         engine = sa.create_engine(parsed, **options)
     except (exc.ArgumentError, ImportError) as error:
         raise StoreError(
@@ -105,7 +164,10 @@ def make_engine(url: str) -> Engine:
             "sqlite:///auditkit.db or postgresql://user:password@host/dbname (PostgreSQL needs "
             'pip install "auditkit[postgres]")'
         ) from error
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and readonly and sqlite_file(url) is not None:
+        event.listen(engine, "connect", _on_sqlite_readonly_connect)
+        event.listen(engine, "begin", _on_sqlite_readonly_begin)
+    elif engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
     return engine

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from auditkit.errors import StoreError
 from auditkit.store import migrate
-from auditkit.store.engine import DEFAULT_URL, URL_ENV_VAR, make_engine, resolve_url
+from auditkit.store.engine import DEFAULT_URL, URL_ENV_VAR, make_engine, mask_url, resolve_url, sqlite_file
 from auditkit.store.locks import LocksMixin
 from auditkit.store.reports import ReportsMixin
 from auditkit.store.runs import RunsMixin
@@ -97,7 +97,8 @@ class Store(RunsMixin, ReportsMixin, SignoffsMixin, LocksMixin):
             )
 
 
-def open_store(url: str | None = None, *, upgrade: bool = True, check: bool = True) -> Store:
+def open_store(url: str | None = None, *, upgrade: bool = True, check: bool = True, readonly: bool = False,
+               must_exist: bool = False) -> Store:
     """Open the results database at ``url`` (see :func:`resolve_url`) and return a :class:`Store`.
 
     With ``upgrade=True`` pending migrations are applied first. With
@@ -107,9 +108,24 @@ def open_store(url: str | None = None, *, upgrade: bool = True, check: bool = Tr
     touches the database until the first call), which is what
     ``auditkit db upgrade`` itself needs. An unreachable database or a
     malformed URL is a StoreError naming the URL (password masked) and the cause.
+
+    ``readonly=True`` (the commands that only read: runs, show, gate, diff, verify) implies
+    ``upgrade=False`` and ``must_exist=True`` and opens a SQLite file in read-only mode, so a
+    read-only file or directory works and nothing is ever created or migrated. ``must_exist=True``
+    refuses a SQLite file that does not exist (naming the path) instead of creating an empty one.
     """
     resolved = resolve_url(url)
-    store = Store(make_engine(resolved))
+    if readonly:
+        upgrade, must_exist = False, True
+    path = sqlite_file(resolved)
+    if must_exist and path is not None and not path.is_file():
+        what = "is a directory, not a database file" if path.is_dir() else "does not exist"
+        raise StoreError(
+            f"the results database {str(path)!r} {what} (from --db or AUDITKIT_DB_URL: {mask_url(resolved)}); "
+            "this command never creates a database: check the path, or create one with `auditkit run POLICY` "
+            "or `auditkit db upgrade`"
+        )
+    store = Store(make_engine(resolved, readonly=readonly))
     try:
         if upgrade:
             store.upgrade()

@@ -205,6 +205,22 @@ class RunsMixin(StoreBase):
             run = self._find_run(session, run_id, lock=True)
             self._require_running(run, "resume it")
             run.resumed_at = run.heartbeat_at = when
+            run.error = None
+            session.commit()
+
+    def mark_interrupted(self, run_id: str, *, at: dt.datetime, reason: str) -> None:
+        """Record that the RUNNING run ``run_id`` was interrupted (Ctrl-C): it stays RUNNING, so it can be resumed.
+
+        The heartbeat is cleared, so the run shows as ``interrupted`` at once (not after the stale-heartbeat
+        delay), and ``reason`` is kept as its error until it is resumed. A finished run is left unchanged.
+        """
+        utc(at, "interrupted_at")
+        with self._session() as session:
+            session.execute(
+                sa.update(RunRow)
+                .where(RunRow.run_id == run_id, RunRow.state == RunState.RUNNING.value)
+                .values(heartbeat_at=None, error=reason)
+            )
             session.commit()
 
     def get_run(self, run_id: str) -> RunRecord:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,8 +18,9 @@ from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
 from auditkit.errors import StoreError
+from auditkit.results import ReportRecord
 from auditkit.store.base import MAX_ATTEMPTS, StoreBase
-from auditkit.store.convert import require_fields, sha256_hex, utc
+from auditkit.store.convert import report_record, require_fields, sha256_hex, utc
 from auditkit.store.tables import ReportRow, SignoffRow
 
 #: ``prev_sha256`` of the first sign-off of a run.
@@ -114,6 +115,64 @@ class SignoffsMixin(StoreBase):
                     continue
                 return record
         raise StoreError(f"could not append a sign-off to run {run_id}: too many concurrent sign-offs; try again")
+
+    def add_signoff_with_report(
+        self,
+        run_id: str,
+        *,
+        name: str,
+        function: str,
+        role: str,
+        decision: str,
+        comment: str | None,
+        signed_at: dt.datetime,
+        report_sha256: str,
+        render: Callable[[int, str, dict[str, Any]], tuple[bytes, bytes | None]],
+        created_at: dt.datetime,
+    ) -> tuple[dict[str, Any], ReportRecord]:
+        """Append a sign-off *and* the new report version showing it, in one transaction.
+
+        ``render(version, report_id, record)`` renders the next report version of the run's system with
+        the pending sign-off ``record`` (not stored yet) outside any transaction; then the sign-off row
+        and the report row are inserted and committed together. A crash while rendering or storing
+        leaves neither, so a retry records the sign-off once. If another writer took the next report
+        version or the chain's next link first, both are recomputed and rendered again.
+        """
+        require_fields(
+            {"name": name, "function": function, "role": role, "decision": decision},
+            "sign-off",
+            ("name", "function", "role", "decision"),
+        )
+        signed, created = utc(signed_at, "signed_at"), utc(created_at, "created_at")
+        for _ in range(MAX_ATTEMPTS):
+            with self._session() as session:
+                run = self._find_run(session, run_id)
+                report = self._signed_report(session, run.run_id, report_sha256)
+                last = sa.select(SignoffRow.record_sha256).where(SignoffRow.run_id == run.run_id)
+                prev = session.scalar(last.order_by(SignoffRow.id.desc()).limit(1)) or GENESIS_SHA256
+                top = sa.select(sa.func.max(ReportRow.version)).where(ReportRow.system_id == run.system_id)
+                version = (session.scalar(top) or 0) + 1
+                key, system_id, system_name, signed_id = run.run_id, run.system_id, run.system.name, report.id
+                record: dict[str, Any] = {
+                    "run_id": key, "report_id": report.report_id, "report_sha256": report_sha256, "name": name,
+                    "function": function, "role": role, "decision": decision, "comment": comment,
+                    "signed_at": signed, "prev_sha256": prev,
+                }
+                record["record_sha256"] = signoff_sha256(record)
+            new_id = f"{system_name}-v{version}"
+            html, pdf = render(version, new_id, dict(record))
+            row = ReportRow(report_id=new_id, run_id=key, system_id=system_id, version=version, created_at=created,
+                            html_sha256=sha256_hex(html), pdf_sha256=None if pdf is None else sha256_hex(pdf),
+                            html=html, pdf=pdf)
+            with self._session() as session:
+                session.add(SignoffRow(report_id=signed_id, **{k: v for k, v in record.items() if k != "report_id"}))
+                session.add(row)
+                try:
+                    session.commit()
+                except exc.IntegrityError:
+                    continue
+                return record, report_record(row, system_name)
+        raise StoreError(f"could not append a sign-off to run {run_id}: too many concurrent writers; try again")
 
     def _signed_report(self, session: Session, run_id: str, report_sha256: str) -> ReportRow:
         """The run's report whose HTML or PDF hashes to ``report_sha256``."""
