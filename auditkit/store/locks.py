@@ -10,14 +10,20 @@ Design (the same on SQLite and PostgreSQL, no server-specific features):
 * one row per held lock in ``run_locks``, keyed by ``(system name, policy
   id)``; taking the lock is an INSERT, and the primary key lets exactly one of
   several concurrent writers win;
-* the holder names itself (random owner id, host name, process id) and renews
+* the holder names itself (random owner id per lock, the random per-process
+  token of :func:`process_token`, host name, process id) and renews
   ``expires_at`` every :data:`HEARTBEAT_S` seconds from a background thread;
   the same beat renews the heartbeat of the run it is executing, which is how
   a killed run is recognised as interrupted;
 * a lock is taken over when it has expired (its holder stopped beating for
-  :data:`LOCK_TTL_S` seconds), or at once when its holder was a process on
-  this host that no longer exists (a run killed with SIGKILL can be resumed
-  immediately);
+  :data:`LOCK_TTL_S` seconds), or at once when its holder's process is
+  *provably* gone: the holder keeps an exclusive ``flock`` on a token file
+  named after its token (in ``$AUDITKIT_LOCK_TOKEN_DIR``, else a per-user
+  directory under the temp directory) for as long as it lives, and the kernel
+  drops that lock when the process dies, however it dies. A host name and a
+  PID alone prove nothing: containers sharing a host name have their own PID
+  namespaces (and their own temp directories, so they never see each other's
+  token files and wait for the expiry instead);
 * the holder deletes its row when it is done, also when the run fails.
 
 Times are the clients' UTC clocks, so hosts sharing a PostgreSQL database need
@@ -31,13 +37,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import socket
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no token files, locks expire
+    fcntl = None  # type: ignore[assignment]
 
 import sqlalchemy as sa
 from sqlalchemy import exc
@@ -61,17 +75,80 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether a process with id ``pid`` exists on this host (a zombie counts as alive)."""
-    if pid <= 0:
+#: Environment variable naming the directory of the per-process token files.
+TOKEN_DIR_ENV = "AUDITKIT_LOCK_TOKEN_DIR"
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+class _ProcessToken:
+    """This process's random token and the token file it holds an exclusive ``flock`` on while it lives."""
+
+    token: str | None = None
+    fd: int | None = None
+
+
+def _token_dir() -> Path:
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(os.environ.get(TOKEN_DIR_ENV) or Path(tempfile.gettempdir()) / f"auditkit-{uid}-lock-tokens")
+
+
+def _forget_token() -> None:
+    """After fork the child is another process: it gets its own token (the inherited file stays the parent's)."""
+    _ProcessToken.token, _ProcessToken.fd = None, None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_token)
+
+
+def process_token() -> str:
+    """This process's random lock token (32 hex digits), made on first use with its held token file.
+
+    Without ``fcntl`` (Windows) or a writable token directory there is no token file: the token
+    still identifies the holder, and its locks are taken over only after they expire.
+    """
+    if _ProcessToken.token is None:
+        token = uuid.uuid4().hex
+        if fcntl is not None:
+            with suppress(OSError):
+                folder = _token_dir()
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(folder / token, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    os.write(fd, f"{socket.gethostname()} {os.getpid()}\n".encode())
+                except OSError:
+                    os.close(fd)
+                    raise
+                _ProcessToken.fd = fd  # kept open (and locked) until the process ends
+        _ProcessToken.token = token
+    return _ProcessToken.token
+
+
+def token_gone(token: str | None) -> bool:
+    """Whether the process that owned ``token`` provably no longer exists.
+
+    True only when its token file is here and nobody holds its ``flock`` (the kernel released it when the
+    process died); then the file is removed. No file (another container, another user, an older auditkit),
+    a held lock or any doubt: False, and the lock must expire first.
+    """
+    if fcntl is None or token is None or not _TOKEN.fullmatch(token) or token == _ProcessToken.token:
+        return False
+    path = _token_dir() / token
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by another user
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # held: its process is alive
+    else:
+        with suppress(OSError):
+            path.unlink()
         return True
-    return True
+    finally:
+        os.close(fd)
 
 
 class RunLock:
@@ -189,11 +266,11 @@ class LocksMixin(StoreBase):
     def _try_lock(self, system: str, policy_id: str, owner: str, ttl_s: float) -> str | None:
         """Take the lock if it is free, expired or abandoned; else describe its holder."""
         now = _now()
-        host = socket.gethostname()[:255]
+        host, token = socket.gethostname()[:255], process_token()
         with self._session() as session:
             row = session.get(RunLockRow, (system, policy_id))
             if row is not None:
-                abandoned = row.host == host and row.pid != os.getpid() and not _pid_alive(row.pid)
+                abandoned = row.expires_at > now and row.host == host and token_gone(row.token)
                 if row.expires_at > now and not abandoned:
                     run = f", run {row.run_id[:12]}" if row.run_id else ""
                     return (f"lock held by {row.host} pid {row.pid}{run} since "
@@ -204,7 +281,7 @@ class LocksMixin(StoreBase):
                 session.execute(sa.delete(RunLockRow).where(
                     RunLockRow.system_name == system, RunLockRow.policy_id == policy_id,
                     RunLockRow.owner == row.owner))
-            session.add(RunLockRow(system_name=system, policy_id=policy_id, owner=owner, host=host,
+            session.add(RunLockRow(system_name=system, policy_id=policy_id, owner=owner, token=token, host=host,
                                    pid=os.getpid(), acquired_at=now, heartbeat_at=now,
                                    expires_at=now + dt.timedelta(seconds=ttl_s)))
             try:
@@ -219,5 +296,6 @@ class LocksMixin(StoreBase):
             row = session.get(RunLockRow, (system, policy_id))
             if row is None:
                 return None
-            return {key: getattr(row, key) for key in ("system_name", "policy_id", "owner", "host", "pid", "run_id",
-                                                       "acquired_at", "heartbeat_at", "expires_at")}
+            keys = ("system_name", "policy_id", "owner", "token", "host", "pid", "run_id", "acquired_at",
+                    "heartbeat_at", "expires_at")
+            return {key: getattr(row, key) for key in keys}

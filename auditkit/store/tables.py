@@ -278,7 +278,9 @@ class RunLockRow(Base):
     taking it an INSERT that at most one writer wins, on SQLite and PostgreSQL
     alike. The holder renews ``expires_at`` while it runs (a heartbeat); a lock
     whose holder was killed is taken over once it has expired, or at once when
-    its holder was a process on the same host that no longer exists.
+    its holder's process is provably gone (``token``: the holder's random
+    per-process token, see :func:`auditkit.store.locks.token_gone`; NULL in
+    rows written before revision 0003, which then only expire).
     """
 
     __tablename__ = "run_locks"
@@ -286,6 +288,7 @@ class RunLockRow(Base):
     system_name: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     policy_id: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     owner: Mapped[str] = mapped_column(sa.String(64))
+    token: Mapped[str | None] = mapped_column(sa.String(64))
     host: Mapped[str] = mapped_column(sa.String(255))
     pid: Mapped[int] = mapped_column(sa.Integer)
     run_id: Mapped[str | None] = mapped_column(sa.String(64))

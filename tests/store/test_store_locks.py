@@ -16,16 +16,17 @@ from store_samples import T0
 from auditkit.errors import RunLockError, StoreError
 from auditkit.results import RunState
 from auditkit.store import Store
+from auditkit.store.locks import process_token
 from auditkit.store.tables import RunLockRow
 
 SYSTEM, POLICY = "retail-credit-scorer", "credit-scoring-eu"
 
 
-def _plant(store: Store, *, host: str, pid: int, expires_in_s: float) -> None:
+def _plant(store: Store, *, host: str, pid: int, expires_in_s: float, token: str | None = None) -> None:
     """Insert a lock row as another holder would have left it."""
     now = dt.datetime.now(dt.UTC)
     with store._session() as session:
-        session.add(RunLockRow(system_name=SYSTEM, policy_id=POLICY, owner="f" * 32, host=host, pid=pid,
+        session.add(RunLockRow(system_name=SYSTEM, policy_id=POLICY, owner="f" * 32, token=token, host=host, pid=pid,
                                run_id="deadbeef0001", acquired_at=now - dt.timedelta(minutes=5), heartbeat_at=now,
                                expires_at=now + dt.timedelta(seconds=expires_in_s)))
         session.commit()
@@ -84,12 +85,42 @@ def test_a_live_lock_of_another_host_is_respected_until_it_expires(store: Store)
         pass
 
 
+_TOKEN_CHILD = ("import os; from auditkit.store.locks import process_token; print(os.getpid(), process_token(), "
+                "flush=True); {rest}")
+
+
 def test_the_lock_of_a_dead_process_on_this_host_is_taken_over_at_once(store: Store) -> None:
+    child = subprocess.run([sys.executable, "-c", _TOKEN_CHILD.format(rest="")], capture_output=True, text=True,
+                           check=True)
+    pid, token = child.stdout.split()
+    _plant(store, host=socket.gethostname(), pid=int(pid), expires_in_s=60, token=token)
+    with store.run_lock(SYSTEM, POLICY) as lock:
+        holder = store.lock_holder(SYSTEM, POLICY)
+        assert holder["pid"] == os.getpid() and holder["token"] == process_token() and not lock.lost
+
+
+def test_a_live_token_on_this_host_is_respected_even_if_its_pid_is_not_visible(store: Store) -> None:
+    # a holder in another container with the same host name: its pid means nothing here, its token file is held
+    child = subprocess.Popen([sys.executable, "-c", _TOKEN_CHILD.format(rest="import time; time.sleep(60)")],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        _, token = child.stdout.readline().split()
+        _plant(store, host=socket.gethostname(), pid=999_999_999, expires_in_s=60, token=token)
+        with pytest.raises(RunLockError, match="pid 999999999"), store.run_lock(SYSTEM, POLICY):
+            pass
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.parametrize("token", [None, "0" * 32, "../../etc/passwd"], ids=["legacy-row", "unknown-token", "bad"])
+def test_same_host_and_dead_pid_without_a_provably_gone_token_waits_for_expiry(store: Store, token) -> None:
+    # no token file here (another container, an older auditkit): a dead-looking pid proves nothing
     child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                            check=True)
-    _plant(store, host=socket.gethostname(), pid=int(child.stdout), expires_in_s=60)
-    with store.run_lock(SYSTEM, POLICY) as lock:
-        assert store.lock_holder(SYSTEM, POLICY)["pid"] == os.getpid() and not lock.lost
+    _plant(store, host=socket.gethostname(), pid=int(child.stdout), expires_in_s=60, token=token)
+    with pytest.raises(RunLockError, match="lock held by"), store.run_lock(SYSTEM, POLICY):
+        pass
 
 
 def test_heartbeats_renew_the_lock_and_the_attached_run(store: Store, begin) -> None:
