@@ -33,7 +33,7 @@ from auditkit.adapters.base import ModelAdapter, OutputKind
 from auditkit.adapters.device import module_dtype, parameter_count, state_dict_sha256
 from auditkit.adapters.outputs import check_output, favourable_score, require_finite
 from auditkit.errors import ModelError
-from auditkit.policy.schema import ModelSpec
+from auditkit.policy.schema import HF_OPTIONS, ModelSpec
 
 #: Texts per forward pass when the policy does not set model.batch_size: 32–100 sequences
 #: is the measured optimum for a MiniLM-sized encoder on CPU (performance-baseline.md).
@@ -115,6 +115,7 @@ class HFTextAdapter(ModelAdapter):
             param.requires_grad_(False)
         self._tokenizer = tokenizer
         self._source = {"path": spec.path or "", "resolved": str(directory)}
+        self._options = dict(spec.options)
         self._new_weights = sorted(new_weights)
         limit = getattr(self.model.config, "max_position_embeddings", None)
         if isinstance(limit, int) and self.max_length > limit and "max_length" not in spec.model_fields_set:
@@ -284,7 +285,26 @@ class HFTextAdapter(ModelAdapter):
             "batch_size": self.batch_size,
             "newly_initialised_weights": list(self._new_weights),
             "fingerprint": self.fingerprint,
+            "options": dict(self._options),
+            "trust_remote_code": self._options.get("trust_remote_code") is True,
         }
+
+
+def _pretrained_options(spec: ModelSpec) -> dict[str, Any]:
+    """``model.options`` checked against the allow-list :data:`~auditkit.policy.schema.HF_OPTIONS`.
+
+    The policy loader already refuses anything else (and ``trust_remote_code:
+    true`` without the policy's ``allow_remote_code: true``); this second check
+    keeps a hand-built ``ModelSpec`` from passing arbitrary keyword arguments
+    to ``from_pretrained``.
+    """
+    bad = sorted(k for k in spec.options if k not in HF_OPTIONS)
+    if bad:
+        raise ModelError(
+            f"model.options {', '.join(map(repr, bad))} not allowed for type: huggingface; allowed: "
+            f"{', '.join(sorted(HF_OPTIONS))}. Remove them"
+        )
+    return dict(spec.options)
 
 
 def load_hf_adapter(
@@ -304,9 +324,10 @@ def load_hf_adapter(
                 "Save a fast one (tokenizer.json) with AutoTokenizer.from_pretrained(..., use_fast=True)"
                 ".save_pretrained(dir)"
             )
+        options = _pretrained_options(spec)
         try:
             model, info = AutoModelForSequenceClassification.from_pretrained(
-                str(directory), local_files_only=True, output_loading_info=True, **dict(spec.options)
+                str(directory), local_files_only=True, output_loading_info=True, **options
             )
         except Exception as exc:
             raise ModelError(

@@ -16,7 +16,16 @@ from pydantic import Field
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
-from auditkit.metrics.fairness import FN, FP, TN, TP, confusion_counts, group_rates
+from auditkit.metrics.fairness import (
+    FN,
+    FP,
+    TN,
+    TP,
+    confusion_counts,
+    group_rates,
+    minimum_detectable_effect,
+    rows_per_group_needed,
+)
 from auditkit.metrics.stats import combine_verdicts, wilson_interval
 from auditkit.results import Measurement, Status
 
@@ -80,11 +89,28 @@ class PerformanceCheck(Check):
             small = [label for label, b in zip(groups.labels, big, strict=True) if not b]
             if small:
                 notes.append(f"Groups below min_group_size {min_size} are reported but not judged: {', '.join(small)}.")
+            absent = list(groups.absent)
+        else:
+            absent = []
         status = combine_verdicts(m.status for m in measurements)
         acc = next(m for m in measurements if m.name == "accuracy" and m.group is None)
         summary = (f"Overall accuracy {acc.value:.3f} [{acc.ci_low:.3f}, {acc.ci_high:.3f}] on {acc.n} examples"
                    + self._failing_text(measurements, status))
-        details = {"notes": notes}
+        details: dict = {"notes": notes}
+        power = [p for m in measurements if m.status is Status.INCONCLUSIVE for p in [rate_power(m, conf)] if p]
+        if power:
+            details["power"] = power
+            notes.extend(p["text"] for p in power)
+            summary += " " + power[0]["text"]
+        if absent:
+            details["absent_groups"] = absent
+            judged_groups = params.per_group_thresholds
+            notes.append("Declared in the policy but not present in the data, so not assessed: " + ", ".join(absent)
+                         + (". The per-group thresholds cannot be judged for them." if judged_groups else "."))
+            if judged_groups and status in (Status.PASS, Status.INCONCLUSIVE):
+                status = Status.INCONCLUSIVE
+                summary += (f" Group not present in the data: {', '.join(absent)} (declared in the policy), so its "
+                            "per-group thresholds are not assessed.")
         if rows:
             details["tables"] = [{
                 "title": "Performance by group",
@@ -118,3 +144,25 @@ class PerformanceCheck(Check):
         word = "breaches" if m.status is Status.FAIL else "cannot be separated from"
         return (f"; {m.name}{where} {m.value:.3f} [{m.ci_low:.3f}, {m.ci_high:.3f}] {word} the limit "
                 f"{m.comparator} {m.threshold:g}" + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else "") + ".")
+
+
+def rate_power(m: Measurement, confidence: float) -> dict | None:
+    """For an INCONCLUSIVE rate: the smallest distance from the limit its rows detect, and the rows that decide it.
+
+    One-sample forms of methods.md C6 (:func:`~auditkit.metrics.fairness.minimum_detectable_effect`,
+    :func:`~auditkit.metrics.fairness.rows_per_group_needed`): the interval must clear
+    ``|estimate − limit|``.
+    """
+    if m.threshold is None or m.value is None or not m.n:
+        return None
+    mde = minimum_detectable_effect((m.value,), (m.n,), confidence=confidence)
+    need = rows_per_group_needed((m.value,), m.value - m.threshold, confidence=confidence)
+    where = f" for {m.group}" if m.group else ""
+    rows = "rows in that group" if m.group else "rows"
+    decide = (f"about {int(np.ceil(need)):,} {rows} would decide it against the limit {m.comparator} {m.threshold:g}"
+              if np.isfinite(need) else
+              f"no number of rows decides it: the estimate sits on the limit {m.comparator} {m.threshold:g}")
+    text = (f"Power for {m.name}{where}: with {m.n} rows, the smallest distance from the limit detectable "
+            f"(α = {1 - confidence:.2g}, power 0.8) is {mde:.3f}; {decide}.")
+    return {"measurement": m.name, "group": m.group, "rows": m.n, "minimum_detectable_effect": mde,
+            "rows_needed": int(np.ceil(need)) if np.isfinite(need) else None, "text": text}

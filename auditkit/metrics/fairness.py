@@ -159,3 +159,153 @@ def opportunity_table(counts: np.ndarray, label: int) -> np.ndarray:
     if label == 1:
         return np.stack([c[:, FN], c[:, TP]], axis=1)
     return np.stack([c[:, TN], c[:, FP]], axis=1)
+
+
+# --- power and sample size (methods.md C6) --------------------------------------------------------------------------
+
+#: Rates are clipped to [RATE_FLOOR, 1 − RATE_FLOOR] in power formulas, so a group at 0 % or 100 % still has a variance.
+RATE_FLOOR = 0.01
+
+
+def _z_sum(confidence: float, power: float) -> float:
+    """``z_{1−α/2} + z_{power}`` with α = 1 − confidence (7.85 = 2.80² at 95 % and power 0.8)."""
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + confidence / 2.0) + norm.ppf(power))
+
+
+def _variance(rate: float) -> float:
+    p = min(max(float(rate), RATE_FLOOR), 1.0 - RATE_FLOOR) if np.isfinite(rate) else 0.5
+    return p * (1.0 - p)
+
+
+def minimum_detectable_effect(rates: tuple[float, ...], sizes: tuple[int, ...], *, confidence: float = 0.95,
+                              power: float = 0.8) -> float:
+    """Smallest gap in a proportion that ``sizes`` rows detect with ``power`` at level 1 − ``confidence``.
+
+    Two rates and sizes: a difference between two groups,
+    ``δ = (z_{1−α/2} + z_β)·√(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂)``; one: the distance of
+    one rate from a fixed limit, ``δ = (z_{1−α/2} + z_β)·√(p(1−p)/n)``. The
+    inverse of :func:`rows_per_group_needed`. ``inf`` when a size is 0.
+    """
+    if len(rates) != len(sizes) or len(rates) not in (1, 2):
+        raise ValueError("give one or two rates with as many sizes")
+    if min(sizes) <= 0:
+        return float("inf")
+    spread = sum(_variance(p) / n for p, n in zip(rates, sizes, strict=True))
+    return _z_sum(confidence, power) * float(np.sqrt(spread))
+
+
+def rows_per_group_needed(rates: tuple[float, ...], gap: float, *, confidence: float = 0.95,
+                          power: float = 0.8) -> float:
+    """Rows per group for an interval to clear ``gap`` with ``power`` (methods.md C6).
+
+    Two rates: ``n/group ≈ (z_{1−α/2} + z_β)²·[p₁(1−p₁) + p₂(1−p₂)]/δ²``, i.e.
+    ``7.85·[…]/δ²`` at α = 0.05 and power 0.8 (p ≈ 0.5, δ = 0.10 → ≈ 393). One
+    rate: ``(z_{1−α/2} + z_β)²·p(1−p)/δ²``. ``inf`` when ``gap`` is 0: an
+    estimate sitting on the limit is never decided by more rows.
+    """
+    if len(rates) not in (1, 2):
+        raise ValueError("give one or two rates")
+    gap = abs(float(gap))
+    if gap == 0 or not np.isfinite(gap):
+        return float("inf")
+    return _z_sum(confidence, power) ** 2 * sum(_variance(p) for p in rates) / gap**2
+
+
+# --- degenerate resamples --------------------------------------------------------------------------------------------
+
+#: The rate each group-comparison metric compares, and the confusion cells (numerator, denominator) it reads.
+_METRIC_RATES = {
+    "demographic_parity_difference": ("selection_rate",),
+    "demographic_parity_ratio": ("selection_rate",),
+    "equalized_odds_difference": ("tpr", "fpr"),
+    "equalized_odds_ratio": ("tpr", "fpr"),
+    "equal_opportunity_difference": ("tpr",),
+    "equal_opportunity_ratio": ("tpr",),
+}
+
+
+def rate_fractions(counts: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Numerator and denominator per group of selection rate, TPR and FPR from counts ``(G, 4)``."""
+    c = np.asarray(counts, dtype=np.int64)
+    return {
+        "selection_rate": (c[:, FP] + c[:, TP], c.sum(axis=1)),
+        "tpr": (c[:, TP], c[:, TP] + c[:, FN]),
+        "fpr": (c[:, FP], c[:, FP] + c[:, TN]),
+    }
+
+
+def degenerate_rates(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per rate, which groups' bootstrap resamples cannot vary: the rate is 0 or 1 (or has < 2 rows).
+
+    A stratified bootstrap of a group whose rows all share one outcome
+    returns that outcome in every resample, so the resampled rate is
+    constant and a percentile interval claims certainty it does not have
+    (one person in a group gives ``[0.000, 0.000]``).
+    """
+    out = {}
+    for rate, (k, n) in rate_fractions(counts).items():
+        out[rate] = (n > 0) & ((k == 0) | (k == n) | (n < 2))
+    return out
+
+
+def wilson_metric_bounds(counts: np.ndarray, confidence: float) -> dict[str, tuple[float, float]]:
+    """Conservative interval of every group metric from each group's Wilson interval of its rates.
+
+    A spread (max − min) lies in ``[max(0, max lo − min hi), max hi − min lo]``
+    and a ratio (min / max) in ``[min lo / max hi, min(1, min hi / max lo)]``
+    when every group's rate lies in its own interval. Used where resamples are
+    degenerate (:func:`degenerate_rates`): unlike the bootstrap, a Wilson
+    interval is wide for a group of one. Groups with an empty denominator are
+    left out; fewer than two left gives NaN.
+    """
+    from auditkit.metrics.stats import wilson_interval
+
+    per_rate: dict[str, tuple[float, float, float, float]] = {}
+    for rate, (k, n) in rate_fractions(counts).items():
+        keep = n > 0
+        if keep.sum() < 2:
+            per_rate[rate] = (np.nan, np.nan, np.nan, np.nan)
+            continue
+        lo, hi = wilson_interval(k[keep], n[keep], confidence)
+        per_rate[rate] = (float(lo.min()), float(lo.max()), float(hi.min()), float(hi.max()))
+
+    def spread(rate: str) -> tuple[float, float]:
+        lo_min, lo_max, hi_min, hi_max = per_rate[rate]
+        return max(0.0, lo_max - hi_min), hi_max - lo_min
+
+    def ratio(rate: str) -> tuple[float, float]:
+        lo_min, lo_max, hi_min, hi_max = per_rate[rate]
+        low = lo_min / hi_max if hi_max > 0 else np.nan
+        high = min(1.0, hi_min / lo_max) if lo_max > 0 else 1.0
+        return low, high
+
+    out = {}
+    for metric, rates in _METRIC_RATES.items():
+        difference = metric.endswith("difference")
+        parts = np.array([spread(r) if difference else ratio(r) for r in rates], dtype=float)
+        if np.isnan(parts).any():
+            out[metric] = (np.nan, np.nan)
+        else:  # worst case over rates: the largest spread, the smallest ratio
+            pick = np.max if difference else np.min
+            out[metric] = (float(pick(parts[:, 0])), float(pick(parts[:, 1])))
+    return out
+
+
+def wilson_impact_bounds(counts: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Conservative per-group interval of the impact ratio ``SR_g / max SR`` from Wilson intervals."""
+    from auditkit.metrics.stats import wilson_interval
+
+    k, n = rate_fractions(counts)["selection_rate"]
+    lo, hi = wilson_interval(k, n, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        top_hi, top_lo = np.nanmax(hi), np.nanmax(lo)
+        low = np.where(top_hi > 0, lo / top_hi, np.nan)
+        high = np.where(top_lo > 0, np.minimum(1.0, hi / top_lo), 1.0)
+    return low, high
+
+
+def metric_rates() -> dict[str, tuple[str, ...]]:
+    """Which per-group rates each group-comparison metric reads (``selection_rate``, ``tpr``, ``fpr``)."""
+    return dict(_METRIC_RATES)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from auditkit.errors import PolicyError
 from auditkit.policy import strict_yaml
-from auditkit.policy.schema import SCHEMA_VERSION, Policy
+from auditkit.policy.schema import HF_OPTIONS, SCHEMA_VERSION, Policy
 from auditkit.policy.strict_yaml import LimitExceeded, PolicyLimits
 
 Loc = tuple[str | int, ...]
@@ -297,6 +297,7 @@ def _cross_check(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, st
     if policy.model.type == "torch" and not policy.data.features:
         problems.append((_where(("data", "features"), lines),
                          "a torch tabular model needs 'features': the input columns in the order the model expects"))
+    problems.extend(_model_options(policy, lines))
     if policy.model.type == "huggingface" and not policy.data.text_column:
         problems.append((_where(("data", "text_column"), lines),
                          "a huggingface text model needs 'text_column': the column holding the text"))
@@ -305,6 +306,39 @@ def _cross_check(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, st
             problems.append((_where(("protected_attributes", i, "model_input"), lines),
                              f"model_input is true but column {attr.column!r} is not in data.features; "
                              "add it there or set model_input: false"))
+    return problems
+
+
+def _model_options(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
+    """``type: huggingface`` passes only allow-listed options to ``from_pretrained`` (README, Models).
+
+    ``trust_remote_code: true`` runs Python code from the model directory, so it
+    also needs the policy's top-level ``allow_remote_code: true``. ``type:
+    torch`` options are the factory's own keyword arguments and stay free.
+    """
+    problems: list[tuple[str, str]] = []
+    if policy.model.type != "huggingface":
+        if policy.allow_remote_code:
+            problems.append((_where(("allow_remote_code",), lines),
+                             "allow_remote_code applies to type: huggingface models only; remove it"))
+        return problems
+    allowed = ", ".join(sorted(HF_OPTIONS))
+    for key, value in policy.model.options.items():
+        where = _where(("model", "options", key), lines)
+        if key not in HF_OPTIONS:
+            close = difflib.get_close_matches(key, sorted(HF_OPTIONS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append((where, f"option {key!r} is not passed to a huggingface model{hint}; allowed options: "
+                                    f"{allowed}. Remove it"))
+            continue
+        choices = HF_OPTIONS[key]
+        if choices is not None and not any(value == c and type(value) is type(c) for c in choices):
+            problems.append((where, f"must be one of {', '.join(map(str, choices))}, got {_show(value)}"))
+        if key == "trust_remote_code" and value is True and not policy.allow_remote_code:
+            problems.append((where, "trust_remote_code: true runs Python code from the model directory; it needs "
+                                    "'allow_remote_code: true' at the top level of the policy (printed in the "
+                                    "report's provenance). Add it only for a model directory you trust, or remove "
+                                    "the option"))
     return problems
 
 

@@ -155,6 +155,20 @@ class ModelSpec(Section):
         return self
 
 
+#: ``model.options`` a ``type: huggingface`` policy may pass to ``from_pretrained`` (value: allowed values, or
+#: None for any scalar). Anything else is refused: options such as ``trust_remote_code`` execute code from the
+#: model directory, which ``trust_remote_code`` allows only with a top-level ``allow_remote_code: true``.
+HF_OPTIONS: dict[str, tuple[Scalar, ...] | None] = {
+    "dtype": ("auto", "float32", "float16", "bfloat16"),
+    "torch_dtype": ("auto", "float32", "float16", "bfloat16"),
+    "revision": None,
+    "attn_implementation": ("eager", "sdpa"),
+    "low_cpu_mem_usage": (True, False),
+    "use_safetensors": (True, False),
+    "trust_remote_code": (True, False),
+}
+
+
 class DataSpec(Section):
     """The audit data set (held-out data the model was not trained on).
 
@@ -264,6 +278,9 @@ class Policy(Section):
     checks: list[CheckSpec] = Field(min_length=1)
     gate: GateSpec = Field(default_factory=GateSpec)
     report: ReportSpec = Field(default_factory=ReportSpec)
+    #: Lets ``model.options.trust_remote_code: true`` run Python code shipped in a huggingface model directory.
+    #: Off by default; the report prints it in its provenance section when on.
+    allow_remote_code: bool = False
 
     def attribute(self, name: str) -> ProtectedAttribute:
         """The protected attribute called ``name``; KeyError if the policy has none."""

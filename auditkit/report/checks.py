@@ -220,6 +220,16 @@ def not_assessed(outcomes: Sequence[CheckOutcome]) -> tuple[str, ...]:
     return tuple(family(k).not_assessed for k in FAMILY_KINDS if k not in kinds)
 
 
+def absent_groups(outcomes: Sequence[CheckOutcome]) -> tuple[str, ...]:
+    """One sentence per check whose declared protected groups were not present in the data (``absent_groups``)."""
+    out = []
+    for o in outcomes:
+        groups = o.details.get("absent_groups") if isinstance(o.details, Mapping) else None
+        if groups:
+            out.append(t("na.absent_group", check=o.check_id, kind=o.kind, groups=", ".join(map(str, groups))))
+    return tuple(out)
+
+
 def findings(views: Sequence[CheckView], extra: Sequence[Finding] = ()) -> tuple[Finding, ...]:
     """Every non-PASS check as a finding, blocking first, then by severity and status; ``extra`` first of all."""
     found = []

@@ -282,3 +282,5 @@ class ReportView:
     traceability: tuple[TraceRow, ...]
     generator: str
     language: str = "en"  # the catalogue the fixed text came from (auditkit.report.i18n.LANGUAGES)
+    #: 7: declared protected groups a check could not assess because no audited row holds them.
+    absent_groups: tuple[str, ...] = ()

@@ -24,7 +24,14 @@ import yaml
 from auditkit.report import fmt
 from auditkit.report.attachments import build_attachments
 from auditkit.report.catalog import metric_definitions, not_covered, sections, traceability
-from auditkit.report.checks import adjust_family, check_view, findings, group_families, not_assessed
+from auditkit.report.checks import (
+    absent_groups,
+    adjust_family,
+    check_view,
+    findings,
+    group_families,
+    not_assessed,
+)
 from auditkit.report.examination import art4a_item, attributes_table, coverage
 from auditkit.report.history import compare_runs
 from auditkit.report.i18n import DEFAULT_LANGUAGE, LANGUAGES, t, tn, use_language
@@ -145,6 +152,13 @@ def _refs(ref: Mapping[str, Any], fingerprint: str) -> tuple[Item, ...]:
     items = [Item(t("setup.fingerprint"), fingerprint, mono=True)]
     items += [Item(fmt.humanise(str(k)), fmt.plain(v), mono=True) for k, v in ref.items()]
     return tuple(items)
+
+
+def _remote_code(policy: Mapping[str, Any]) -> tuple[Item, ...]:
+    """The policy's ``allow_remote_code: true`` as a provenance line (absent when off: the default)."""
+    if policy.get("allow_remote_code") is True:
+        return (Item(t("setup.remote_code"), t("setup.remote_code_on")),)
+    return ()
 
 
 def _first(record: Mapping[str, Any], *keys: str) -> Any:
@@ -364,7 +378,7 @@ def _build(
         ),
         environment=env_items,
         packages=packages,
-        model_ref=_refs(run.model_ref, run.model_fingerprint),
+        model_ref=_refs(run.model_ref, run.model_fingerprint) + _remote_code(policy),
         dataset_ref=_refs(run.dataset_ref, run.dataset_fingerprint),
         attributes=attributes_table(policy),
         art4a=art4a_item(system),
@@ -376,6 +390,7 @@ def _build(
         p_family=p_table,
         families=families,
         not_assessed=absent,
+        absent_groups=absent_groups(run.outcomes),
         not_covered=standing,
         findings=all_findings,
         residual_risk=(

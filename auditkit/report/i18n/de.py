@@ -160,6 +160,9 @@ MESSAGES: dict[str, str] = {
     "setup.version": "Version",
     "setup.no_packages": "Der Lauf hat keine Paketversionen aufgezeichnet.",
     "setup.fingerprint": "SHA-256-Fingerabdruck",
+    "setup.remote_code": "Fremdcode erlaubt (allow_remote_code)",
+    "setup.remote_code_on": "ja: die Prüfrichtlinie erlaubt, dass Python-Code aus dem Modellverzeichnis beim Laden "
+    "des Modells ausgeführt wird (trust_remote_code)",
     "run.id": "Lauf-Kennung",
     "run.trigger": "Auslöser",
     "run.state": "Zustand",
@@ -248,6 +251,8 @@ MESSAGES: dict[str, str] = {
     # --- 7 not assessed ---
     "na.absent": "In der Prüfrichtlinie fehlende Prüffamilien",
     "na.all_run": "Alle Standard-Prüffamilien wurden ausgeführt.",
+    "na.absent_group": "{check} ({kind}): in der Prüfrichtlinie angegeben, aber nicht in den Prüfdaten enthalten, "
+    "daher nicht geprüft: {groups}.",
     "na.outside": "Außerhalb des Prüfumfangs von auditkit",
     "not_covered.cybersecurity": "Cybersicherheit (Art. 15(5)): Widerstandsfähigkeit gegen unbefugte Versuche, "
     "Verwendung, Ausgaben oder Leistung zu verändern, einschließlich Datenvergiftung, Modellvergiftung und "

@@ -155,6 +155,9 @@ MESSAGES: dict[str, str] = {
     "setup.version": "Version",
     "setup.no_packages": "The run recorded no package versions.",
     "setup.fingerprint": "SHA-256 fingerprint",
+    "setup.remote_code": "Remote code allowed (allow_remote_code)",
+    "setup.remote_code_on": "yes: the policy lets Python code shipped in the model directory run when the model "
+    "loads (trust_remote_code)",
     "run.id": "Run ID",
     "run.trigger": "Trigger",
     "run.state": "State",
@@ -241,6 +244,8 @@ MESSAGES: dict[str, str] = {
     # --- 7 not assessed ---
     "na.absent": "Check families absent from the policy",
     "na.all_run": "Every standard check family was run.",
+    "na.absent_group": "{check} ({kind}): declared in the policy but not present in the audit data, so not "
+    "assessed: {groups}.",
     "na.outside": "Outside the scope of auditkit",
     "not_covered.cybersecurity": "Cybersecurity (Art. 15(5)): resilience against unauthorised attempts to alter "
     "use, outputs or performance, including data poisoning, model poisoning and confidentiality attacks — not "
