@@ -119,6 +119,9 @@ class _TorchTabularBase(ModelAdapter):
                 f"make data.features list exactly the model's {first.in_features} input columns, in training order."
             )
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not isinstance(exc, Exception):  # SystemExit & co: say so, "torch said: 0" would mean nothing
+            message = (f"{type(exc).__name__}({message}) was raised; model code must return logits, never end the "
+                       "process (remove sys.exit() from forward())")
         return (
             f"{self._what()} failed on a probe batch of shape ({_PROBE_ROWS}, {d}) "
             f"({d} features: {', '.join(self.feature_names[:8])}{', ...' if d > 8 else ''}); "
@@ -265,7 +268,13 @@ def load_torch_adapter(
         return TorchScriptTabularAdapter(module, name=path.name, source=source, **common)
     if not spec.factory:
         raise ModelError("a torch model needs model.factory or model.torchscript; neither was given")
-    model, source = build_from_factory(spec.factory, spec.options, base_dir=base_dir)
+    try:
+        model, source = build_from_factory(spec.factory, spec.options, base_dir=base_dir)
+    except (KeyboardInterrupt, Exception):
+        raise
+    except BaseException as exc:  # sys.exit() in a factory must not end auditkit with that exit code
+        raise ModelError(f"model.factory {spec.factory!r} raised {type(exc).__name__}({exc}) instead of returning "
+                         "a torch.nn.Module; remove sys.exit() and similar calls from the factory") from None
     if spec.weights:
         wpath = resolve_file(spec.weights, base_dir=base_dir, field="model.weights")
         apply_state_dict(model, read_state_dict(wpath), path=wpath)
