@@ -125,6 +125,11 @@ def open_store(url: str | None = None, *, upgrade: bool = True, check: bool = Tr
             "this command never creates a database: check the path, or create one with `auditkit run POLICY` "
             "or `auditkit db upgrade`"
         )
+    if not upgrade and check and not readonly and path is not None:
+        # check the schema without writing: a writable SQLite connection would switch the file to WAL first
+        with Store(make_engine(resolved, readonly=True)) as probe:
+            probe.require_head()
+        check = False
     store = Store(make_engine(resolved, readonly=readonly))
     try:
         if upgrade:
