@@ -201,6 +201,8 @@ class SignOff:
     record: dict[str, Any]
     signed: ReportRecord
     report: ReportRecord
+    #: False when the same sign-off was already the run's last one (a retried command): nothing was added.
+    new: bool = True
 
 
 def _require_pdf(run: RunRecord, why: str) -> None:
@@ -269,7 +271,7 @@ def _already_signed(store: Store, run: RunRecord, latest: ReportRecord, fields: 
     signed = next((r for r in store.list_reports(run.system_name) if r.report_id == chain[-1]["report_id"]), None)
     if signed is None or latest.version != signed.version + 1 or latest.created_at < chain[-1]["signed_at"]:
         return None
-    return SignOff(chain[-1], signed, latest)
+    return SignOff(chain[-1], signed, latest, new=False)
 
 
 def sign_report(store: Store, run_id: str, key: SigningKey) -> tuple[ReportRecord, bool]:
@@ -308,6 +310,11 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         raise
 
 
+def _dir_writable(path: Path) -> bool:
+    """Whether this process may create files in the directory ``path``."""
+    return os.access(path, os.W_OK | os.X_OK)
+
+
 def check_out_dir(out_dir: str | Path) -> Path:
     """Make sure ``--out`` is (or can become) a writable directory before any work is done; return it.
 
@@ -323,7 +330,7 @@ def check_out_dir(out_dir: str | Path) -> Path:
     except OSError as exc:
         raise ReportError(f"cannot create the report directory --out {str(out)!r}: {exc.strerror or exc}; "
                           "give a directory you can write to") from None
-    if not os.access(out, os.W_OK | os.X_OK):
+    if not _dir_writable(out):
         raise ReportError(f"the report directory --out {str(out)!r} is not writable; give a directory you can "
                           "write to, or fix its permissions")
     return out

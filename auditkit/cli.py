@@ -450,7 +450,7 @@ def _emit(record: RunRecord, result: gate.Verdict, as_json: bool, junit: Path | 
     if junit is not None:
         try:
             junit.parent.mkdir(parents=True, exist_ok=True)
-            junit.write_bytes(junit_xml(record, result))
+            api.atomic_write(junit, junit_xml(record, result))
         except OSError as exc:
             raise CompareError(f"cannot write the JUnit file {junit}: {exc.strerror or exc}") from None
         err.print(f"JUnit XML: {junit}", markup=False)
@@ -560,6 +560,8 @@ def signoff_cmd(
         result = api.sign_off(store, run_id, name=by, role=role, decision=decision, function=function,
                               comment=comment, signer=None if key is None else key.sign)
     record, rec = result.record, result.report
+    if not result.new:
+        err.print("this sign-off was already recorded (a retry of the same command); not recorded again")
     err.print(f"{_e(record['name'])} ({_e(record['role'])}) recorded [bold]{_e(record['decision'])}[/] of "
               f"{_e(result.signed.report_id)} (sha256 {record['report_sha256']}) at "
               f"{record['signed_at']:%Y-%m-%d %H:%M:%S} UTC; sign-off record sha256 {record['record_sha256']}")
