@@ -26,6 +26,7 @@ from auditkit.checks.registry import register
 from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
 from auditkit.metrics import erasure, probing
+from auditkit.metrics.counterfactual import minimum_detectable_rate, pairs_needed_for_rate
 from auditkit.metrics.fairness import confusion_counts, fairness_metrics
 from auditkit.metrics.stats import adjust_pvalues, derive_seed, percentile_interval, wilson_interval
 from auditkit.policy.schema import Fraction, OpenFraction
@@ -47,7 +48,6 @@ class ProhibitedFeatureParams(Params):
     max_fit_examples: int = Field(default=4000, ge=100)
     folds: int = Field(default=5, ge=2)
     effectiveness_margin: Fraction = 0.05
-    min_erasure_reduction: Fraction = 0.5
     attribution_examples: int = Field(default=200, ge=0)
 
 
@@ -56,7 +56,7 @@ class ProhibitedFeatureUseCheck(Check):
     """Linear probes per layer (encoded?) and LEACE erasure with a random control (used?)."""
 
     kind = "prohibited_feature_use"
-    version = 1
+    version = 2
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     requires = (SupportsLayers,)
@@ -302,30 +302,48 @@ def _probe_layer(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None, params
 
 def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, fit_local: np.ndarray,
            held_local: np.ndarray, eval_idx: np.ndarray, params: ProhibitedFeatureParams, stats, seed: int) -> dict:
-    """Fit LEACE on captured fit rows; measure effectiveness on held-out captured rows, effects on ``eval_idx``."""
+    """Fit LEACE on captured fit rows; measure completeness on held-out captured rows, effects on ``eval_idx``.
+
+    Only the stable units are erased and probed (:func:`probing.stable_columns`:
+    dead and nearly-dead ReLUs are left alone, an edit fitted on them writes the
+    attribute back). Completeness: a probe on the held-out rows after erasure,
+    scaled with those rows' statistics *before* erasure
+    (:func:`probing.fixed_scaling`), so a flattened unit is not blown back up. Control:
+    ``random_draws`` erasures of as many random directions carrying the same
+    share of the layer's variance as the LEACE edit removes
+    (:func:`erasure.matched_random_eraser`).
+    """
     acts = ctx.activations(layer)
     device = acts.device
     fit_acts = acts[torch.as_tensor(fit_local, device=device)]
     K = int(codes.max()) + 1
-    eraser = erasure.fit_leace(fit_acts, codes[rows[fit_local]], K)
-    erased_held = eraser(acts[torch.as_tensor(held_local, device=device)])
-    after = probing.probe(erased_held.cpu().double().numpy(), codes[rows[held_local]], n_permutations=0,
-                          folds=params.folds, bootstrap=min(stats.bootstrap, 1000), confidence=stats.confidence,
-                          seed=seed)
+    keep = probing.stable_columns(fit_acts.reshape(fit_acts.shape[0], -1).cpu().double().numpy())
+    eraser = erasure.fit_leace(fit_acts, codes[rows[fit_local]], K, columns=keep)
+    held_acts = acts[torch.as_tensor(held_local, device=device)]
+    mu, sd = probing.fixed_scaling(held_acts.cpu().double().numpy()[:, keep])
+    erased_held = eraser(held_acts).cpu().double().numpy()[:, keep]
+    after = probing.probe((erased_held - mu) / sd, codes[rows[held_local]], n_permutations=0, folds=params.folds,
+                          bootstrap=min(stats.bootstrap, 1000), confidence=stats.confidence, seed=seed,
+                          standardise=False)
     inputs = _inputs(ctx, eval_idx)
     pred = ctx.predictions()
     s0, d0 = pred.scores[eval_idx], pred.decisions[eval_idx]
     with replace_output(ctx.adapter, layer, eraser):
         s1 = ctx.adapter.predict(inputs)
     d1 = ctx.adapter.decide(s1)
+    fit_codes = codes[rows[fit_local]]
+    total = float(fit_acts.reshape(fit_acts.shape[0], -1).double().var(dim=0).sum())
+    removed = erasure.removed_variance(fit_acts, eraser)
+    target = erasure.removed_variance(fit_acts, eraser, fit_codes)  # the collateral part: not the attribute
     gen = torch.Generator().manual_seed(seed)
-    rand_fr, rand_kl = [], []
+    rand_fr, rand_kl, rand_removed = [], [], []
     for _ in range(params.random_draws):
-        rand = erasure.random_eraser(fit_acts, eraser.rank, gen)
-        with replace_output(ctx.adapter, layer, rand):
+        control = erasure.matched_random_eraser(fit_acts, eraser.rank, target, gen, fit_codes)
+        with replace_output(ctx.adapter, layer, control.erase):
             sr = ctx.adapter.predict(inputs)
         rand_fr.append(float(np.mean(ctx.adapter.decide(sr) != d0)))
         rand_kl.append(float(np.mean(erasure.bernoulli_kl(s0, sr))))
+        rand_removed.append(control.removed)
     y = ctx.data.y_true[eval_idx]
     flips = int(np.sum(d0 != d1))
     rng = np.random.default_rng(seed + 2)
@@ -337,12 +355,17 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     gap1 = fairness_metrics(confusion_counts(y, d1, g, K))["demographic_parity_difference"]
     return {
         "n": len(eval_idx), "flips": flips, "after": after, "rank": eraser.rank,
+        "dropped_columns": int((~keep).sum()),
         "flip_rate": flips / len(eval_idx), "flip_ci": wilson_interval(flips, len(eval_idx), stats.confidence),
         "mac": float(absdiff.mean()), "mac_ci": (float(mac_lo), float(mac_hi)),
         "kl": float(np.mean(erasure.bernoulli_kl(s0, s1))),
         "delta_accuracy": float(np.mean(d1 == y) - np.mean(d0 == y)),
         "gap_before": float(gap0), "gap_after": float(gap1),
+        "variance_share": removed / total if total > 0 else float("nan"),
+        "collateral_share": target / total if total > 0 else float("nan"),
+        "control_variance_share": float(np.mean(rand_removed)) / total if total > 0 else float("nan"),
         "rand_fr_p95": float(np.quantile(rand_fr, 0.95)), "rand_kl_p95": float(np.quantile(rand_kl, 0.95)),
+        "rand_fr_median": float(np.median(rand_fr)),
         "rand_p": (1 + sum(fr >= flips / len(eval_idx) for fr in rand_fr)) / (1 + len(rand_fr)),
         "rand_fr": rand_fr,
     }
@@ -355,6 +378,42 @@ def _inputs(ctx: CheckContext, rows: np.ndarray) -> np.ndarray | list[str]:
 
 
 # --- verdict and evidence --------------------------------------------------------------------------
+
+
+#: Why a layer's erasure got its verdict (the rule that decided, methods.md A2 as restated in the README).
+RULES = {
+    "not_encoded_at_layer": Status.PASS,  # probe interval within chance + margin: nothing linear to use there
+    "erasure_effect_beyond_tolerance_and_control": Status.FAIL,
+    "complete_erasure_effect_within_tolerance": Status.PASS,
+    "encoding_undecided": Status.INCONCLUSIVE,
+    "effect_not_beyond_control": Status.INCONCLUSIVE,
+    "erasure_incomplete": Status.INCONCLUSIVE,
+    "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
+}
+
+
+def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measurement,
+                params: ProhibitedFeatureParams) -> str:
+    """The rule that decides one erasure layer (a key of :data:`RULES`).
+
+    FAIL needs the erasure of the attribute's linear information to change
+    decisions beyond the tolerance (interval) *and* beyond a variance-matched
+    random control; it does not need the erasure to be complete (removing part
+    of the attribute and changing decisions already shows use). PASS needs a
+    complete erasure (the probe after erasure shown to be at chance) whose
+    flip-rate interval lies below the tolerance — or the layer shown not to
+    encode the attribute at all.
+    """
+    if before.ci_high <= before.chance + params.effectiveness_margin:
+        return "not_encoded_at_layer"
+    if not encoded:
+        return "encoding_undecided"
+    if fr.status is Status.FAIL:
+        return ("erasure_effect_beyond_tolerance_and_control" if e["flip_rate"] > e["rand_fr_p95"]
+                else "effect_not_beyond_control")
+    if fr.status is Status.PASS:
+        return "complete_erasure_effect_within_tolerance" if _complete(e["after"], params) else "erasure_incomplete"
+    return "effect_interval_straddles_tolerance"
 
 
 def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, erasures: dict,
@@ -374,11 +433,9 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
         ms.append(Measurement("mdl_compression", probes[name]["mdl_task"], group=name, n=r.n))
         if p_adj < alpha and r.ci_low > r.chance:
             encoded.append(name)
-    verdicts: dict[str, Status] = {}
+    rules: dict[str, str] = {}
     for layer, e in erasures.items():
         before = probes[layer]["probe"]
-        effective = _effective(before, e["after"], params)
-        absent = before.ci_high <= before.chance + params.effectiveness_margin
         fr = measure("erasure_flip_rate", e["flip_rate"], e["flip_ci"], limit=limit, confidence=confidence,
                      group=layer, n=e["n"], p_value=e["rand_p"])
         ms += [fr,
@@ -386,52 +443,86 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
                            confidence=confidence),
                Measurement("erasure_mean_kl", e["kl"], group=layer, n=e["n"]),
                Measurement("probe_accuracy_after_erasure", e["after"].balanced_accuracy, e["after"].ci_low,
-                           e["after"].ci_high, group=layer, n=e["n"], confidence=confidence),
+                           e["after"].ci_high, group=layer, n=e["after"].n, confidence=confidence),
                Measurement("random_control_flip_rate_p95", e["rand_fr_p95"], group=layer),
+               Measurement("erasure_variance_share", e["variance_share"], group=layer),
                Measurement("erasure_delta_accuracy", e["delta_accuracy"], group=layer, n=e["n"]),
                Measurement("erasure_delta_parity_gap", e["gap_after"] - e["gap_before"], group=layer, n=e["n"])]
-        beyond_random = e["flip_rate"] > e["rand_fr_p95"] or e["kl"] > e["rand_kl_p95"]
-        if absent:
-            # nothing linear to erase: LEACE would remove a direction fitted to noise, so its flips mean nothing
-            verdicts[layer] = Status.PASS
-        elif layer not in encoded:
-            verdicts[layer] = Status.INCONCLUSIVE
-        elif effective and beyond_random and fr.status is Status.FAIL:
-            verdicts[layer] = Status.FAIL
-        elif effective and fr.status is Status.PASS:
-            verdicts[layer] = Status.PASS
-        else:
-            verdicts[layer] = Status.INCONCLUSIVE
+        rules[layer] = _layer_rule(before, layer in encoded, e, fr, params)
+    verdicts = {layer: RULES[rule] for layer, rule in rules.items()}
     status = (Status.FAIL if Status.FAIL in verdicts.values() else
               Status.PASS if all(v is Status.PASS for v in verdicts.values()) else Status.INCONCLUSIVE)
-    summary = _sentence(attr, probes, encoded, erasures, verdicts, params, confidence)
-    details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, verdicts, params)],
-               "notes": _notes(values, erasures, verdicts, params),
-               "charts": [_layer_chart(attr, probes)]}
+    summary = _sentence(attr, probes, encoded, erasures, rules, params, confidence)
+    details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params)],
+               "notes": _notes(values, erasures, rules, params, confidence),
+               "charts": [_layer_chart(attr, probes)],
+               "rules": rules}
     return CheckResult(status=status, summary=summary, measurements=tuple(ms), details=details)
 
 
-def _effective(before: probing.ProbeResult, after: probing.ProbeResult, params: ProhibitedFeatureParams) -> bool:
+def _complete(after: probing.ProbeResult, params: ProhibitedFeatureParams) -> bool:
     """Did LEACE remove the linearly decodable signal on rows it was not fitted on?
 
-    Yes when the probe after erasure cannot be told from chance (its interval
-    reaches chance + margin), or when erasure removed at least
-    ``min_erasure_reduction`` of the probe's advantage over chance. LEACE only
-    equalises class means: clusters (one per name or template) can leave some
-    non-linear, cluster-level decodability that no linear eraser removes.
+    Yes when the whole interval of the probe after erasure lies within chance +
+    ``effectiveness_margin`` (an equivalence statement, as PASS needs). LEACE
+    only equalises class means on the fit rows: clusters (one per name or
+    template) can leave some non-linear, cluster-level decodability, and a few
+    rows cannot show that nothing is left.
     """
-    chance = after.chance
-    if after.ci_low <= chance + params.effectiveness_margin:
-        return True
-    gain = before.balanced_accuracy - chance
-    return gain > 0 and (before.balanced_accuracy - after.balanced_accuracy) / gain >= params.min_erasure_reduction
+    return after.ci_high <= after.chance + params.effectiveness_margin
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _sentence(attr: str, probes: dict, encoded: list[str], erasures: dict, verdicts: dict,
+def _decide_hint(e: dict, params: ProhibitedFeatureParams, confidence: float) -> str:
+    """What sample size would decide a flip rate whose interval straddles the tolerance, and what it can detect now."""
+    tol = params.max_flip_rate
+    mde = minimum_detectable_rate(e["n"], tol, confidence)
+    need = pairs_needed_for_rate(e["flip_rate"], tol, confidence)
+    have = f"with {e['n']} evaluation rows a flip rate of at least {_pct(mde)} would have been shown above the " \
+           f"tolerance"
+    if need is None:
+        return have + "; the observed rate sits on the tolerance, so no sample size decides it"
+    return have + f"; at the observed rate about {need} evaluation rows would decide it (raise the audit data size)"
+
+
+def _layer_sentence(attr: str, layer: str, rule: str, before: probing.ProbeResult, e: dict,
+                    params: ProhibitedFeatureParams, confidence: float) -> str:
+    lo, hi = e["flip_ci"]
+    flips = f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions"
+    control = (f"removing random directions that carry as much of the layer's variance unrelated to {attr} as the "
+               f"erasure removed ({_pct(e['collateral_share'])}) flips up to {_pct(e['rand_fr_p95'])} (95th "
+               f"percentile of {params.random_draws} draws)")
+    after = e["after"]
+    residual = (f"a probe after erasure reads it with balanced accuracy {after.balanced_accuracy:.2f} "
+                f"[{after.ci_low:.2f}, {after.ci_high:.2f}]")
+    if rule == "not_encoded_at_layer":
+        return (f"at {layer}, where decisions are read from, it is shown not to be linearly encoded (balanced "
+                f"accuracy at most {before.ci_high:.2f}, chance {before.chance:.2f} + margin "
+                f"{params.effectiveness_margin:g}), so the model cannot use it linearly there")
+    if rule == "encoding_undecided":
+        return (f"at {layer} its encoding is undecided (balanced accuracy {before.balanced_accuracy:.2f} "
+                f"[{before.ci_low:.2f}, {before.ci_high:.2f}]), so erasure there cannot decide use; more probe rows "
+                "(max_probe_examples) or another layer would")
+    if rule == "erasure_effect_beyond_tolerance_and_control":
+        return (f"{flips}, above the tolerance of {_pct(params.max_flip_rate)} and beyond the control ({control}): "
+                "it is used")
+    if rule == "complete_erasure_effect_within_tolerance":
+        return (f"{flips}, within the tolerance of {_pct(params.max_flip_rate)}, and the erasure is complete "
+                f"({residual}): it is not used")
+    if rule == "effect_not_beyond_control":
+        return (f"{flips}; use is undecided: {control}, so the effect is not specific to {attr} (erasing at an "
+                "earlier or wider layer, or more random_draws, would separate them)")
+    if rule == "erasure_incomplete":
+        return (f"{flips}, within the tolerance, but the erasure is incomplete ({residual}, chance "
+                f"{after.chance:.2f} + margin {params.effectiveness_margin:g}): information left behind may still "
+                "be used, so use is undecided (more rows for the erasure fit, max_fit_examples, would decide)")
+    return f"{flips}; use is undecided: the interval straddles the tolerance ({_decide_hint(e, params, confidence)})"
+
+
+def _sentence(attr: str, probes: dict, encoded: list[str], erasures: dict, rules: dict,
               params: ProhibitedFeatureParams, confidence: float) -> str:
     best = max(probes, key=lambda n: probes[n]["probe"].balanced_accuracy)
     r = probes[best]["probe"]
@@ -442,33 +533,8 @@ def _sentence(attr: str, probes: dict, encoded: list[str], erasures: dict, verdi
     else:
         head = (f"{attr} is not shown to be linearly decodable from any probed layer (best: {best}, balanced "
                 f"accuracy {r.balanced_accuracy:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}])")
-    parts = []
-    for layer, e in erasures.items():
-        lo, hi = e["flip_ci"]
-        v = verdicts[layer]
-        before = probes[layer]["probe"]
-        if before.ci_high <= before.chance + params.effectiveness_margin:
-            parts.append(f"at {layer}, where decisions are read from, it is shown not to be linearly encoded "
-                         f"(balanced accuracy at most {before.ci_high:.2f}, chance {before.chance:.2f} + margin "
-                         f"{params.effectiveness_margin:g}), so the model cannot use it linearly there")
-            continue
-        if layer not in encoded:
-            parts.append(f"at {layer} its encoding is undecided (balanced accuracy {before.balanced_accuracy:.2f} "
-                         f"[{before.ci_low:.2f}, {before.ci_high:.2f}]), so erasure there cannot decide use")
-            continue
-        rel = "above" if e["flip_rate"] > e["rand_fr_p95"] else "not above"
-        if v is Status.FAIL:
-            parts.append(f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions, "
-                         f"{rel} the random-direction control's 95th percentile ({_pct(e['rand_fr_p95'])}): it is used")
-        elif v is Status.PASS:
-            parts.append(f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions, "
-                         f"within the tolerance of {_pct(params.max_flip_rate)}: it is not used")
-        else:
-            why = ("the erasure did not remove the linear information" if
-                   not _effective(before, e["after"], params) else
-                   "the flip-rate interval straddles the tolerance or the effect does not exceed random erasure")
-            parts.append(f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions; "
-                         f"use is undecided ({why})")
+    parts = [_layer_sentence(attr, layer, rules[layer], probes[layer]["probe"], e, params, confidence)
+             for layer, e in erasures.items()]
     return head + "; " + "; ".join(parts) + "."
 
 
@@ -486,23 +552,31 @@ def _probe_table(probes: dict, adjusted: list[float], encoded: list[str]) -> dic
             "rows": rows}
 
 
-def _erasure_table(erasures: dict, verdicts: dict, params: ProhibitedFeatureParams) -> dict:
+def _erasure_table(erasures: dict, rules: dict, params: ProhibitedFeatureParams) -> dict:
     rows = []
     for layer, e in erasures.items():
-        rows.append([layer, e["n"], e["rank"], e["after"].balanced_accuracy, e["flips"], e["flip_rate"],
-                     e["flip_ci"][0], e["flip_ci"][1], e["rand_fr_p95"], e["mac"], e["kl"], e["delta_accuracy"],
-                     e["gap_before"], e["gap_after"], verdicts[layer].value])
+        rows.append([layer, e["n"], e["rank"], e["variance_share"], e["after"].balanced_accuracy,
+                     e["after"].ci_high, e["flips"], e["flip_rate"], e["flip_ci"][0], e["flip_ci"][1],
+                     e["rand_fr_median"], e["rand_fr_p95"], e["mac"], e["kl"], e["delta_accuracy"], e["gap_before"],
+                     e["gap_after"], RULES[rules[layer]].value, rules[layer]])
     return {"title": f"LEACE erasure on the eval split (is the attribute used?); tolerance {params.max_flip_rate:g}",
-            "columns": ["layer", "n", "directions", "probe after erasure", "flips", "flip rate", "CI low",
-                        "CI high", "random p95", "mean |Δscore|", "mean KL", "Δ accuracy", "parity gap before",
-                        "parity gap after", "verdict"],
+            "columns": ["layer", "n", "directions", "variance removed", "probe after erasure", "its CI high",
+                        "flips", "flip rate", "CI low", "CI high", "control median", "control p95",
+                        "mean |Δscore|", "mean KL", "Δ accuracy", "parity gap before", "parity gap after", "verdict",
+                        "rule"],
             "rows": rows}
 
 
-def _notes(values: list[str], erasures: dict, verdicts: dict, params: ProhibitedFeatureParams) -> list[str]:
+def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFeatureParams,
+           confidence: float) -> list[str]:
     notes = [
         "A probe shows that information is encoded; only the erasure (an intervention) shows whether decisions "
-        "depend on it. The verdict rests on the erasure.",
+        "depend on it. The verdict rests on the erasure: FAIL when erasing the attribute's linear information "
+        f"flips decisions with an interval above the tolerance ({_pct(params.max_flip_rate)}) and beyond the "
+        "95th percentile of a variance-matched random control (a complete erasure is not needed to show use); "
+        "PASS when the layer is shown not to encode the attribute, or when the erasure is complete (the "
+        f"after-erasure probe's interval within chance + {params.effectiveness_margin:g}) and the flip-rate "
+        "interval lies below the tolerance; otherwise INCONCLUSIVE with the reason.",
         f"Probes: L2 logistic regression, {params.folds}-fold "
         + ("group-" if params.group_column else "") + "stratified cross-validation, C chosen from "
         f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "
@@ -510,14 +584,25 @@ def _notes(values: list[str], erasures: dict, verdicts: dict, params: Prohibited
         + f"; {params.n_permutations} label permutations (with the same C selection) give the p-value (at least "
         "layers / α, so that the smallest attainable p-value can survive the correction over layers).",
         f"Erasure: LEACE fitted on {_pct(params.fit_fraction)} of the rows whose activations were captured (at "
-        f"most {params.max_fit_examples}), applied by a forward hook to every other row; "
-        f"control: {params.random_draws} draws removing as many random orthonormal directions.",
+        f"most {params.max_fit_examples}), applied by a forward hook to every other row. The probe after erasure "
+        "runs on the held-out captured rows, scaled with their statistics before erasure. Dead and nearly-dead "
+        "units are neither erased nor probed: an edit fitted on a unit that fires on a handful of rows leaves a "
+        "copy of the erased direction in it on every other row. "
+        f"Control: {params.random_draws} draws removing as many random orthonormal directions, tilted towards the "
+        "layer's high- or low-variance directions so that they remove as much variance *within* each value of the "
+        "attribute (the erasure's collateral damage, everything but the attribute itself) as the erasure did.",
         f"Values of the attribute: {', '.join(values)}.",
     ]
     for layer, e in erasures.items():
         if abs(e["delta_accuracy"]) > 0.02:
             notes.append(f"Erasing at {layer} changed task accuracy by {e['delta_accuracy']:+.3f}: where the label "
                          "correlates with the attribute, erasure also removes label information.")
+        if e["dropped_columns"]:
+            notes.append(f"{e['dropped_columns']} unit(s) of {layer} are dead or nearly dead (variance below "
+                         f"{probing.STABLE_VARIANCE_SHARE:g} of the layer's mean unit variance on the fit rows): they "
+                         "were neither erased nor probed after erasure.")
+        if rules[layer] == "effect_interval_straddles_tolerance":
+            notes.append(f"At {layer}: {_decide_hint(e, params, confidence)}.")
     return notes
 
 

@@ -10,6 +10,7 @@ tensor's own device: concept-erasure 0.2.4 has no ``.to(device)``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -23,20 +24,33 @@ def concept_targets(codes: np.ndarray, n_classes: int, *, device: torch.device, 
     return torch.nn.functional.one_hot(z.long(), n_classes).to(dtype)
 
 
-def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int) -> Callable[[torch.Tensor], torch.Tensor]:
+def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.ndarray | None = None
+              ) -> Callable[[torch.Tensor], torch.Tensor]:
     """Fit a LEACE eraser for the concept ``codes`` on representations ``x`` (n, d), on x's device.
 
     Returns a callable that erases along the last dimension of any tensor of
-    width d (so it also applies to every position of a sequence).
+    width d (so it also applies to every position of a sequence). With a
+    boolean ``columns`` mask only those units are fitted and edited; the others
+    pass through unchanged (see :func:`auditkit.metrics.probing.stable_columns`:
+    an edit fitted on a dead or nearly-dead unit writes the concept back into it).
     """
     from concept_erasure import LeaceEraser
 
     xf = x.reshape(x.shape[0], -1).to(torch.float32)
+    index = None
+    if columns is not None and not bool(np.all(columns)):
+        index = torch.as_tensor(np.flatnonzero(columns), device=xf.device)
+        xf = xf[:, index]
     z = concept_targets(codes, n_classes, device=xf.device, dtype=xf.dtype)
     eraser = LeaceEraser.fit(xf, z)
 
     def erase(h: torch.Tensor) -> torch.Tensor:
-        return eraser(h.to(torch.float32)).to(h.dtype)
+        hf = h.to(torch.float32)
+        if index is None:
+            return eraser(hf).to(h.dtype)
+        out = hf.clone()
+        out[..., index] = eraser(hf[..., index])
+        return out.to(h.dtype)
 
     erase.rank = int(eraser.proj_left.shape[1])  # type: ignore[attr-defined]
     return erase
@@ -47,6 +61,13 @@ def random_eraser(x: torch.Tensor, rank: int, generator: torch.Generator) -> Cal
     d = x.shape[-1]
     g = torch.randn(d, max(rank, 1), generator=generator, dtype=torch.float32).to(x.device)
     U, _ = torch.linalg.qr(g)
+    return _projection_eraser(x, U)
+
+
+def _projection_eraser(x: torch.Tensor, U: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
+    """``h − UUᵀ(h − μ)`` for orthonormal columns ``U`` (d, r), μ the mean of ``x``."""
+    d = x.shape[-1]
+    U = U.to(device=x.device, dtype=torch.float32)
     mu = x.reshape(-1, d).to(torch.float32).mean(dim=0)
 
     def erase(h: torch.Tensor) -> torch.Tensor:
@@ -54,6 +75,101 @@ def random_eraser(x: torch.Tensor, rank: int, generator: torch.Generator) -> Cal
         return (hf - ((hf - mu) @ U) @ U.T).to(h.dtype)
 
     return erase
+
+
+def _within_class(x: torch.Tensor, codes: np.ndarray | None) -> torch.Tensor:
+    """``x`` (n, d) in float64 with each class's mean removed (the overall mean when ``codes`` is None)."""
+    xf = x.reshape(x.shape[0], -1).to(torch.float64)
+    if codes is None:
+        return xf - xf.mean(dim=0)
+    z = torch.as_tensor(np.asarray(codes), device=xf.device).long()
+    k = int(z.max()) + 1
+    sums = torch.zeros(k, xf.shape[1], dtype=xf.dtype, device=xf.device).index_add_(0, z, xf)
+    counts = torch.bincount(z, minlength=k).clamp_min(1).to(xf.dtype)[:, None]
+    return xf - (sums / counts)[z]
+
+
+def removed_variance(x: torch.Tensor, eraser: Callable[[torch.Tensor], torch.Tensor],
+                     codes: np.ndarray | None = None) -> float:
+    """How much variance of ``x`` the edit ``x − r(x)`` removes: ``E‖δ‖²``, or its within-class part.
+
+    With ``codes`` only the edit's variation *within* each class counts: the
+    collateral damage, the part of the layer that is not the concept. LEACE on
+    an attribute that dominates a layer removes a lot of variance, nearly all
+    of it between the classes; that part is the attribute itself, not damage.
+    """
+    delta = x.reshape(x.shape[0], -1).to(torch.float64) - eraser(x).reshape(x.shape[0], -1).to(torch.float64)
+    return float(_within_class(delta, codes).pow(2).sum(dim=1).mean())
+
+
+@dataclass(frozen=True)
+class MatchedControl:
+    """A variance-matched random eraser: its directions, the variance they remove and the target it matched."""
+
+    erase: Callable[[torch.Tensor], torch.Tensor]
+    removed: float
+    target: float
+
+
+def matched_random_eraser(x: torch.Tensor, rank: int, target: float, generator: torch.Generator,
+                          codes: np.ndarray | None = None) -> MatchedControl:
+    """Remove ``rank`` random orthonormal directions that carry ``target`` of the layer's variance in all.
+
+    A control for an erasure must do the same *damage* without targeting the
+    concept: removing ``rank`` uniformly random directions of a layer whose
+    variance sits in a few directions removes almost nothing, while LEACE on
+    an attribute the layer encodes strongly removes a high-variance direction
+    — a plain random control then makes any erasure look targeted. Here the
+    random Gaussian directions ``G`` are tilted towards the high- or
+    low-variance eigenvectors of the layer's covariance ``Σ = VΛVᵀ``,
+    ``U(t) = orth(V Λ^t Vᵀ G)``, and ``t`` is found by bisection so that the
+    removed variance ``tr(UᵀΣU)`` equals ``target`` (the variance the
+    erasure removed, :func:`removed_variance`). ``t = 0`` is the plain random
+    control. With ``codes`` the covariance is the pooled within-class one, so
+    the control does as much *collateral* damage as the erasure (see
+    :func:`removed_variance`). Directions are drawn only inside the span of
+    the data (dead units carry no variance and nothing to remove). Returns the
+    eraser with the variance it removes; when ``target`` lies outside what
+    ``rank`` directions can remove, the nearest extreme is used and
+    ``removed`` says so.
+    """
+    centred = _within_class(x, codes)
+    cov = centred.T @ centred / max(centred.shape[0] - 1, 1)
+    lam, V = torch.linalg.eigh(cov)
+    support = lam > lam.max().clamp_min(0) * 1e-9
+    lam, V = lam[support], V[:, support]
+    r = max(1, min(rank, int(lam.numel())))
+    if lam.numel() == 0:
+        U = torch.zeros(centred.shape[1], 1, dtype=torch.float64)
+        return MatchedControl(_projection_eraser(x, U), 0.0, float(target))
+    G = torch.randn(int(lam.numel()), r, generator=generator, dtype=torch.float64)
+    log_lam = lam.log().to(torch.float64).cpu()
+    lam_c = lam.cpu()
+
+    def directions(t: float) -> tuple[torch.Tensor, float]:
+        logits = t * log_lam
+        A = torch.exp(logits - logits.max())[:, None] * G  # Λ^t G in the eigenbasis, scaled against overflow
+        Q, _ = torch.linalg.qr(A)
+        return Q, float((Q.pow(2) * lam_c[:, None]).sum())
+
+    lo_t, hi_t = -30.0, 30.0
+    _, f_lo = directions(lo_t)
+    _, f_hi = directions(hi_t)
+    if target <= f_lo:
+        t = lo_t
+    elif target >= f_hi:
+        t = hi_t
+    else:
+        for _ in range(60):
+            mid = (lo_t + hi_t) / 2
+            _, f_mid = directions(mid)
+            lo_t, hi_t = (mid, hi_t) if f_mid < target else (lo_t, mid)
+            if abs(f_mid - target) <= 1e-6 * max(target, 1e-12):
+                break
+        t = (lo_t + hi_t) / 2
+    Q, removed = directions(t)
+    U = V.cpu() @ Q  # back to the activation basis: orthonormal (V has orthonormal columns)
+    return MatchedControl(_projection_eraser(x, U), removed, float(target))
 
 
 def bernoulli_kl(p: np.ndarray, q: np.ndarray, eps: float = 1e-7) -> np.ndarray:

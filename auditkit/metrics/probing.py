@@ -170,6 +170,7 @@ def probe(
     bootstrap: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    standardise: bool = True,
 ) -> ProbeResult:
     """Probe ``X`` for labels ``y`` (integers ``0..K-1``) with the A1 protocol.
 
@@ -179,6 +180,10 @@ def probe(
     a control task on ``groups`` (or permuted labels); a permutation p-value
     ``(C+1)/(P+1)``; and a bootstrap interval of the balanced accuracy over
     the out-of-fold predictions.
+
+    ``standardise=False`` fits on ``X`` as given: for inputs already scaled
+    with fixed statistics (see :func:`fixed_scaling`). Per-fold scaling would
+    blow a round-off residue in a near-constant column back up to unit variance.
     """
     rng = np.random.default_rng(seed)
     y = np.asarray(y, dtype=np.int64)
@@ -191,7 +196,10 @@ def probe(
     Cs = torch.tensor(np.repeat(np.array(C_GRID)[None, :], L, axis=0).reshape(-1), dtype=torch.float32)
     Yrep = torch.as_tensor(np.repeat(Yall, G, axis=0))
     for train, test in _splits(y, groups, folds, seed):
-        mu, sd = Xt[train].mean(0), Xt[train].std(0).clamp_min(1e-8)
+        if standardise:
+            mu, sd = Xt[train].mean(0), Xt[train].std(0).clamp_min(1e-8)
+        else:
+            mu, sd = torch.zeros(Xt.shape[1]), torch.ones(Xt.shape[1])
         W, b = fit_logistic((Xt[train] - mu) / sd, Yrep[:, train], K, Cs)
         oof[:, test] = predict_logistic((Xt[test] - mu) / sd, W, b).numpy()
     acc = _bal_acc_rows(Yall, oof.reshape(L, G, -1), K)
@@ -209,6 +217,37 @@ def probe(
     lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
     return ProbeResult(observed, 1.0 / K, float(lo), float(hi), control, observed - control, p, n_permutations,
                        float(C_GRID[best[0]]), len(y))
+
+
+#: A unit whose variance is below this share of the layer's mean unit variance is treated as (nearly) dead.
+STABLE_VARIANCE_SHARE = 1e-3
+
+
+def stable_columns(reference: np.ndarray, *, share: float = STABLE_VARIANCE_SHARE) -> np.ndarray:
+    """Mask of the columns of ``reference`` (n, d) whose variance is at least ``share`` of the mean column variance.
+
+    Dead ReLU units are constant; nearly-dead ones fire on a handful of rows.
+    An eraser fitted on such a unit learns a coefficient from those few rows:
+    on other rows the unit then holds a clean copy of the erased direction
+    (exactly so for a dead unit, as round-off), and a probe that standardises
+    the unit reads the attribute back. Erasure and the probe after it use the
+    stable units only.
+    """
+    var = np.asarray(reference, dtype=np.float64).var(axis=0)
+    return var >= share * max(float(var.mean()), np.finfo(float).tiny)
+
+
+def fixed_scaling(reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each column of ``reference``, for scaling other values of the same rows.
+
+    Used to probe a representation *after* an erasure with the statistics of
+    the same rows *before* it: a column the erasure flattened keeps its small
+    scale instead of being blown back up to unit variance by its own tiny
+    deviation. Constant columns get a deviation of 1.
+    """
+    ref = np.asarray(reference, dtype=np.float64)
+    sd = ref.std(axis=0)
+    return ref.mean(axis=0), np.where(sd > 0, sd, 1.0)
 
 
 def _bal_acc_rows(Y: np.ndarray, pred: np.ndarray, K: int) -> np.ndarray:
