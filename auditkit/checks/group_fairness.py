@@ -145,6 +145,8 @@ class GroupFairnessCheck(Check):
                 status=Status.INCONCLUSIVE,
                 summary=(f"Fewer than two groups of {', '.join(params.attributes)} have at least {compare_min} "
                          "examples, so no group comparison could be made"
+                         + (f"; groups with fewer than {MIN_COMPARABLE_ROWS} rows cannot be compared: "
+                            + ", ".join(f"{groups.labels[g]} (n={int(sizes[g])})" for g in single) if single else "")
                          + (f"; declared but absent from the data: {', '.join(absent)}" if absent else "") + "."),
                 details=details,
             )
@@ -192,6 +194,9 @@ class GroupFairnessCheck(Check):
             details["power"] = power
             notes.extend(p["text"] for p in power)
         summary = self._summary(measurements, labels, counts, status)
+        if widened:
+            summary += (" Intervals were widened to Wilson bounds: in " + ", ".join(flat) + " every row shares one "
+                        "outcome, so the bootstrap alone would show certainty.")
         if status is Status.INCONCLUSIVE and power:
             summary += " " + power[0]["text"]
         if absent and status in (Status.PASS, Status.INCONCLUSIVE):
@@ -285,7 +290,8 @@ def power_statement(m: Measurement, counts: np.ndarray, labels: list[str], confi
     gap = (abs(m.value - m.threshold) if m.name.endswith("difference")
            else abs(pair[1] - m.threshold * pair[0]))
     mde = minimum_detectable_effect(pair, sizes, confidence=confidence)
-    need = rows_per_group_needed(pair, gap, confidence=confidence)
+    # the normal approximation understates rows near rates of 0 or 1; the rows used did not decide it, so more are
+    need = max(rows_per_group_needed(pair, gap, confidence=confidence), max(sizes) + 1)
     what = m.name.replace("_", " ") + (f" for {m.group}" if m.group else "")
     decide = (f"about {_rows(need)} {_LABEL_ROWS[rate]} per group would decide it against the limit "
               f"{m.comparator} {m.threshold:g}" if np.isfinite(need) else

@@ -156,7 +156,8 @@ def rate_power(m: Measurement, confidence: float) -> dict | None:
     if m.threshold is None or m.value is None or not m.n:
         return None
     mde = minimum_detectable_effect((m.value,), (m.n,), confidence=confidence)
-    need = rows_per_group_needed((m.value,), m.value - m.threshold, confidence=confidence)
+    # the rows used did not decide it, so more are needed even where the normal approximation says fewer
+    need = max(rows_per_group_needed((m.value,), m.value - m.threshold, confidence=confidence), m.n + 1)
     where = f" for {m.group}" if m.group else ""
     rows = "rows in that group" if m.group else "rows"
     decide = (f"about {int(np.ceil(need)):,} {rows} would decide it against the limit {m.comparator} {m.threshold:g}"

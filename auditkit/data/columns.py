@@ -119,7 +119,8 @@ def feature_matrix(frame: pd.DataFrame, features: Sequence[str], *, source: str)
             "Encode categories as numbers (e.g. one-hot, as the model was trained) before auditing, "
             "or remove the column from data.features"
         )
-    X = np.column_stack(columns).astype(np.float32)
+    with np.errstate(over="ignore"):  # values beyond float32 become inf and are reported just below
+        X = np.column_stack(columns).astype(np.float32)
     bad = []
     for j, name in enumerate(features):
         nan, inf = np.isnan(X[:, j]), np.isinf(X[:, j])

@@ -299,6 +299,8 @@ def wilson_impact_bounds(counts: np.ndarray, confidence: float) -> tuple[np.ndar
 
     k, n = rate_fractions(counts)["selection_rate"]
     lo, hi = wilson_interval(k, n, confidence)
+    if np.isnan(hi).all():
+        return np.full(len(k), np.nan), np.full(len(k), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         top_hi, top_lo = np.nanmax(hi), np.nanmax(lo)
         low = np.where(top_hi > 0, lo / top_hi, np.nan)

@@ -10,6 +10,7 @@ compared with a threshold.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -47,7 +48,9 @@ def percentile_interval(samples: np.ndarray, confidence: float, axis: int = 0) -
     metrics get the same interval as on the log scale.
     """
     alpha = 1.0 - confidence
-    with np.errstate(all="ignore"):
+    # an all-NaN slice (a metric undefined in every resample) is NaN by design: numpy's warning is not news
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         low = np.nanquantile(samples, alpha / 2.0, axis=axis)
         high = np.nanquantile(samples, 1.0 - alpha / 2.0, axis=axis)
     return low, high
