@@ -94,3 +94,67 @@ def test_independence_pvalue():
     t = np.array([[3, 1], [1, 3]])
     assert fm.independence_pvalue(t) == pytest.approx(fisher_exact(t).pvalue)
     assert np.isnan(fm.independence_pvalue(np.array([[5, 5], [0, 0]])))
+
+
+# --- power and sample size (methods.md C6) ---------------------------------------------------------------------------
+
+
+def test_rows_per_group_needed_matches_the_methods_table():
+    # methods.md C6: p ≈ 0.5, α = 0.05, power 0.8 → δ = 0.10 needs ~393 per group, δ = 0.05 ~1,570
+    assert fm.rows_per_group_needed((0.5, 0.5), 0.10) == pytest.approx(7.85 * 0.5 / 0.01, rel=2e-3)
+    assert round(fm.rows_per_group_needed((0.5, 0.5), 0.10)) == 392
+    assert round(fm.rows_per_group_needed((0.5, 0.5), 0.05)) == 1570
+    # one rate against a fixed limit: half the variance
+    assert fm.rows_per_group_needed((0.5,), 0.10) == pytest.approx(fm.rows_per_group_needed((0.5, 0.5), 0.10) / 2)
+
+
+def test_minimum_detectable_effect_inverts_rows_needed():
+    n = fm.rows_per_group_needed((0.3, 0.5), 0.08)
+    assert fm.minimum_detectable_effect((0.3, 0.5), (n, n)) == pytest.approx(0.08)
+    # more rows detect smaller effects; a stricter level needs more rows
+    assert fm.minimum_detectable_effect((0.5, 0.5), (1000, 1000)) < fm.minimum_detectable_effect((0.5, 0.5), (100, 100))
+    assert fm.rows_per_group_needed((0.5, 0.5), 0.1, confidence=0.99) > fm.rows_per_group_needed((0.5, 0.5), 0.1)
+
+
+def test_power_edge_cases():
+    assert fm.rows_per_group_needed((0.5, 0.5), 0.0) == float("inf")  # an estimate on the limit is never decided
+    assert fm.minimum_detectable_effect((0.5, 0.5), (0, 10)) == float("inf")
+    # rates of 0 or 1 are floored, so the variance never vanishes
+    assert np.isfinite(fm.rows_per_group_needed((0.0, 1.0), 0.1)) and fm.rows_per_group_needed((0.0, 1.0), 0.1) > 0
+    with pytest.raises(ValueError):
+        fm.rows_per_group_needed((0.1, 0.2, 0.3), 0.1)
+
+
+# --- degenerate resamples ----------------------------------------------------------------------------------------
+
+
+def test_degenerate_rates_flag_groups_whose_resamples_cannot_vary():
+    counts = np.array([[0, 0, 0, 3], [3, 0, 0, 0], [2, 1, 1, 2]])  # all selected, none selected, mixed
+    deg = fm.degenerate_rates(counts)
+    assert deg["selection_rate"].tolist() == [True, True, False]
+    # group 0 has only positives: its TPR is 1 in every resample, its FPR undefined (not flagged)
+    assert deg["tpr"].tolist() == [True, False, False] and deg["fpr"].tolist() == [False, True, False]
+
+
+def test_a_single_row_per_group_gets_an_uninformative_interval():
+    # the bootstrap of one row per group is constant (DP difference 1 in every resample); the Wilson bounds are not
+    counts = np.array([[0, 1, 0, 0], [1, 0, 0, 0]])
+    boot = fm.bootstrap_counts(counts, 200, np.random.default_rng(0))
+    assert np.ptp(fm.fairness_metrics(boot)["demographic_parity_difference"]) == 0
+    lo, hi = fm.wilson_metric_bounds(counts, 0.95)["demographic_parity_difference"]
+    assert lo == 0.0 and hi == pytest.approx(1.0)
+
+
+def test_wilson_bounds_contain_the_estimate_and_shrink_with_rows():
+    small = np.array([[0, 0, 0, 10], [10, 0, 0, 0]])
+    big = small * 100
+    for counts in (small, big):
+        point = fm.fairness_metrics(counts)
+        for metric in ("demographic_parity_difference", "demographic_parity_ratio"):
+            lo, hi = fm.wilson_metric_bounds(counts, 0.95)[metric]
+            assert lo - 1e-12 <= point[metric] <= hi + 1e-12
+    width = {k: np.subtract(*fm.wilson_metric_bounds(c, 0.95)["demographic_parity_difference"][::-1])
+             for k, c in (("small", small), ("big", big))}
+    assert width["big"] < width["small"]
+    lo, hi = fm.wilson_impact_bounds(small, 0.95)
+    assert lo[1] == 0.0 and hi[0] == 1.0
