@@ -125,6 +125,11 @@ def open_store(url: str | None = None, *, upgrade: bool = True, check: bool = Tr
             "this command never creates a database: check the path, or create one with `auditkit run POLICY` "
             "or `auditkit db upgrade`"
         )
+    if not upgrade and check and path is not None and not path.exists():
+        raise StoreError(
+            f"the database {mask_url(resolved)} has no auditkit tables (the file {str(path)!r} does not exist); "
+            "run `auditkit db upgrade` (with the same --db or AUDITKIT_DB_URL) to create it"
+        )
     if not upgrade and check and not readonly and path is not None:
         # check the schema without writing: a writable SQLite connection would switch the file to WAL first
         with Store(make_engine(resolved, readonly=True)) as probe:
