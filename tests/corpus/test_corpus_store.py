@@ -308,3 +308,40 @@ def test_run_lock_takeover_needs_expiry_or_a_provably_gone_token(cli, stored, tm
         assert runs == [] and holder["token"] == token  # nothing started, the live lock kept
     else:
         assert len(runs) == 1 and holder is None
+
+
+# ----------------------------------------------------------------- PostgreSQL permissions and schema
+
+
+def _pg_exec(url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+PG_CASES = [
+    # (id, SQL run as the owner after migrating, role the command connects as, command, text the message must say)
+    ("no-privileges-runs", ["CREATE ROLE {role} LOGIN"], "role", "runs", "grant it SELECT"),
+    ("select-only-run", ["CREATE ROLE {role} LOGIN", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"],
+     "role", "run", "grant it SELECT"),
+    ("dropped-column-runs", ["ALTER TABLE runs DROP COLUMN commit"], "owner", "runs", "auditkit db upgrade"),
+    ("dropped-lock-table-run", ["DROP TABLE run_locks"], "owner", "run", "auditkit db upgrade"),
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("sql", "who", "verb", "needle"), [c[1:] for c in PG_CASES], ids=[c[0] for c in PG_CASES])
+def test_postgres_permission_and_schema_errors_are_exit_2_with_the_fix(cli, stored, postgres_db_url, sql, who, verb,
+                                                                      needle):
+    with open_store(postgres_db_url):
+        pass  # migrated to head by its owner
+    role = f"reader_{os.getpid()}_{abs(hash(postgres_db_url)) % 10**6}"
+    _pg_exec(postgres_db_url, *(s.format(role=role) for s in sql))
+    url = postgres_db_url.replace("postgres@", f"{role}@", 1) if who == "role" else postgres_db_url
+    args = ["runs"] if verb == "runs" else ["run", stored["policy"], "--device", "cpu", "--no-report"]
+    result = cli(*args, "--db", url)
+    assert result.exit_code == 2, result.output
+    _clean(result)
+    assert needle in result.output and url.split("@", 1)[1].split("/")[0] in result.output, result.output
