@@ -23,7 +23,25 @@ def _words(text: str) -> list[str]:
 
 def train_tiny_bert(dest: Path, texts: Sequence[str], labels: Sequence[int], *, extra_words: Sequence[str] = (),
                     epochs: int = 30, seed: int = 0) -> Path:
-    """Train and save a tiny BERT classifier on ``texts``; return ``dest``."""
+    """Train and save a tiny BERT classifier on ``texts``; return ``dest``.
+
+    Every source of randomness is pinned: the seed, and one intra-op thread with
+    deterministic algorithms while training, because the order of a parallel
+    reduction changes float sums and so, over 30 epochs, the trained model (a
+    leaky model trained on a loaded machine once came out different).
+    """
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    try:
+        return _train(dest, texts, labels, extra_words=extra_words, epochs=epochs, seed=seed)
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+
+
+def _train(dest: Path, texts: Sequence[str], labels: Sequence[int], *, extra_words: Sequence[str], epochs: int,
+           seed: int) -> Path:
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
     dest.mkdir(parents=True, exist_ok=True)

@@ -463,13 +463,14 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
 def _complete(after: probing.ProbeResult, params: ProhibitedFeatureParams) -> bool:
     """Did LEACE remove the linearly decodable signal on rows it was not fitted on?
 
-    Yes when the whole interval of the probe after erasure lies within chance +
-    ``effectiveness_margin`` (an equivalence statement, as PASS needs). LEACE
-    only equalises class means on the fit rows: clusters (one per name or
-    template) can leave some non-linear, cluster-level decodability, and a few
-    rows cannot show that nothing is left.
+    Yes when the probe after erasure is consistent with chance (its interval
+    reaches chance) and its estimate is within ``effectiveness_margin`` of it.
+    LEACE equalises the class means of the *fit* rows; on other rows the
+    eraser's estimation error leaves a little (more, the wider the layer and
+    the fewer the fit rows), and clusters (one per name or template) can leave
+    non-linear, cluster-level decodability that no linear eraser removes.
     """
-    return after.ci_high <= after.chance + params.effectiveness_margin
+    return after.ci_low <= after.chance and after.balanced_accuracy <= after.chance + params.effectiveness_margin
 
 
 def _pct(x: float) -> str:
@@ -575,7 +576,8 @@ def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFea
         f"flips decisions with an interval above the tolerance ({_pct(params.max_flip_rate)}) and beyond the "
         "95th percentile of a variance-matched random control (a complete erasure is not needed to show use); "
         "PASS when the layer is shown not to encode the attribute, or when the erasure is complete (the "
-        f"after-erasure probe's interval within chance + {params.effectiveness_margin:g}) and the flip-rate "
+        f"after-erasure probe's interval reaches chance and its estimate is within chance + "
+        f"{params.effectiveness_margin:g}) and the flip-rate "
         "interval lies below the tolerance; otherwise INCONCLUSIVE with the reason.",
         f"Probes: L2 logistic regression, {params.folds}-fold "
         + ("group-" if params.group_column else "") + "stratified cross-validation, C chosen from "
