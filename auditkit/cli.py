@@ -143,7 +143,8 @@ def _friendly(fn: F) -> F:
                       f"`auditkit run {_e(policy)} --resume {_e(exc.run_id[:12])}`")
             raise typer.Exit(130) from None
         except KeyboardInterrupt:
-            err.print("[bold yellow]interrupted[/] before a run began; nothing was stored")
+            before = " before a run began; nothing was stored" if "policy" in kwargs else ""
+            err.print(f"[bold yellow]interrupted[/]{before}")
             raise typer.Exit(130) from None
         except (Exception, SystemExit) as exc:
             _internal_error(exc, kwargs)

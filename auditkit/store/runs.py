@@ -186,13 +186,16 @@ class RunsMixin(StoreBase):
 
         Called by the run lock's heartbeat thread while a run is executing, so
         a run whose process was killed is recognised by its stale heartbeat
-        (see :func:`auditkit.results.run_condition`).
+        (see :func:`auditkit.results.run_condition`). A run marked interrupted
+        (heartbeat cleared by :meth:`mark_interrupted`) is not renewed.
         """
         when = utc(at or dt.datetime.now(dt.UTC), "heartbeat time")
         with self._session() as session:
             result = session.execute(
                 sa.update(RunRow)
-                .where(RunRow.run_id == run_id, RunRow.state == RunState.RUNNING.value)
+                # a cleared heartbeat marks a Ctrl-C (mark_interrupted): a late beat must not revive the run
+                .where(RunRow.run_id == run_id, RunRow.state == RunState.RUNNING.value,
+                       RunRow.heartbeat_at.is_not(None))
                 .values(heartbeat_at=when)
             )
             session.commit()
