@@ -12,7 +12,7 @@ from report_samples import HOSTILE, POLICY_TEXT, make_previous, make_run
 
 from auditkit.diff import diff_runs
 from auditkit.gate import verdict
-from auditkit.junit import junit_xml, measurement_line
+from auditkit.junit import internal_error_xml, junit_xml, measurement_line
 from auditkit.results import GateDecision, RunState, Severity, Status
 
 
@@ -144,3 +144,20 @@ def test_a_run_that_did_not_complete_has_an_error_case():
 def test_measurement_line_without_an_interval():
     m = make_run().outcomes[0].measurements[5]  # fpr (male), no threshold
     assert measurement_line(m) == "fpr (male): value 0.0912, 95% CI [0.076, 0.1091]"
+
+
+def test_an_internal_error_is_one_error_case_naming_exit_code_4_and_the_log():
+    xml = internal_error_xml("internal error (exit code 4): ValueError: <boom> & \x1b[31m", "/tmp/auditkit-error-1.log")
+    suite, cases = _parse(xml)
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("1", "0", "1")
+    assert _props(suite) == {"exit_code": "4", "error_log": "/tmp/auditkit-error-1.log"}
+    error = cases["internal-error"].find("error")
+    assert error.get("type") == "internal" and "ValueError: <boom> &" in error.get("message")
+
+
+def test_an_incomplete_run_never_passes_even_with_a_stored_pass():
+    run = dataclasses.replace(make_run(), state=RunState.FAILED, gate=GateDecision.PASS)
+    result = verdict(run)
+    assert result.decision is None and result.exit_code == 3
+    suite, cases = _parse(junit_xml(run, result))
+    assert _props(suite)["exit_code"] == "3" and cases["run"].find("error") is not None

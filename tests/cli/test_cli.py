@@ -131,3 +131,21 @@ def test_policy_schema_validates_the_shipped_policies(cli):
 def test_db_upgrade(cli, tmp_path):
     result = cli("db", "upgrade", "--db", f"sqlite:///{tmp_path / 'new.db'}")
     assert result.exit_code == 0 and "revision" in result.output
+
+
+def test_main_maps_what_escapes_a_command_to_4_or_130_never_0_or_1(monkeypatch, tmp_path):
+    import pytest
+
+    from auditkit import cli as cli_module
+
+    monkeypatch.setenv("AUDITKIT_ERROR_LOG_DIR", str(tmp_path))
+    for raised, code in ((ValueError("outside any command"), 4), (KeyboardInterrupt(), 130)):
+        def boom(raised=raised):
+            raise raised
+
+        monkeypatch.setattr(cli_module, "app", boom)
+        with pytest.raises(SystemExit) as caught:
+            cli_module.main()
+        assert caught.value.code == code
+    (log,) = tmp_path.glob("auditkit-error-*.log")
+    assert "ValueError: outside any command" in log.read_text()
