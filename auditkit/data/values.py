@@ -22,7 +22,7 @@ import pandas as pd
 _LIST_LIMIT = 30
 
 #: Longest data value shown in group labels and messages; longer values are cut and suffixed with a hash.
-MAX_DISPLAY_CHARS = 64
+MAX_DISPLAY_CHARS = 100
 
 
 def display_value(value: str, limit: int = MAX_DISPLAY_CHARS, *, digits: int = 10) -> str:

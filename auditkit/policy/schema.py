@@ -165,6 +165,7 @@ HF_OPTIONS: dict[str, tuple[Scalar, ...] | None] = {
     "attn_implementation": ("eager", "sdpa"),
     "low_cpu_mem_usage": (True, False),
     "use_safetensors": (True, False),
+    "num_labels": None,
     "trust_remote_code": (True, False),
 }
 
