@@ -187,6 +187,28 @@ def test_absent_declared_group_is_inconclusive_for_a_blocker(audit, gate):
     assert "INCONCLUSIVE" in text and audit.runs() == ["complete"]
 
 
+def test_absent_group_and_remote_code_appear_in_the_report(audit, gate):
+    # section 7 ("not assessed") lists the declared group no row holds; the provenance shows allow_remote_code
+    import dataclasses
+
+    from auditkit.report import render_report
+    from auditkit.store import open_store
+
+    _rows(audit, {"female": (200, 0.5), "male": (200, 0.5)})
+    _policy_with(audit, values=["female", "male", "nonbinary"], checks=[PARITY])
+    expect(gate(audit.policy), audit, 3)
+    with open_store(f"sqlite:///{audit.root / 'cli.db'}") as store:
+        run = store.get_run(store.list_runs()[0].run_id)
+    page = render_report(run, report_id="R", version=1, formats=("html",)).html.decode("utf-8")
+    section = page.split('id="not-assessed"', 1)[1].split("</section>", 1)[0]
+    assert "parity (group_fairness): declared in the policy but not present in the audit data" in section
+    assert "sex=nonbinary" in section
+    assert "Remote code allowed" not in page
+    remote = dataclasses.replace(run, policy_text=run.policy_text + "allow_remote_code: true\n")
+    page = render_report(remote, report_id="R", version=1, formats=("html",)).html.decode("utf-8")
+    assert "Remote code allowed (allow_remote_code)" in page
+
+
 def test_absent_declared_group_is_listed_for_per_group_performance(audit, gate):
     _rows(audit, {"female": (100, 0.5), "male": (100, 0.5)})
     _policy_with(audit, values=["female", "male", "other"], checks=[PERF_BY_GROUP])

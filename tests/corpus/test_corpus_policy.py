@@ -233,3 +233,16 @@ def test_anchors_within_budget_are_accepted(audit, gate):
     audit.write_policy(doc)
     # 'x-limits' is not a policy key: the alias itself is fine, the unknown key is reported by name
     expect(gate(audit.policy), audit, 2, "unknown key 'x-limits'")
+
+
+def test_a_hand_built_huggingface_spec_cannot_smuggle_options():
+    # the adapter re-checks the allow-list: a ModelSpec built in Python never reaches from_pretrained unchecked
+    from auditkit.adapters.hf import _pretrained_options
+    from auditkit.errors import ModelError
+    from auditkit.policy.schema import ModelSpec
+
+    spec = ModelSpec(type="huggingface", path="dir", options={"from_tf": True, "torch_dtype": "float32"})
+    with pytest.raises(ModelError, match="'from_tf' not allowed for type: huggingface"):
+        _pretrained_options(spec)
+    assert _pretrained_options(ModelSpec(type="huggingface", path="dir", options={"revision": "main"})) == {
+        "revision": "main"}
