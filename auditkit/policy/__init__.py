@@ -2,6 +2,7 @@
 
 from auditkit.policy.loader import LoadedPolicy, canonical_text, format_path, load_policy, parse_policy
 from auditkit.policy.schema import CheckSpec, DataSpec, ModelSpec, Policy, ProtectedAttribute, Statistics
+from auditkit.policy.strict_yaml import PolicyLimits
 
 __all__ = [
     "CheckSpec",
@@ -9,6 +10,7 @@ __all__ = [
     "LoadedPolicy",
     "ModelSpec",
     "Policy",
+    "PolicyLimits",
     "ProtectedAttribute",
     "Statistics",
     "canonical_text",
