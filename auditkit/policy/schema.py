@@ -15,7 +15,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
@@ -187,6 +196,40 @@ class DataSpec(Section):
     text_column: str | None = None
     id_column: str | None = None
     max_rows: int | None = Field(default=None, ge=1)
+    #: Categorical variables spread over several columns (``{name: [col, col, ...]}``, columns from ``features``):
+    #: counterfactuals move each group as one variable and proxy screening tests it as one feature.
+    #: One-hot blocks (``name_value`` / ``name=value`` columns holding 0/1 with one 1 per row) are found without it.
+    feature_groups: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("feature_groups")
+    @classmethod
+    def _groups_of_features(cls, groups: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        features = info.data.get("features") or []
+        if not groups:
+            return groups
+        if not features:
+            raise PydanticCustomError(
+                "feature_groups", "data.feature_groups groups columns of data.features; this data has no features list "
+                "(text data has no column groups): remove feature_groups or list the model's input columns")
+        seen: dict[str, str] = {}
+        for name, cols in groups.items():
+            if not cols:
+                raise PydanticCustomError("feature_groups", "data.feature_groups.{name} lists no column; give it the "
+                                          "columns of that variable or remove it", {"name": name})
+            unknown = [c for c in cols if c not in features]
+            if unknown:
+                raise PydanticCustomError(
+                    "feature_groups", "data.feature_groups.{name} names {cols}, not in data.features; every column "
+                    "of a group must be a model input listed under data.features",
+                    {"name": name, "cols": ", ".join(map(repr, unknown))})
+            for c in cols:
+                if c in seen:
+                    where = "listed twice" if seen[c] == name else f"also in data.feature_groups.{seen[c]}"
+                    raise PydanticCustomError(
+                        "feature_groups", "column '{col}' of data.feature_groups.{name} is {where}; a column "
+                        "belongs to at most one group", {"col": c, "name": name, "where": where})
+                seen[c] = name
+        return groups
 
 
 class ProtectedAttribute(Section):
