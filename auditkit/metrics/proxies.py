@@ -5,30 +5,50 @@ Three views, the same design as Credo AI Lens' data-fairness evaluator:
 * **redundant encoding** — the cross-validated AUC of gradient boosting
   predicting the attribute from the features (stratified 5-fold, macro
   one-vs-rest when K > 2, seeded), with Credo's ``max(2·AUC − 1, 0)``;
-  AUC ≥ 0.6 is *notable*, ≥ 0.7 *strong*;
-* **per feature** — normalised mutual information ``I(X_j; A) / H(A)`` from
-  ``mutual_info_classif(..., discrete_features=mask, n_neighbors=3,
-  random_state=seed)``, flagged at ≥ 0.05, and Cramér's V of the feature
-  (binned at its quantiles when numeric) against A, flagged at ≥ 0.3.
+  AUC ≥ 0.6 is *notable*, ≥ 0.7 *strong*. It describes; it never flags a feature;
+* **per feature** — normalised mutual information ``I(X_j; A) / H(A)``
+  (``mutual_info_classif``, kNN, seeded) and Cramér's V of the feature (binned
+  at its quantiles when numeric) against A, reported as before;
+* **the proxy decision** — a feature is a *proxy* (and the propagated
+  counterfactual, methods.md C2, moves it) only when both hold:
 
-These are *screening* statistics: a flagged feature is a candidate proxy that
-the propagated counterfactual (methods.md C2) then moves; whether the model
-*uses* it is decided there, on intervals. The joint AUC comes with a
-class-stratified bootstrap interval. NMI and Cramér's V are point estimates:
-both are biased upwards near zero, where bootstrap intervals do not even
-cover the estimate (and resampled duplicates break the kNN MI estimator), so
-an interval would mislead more than inform; they only select candidates.
+  1. its association with A is **significant**: Pearson's χ² test of the
+     feature's table against A, Holm-corrected over every candidate at
+     ``α = 1 − level`` (family-wise: no proxy by multiplicity alone);
+  2. it is **strong**: the lower end of the two-sided ``level`` confidence
+     interval of Cramér's V reaches :data:`MIN_STRENGTH`. The interval inverts
+     the noncentral χ² distribution of the statistic (``λ = n·(m − 1)·V²``,
+     m = the smaller table dimension), so it is exact up to the χ²
+     approximation and, unlike a bootstrap, behaves near zero.
+
+  Default :data:`MIN_STRENGTH` = 0.3 is Cohen's "medium" association (for a
+  binary attribute) and the point flag methods.md A3 used so far; now the whole
+  interval must clear it, so a flagged proxy carries at least a medium share of
+  the attribute with 95 % confidence. Weak links are rejected with the reason
+  in the report: on German Credit (400–1,000 rows) age, duration and number of
+  liable persons predict sex jointly with AUC ≈ 0.67, each of them weakly, so
+  none is a proxy — before, each was flagged on a point NMI and
+  any model using age failed a sex counterfactual. The test suite replays that
+  failure mode (three features each predicting the attribute with AUC ≈ 0.6
+  on 400 rows): none is flagged. A proxy weaker than this but suspected can
+  always be declared (``proxies: [...]``).
+
+A **categorical variable** spread over several columns (a declared
+``data.feature_groups`` entry or a detected one-hot block, see
+:mod:`auditkit.metrics.categorical`) is tested as *one* feature whose levels
+are its categories; its columns are not tested on their own.
 
 Public API (also used by the prohibited-feature check): :func:`detect_proxies`
 returns a :class:`ProxyReport`; the building blocks :func:`discrete_mask`,
-:func:`normalised_mutual_information`, :func:`cramers_v` and
-:func:`redundant_encoding` can be called on their own. Inputs are a float
-matrix ``X`` (n, d) and the attribute as any array of labels (n,).
+:func:`normalised_mutual_information`, :func:`cramers_v`,
+:func:`association_test` and :func:`redundant_encoding` can be called on their
+own. Inputs are a float matrix ``X`` (n, d) and the attribute as any array of
+labels (n,).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,13 +56,26 @@ import numpy as np
 #: Flags of methods.md A3 (heuristics, not legal standards).
 AUC_NOTABLE, AUC_STRONG = 0.6, 0.7
 NMI_FLAG, CRAMERS_V_FLAG = 0.05, 0.3
+#: Least lower confidence bound of Cramér's V for a proxy (see the module docstring).
+MIN_STRENGTH = 0.3
+#: Levels of a categorical variable with fewer rows than this are pooled for the χ² table (sparse cells).
+MIN_LEVEL_ROWS = 10
 #: Cells of one block of bootstrap weights (B × n): bounds memory to ~16 MB per block.
 _BOOT_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
 class FeatureAssociation:
-    """One feature's association with the attribute: NMI, Cramér's V and the screening flag."""
+    """One candidate proxy (a feature or a categorical block) and the decision on it.
+
+    ``nmi``, ``cramers_v``, ``flagged`` and ``reasons`` (why it was flagged;
+    empty when not) keep their meaning for existing callers. The decision
+    fields: ``p_value`` of the χ² test of association with the attribute and
+    its Holm-adjusted ``p_holm`` (``significant``: ``p_holm ≤ α``), the strength
+    (Cramér's V) with its two-sided interval ``strength_ci`` (``strong``: the
+    lower end reaches the minimum), and ``why``: the accepted/rejected reason in
+    words; ``flagged = significant and strong``. ``columns`` are the input columns it stands for (one, or a block's).
+    """
 
     feature: str
     discrete: bool
@@ -50,6 +83,14 @@ class FeatureAssociation:
     cramers_v: float
     flagged: bool
     reasons: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+    kind: str = "numeric"
+    p_value: float = float("nan")
+    p_holm: float = float("nan")
+    strength_ci: tuple[float, float] = (float("nan"), float("nan"))
+    significant: bool = False
+    strong: bool = False
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,16 +107,35 @@ class RedundantEncoding:
 
 @dataclass(frozen=True)
 class ProxyReport:
-    """Proxy screening of one attribute: the joint encoding and every feature's association."""
+    """Proxy screening of one attribute: the joint encoding and every candidate's association and decision."""
 
     encoding: RedundantEncoding | None
     features: tuple[FeatureAssociation, ...]
+    alpha: float = 0.05
+    min_strength: float = MIN_STRENGTH
+    level: float = 0.95
 
     @property
     def flagged(self) -> list[str]:
-        """Names of the features flagged as proxies, strongest (by NMI) first."""
+        """Names of the candidates flagged as proxies (features or blocks), strongest (by V's lower bound) first."""
         hits = [f for f in self.features if f.flagged]
-        return [f.feature for f in sorted(hits, key=lambda f: -f.nmi)]
+        return [f.feature for f in sorted(hits, key=lambda f: (-_finite(f.strength_ci[0]), -f.nmi))]
+
+    @property
+    def rejected(self) -> list[FeatureAssociation]:
+        """The candidates that were tested and not accepted as proxies (each with its ``why``)."""
+        return [f for f in self.features if not f.flagged]
+
+    def columns_of(self, name: str) -> tuple[str, ...]:
+        """The input columns of a candidate (its own name for a single feature)."""
+        for f in self.features:
+            if f.feature == name:
+                return f.columns or (f.feature,)
+        raise KeyError(name)
+
+
+def _finite(x: float) -> float:
+    return float(x) if np.isfinite(x) else -1.0
 
 
 def discrete_mask(X: np.ndarray, max_levels: int = 20) -> np.ndarray:
@@ -205,6 +265,67 @@ def redundant_encoding(
                              n=int(codes.size), folds=folds)
 
 
+def association_test(x_codes: np.ndarray, a_codes: np.ndarray,
+                     level: float) -> tuple[float, float, tuple[float, float]]:
+    """χ² test of independence of two code arrays: ``(p-value, Cramér's V, V's two-sided level interval)``.
+
+    The interval inverts the noncentral χ² law of the statistic: λ with
+    ``P(χ²_df(λ) ≤ x) = 1 − tail`` (lower) and ``= tail`` (upper), then
+    ``V = sqrt(λ / (n·(m − 1)))``. The lower end is 0 whenever the test at
+    ``1 − level`` does not reject. NaNs when either side has a single level.
+    """
+    from scipy.optimize import brentq
+    from scipy.stats import chi2, ncx2
+    from scipy.stats.contingency import crosstab
+
+    table = crosstab(np.asarray(x_codes), np.asarray(a_codes)).count.astype(np.float64)
+    n, m = float(table.sum()), min(table.shape)
+    if m < 2:
+        return float("nan"), float("nan"), (float("nan"), float("nan"))
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / n
+    stat = float(((table - expected) ** 2 / expected).sum())
+    df = (table.shape[0] - 1) * (table.shape[1] - 1)
+    p = float(chi2.sf(stat, df))
+    tail = (1.0 - level) / 2.0
+    scale = n * (m - 1)
+
+    def bound(q: float) -> float:
+        f = lambda lam: float(ncx2.cdf(stat, df, lam)) - q if lam > 0 else float(chi2.cdf(stat, df)) - q  # noqa: E731
+        if f(0.0) <= 0.0:
+            return 0.0
+        hi = max(1.0, stat)
+        while f(hi) > 0.0:
+            hi *= 2.0
+        return float(brentq(f, 0.0, hi, xtol=1e-10 * max(1.0, stat)))
+
+    v = float(np.sqrt(stat / scale))
+    low, high = np.sqrt(bound(1.0 - tail) / scale), np.sqrt(bound(tail) / scale)
+    return p, v, (float(min(low, 1.0)), float(min(high, 1.0)))
+
+
+def _pooled(codes: np.ndarray) -> np.ndarray:
+    """Codes with levels of fewer than :data:`MIN_LEVEL_ROWS` rows pooled into one level (sparse χ² cells)."""
+    counts = np.bincount(codes)
+    rare = counts[codes] < MIN_LEVEL_ROWS
+    if not rare.any():
+        return codes
+    out = codes.copy()
+    out[rare] = codes.max() + 1
+    return np.unique(out, return_inverse=True)[1].reshape(-1)
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values (methods.md C6); NaNs stay NaN and do not count."""
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m, running = order.size, 0.0
+    for i, j in enumerate(order):
+        running = max(running, min(1.0, (m - i) * p[j]))
+        out[j] = running
+    return out
+
+
 def detect_proxies(
     X: np.ndarray,
     a: np.ndarray,
@@ -218,33 +339,77 @@ def detect_proxies(
     resamples: int = 500,
     level: float = 0.95,
     encoding: bool = True,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    min_strength: float = MIN_STRENGTH,
+    alpha: float | None = None,
 ) -> ProxyReport:
     """Screen every feature of ``X`` (except ``exclude``: the attribute's own columns) as a proxy for ``a``.
 
-    A feature is flagged when its NMI reaches ``nmi_flag`` or its Cramér's V
-    reaches ``v_flag``. With ``encoding`` the joint cross-validated AUC is
-    computed too (the most expensive part, about a second for 10k rows).
+    Candidates are the single columns plus each categorical block (declared
+    ``groups`` and detected one-hot blocks; their columns are not candidates on
+    their own). A candidate is flagged when its χ² test is significant after
+    Holm's correction at ``alpha`` (default ``1 − level``) and the lower end of
+    its ``level`` interval of Cramér's V reaches ``min_strength`` (module
+    docstring). ``nmi_flag`` and ``v_flag`` no longer flag: they are named in
+    the reasons as the screening heuristics of methods.md A3. With
+    ``encoding`` the joint cross-validated AUC is computed too (the most
+    expensive part, about a second for 10k rows).
     """
+    from auditkit.metrics.categorical import category_codes, find_blocks
+
     names = list(feature_names)
     X = np.asarray(X, dtype=np.float64)
     if X.shape[1] != len(names):
         raise ValueError(f"X has {X.shape[1]} columns but {len(names)} feature names were given")
+    alpha = 1.0 - level if alpha is None else alpha
     keep = [j for j, name in enumerate(names) if name not in set(exclude)]
     Xk = X[:, keep]
     codes, k = _codes(a)
     if k < 2 or not keep:
-        return ProxyReport(encoding=None, features=())
-    mask = discrete_mask(Xk)
-    nmi = normalised_mutual_information(Xk, codes, discrete=mask, seed=seed)
+        return ProxyReport(encoding=None, features=(), alpha=alpha, min_strength=min_strength, level=level)
+    blocks = find_blocks(X, names, groups, exclude)
+    in_block = {j for b in blocks for j in b.columns}
+    singles = [j for j in keep if j not in in_block]
+    mask = discrete_mask(X[:, singles]) if singles else np.zeros(0, dtype=bool)
+    cands: list[tuple[str, tuple[str, ...], str, bool, np.ndarray]] = []  # name, columns, kind, discrete, codes
+    for i, j in enumerate(singles):
+        cands.append((names[j], (names[j],), "discrete" if mask[i] else "numeric", bool(mask[i]),
+                      binned(X[:, j], bins, bool(mask[i]))))
+    for b in blocks:
+        cat = category_codes(X, b.columns)[0]
+        cands.append((b.name, b.names, "declared group" if b.declared else "one-hot block", True, cat))
+    level_codes = np.column_stack([c[4] for c in cands]).astype(np.float64)
+    nmi = normalised_mutual_information(level_codes, codes, discrete=np.ones(len(cands), dtype=bool), seed=seed)
+    if singles:  # single numeric columns: the kNN estimate on the values themselves, as before
+        nmi[: len(singles)] = normalised_mutual_information(X[:, singles], codes, discrete=mask, seed=seed)
+    tests = [association_test(_pooled(c[4]), codes, level) for c in cands]
+    p_holm = _holm(np.array([t[0] for t in tests]))
     out = []
-    for i, j in enumerate(keep):
-        v = cramers_v(binned(Xk[:, i], bins, bool(mask[i])), codes)
+    for i, (name, cols, kind, discrete, _) in enumerate(cands):
+        p, v, ci = tests[i]
+        significant = bool(np.isfinite(p_holm[i]) and p_holm[i] <= alpha)
+        strong = bool(np.isfinite(ci[0]) and ci[0] >= min_strength)
+        flagged = significant and strong
+        interval = f"V {v:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if np.isfinite(v) else "V undefined (one level)"
+        if flagged:
+            why = (f"proxy: χ² Holm p {p_holm[i]:.2g} ≤ {alpha:g} and {interval}, lower bound ≥ {min_strength:g}")
+        elif not np.isfinite(p):
+            why = "rejected: a single level, no association can be measured"
+        elif not significant:
+            why = f"rejected: association not significant (Holm p {p_holm[i]:.2g} > {alpha:g})"
+        else:
+            why = f"rejected: too weak ({interval}; the lower bound is below {min_strength:g})"
         reasons = []
-        if nmi[i] >= nmi_flag:
-            reasons.append(f"NMI {nmi[i]:.3f} ≥ {nmi_flag:g}")
-        if np.isfinite(v) and v >= v_flag:
-            reasons.append(f"Cramér's V {v:.3f} ≥ {v_flag:g}")
-        out.append(FeatureAssociation(feature=names[j], discrete=bool(mask[i]), nmi=float(nmi[i]), cramers_v=v,
-                                      flagged=bool(reasons), reasons=tuple(reasons)))
+        if flagged:
+            reasons.append(f"χ² Holm p {p_holm[i]:.2g} ≤ {alpha:g}")
+            reasons.append(f"{interval} ≥ {min_strength:g}")
+            if nmi[i] >= nmi_flag:
+                reasons.append(f"NMI {nmi[i]:.3f} ≥ {nmi_flag:g}")
+            if np.isfinite(v) and v >= v_flag:
+                reasons.append(f"Cramér's V {v:.3f} ≥ {v_flag:g}")
+        out.append(FeatureAssociation(feature=name, discrete=discrete, nmi=float(nmi[i]), cramers_v=v,
+                                      flagged=flagged, reasons=tuple(reasons), columns=cols, kind=kind, p_value=p,
+                                      p_holm=float(p_holm[i]), strength_ci=ci, significant=significant,
+                                      strong=strong, why=why))
     joint = redundant_encoding(Xk, codes, seed=seed, resamples=resamples, level=level) if encoding else None
-    return ProxyReport(encoding=joint, features=tuple(out))
+    return ProxyReport(encoding=joint, features=tuple(out), alpha=alpha, min_strength=min_strength, level=level)
