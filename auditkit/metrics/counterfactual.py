@@ -12,7 +12,12 @@ of the favourable outcome) and decisions ``ŷ, ŷ′`` (1 = favourable).
   never threshold it);
 * the CheckList INV failure (label changes *and* the original label's
   probability moves by more than a threshold), the CTF gap, K×K matrices;
-* how many pairs an inconclusive interval would need.
+* how many pairs an inconclusive interval would need, and the minimum
+  detectable effect at the pairs there are (:func:`minimum_detectable_rate`).
+
+A counterfactual with random parts (draws) is summarised per pair by its
+averages over the draws: ``s_cf`` and ``y_cf`` may be ``(draws, n)``; the flip
+indicator, Δ and |Δ| of each pair are then the means over its draws.
 
 Pure numpy/scipy. The verdict rule (C6) is applied by the caller with
 :func:`auditkit.metrics.stats.interval_verdict`; equivalence tests use a
@@ -95,7 +100,8 @@ def paired_bootstrap_means(
 
     Rows (pairs) are resampled with replacement, the same rows for every
     column, so columns computed from the same pair (Δ, |Δ|, flip indicators of
-    two generators) keep their dependence. Returns ``(means, low, high)``, each ``(m,)``.
+    two generators) keep their dependence. Returns ``(means, low, high)``, each
+    ``(m,)``; with ``resamples <= 0`` only the means (NaN intervals).
     """
     data = np.asarray(columns, dtype=np.float64)
     if data.ndim == 1:
@@ -107,6 +113,8 @@ def paired_bootstrap_means(
     means = data.mean(axis=0)
     if np.all(data == data[0]):  # constant pairs: every resample gives the same mean
         return means, means.copy(), means.copy()
+    if resamples <= 0:  # means only (the caller has its intervals elsewhere)
+        return means, np.full(m, np.nan), np.full(m, np.nan)
     block = max(1, min(resamples, _BOOT_CELLS // max(n, 1)))
     stats = np.empty((resamples, m))
     for start in range(0, resamples, block):
@@ -171,11 +179,21 @@ def pair_effects(
     inv_threshold: float = 0.1,
     method: str = "exact",
 ) -> PairEffects:
-    """All C4 metrics for aligned pairs: scores ``s, s_cf`` and decisions ``y, y_cf`` (1 = favourable)."""
+    """All C4 metrics for aligned pairs: scores ``s, s_cf`` and decisions ``y, y_cf`` (1 = favourable).
+
+    ``s_cf`` and ``y_cf`` may be ``(draws, n)``: each pair's flip indicator,
+    Δ, |Δ| and INV failure are then averaged over its draws; ``flips``, ``b``
+    and ``c`` are the rounded sums of those averages (the exact interval and
+    McNemar use them; the propagated counterfactual replaces the intervals by
+    its refit bootstrap).
+    """
     s = np.asarray(s, dtype=np.float64)
     s_cf = np.asarray(s_cf, dtype=np.float64)
     y = np.asarray(y).astype(np.int64)
     y_cf = np.asarray(y_cf).astype(np.int64)
+    if s_cf.ndim == 2 and s_cf.shape == y_cf.shape and s_cf.shape[1:] == s.shape:
+        return _averaged_effects(s, s_cf, y, y_cf, level=level, resamples=resamples, rng=rng,
+                                 inv_threshold=inv_threshold, method=method)
     if not (s.shape == s_cf.shape == y.shape == y_cf.shape) or s.ndim != 1:
         raise ValueError(f"pairs must be aligned 1-D arrays, got {s.shape}, {s_cf.shape}, {y.shape}, {y_cf.shape}")
     n = int(s.size)
@@ -212,6 +230,35 @@ def pair_effects(
         inv_failures=int(inv.sum()),
         inv_rate=float(inv.mean()) if n else nan,
         inv_rate_ci=proportion_interval(int(inv.sum()), n, level, method),
+    )
+
+
+def _averaged_effects(s: np.ndarray, s_cf: np.ndarray, y: np.ndarray, y_cf: np.ndarray, *, level: float,
+                      resamples: int, rng: np.random.Generator, inv_threshold: float, method: str) -> PairEffects:
+    """:func:`pair_effects` of pairs with several draws ``(D, n)``: per-pair averages over the draws."""
+    n = int(s.size)
+    delta = (s_cf - s[None, :]).mean(axis=0)
+    absd = np.abs(s_cf - s[None, :]).mean(axis=0)
+    flip = (y_cf != y[None, :]).mean(axis=0)
+    down = ((y[None, :] == 1) & (y_cf == 0)).mean(axis=0)
+    up = ((y[None, :] == 0) & (y_cf == 1)).mean(axis=0)
+    inv = (np.abs(s_cf - s[None, :]) > inv_threshold) & (y_cf != y[None, :])
+    inv_share = inv.mean(axis=0)
+    means, lo, hi = paired_bootstrap_means(np.column_stack([delta, absd, up - down]) if n else np.empty((0, 3)),
+                                           resamples=resamples, level=level, rng=rng)
+    flips, b, c, invs = (round(float(v.sum())) for v in (flip, down, up, inv_share))
+    nan = float("nan")
+    return PairEffects(
+        n=n, level=level, flips=flips, flip_rate=float(flip.mean()) if n else nan,
+        flip_rate_ci=proportion_interval(flips, n, level, method), b=b, c=c, mcnemar_p=mcnemar_exact(b, c),
+        net_change=float(means[2]), net_change_ci=(float(lo[2]), float(hi[2])), mean_change=float(means[0]),
+        mean_change_ci=(float(lo[0]), float(hi[0])), mean_abs_change=float(means[1]),
+        mean_abs_change_ci=(float(lo[1]), float(hi[1])),
+        p95_abs_change=float(np.quantile(absd, 0.95)) if n else nan,
+        p99_abs_change=float(np.quantile(absd, 0.99)) if n else nan,
+        max_abs_change=float(absd.max()) if n else nan, argmax=int(absd.argmax()) if n else -1,
+        inv_failures=invs, inv_rate=float(inv_share.mean()) if n else nan,
+        inv_rate_ci=proportion_interval(invs, n, level, method),
     )
 
 
@@ -297,3 +344,77 @@ def pairs_needed_for_mean(value: float, ci: tuple[float, float], n: int, toleran
     if not (np.isfinite(half) and np.isfinite(gap)) or gap == 0.0 or half <= 0.0 or n <= 0:
         return None
     return math.ceil(n * (half / gap) ** 2)
+
+
+def minimum_detectable_rate(n: int, tolerance: float, level: float) -> float:
+    """The smallest rate whose exact interval from ``n`` pairs lies wholly above ``tolerance`` (the MDE).
+
+    A measured rate ``k / n`` FAILS the equivalence test when the lower end of
+    its two-sided ``level`` Clopper–Pearson interval exceeds the tolerance
+    (``level`` = 0.90 for a one-sided 95 % bound, see :func:`tost_level`);
+    this returns the smallest such ``k / n``: a true rate below it cannot be
+    shown to exceed the tolerance with ``n`` pairs, even when measured
+    exactly. ``math.inf`` when no rate can (too few pairs); NaN when ``n < 1``.
+    Example: 400 pairs, 1 % tolerance, level 0.90 → 2.25 % (9 flips).
+    """
+    if n < 1:
+        return float("nan")
+    if not 0.0 < tolerance < 1.0:
+        raise ValueError(f"tolerance must be in (0, 1), got {tolerance}")
+
+    def clears(k: int) -> bool:
+        return proportion_interval(k, n, level, "exact")[0] > tolerance
+
+    if not clears(n):
+        return math.inf
+    lo, hi = math.floor(tolerance * n), n  # clears(lo) is False: its interval contains k/n ≤ tolerance
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if clears(mid) else (mid, hi)
+    return hi / n
+
+
+def maximum_passing_rate(n: int, tolerance: float, level: float) -> float:
+    """The largest rate whose exact interval from ``n`` pairs lies wholly below ``tolerance`` (−inf if none).
+
+    The PASS side of :func:`minimum_detectable_rate`: with ``n`` pairs a
+    measured rate must be at most this for the upper bound to clear the
+    tolerance (zero flips needs ``n ≥`` :func:`min_pairs_zero_events`).
+    """
+    if n < 1:
+        return float("nan")
+
+    def clears(k: int) -> bool:
+        return proportion_interval(k, n, level, "exact")[1] < tolerance
+
+    if not clears(0):
+        return -math.inf
+    lo, hi = 0, math.ceil(tolerance * n) + 1  # clears(lo) holds, clears(hi) does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if clears(mid) else (lo, mid)
+    return lo / n
+
+
+def detectable_mean(ci: tuple[float, float], tolerance: float) -> tuple[float, float]:
+    """For a mean (|Δ|) with bootstrap interval ``ci``: the values that would FAIL / PASS at this n.
+
+    The interval's half-width h does not depend much on the value nearby, so
+    at the same n a mean above ``tolerance + h`` would have its interval wholly
+    above the tolerance (the minimum detectable effect) and one below
+    ``tolerance − h`` wholly below it.
+    """
+    half = (ci[1] - ci[0]) / 2.0
+    return tolerance + half, tolerance - half
+
+
+def hull(ci: tuple[float, float], *others: tuple[float, float] | float) -> tuple[float, float]:
+    """The smallest interval containing ``ci`` and every other interval or point (NaNs ignored)."""
+    lows, highs = [ci[0]], [ci[1]]
+    for o in others:
+        lo, hi = (o, o) if isinstance(o, (int, float)) else o
+        lows.append(lo)
+        highs.append(hi)
+    lows = [x for x in lows if np.isfinite(x)]
+    highs = [x for x in highs if np.isfinite(x)]
+    return (float(min(lows)) if lows else float("nan"), float(max(highs)) if highs else float("nan"))

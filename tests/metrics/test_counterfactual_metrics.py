@@ -117,3 +117,34 @@ def test_ctf_gap_matrices_and_antisymmetry():
     assert gaps[0, 1] == pytest.approx(0.0) and np.isnan(gaps[1, 0]) and np.isnan(gaps[0, 2])
     with pytest.raises(ValueError):
         tost_level(0.4)
+
+
+def test_minimum_detectable_rate_is_the_least_rate_whose_exact_interval_clears_the_tolerance():
+    from auditkit.metrics.counterfactual import maximum_passing_rate, minimum_detectable_rate
+
+    mde = minimum_detectable_rate(400, 0.01, 0.90)
+    assert mde == pytest.approx(9 / 400)
+    assert proportion_interval(9, 400, 0.90)[0] > 0.01 >= proportion_interval(8, 400, 0.90)[0]
+    assert maximum_passing_rate(400, 0.01, 0.90) == 0.0  # only zero flips pass at 400 pairs...
+    assert maximum_passing_rate(200, 0.01, 0.90) == float("-inf")  # ...and nothing passes below 299
+    big = maximum_passing_rate(5000, 0.01, 0.90)
+    assert proportion_interval(round(big * 5000), 5000, 0.90)[1] < 0.01
+    assert proportion_interval(round(big * 5000) + 1, 5000, 0.90)[1] >= 0.01
+    assert minimum_detectable_rate(3, 0.5, 0.90) == float("inf")  # three pairs can never show > 50 %
+    assert np.isnan(minimum_detectable_rate(0, 0.01, 0.90))
+    # more pairs, smaller detectable effects, approaching the tolerance
+    values = [minimum_detectable_rate(n, 0.01, 0.90) for n in (100, 1000, 10_000, 100_000)]
+    assert np.all(np.diff(values) < 0) and values[-1] < 0.0112
+
+
+def test_draws_are_averaged_per_pair():
+    s = np.array([0.6, 0.4, 0.7, 0.2])
+    s_cf = np.array([[0.4, 0.4, 0.7, 0.6], [0.6, 0.45, 0.7, 0.6]])  # pair 0 flips in one draw of two
+    y, y_cf = (s >= 0.5).astype(int), (s_cf >= 0.5).astype(int)
+    e = pair_effects(s, s_cf, y, y_cf, level=0.9, resamples=200, rng=np.random.default_rng(0))
+    assert e.flip_rate == pytest.approx((0.5 + 0 + 0 + 1) / 4) and e.flips == 2  # round(1.5): banker's → 2
+    assert e.mean_abs_change == pytest.approx(np.mean([0.1, 0.025, 0.0, 0.4]))
+    assert e.mean_change == pytest.approx(np.mean([-0.1, 0.025, 0.0, 0.4]))
+    single = pair_effects(s, s_cf[:1], y, y_cf[:1], level=0.9, resamples=200, rng=np.random.default_rng(0))
+    plain = pair_effects(s, s_cf[0], y, y_cf[0], level=0.9, resamples=200, rng=np.random.default_rng(0))
+    assert single == plain  # one draw is the plain computation
