@@ -32,6 +32,7 @@ from auditkit.report.checks import (
     group_families,
     not_assessed,
 )
+from auditkit.report.crosscheck import erasure_vs_counterfactual
 from auditkit.report.examination import art4a_item, attributes_table, coverage
 from auditkit.report.history import compare_runs
 from auditkit.report.i18n import DEFAULT_LANGUAGE, LANGUAGES, t, tn, use_language
@@ -281,6 +282,9 @@ def _build(
         confidence, stats_values["correction"] = None, "holm"
         adjusted, p_table = adjust_family(run.outcomes, "holm")
     views = [check_view(i, o, adjusted, specs.get(o.check_id, {}), confidence) for i, o in enumerate(run.outcomes)]
+    cross = erasure_vs_counterfactual(run.outcomes, confidence or 0.95)
+    views = [dataclasses.replace(v, notes=(*v.notes, *cross[v.check_id])) if v.check_id in cross else v
+             for v in views]
     families = group_families(views)
     timing, timing_ok = policy_timing(run, meta)
     extra = () if timing_ok else (Finding("", "criteria", t("timing.finding"), _severity("major"), "FAIL", timing,

@@ -225,6 +225,18 @@ MESSAGES: dict[str, str] = {
     "check.rationale": "Begründung:",
     "check.no_measurements": "Für diese Prüfung wurden keine Messungen aufgezeichnet.",
     "check.params": "Parameter des Laufs",
+    "xcheck.agree": "Gegenprobe bei {layer}: Das Löschen von {attribute} ändert {erasure} [{erasure_low}, "
+                    "{erasure_high}] der Entscheidungen; das Verschieben von {attribute} und seiner Stellvertreter in "
+                    "den Eingaben ({check}, propagiert, alle Wertepaare) ändert {counterfactual} [{cf_low}, {cf_high}] "
+                    "von {pairs} Paaren. Beide Eingriffe stimmen im Rahmen ihrer Intervalle überein.",
+    "xcheck.disagree": "Gegenprobe bei {layer}: Das Löschen von {attribute} ändert {erasure} [{erasure_low}, "
+                       "{erasure_high}] der Entscheidungen, das Verschieben von {attribute} und seiner Stellvertreter "
+                       "in den Eingaben ({check}, propagiert, alle Wertepaare) dagegen {counterfactual} [{cf_low}, "
+                       "{cf_high}] von {pairs} Paaren: Die beiden Eingriffe widersprechen sich über ihre Intervalle "
+                       "hinaus. Das Löschen entfernt alle linearen Informationen über {attribute} aus der "
+                       "Repräsentation, auch die Streuung der Stellvertreter innerhalb jeder Gruppe; die "
+                       "kontrafaktische Prüfung verschiebt nur die genannten Stellvertreter über eine geschätzte "
+                       "Abbildung. Beide Urteile sind mit diesem Wissen zu lesen.",
     "check.reason_prefix": " Grund: {reason}",
     "chart.lower": "Untergrenze (≥)",
     "chart.upper": "Obergrenze (≤)",

@@ -220,6 +220,17 @@ MESSAGES: dict[str, str] = {
     "check.rationale": "Rationale:",
     "check.no_measurements": "No measurements were recorded for this check.",
     "check.params": "Parameters as run",
+    "xcheck.agree": "Cross-check at {layer}: erasing {attribute} flips {erasure} [{erasure_low}, {erasure_high}] of "
+                    "decisions; moving {attribute} and its proxies in the inputs ({check}, propagated, all value "
+                    "pairs) flips {counterfactual} [{cf_low}, {cf_high}] of {pairs} pairs. The two interventions "
+                    "agree within their intervals.",
+    "xcheck.disagree": "Cross-check at {layer}: erasing {attribute} flips {erasure} [{erasure_low}, "
+                       "{erasure_high}] of decisions, but moving {attribute} and its proxies in the inputs ({check}, "
+                       "propagated, all value pairs) flips {counterfactual} [{cf_low}, {cf_high}] of {pairs} pairs: "
+                       "the two interventions disagree beyond their intervals. Erasure removes all linear "
+                       "information about {attribute} from the representation, including the proxies' variation "
+                       "within each group; the counterfactual moves only the proxies it names, by a fitted mapping. "
+                       "Read both verdicts with this in mind.",
     "check.reason_prefix": " Reason: {reason}",
     "chart.lower": "a lower limit (≥)",
     "chart.upper": "an upper limit (≤)",
