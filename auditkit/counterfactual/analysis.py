@@ -8,13 +8,16 @@ score changes, the proxy part (propagated − flip-only) and the grid summary.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from auditkit.counterfactual.refit import RefitBootstrap
 from auditkit.metrics.counterfactual import (
     PairEffects,
+    hull,
     pair_effects,
     paired_bootstrap_means,
     proportion_interval,
@@ -23,7 +26,13 @@ from auditkit.metrics.counterfactual import (
 
 @dataclass(frozen=True)
 class PairResult:
-    """The pairs of one generator (``mode``) and ordered value pair ``source → target``, with their metrics."""
+    """The pairs of one generator (``mode``) and ordered value pair ``source → target``, with their metrics.
+
+    ``s_cf``/``y_cf`` are one concrete counterfactual per pair (draw 0, the
+    one the report shows); with several draws ``abs_change`` and
+    ``flip_share`` hold each pair's |Δ| and flip indicator averaged over the
+    draws, which every metric uses.
+    """
 
     mode: str
     source: int
@@ -34,16 +43,58 @@ class PairResult:
     y: np.ndarray
     y_cf: np.ndarray
     effects: PairEffects
+    abs_change: np.ndarray | None = None
+    flip_share: np.ndarray | None = None
+    draws: int = 1
+    refit_resamples: int = 0
+
+    @property
+    def abs_changes(self) -> np.ndarray:
+        """Each pair's |Δ| (averaged over draws)."""
+        return np.abs(self.s_cf - self.s) if self.abs_change is None else self.abs_change
+
+    @property
+    def flip_shares(self) -> np.ndarray:
+        """Each pair's flip indicator (averaged over draws: the share of draws whose decision changed)."""
+        return (self.y != self.y_cf).astype(np.float64) if self.flip_share is None else self.flip_share
 
 
 def pair_result(mode: str, source: int, target: int, example: np.ndarray, scores: np.ndarray,
                 decisions: np.ndarray, s_cf: np.ndarray, y_cf: np.ndarray, *, level: float, resamples: int,
                 rng: np.random.Generator, inv_threshold: float) -> PairResult:
-    """Pair the variants of ``example`` (scores ``s_cf``, decisions ``y_cf``) with the original predictions."""
+    """Pair the variants of ``example`` (scores ``s_cf``, decisions ``y_cf``) with the original predictions.
+
+    ``s_cf``/``y_cf`` may be ``(draws, n)``: the metrics then average each
+    pair over its draws (:func:`~auditkit.metrics.counterfactual.pair_effects`).
+    """
     s, y = scores[example], decisions[example]
+    s_cf, y_cf = np.asarray(s_cf, dtype=np.float64), np.asarray(y_cf)
     effects = pair_effects(s, s_cf, y, y_cf, level=level, resamples=resamples, rng=rng,
                            inv_threshold=inv_threshold)
-    return PairResult(mode, source, target, example, s, s_cf, y, y_cf, effects)
+    if s_cf.ndim == 1:
+        return PairResult(mode, source, target, example, s, s_cf, y, y_cf, effects)
+    return PairResult(mode, source, target, example, s, s_cf[0], y, y_cf[0], effects,
+                      abs_change=np.abs(s_cf - s[None, :]).mean(axis=0),
+                      flip_share=(y_cf != y[None, :]).mean(axis=0), draws=int(s_cf.shape[0]))
+
+
+def with_refit(result: PairResult, boot: RefitBootstrap, level: float) -> PairResult:
+    """``result`` with every interval from the refit bootstrap (the mapping refitted in each resample).
+
+    Rates keep at least their exact binomial interval (hull): a bootstrap of
+    zero flips is the single point 0, which must not pass a tolerance with
+    few pairs; every interval contains its estimate.
+    """
+    e, a, b = result.effects, result.source, result.target
+
+    def ci(name: str, point: float, *floor: tuple[float, float]) -> tuple[float, float]:
+        return hull(boot.interval(a, b, name, level), point, *floor)
+
+    effects = dataclasses.replace(
+        e, flip_rate_ci=ci("flip_rate", e.flip_rate, e.flip_rate_ci),
+        mean_change_ci=ci("mean_change", e.mean_change), mean_abs_change_ci=ci("mean_abs_change", e.mean_abs_change),
+        net_change_ci=ci("net_change", e.net_change), inv_rate_ci=ci("inv_rate", e.inv_rate, e.inv_rate_ci))
+    return dataclasses.replace(result, effects=effects, refit_resamples=boot.resamples)
 
 
 @dataclass(frozen=True)
@@ -59,44 +110,60 @@ class ProxyPart:
 
 
 def proxy_part(flip: PairResult | None, propagated: PairResult, *, level: float, resamples: int,
-               rng: np.random.Generator) -> ProxyPart:
-    """Paired difference propagated − flip-only over the same examples (flip-only = no change when vacuous)."""
+               rng: np.random.Generator, boot: RefitBootstrap | None = None) -> ProxyPart:
+    """Paired difference propagated − flip-only over the same examples (flip-only = no change when vacuous).
+
+    With ``boot`` the intervals come from the refit bootstrap (the mapping
+    refitted in each resample); otherwise from a paired bootstrap.
+    """
     n = propagated.example.size
-    f_prop = (propagated.y != propagated.y_cf).astype(np.float64)
-    a_prop = np.abs(propagated.s_cf - propagated.s)
+    f_prop = propagated.flip_shares
+    a_prop = propagated.abs_changes
     if flip is None:
         f_flip, a_flip = np.zeros(n), np.zeros(n)
     else:
         order = np.argsort(flip.example)
         pos = order[np.searchsorted(flip.example, propagated.example, sorter=order)]
-        f_flip = (flip.y != flip.y_cf).astype(np.float64)[pos]
-        a_flip = np.abs(flip.s_cf - flip.s)[pos]
+        f_flip = flip.flip_shares[pos]
+        a_flip = flip.abs_changes[pos]
     means, lo, hi = paired_bootstrap_means(np.column_stack([f_prop - f_flip, a_prop - a_flip]),
-                                           resamples=resamples, level=level, rng=rng)
-    return ProxyPart(propagated.source, propagated.target, float(means[0]), (float(lo[0]), float(hi[0])),
-                     float(means[1]), (float(lo[1]), float(hi[1])))
+                                           resamples=resamples if boot is None else 0, level=level, rng=rng)
+    fr, mac = float(means[0]), float(means[1])
+    if boot is not None:
+        a, b = propagated.source, propagated.target
+        return ProxyPart(a, b, fr, hull(boot.interval(a, b, "flip_rate_diff", level), fr),
+                         mac, hull(boot.interval(a, b, "mac_diff", level), mac))
+    return ProxyPart(propagated.source, propagated.target, fr, (float(lo[0]), float(hi[0])),
+                     mac, (float(lo[1]), float(hi[1])))
 
 
 def ctf_by_group(results: Sequence[PairResult], k: int, n_examples: int, *, level: float, resamples: int,
-                 rng: np.random.Generator) -> list[tuple[int, int, float, tuple[float, float]]]:
+                 rng: np.random.Generator, boot: RefitBootstrap | None = None
+                 ) -> list[tuple[int, int, float, tuple[float, float]]]:
     """CTF gap per source value (mean over its examples of the mean |Δ| over their K − 1 counterfactuals).
 
-    Returns ``(value, n examples, gap, interval)`` for each value with examples.
+    Returns ``(value, n examples, gap, interval)`` for each value with
+    examples; with ``boot`` the interval comes from the refit bootstrap.
     """
     total = np.zeros(n_examples)
     count = np.zeros(n_examples)
     source = np.full(n_examples, -1)
+    targets: dict[int, list[int]] = {}
     for r in results:
-        np.add.at(total, r.example, np.abs(r.s_cf - r.s))
+        np.add.at(total, r.example, r.abs_changes)
         np.add.at(count, r.example, 1)
         source[r.example] = r.source
+        targets.setdefault(r.source, []).append(r.target)
     out = []
     for a in range(k):
         rows = np.flatnonzero((source == a) & (count > 0))
         if rows.size == 0:
             continue
-        means, lo, hi = paired_bootstrap_means(total[rows] / count[rows], resamples=resamples, level=level, rng=rng)
-        out.append((a, int(rows.size), float(means[0]), (float(lo[0]), float(hi[0]))))
+        means, lo, hi = paired_bootstrap_means(total[rows] / count[rows], resamples=resamples if boot is None else 0,
+                                               level=level, rng=rng)
+        ci = (float(lo[0]), float(hi[0])) if boot is None else hull(boot.ctf_interval(a, targets[a], level),
+                                                                     float(means[0]))
+        out.append((a, int(rows.size), float(means[0]), ci))
     return out
 
 
@@ -178,6 +245,7 @@ class SweepOutcome:
     skipped: str | None = None
     proxies: list[str] = field(default_factory=list)
     unjudged: list[str] = field(default_factory=list)
+    refit: RefitBootstrap | None = None
     tables: list[dict] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -10,8 +10,20 @@
   means, ``x′ = x − μ(a) + μ(a′)`` (rounded when the feature is integer-valued);
   a bounded or discrete one is mapped through the groups' quantiles,
   ``x′ = F⁻¹_{a′}(F_a(x))`` (per-feature optimal transport, as in FlipTest).
-  Every value is clipped to the feature's observed range. Propagated minus
-  flip-only is the part of the effect that travels through proxies.
+  Every value is clipped to the feature's observed range. A **categorical
+  variable** (a declared feature group or a one-hot block, see
+  :mod:`auditkit.metrics.categorical`) moves as one: its category is redrawn so
+  that the group's categories follow the target group's empirical
+  distribution ``P(category | A = a′)``, by the coupling that changes the
+  fewest rows (the categorical analogue of the quantile map: a row keeps its
+  category c with probability ``min(1, p′(c)/p(c))``, otherwise it takes a
+  category drawn from the excess ``(p′ − p)⁺``). The new category's whole
+  pattern of columns is written at once, so every counterfactual row has
+  exactly one 1 per one-hot block, like real rows. Propagated minus flip-only
+  is the part of the effect that travels through proxies.
+* **Draws.** Quantile-map tie placement and category redraws take one uniform
+  number per row; the sweep averages several draws (seeded) so a verdict does
+  not hinge on one of them.
 * **Grid** sets a numeric attribute column to each value of a grid.
 
 Everything here is numpy on arrays; nothing calls the model.
@@ -25,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from auditkit.errors import CheckConfigError
+from auditkit.metrics.categorical import CategoricalBlock, category_codes
 
 #: Features with at most this many distinct values are mapped by quantiles, never shifted.
 DISCRETE_LEVELS = 20
@@ -115,21 +128,23 @@ class ProxyMap:
     high: float
     means: np.ndarray
     sorted_by_group: tuple[np.ndarray, ...]
+    integer: bool = False
 
     @property
     def method(self) -> str:
         """``"mean shift"`` or ``"quantile map"``."""
         return "mean shift" if self.kind in ("continuous", "integer") else "quantile map"
 
-    def apply(self, x: np.ndarray, source: int, target: int, example: np.ndarray | None = None
-              ) -> tuple[np.ndarray, int]:
+    def apply(self, x: np.ndarray, source: int, target: int, example: np.ndarray | None = None,
+              keys: np.ndarray | None = None) -> tuple[np.ndarray, int]:
         """Values ``x`` of group ``source`` moved to group ``target``; returns them and how many were clipped.
 
         Quantile maps spread tied values (a count of 0, a category) over their
         share of the distribution by a fixed key per ``example`` index (see
         :func:`tie_keys`), so the mapped values follow the target group's
         distribution instead of all landing on one value; without ``example``
-        ties map through their mid-rank.
+        ties map through their mid-rank. ``keys`` (one uniform number per value)
+        replace the fixed keys: the sweep passes one set per draw.
         """
         x = np.asarray(x, dtype=np.float64)
         if self.method == "mean shift":
@@ -139,10 +154,12 @@ class ProxyMap:
         else:
             src, dst = self.sorted_by_group[source], self.sorted_by_group[target]
             left, right = np.searchsorted(src, x, "left"), np.searchsorted(src, x, "right")
-            key = 0.5 if example is None else tie_keys(example)
+            key = keys if keys is not None else 0.5 if example is None else tie_keys(example)
             u = (left + key * (right - left)) / src.size
             method = "inverted_cdf" if self.kind == "discrete" else "linear"
             moved = np.quantile(dst, np.clip(u, 0.0, 1.0), method=method)
+            if self.integer:  # an integer-valued column stays integer (interpolated quantiles need not be)
+                moved = np.round(moved)
         clipped = int(np.count_nonzero((moved < self.low) | (moved > self.high)))
         return np.clip(moved, self.low, self.high), clipped
 
@@ -154,44 +171,160 @@ def tie_keys(example: np.ndarray) -> np.ndarray:
 
 
 def fit_proxy_maps(X: np.ndarray, group: np.ndarray, k: int, proxies: Sequence[int],
-                   feature_names: Sequence[str]) -> list[ProxyMap]:
-    """Fit a :class:`ProxyMap` per proxy column from the rows of each of the ``k`` groups (codes in ``group``)."""
+                   feature_names: Sequence[str], kinds: Sequence[str] | None = None) -> list[ProxyMap]:
+    """Fit a :class:`ProxyMap` per proxy column from the rows of each of the ``k`` groups (codes in ``group``).
+
+    ``kinds`` fixes each proxy's :func:`feature_kind` (a refit on a resample
+    keeps the method chosen on the whole data).
+    """
     maps = []
-    for j in proxies:
+    for i, j in enumerate(proxies):
         col = np.asarray(X[:, j], dtype=np.float64)
         per_group = tuple(np.sort(col[group == g]) for g in range(k))
         means = np.array([g.mean() if g.size else np.nan for g in per_group])
-        maps.append(ProxyMap(feature=feature_names[j], index=j, kind=feature_kind(col), low=float(col.min()),
-                             high=float(col.max()), means=means, sorted_by_group=per_group))
+        kind = feature_kind(col) if kinds is None else kinds[i]
+        maps.append(ProxyMap(feature=feature_names[j], index=j, kind=kind, low=float(col.min()),
+                             high=float(col.max()), means=means, sorted_by_group=per_group,
+                             integer=bool(np.all(col == np.round(col)))))
     return maps
 
 
-def propagate(X: np.ndarray, inputs: AttributeInputs, maps: Sequence[ProxyMap], source: int, target: int,
-              example: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, int]]:
+@dataclass(frozen=True)
+class CategoryMap:
+    """How one categorical variable (a block of columns) moves between attribute values.
+
+    ``patterns[c]`` is category c's row of values over ``columns``;
+    ``probs[g, c]`` its share among group g's rows. :meth:`apply` redraws
+    categories by the maximal coupling of ``probs[source]`` and
+    ``probs[target]`` (module docstring).
+    """
+
+    feature: str
+    columns: tuple[int, ...]
+    names: tuple[str, ...]
+    patterns: np.ndarray
+    probs: np.ndarray
+    kind: str = "categorical"
+    method: str = "category redraw"
+
+    @property
+    def index(self) -> int:
+        """The block's first column (for tables that name one column per proxy)."""
+        return self.columns[0]
+
+    def codes(self, rows: np.ndarray) -> np.ndarray:
+        """Category code of each row of the block's values ``rows`` (n, m); −1 for a pattern never seen."""
+        return pattern_codes(self.patterns, rows)
+
+    def apply(self, rows: np.ndarray, source: int, target: int, keys: np.ndarray) -> tuple[np.ndarray, int]:
+        """New values ``(n, m)`` of the block for rows of group ``source`` moved to ``target``; rows changed.
+
+        ``keys`` holds one uniform number per row: below the row's stay
+        probability it keeps its category, otherwise the rescaled number picks
+        a category from the excess distribution by its inverse CDF.
+        """
+        codes = self.codes(rows)
+        p, q = self.probs[source], self.probs[target]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stay = np.where(p > 0, np.minimum(1.0, q / np.where(p > 0, p, 1.0)), 1.0)
+        excess = np.maximum(q - p, 0.0)
+        total = excess.sum()
+        keys = np.asarray(keys, dtype=np.float64)
+        stay_row = np.where(codes >= 0, stay[np.maximum(codes, 0)], 1.0)
+        move = (keys >= stay_row) & (total > 0)
+        new = codes.copy()
+        if move.any():
+            v = (keys[move] - stay_row[move]) / np.maximum(1.0 - stay_row[move], 1e-300)
+            cdf = np.cumsum(excess) / total
+            new[move] = np.minimum(np.searchsorted(cdf, v, side="right"), cdf.size - 1)
+        out = np.array(rows, dtype=np.float64, copy=True)
+        out[move] = self.patterns[new[move]]
+        return out, int(np.count_nonzero(new != codes))
+
+
+def pattern_codes(patterns: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Index of each row of ``rows`` among ``patterns`` (both (·, m)); −1 where a row matches none."""
+    pats = np.ascontiguousarray(patterns, dtype=np.float64)
+    rows = np.ascontiguousarray(rows, dtype=np.float64)
+    void = np.dtype((np.void, pats.dtype.itemsize * pats.shape[1]))
+    keys, queries = pats.view(void).ravel(), rows.view(void).ravel()
+    order = np.argsort(keys)
+    pos = np.minimum(np.searchsorted(keys[order], queries), keys.size - 1)
+    found = order[pos]
+    return np.where(keys[found] == queries, found, -1).astype(np.int64)
+
+
+def fit_category_maps(X: np.ndarray, group: np.ndarray, k: int, blocks: Sequence[CategoricalBlock],
+                      patterns: Sequence[np.ndarray] | None = None) -> list[CategoryMap]:
+    """Fit a :class:`CategoryMap` per block: each group's empirical distribution of the block's categories.
+
+    ``patterns`` fixes each block's categories (a refit on a resample keeps
+    the categories of the whole data, so codes stay comparable).
+    """
+    maps = []
+    for i, b in enumerate(blocks):
+        if patterns is None:
+            codes, pats = category_codes(X, b.columns)
+        else:
+            pats = patterns[i]
+            codes = pattern_codes(pats, np.asarray(X, dtype=np.float64)[:, list(b.columns)])
+        probs = np.zeros((k, pats.shape[0]))
+        for g in range(k):
+            counts = np.bincount(codes[(group == g) & (codes >= 0)], minlength=pats.shape[0]).astype(np.float64)
+            probs[g] = counts / counts.sum() if counts.sum() else np.nan
+        maps.append(CategoryMap(feature=b.name, columns=b.columns, names=b.names, patterns=pats, probs=probs))
+    return maps
+
+
+def needs_draws(maps: Sequence[ProxyMap | CategoryMap]) -> bool:
+    """Whether the mapping uses random keys (category redraws, quantile-map ties): then draws are averaged."""
+    return any(isinstance(m, CategoryMap) or m.method == "quantile map" for m in maps)
+
+
+def propagate(X: np.ndarray, inputs: AttributeInputs, maps: Sequence[ProxyMap | CategoryMap], source: int,
+              target: int, example: np.ndarray | None = None, keys: np.ndarray | None = None
+              ) -> tuple[np.ndarray, dict[str, int]]:
     """Rows of group ``source`` moved to ``target``: attribute flipped (if an input) and every proxy mapped.
 
     ``example`` holds the rows' indices in the audit data (they place tied
-    values, see :meth:`ProxyMap.apply`). Returns the counterfactual rows and,
-    per proxy, how many values hit the observed range and were clipped.
+    values, see :meth:`ProxyMap.apply`); ``keys`` (one uniform number per row)
+    replace those fixed keys. Returns the counterfactual rows and, per proxy,
+    how many values hit the observed range and were clipped.
     """
     out = np.array(X, dtype=np.float32, copy=True)
-    return out, fill_variant(out, X, inputs, maps, source, target, example)
+    moved = fill_variant(out, X, inputs, maps, source, target, example, keys)
+    return out, {name: int(stats[0]) for name, stats in moved.items()}
 
 
-def fill_variant(out: np.ndarray, X: np.ndarray, inputs: AttributeInputs, maps: Sequence[ProxyMap], source: int,
-                 target: int, example: np.ndarray | None = None) -> dict[str, int]:
-    """Turn ``out`` (a copy of the rows ``X``) into their counterfactuals in place; returns clipped counts.
+def fill_variant(out: np.ndarray, X: np.ndarray, inputs: AttributeInputs, maps: Sequence[ProxyMap | CategoryMap],
+                 source: int, target: int, example: np.ndarray | None = None, keys: np.ndarray | None = None
+                 ) -> dict[str, np.ndarray]:
+    """Turn ``out`` (a copy of the rows ``X``) into their counterfactuals in place; returns how each proxy moved.
 
     With no ``maps`` this is flip-only. Writing in place lets a sweep build all
     variants straight into one preallocated matrix (no intermediate copies).
+    Per proxy the result is ``[clipped, Σ change, Σ |change|, rows changed]``
+    (a block's change sums are 0; its rows changed are rows whose category changed).
     """
     if inputs.columns:
         out[:, list(inputs.columns)] = inputs.codes[target]
-    clipped = {}
+    if keys is None and example is not None and any(isinstance(m, CategoryMap) for m in maps):
+        keys = tie_keys(example)
+    moved = {}
     for m in maps:
-        values, clipped[m.feature] = m.apply(X[:, m.index], source, target, example)
-        out[:, m.index] = values
-    return clipped
+        if isinstance(m, CategoryMap):
+            cols = list(m.columns)
+            values, changed = m.apply(X[:, cols], source, target, keys)  # type: ignore[arg-type]
+            out[:, cols] = values
+            moved[m.feature] = np.array([0.0, 0.0, 0.0, float(changed)])
+        else:
+            before = np.asarray(X[:, m.index], dtype=np.float64)
+            values, clipped = m.apply(before, source, target, example, keys)
+            change = values - before
+            out[:, m.index] = values
+            moved[m.feature] = np.array([float(clipped), float(change.sum()), float(np.abs(change).sum()),
+                                         float(np.count_nonzero(change))])
+    return moved
 
 
 def grid_points(start: float, stop: float, step: float) -> np.ndarray:
