@@ -14,7 +14,15 @@ one-sided upper bound at the policy's confidence is inside the tolerance and
 FAILS when its lower bound is above it; the intervals reported are therefore
 the ``1 − 2α`` two-sided ones (90 % at 95 %), whose ends are those bounds. With
 zero flips this needs at least 299 pairs per value pair for a 1 % tolerance;
-an INCONCLUSIVE outcome states how many pairs would be needed.
+an INCONCLUSIVE outcome states the minimum detectable effect at the pairs
+used (the smallest flip rate / mean |Δ| whose interval would clear the
+tolerance at this n) and how many pairs would decide it.
+
+The propagated counterfactual moves a categorical variable (declared in
+``data.feature_groups`` or a detected one-hot block) as one, averages its
+random parts over ``draws`` seeded draws, and takes its intervals from a
+bootstrap that refits the proxy mapping in each of ``refit_resamples``
+resamples (:mod:`auditkit.counterfactual.refit`).
 """
 
 from __future__ import annotations
@@ -38,7 +46,10 @@ from auditkit.counterfactual.text_sweep import sweep_text
 from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
 from auditkit.metrics.counterfactual import (
+    detectable_mean,
+    maximum_passing_rate,
     min_pairs_zero_events,
+    minimum_detectable_rate,
     pairs_needed_for_mean,
     pairs_needed_for_rate,
     tost_level,
@@ -102,6 +113,10 @@ class CounterfactualSweepParams(_Strict):
     lexicons: list[str] = Field(default_factory=list)
     exclude_terms: list[str] = Field(default_factory=list)
     top_changes: int = Field(default=10, ge=0, le=100)
+    #: Draws of the propagated mapping's random parts (category redraws, quantile ties), averaged per pair.
+    draws: int = Field(default=5, ge=1, le=100)
+    #: Resamples of the refit bootstrap of the propagated counterfactual (capped by statistics.bootstrap).
+    refit_resamples: int = Field(default=200, ge=50, le=10_000)
 
 
 @register
@@ -150,19 +165,44 @@ class CounterfactualSweepCheck(Check):
                                        "need protected_attributes[].column")
             labels = ctx.data.protected[attr.name]
 
+            groups = {k: list(v) for k, v in (getattr(ctx.policy.data, "feature_groups", None) or {}).items()}
+
             def screen(exclude: Sequence[str]) -> ProxyReport:
-                return ctx.proxy_screen(attr.name, exclude)
+                return _screen(ctx, attr.name, exclude, groups)
 
             grid = (params.grid.start, params.grid.stop, params.grid.step) if params.grid else None
             settings = TabularSettings(mode=params.mode, proxies=params.proxies, grid=grid,
                                        top_changes=params.top_changes, inv_threshold=params.inv_threshold,
                                        min_group_size=ctx.statistics.min_group_size,
-                                       resamples=ctx.statistics.bootstrap, level=level)
+                                       resamples=ctx.statistics.bootstrap, level=level, draws=params.draws,
+                                       refit_resamples=params.refit_resamples, feature_groups=groups)
             out = sweep_tabular(adapter=ctx.adapter, X=ctx.data.X, feature_names=ctx.data.feature_names,
                                 labels=labels, declared=declared, attribute=attr.name, column=attr.column,
                                 scores=pred.scores, decisions=pred.decisions, example_id=example_id,
                                 settings=settings, screen=screen, rng=rng)
         return _judge(out, params, conf, level)
+
+
+def _screen(ctx: CheckContext, attribute: str, exclude: Sequence[str], groups: dict[str, list[str]]) -> ProxyReport:
+    """The run's shared proxy screen; with declared ``data.feature_groups`` the same screen testing each as one.
+
+    :meth:`CheckContext.proxy_screen` does not pass the groups yet, so with
+    groups the screen is computed here with the same arguments (memoised under
+    its own key).
+    """
+    if not groups:
+        return ctx.proxy_screen(attribute, exclude)
+    from auditkit.metrics.proxies import detect_proxies
+    from auditkit.metrics.stats import derive_seed
+
+    def compute() -> ProxyReport:
+        return detect_proxies(ctx.data.X, ctx.data.protected[attribute], ctx.data.feature_names, exclude=exclude,
+                              level=ctx.statistics.confidence,
+                              seed=derive_seed(ctx.statistics.seed, "proxies", attribute),
+                              resamples=ctx.statistics.bootstrap, groups=groups)
+
+    key = ("proxy_screen", attribute, tuple(exclude), tuple((k, tuple(v)) for k, v in sorted(groups.items())))
+    return ctx.memo(key, compute)
 
 
 def _base_dir(ctx: CheckContext) -> Path | None:
@@ -203,18 +243,47 @@ def _measurements(out: SweepOutcome, params: CounterfactualSweepParams, level: f
     return ms
 
 
+def _needed_one(m: Measurement, level: float) -> int | None:
+    """Pairs at which one undecided measurement would be decided (at its current value), if estimable."""
+    if m.name.endswith("flip_rate"):
+        return pairs_needed_for_rate(m.value, m.threshold, level)  # type: ignore[arg-type]
+    return pairs_needed_for_mean(m.value, (m.ci_low or 0.0, m.ci_high or 0.0), m.n or 0,  # type: ignore[arg-type]
+                                 m.threshold)  # type: ignore[arg-type]
+
+
+def _undecided(ms: Sequence[Measurement]) -> list[Measurement]:
+    return [m for m in ms if m.status is Status.INCONCLUSIVE and m.value is not None and m.threshold is not None
+            and m.n]
+
+
 def _needed(ms: Sequence[Measurement], level: float) -> int | None:
     """Pairs per value pair that the undecided measurements would need (the largest), if any can be estimated."""
-    need = []
-    for m in ms:
-        if m.status is not Status.INCONCLUSIVE or m.value is None or m.threshold is None or not m.n:
-            continue
-        if m.name.endswith("flip_rate"):
-            need.append(pairs_needed_for_rate(m.value, m.threshold, level))
-        else:
-            need.append(pairs_needed_for_mean(m.value, (m.ci_low or 0.0, m.ci_high or 0.0), m.n, m.threshold))
-    known = [n for n in need if n is not None]
+    known = [n for n in (_needed_one(m, level) for m in _undecided(ms)) if n is not None]
     return max(known) if known else None
+
+
+def _detectable(m: Measurement, level: float) -> tuple[float, float]:
+    """At the measurement's n: the least value that would FAIL (the minimum detectable effect) and the most
+    that would PASS (rates: exact intervals; means: the bootstrap interval's half-width at this n)."""
+    if m.name.endswith("flip_rate"):
+        return (minimum_detectable_rate(m.n or 0, m.threshold or 0.0, level),  # type: ignore[arg-type]
+                maximum_passing_rate(m.n or 0, m.threshold or 0.0, level))  # type: ignore[arg-type]
+    return detectable_mean((m.ci_low or 0.0, m.ci_high or 0.0), m.threshold or 0.0)
+
+
+def _power_table(ms: Sequence[Measurement], level: float) -> dict | None:
+    """For every undecided measurement: the minimum detectable effect at its n and the pairs that would decide it."""
+    rows = []
+    for m in _undecided(ms):
+        fail_at, pass_at = _detectable(m, level)
+        rows.append([m.name, m.group, m.n, m.value, m.ci_low, m.ci_high, m.threshold,
+                     fail_at if np.isfinite(fail_at) else None, pass_at if np.isfinite(pass_at) else None,
+                     _needed_one(m, level)])
+    if not rows:
+        return None
+    return {"title": "What would decide the undecided measurements: minimum detectable effect at the pairs used",
+            "columns": ["measurement", "group", "pairs", "value", "CI low", "CI high", "tolerance",
+                        "fails from (MDE)", "passes up to", "pairs that would decide it"], "rows": rows}
 
 
 def _judge(out: SweepOutcome, params: CounterfactualSweepParams, conf: float, level: float) -> CheckResult:
@@ -230,13 +299,16 @@ def _judge(out: SweepOutcome, params: CounterfactualSweepParams, conf: float, le
             status = Status.INCONCLUSIVE
     needed = _needed(ms, level) if status is Status.INCONCLUSIVE else None
     zero = min_pairs_zero_events(params.max_flip_rate, conf)
+    power = _power_table(ms, level) if status is Status.INCONCLUSIVE else None
+    if power is not None:
+        out.tables.append(power)
     if needed:
         out.notes.append(f"About {needed} pairs per value pair would be needed to decide every undecided "
                          f"measurement at this rate; with zero flips, {zero} pairs show a flip rate below "
                          f"{params.max_flip_rate:.0%}.")
     out.notes.append(f"Intervals are two-sided {level:.0%} (exact for rates, paired bootstrap for score changes): "
                      f"their ends are the one-sided {conf:.0%} bounds of the equivalence test (methods.md C6).")
-    return CheckResult(status=status, summary=_summary(out, ms, status, params, needed, zero),
+    return CheckResult(status=status, summary=_summary(out, ms, status, params, needed, zero, level),
                        measurements=tuple(ms), details=details)
 
 
@@ -269,8 +341,23 @@ def _effect(m: Measurement) -> str:
     return "of decisions change" if m.name.endswith("flip_rate") else "mean |Δ P(favourable)|"
 
 
+def _mde_text(m: Measurement, level: float) -> str:
+    """The minimum detectable effect at the measurement's n, in a sentence (and what would pass)."""
+    fail_at, pass_at = _detectable(m, level)
+    show = _pct if m.name.endswith("flip_rate") else (lambda x: f"{x:.4f}")
+    what = m.name.replace("_", " ")
+    if not np.isfinite(fail_at):
+        head = f" At {m.n} pairs no {what} can be shown above the tolerance"
+    else:
+        head = (f" At {m.n} pairs the minimum detectable effect is a {what} of {show(fail_at)} (the least that "
+                "would be shown above the tolerance)")
+    if np.isfinite(pass_at) and pass_at >= 0:
+        return f"{head}; at most {show(pass_at)} would be shown below it."
+    return f"{head}; none can be shown below it with so few pairs."
+
+
 def _summary(out: SweepOutcome, ms: list[Measurement], status: Status, params: CounterfactualSweepParams,
-             needed: int | None, zero: int) -> str:
+             needed: int | None, zero: int, level: float) -> str:
     attr = out.attribute
     proxies = ", ".join(out.proxies) or "none"
     rates = [m for m in ms if m.name in ("flip_rate", "grid_flip_rate") and m.value is not None]
@@ -309,4 +396,4 @@ def _summary(out: SweepOutcome, ms: list[Measurement], status: Status, params: C
     if needed and needed != zero and m.name.endswith("flip_rate"):
         need += f" (with zero flips, {zero} would do)"
     return (f"{_subject(m, attr)}: {m.name.replace('_', ' ')} {value} [{lo}, {hi}] from {m.n} pairs cannot be "
-            f"separated from the {limit} tolerance{need}.{tail}")
+            f"separated from the {limit} tolerance{need}.{_mde_text(m, level) if m.n else ''}{tail}")

@@ -123,6 +123,12 @@ def test_model_ignoring_the_attribute_is_inconclusive_with_too_few_pairs(tmp_pat
     assert out.status is Status.INCONCLUSIVE
     assert out.measurement("flip_rate", "flip-only: 0→1").value == 0
     assert "299" in out.summary and "pairs per value pair would be needed" in out.summary
+    # the minimum detectable effect at the 100 pairs used: 4 flips of 100 is the least rate shown above 1 %
+    assert "At 100 pairs the minimum detectable effect is a flip rate of 4.00%" in out.summary
+    assert "none can be shown below it with so few pairs" in out.summary
+    power = next(t for t in out.details["tables"] if t["title"].startswith("What would decide"))
+    row = next(r for r in power["rows"] if r[:2] == ["flip_rate", "flip-only: 0→1"])
+    assert row[2] == 100 and row[7] == pytest.approx(0.04) and row[8] is None and row[9] == 299
 
 
 def test_grid_sweep_counts_crossings_and_judges_the_curve(tmp_path):
@@ -170,6 +176,85 @@ def _policy_problems(check: dict) -> str:
 ])
 def test_bad_parameters_read_well(check, expected):
     assert expected in _policy_problems(check)
+
+
+# ---------------------------------------------------------------- one-hot proxies and weak links
+
+BLOCK_MODEL_PY = textwrap.dedent(
+    """
+    import torch
+    from torch import nn
+
+
+    class UsesRegionAndAge(nn.Module):
+        # x = [score, region_north, region_south, region_east, age]: region east and age lower the score
+        def __init__(self, region=3.0, age=0.15):
+            super().__init__()
+            self.region, self.age = region, age
+            self.scale = nn.Parameter(torch.tensor([8.0]))
+
+        def forward(self, x):
+            return self.scale * (x[:, 0] - 0.5) - self.region * (x[:, 3] - 0.3) - self.age * (x[:, 4] - 40.0)
+
+
+    def build(region=3.0, age=0.15):
+        return UsesRegionAndAge(region, age)
+    """
+)
+
+
+def block_audit(tmp: Path, region: float, n_per_group: int = 300) -> Path:
+    """Sex (not an input) shifts a 3-region one-hot block strongly and age only weakly (AUC ≈ 0.6)."""
+    rng = np.random.default_rng(21)
+    sex = np.repeat(["female", "male"], n_per_group)
+    male = sex == "male"
+    zone = np.where(male, rng.choice(3, sex.size, p=[0.2, 0.2, 0.6]), rng.choice(3, sex.size, p=[0.5, 0.4, 0.1]))
+    onehot = np.eye(3, dtype=int)[zone]
+    frame = pd.DataFrame({"score": rng.random(sex.size).round(4), "region_north": onehot[:, 0],
+                          "region_south": onehot[:, 1], "region_east": onehot[:, 2],
+                          "age": np.round(40 + 10 * (rng.normal(size=sex.size) + 0.36 * male)), "sex": sex,
+                          "y": rng.integers(0, 2, sex.size)})
+    (tmp / "block.py").write_text(BLOCK_MODEL_PY)
+    frame.to_csv(tmp / "data.csv", index=False)
+    policy = {
+        "schema_version": 1,
+        "policy": {"id": "cf", "version": 1, "effective_from": "2026-01-01", "approved_by": "tests"},
+        "system": {"name": "cf-system", "version": "1"},
+        "model": {"type": "torch", "factory": "block.py:build", "options": {"region": region, "age": 0.15}},
+        "data": {"path": "data.csv", "label": "y", "favourable_label": 1,
+                 "features": ["score", "region_north", "region_south", "region_east", "age"]},
+        "protected_attributes": [{"name": "sex", "column": "sex", "values": ["female", "male"]}],
+        "statistics": {"bootstrap": 200, "seed": 5},
+        "checks": [{**CF, "refit_resamples": 100}],
+    }
+    path = tmp / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy, sort_keys=False))
+    return path
+
+
+def test_a_one_hot_proxy_moves_as_one_and_a_weak_correlate_is_not_moved(tmp_path):
+    out = run(block_audit(tmp_path, region=3.0), tmp_path).outcome("cf")
+    assert out.status is Status.FAIL
+    assert "travels entirely through the proxies (region)" in out.summary  # the block, by its name
+    screening = next(t for t in out.details["tables"] if t["title"].startswith("Proxy screening"))
+    rows = {r[0]: r for r in screening["rows"]}
+    assert set(rows) == {"score", "age", "region"}  # the block's columns are one candidate
+    assert rows["region"][3] == "yes" and rows["region"][9] == "region_north, region_south, region_east"
+    assert rows["age"][3] == "no" and rows["age"][4].startswith("rejected: too weak")  # used by the model, yet
+    assert rows["age"][7] < 0.3 <= rows["region"][7]  # not a proxy of sex: its V's lower bound is small
+    moved = next(t for t in out.details["tables"] if t["title"].startswith("Proxies moved"))
+    assert [r[1] for r in moved["rows"]] == ["region", "region"]
+    assert all(r[2] == "category redraw" and r[3] is None and 0.3 < r[5] < 0.7 for r in moved["rows"])
+    fr = out.measurement("flip_rate", "propagated: female→male")
+    assert fr.ci_low > 0.01 and fr.ci_low <= fr.value <= fr.ci_high
+    assert any("5 seeded draws are averaged" in n for n in out.details["notes"])
+    assert any("in each of 100 resamples" in n for n in out.details["notes"])
+
+
+def test_a_model_ignoring_the_one_hot_proxy_passes(tmp_path):
+    out = run(block_audit(tmp_path, region=0.0), tmp_path).outcome("cf")
+    assert out.status is Status.PASS  # age is used but is no proxy of sex: it is not moved
+    assert out.measurement("flip_rate", "propagated: male→female").value == 0
 
 
 # ---------------------------------------------------------------- the credit sample's proxy model
