@@ -101,6 +101,7 @@ def build_model(spec: TabularSpec) -> torch.nn.Sequential:
     y = pop.training_label(spec.scenario, spec.beta if spec.scenario != "none" else 0.0).astype(np.float32)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    rng_state = torch.random.get_rng_state()  # restored: the caller's global RNG is left as it was
     try:
         torch.manual_seed(spec.seed)
         model = build("-".join(map(str, spec.widths)))
@@ -125,6 +126,7 @@ def build_model(spec: TabularSpec) -> torch.nn.Sequential:
             with torch.no_grad():
                 model[0].weight[:, spec.features.index("proxy")] = 0.0
     finally:
+        torch.random.set_rng_state(rng_state)
         torch.set_num_threads(threads)
     return model
 

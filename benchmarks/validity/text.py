@@ -87,13 +87,14 @@ def build_model(spec: TextSpec, dest: Path) -> Path:
     rng = np.random.default_rng(4_000 + spec.seed)
     rate = spec.rate or 0.0
     labels = [b.g if rng.random() < rate else int(b.years >= 5) for b in train]
-    threads = torch.get_num_threads()
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     try:
-        return _tiny_bert()(dest, [b.text(neutral=spec.rate is None) for b in train], labels, seed=spec.seed)
+        with torch.random.fork_rng(devices=[]):  # the caller's global RNG state is left as it was
+            return _tiny_bert()(dest, [b.text(neutral=spec.rate is None) for b in train], labels, seed=spec.seed)
     finally:
-        torch.use_deterministic_algorithms(False)
+        torch.use_deterministic_algorithms(deterministic)
         torch.set_num_threads(threads)
 
 
