@@ -344,6 +344,8 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
         rand_fr.append(float(np.mean(ctx.adapter.decide(sr) != d0)))
         rand_kl.append(float(np.mean(erasure.bernoulli_kl(s0, sr))))
         rand_removed.append(control.removed)
+    shift_flips = _shift_flips(ctx, layer, erasure.class_shifts(fit_acts, eraser, fit_codes, K), codes[eval_idx],
+                               eval_idx, d0)
     y = ctx.data.y_true[eval_idx]
     flips = int(np.sum(d0 != d1))
     rng = np.random.default_rng(seed + 2)
@@ -356,6 +358,8 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     return {
         "n": len(eval_idx), "flips": flips, "after": after, "rank": eraser.rank,
         "dropped_columns": int((~keep).sum()),
+        "shift_flip_rate": shift_flips / len(eval_idx),
+        "shift_ci": wilson_interval(round(shift_flips), len(eval_idx), stats.confidence),
         "flip_rate": flips / len(eval_idx), "flip_ci": wilson_interval(flips, len(eval_idx), stats.confidence),
         "mac": float(absdiff.mean()), "mac_ci": (float(mac_lo), float(mac_hi)),
         "kl": float(np.mean(erasure.bernoulli_kl(s0, s1))),
@@ -369,6 +373,29 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
         "rand_p": (1 + sum(fr >= flips / len(eval_idx) for fr in rand_fr)) / (1 + len(rand_fr)),
         "rand_fr": rand_fr,
     }
+
+
+def _shift_flips(ctx: CheckContext, layer: str, shifts: torch.Tensor, g: np.ndarray, eval_idx: np.ndarray,
+                 d0: np.ndarray) -> float:
+    """Decision flips when each eval row is moved to every other value along the erased directions (averaged).
+
+    Rows of one value share one constant shift per target value, so each
+    (source, target) pair is one batched pass with a fixed edit.
+    """
+    K = shifts.shape[0]
+    changed = np.zeros(len(eval_idx))
+    for s in range(K):
+        mine = np.flatnonzero(g == s)
+        if mine.size == 0:
+            continue
+        inputs = _inputs(ctx, eval_idx[mine])
+        for t in range(K):
+            if t == s:
+                continue
+            with replace_output(ctx.adapter, layer, erasure.shift_editor(shifts[t] - shifts[s])):
+                st = ctx.adapter.predict(inputs)
+            changed[mine] += (ctx.adapter.decide(st) != d0[mine]) / (K - 1)
+    return float(changed.sum())
 
 
 def _inputs(ctx: CheckContext, rows: np.ndarray) -> np.ndarray | list[str]:
@@ -388,11 +415,12 @@ RULES = {
     "encoding_undecided": Status.INCONCLUSIVE,
     "effect_not_beyond_control": Status.INCONCLUSIVE,
     "erasure_incomplete": Status.INCONCLUSIVE,
+    "shift_effect_not_within_tolerance": Status.INCONCLUSIVE,
     "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
 }
 
 
-def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measurement,
+def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measurement, shift: Measurement,
                 params: ProhibitedFeatureParams) -> str:
     """The rule that decides one erasure layer (a key of :data:`RULES`).
 
@@ -400,9 +428,10 @@ def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measure
     decisions beyond the tolerance (interval) *and* beyond a variance-matched
     random control; it does not need the erasure to be complete (removing part
     of the attribute and changing decisions already shows use). PASS needs a
-    complete erasure (the probe after erasure shown to be at chance) whose
-    flip-rate interval lies below the tolerance — or the layer shown not to
-    encode the attribute at all.
+    complete erasure (the probe after erasure consistent with chance) whose
+    flip-rate interval lies below the tolerance, and the full swap along the
+    erased directions (:func:`erasure.class_shifts`) within the tolerance too —
+    or the layer shown not to encode the attribute at all.
     """
     if before.ci_high <= before.chance + params.effectiveness_margin:
         return "not_encoded_at_layer"
@@ -412,7 +441,10 @@ def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measure
         return ("erasure_effect_beyond_tolerance_and_control" if e["flip_rate"] > e["rand_fr_p95"]
                 else "effect_not_beyond_control")
     if fr.status is Status.PASS:
-        return "complete_erasure_effect_within_tolerance" if _complete(e["after"], params) else "erasure_incomplete"
+        if not _complete(e["after"], params):
+            return "erasure_incomplete"
+        return "complete_erasure_effect_within_tolerance" if shift.status is Status.PASS else \
+            "shift_effect_not_within_tolerance"
     return "effect_interval_straddles_tolerance"
 
 
@@ -448,7 +480,10 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
                Measurement("erasure_variance_share", e["variance_share"], group=layer),
                Measurement("erasure_delta_accuracy", e["delta_accuracy"], group=layer, n=e["n"]),
                Measurement("erasure_delta_parity_gap", e["gap_after"] - e["gap_before"], group=layer, n=e["n"])]
-        rules[layer] = _layer_rule(before, layer in encoded, e, fr, params)
+        shift = measure("shift_flip_rate", e["shift_flip_rate"], e["shift_ci"], limit=limit, confidence=confidence,
+                        group=layer, n=e["n"])
+        ms.append(shift)
+        rules[layer] = _layer_rule(before, layer in encoded, e, fr, shift, params)
     verdicts = {layer: RULES[rule] for layer, rule in rules.items()}
     status = (Status.FAIL if Status.FAIL in verdicts.values() else
               Status.PASS if all(v is Status.PASS for v in verdicts.values()) else Status.INCONCLUSIVE)
@@ -511,11 +546,19 @@ def _layer_sentence(attr: str, layer: str, rule: str, before: probing.ProbeResul
         return (f"{flips}, above the tolerance of {_pct(params.max_flip_rate)} and beyond the control ({control}): "
                 "it is used")
     if rule == "complete_erasure_effect_within_tolerance":
-        return (f"{flips}, within the tolerance of {_pct(params.max_flip_rate)}, and the erasure is complete "
-                f"({residual}): it is not used")
+        lo_s, hi_s = e["shift_ci"]
+        return (f"{flips}, within the tolerance of {_pct(params.max_flip_rate)}, the erasure is complete "
+                f"({residual}), and moving each row to the other value along the erased directions flips "
+                f"{_pct(e['shift_flip_rate'])} [{_pct(lo_s)}, {_pct(hi_s)}]: it is not used")
     if rule == "effect_not_beyond_control":
         return (f"{flips}; use is undecided: {control}, so the effect is not specific to {attr} (erasing at an "
                 "earlier or wider layer, or more random_draws, would separate them)")
+    if rule == "shift_effect_not_within_tolerance":
+        lo_s, hi_s = e["shift_ci"]
+        return (f"{flips}, within the tolerance, and the erasure is complete, but moving each row to the other "
+                f"value's mean along the erased directions (a counterfactual in the representation: erasure only "
+                f"moves rows half way, to the pooled mean) flips {_pct(e['shift_flip_rate'])} [{_pct(lo_s)}, "
+                f"{_pct(hi_s)}]: use is not shown to be absent")
     if rule == "erasure_incomplete":
         return (f"{flips}, within the tolerance, but the erasure is incomplete ({residual}, chance "
                 f"{after.chance:.2f} + margin {params.effectiveness_margin:g}): information left behind may still "
@@ -558,11 +601,13 @@ def _erasure_table(erasures: dict, rules: dict, params: ProhibitedFeatureParams)
     for layer, e in erasures.items():
         rows.append([layer, e["n"], e["rank"], e["variance_share"], e["after"].balanced_accuracy,
                      e["after"].ci_high, e["flips"], e["flip_rate"], e["flip_ci"][0], e["flip_ci"][1],
-                     e["rand_fr_median"], e["rand_fr_p95"], e["mac"], e["kl"], e["delta_accuracy"], e["gap_before"],
+                     e["rand_fr_median"], e["rand_fr_p95"], e["shift_flip_rate"], e["shift_ci"][0], e["shift_ci"][1],
+                     e["mac"], e["kl"], e["delta_accuracy"], e["gap_before"],
                      e["gap_after"], RULES[rules[layer]].value, rules[layer]])
     return {"title": f"LEACE erasure on the eval split (is the attribute used?); tolerance {params.max_flip_rate:g}",
             "columns": ["layer", "n", "directions", "variance removed", "probe after erasure", "its CI high",
                         "flips", "flip rate", "CI low", "CI high", "control median", "control p95",
+                        "shift flip rate", "shift CI low", "shift CI high",
                         "mean |Δscore|", "mean KL", "Δ accuracy", "parity gap before", "parity gap after", "verdict",
                         "rule"],
             "rows": rows}
@@ -577,8 +622,10 @@ def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFea
         "95th percentile of a variance-matched random control (a complete erasure is not needed to show use); "
         "PASS when the layer is shown not to encode the attribute, or when the erasure is complete (the "
         f"after-erasure probe's interval reaches chance and its estimate is within chance + "
-        f"{params.effectiveness_margin:g}) and the flip-rate "
-        "interval lies below the tolerance; otherwise INCONCLUSIVE with the reason.",
+        f"{params.effectiveness_margin:g}), its flip-rate interval lies below the tolerance, and so does that of "
+        "moving each row to the other value's mean along the erased directions (a counterfactual in the "
+        "representation: erasure moves rows only to the pooled mean, about half way); otherwise INCONCLUSIVE "
+        "with the reason.",
         f"Probes: L2 logistic regression, {params.folds}-fold "
         + ("group-" if params.group_column else "") + "stratified cross-validation, C chosen from "
         f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "

@@ -56,6 +56,34 @@ def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.nd
     return erase
 
 
+def class_shifts(x: torch.Tensor, eraser: Callable[[torch.Tensor], torch.Tensor], codes: np.ndarray,
+                 n_classes: int) -> torch.Tensor:
+    """Where each class sits along the erased directions: the class means of the edit ``δ = x − r(x)``, ``(K, d)``.
+
+    ``h + m[t] − m[s]`` moves a row of class ``s`` to class ``t`` along the
+    concept and keeps its own deviation within the class: a counterfactual in
+    the representation, the additive-noise analogue of swapping the attribute.
+    LEACE only moves a row to the pooled mean (about half that distance) and
+    also removes its within-class deviation, so a model can use an attribute
+    and still barely react to its erasure; the shift tests the full swap.
+    """
+    xf = x.reshape(x.shape[0], -1)
+    delta = (xf.to(torch.float64) - eraser(xf).to(torch.float64))
+    z = torch.as_tensor(np.asarray(codes), device=delta.device).long()
+    sums = torch.zeros(n_classes, delta.shape[1], dtype=delta.dtype, device=delta.device).index_add_(0, z, delta)
+    counts = torch.bincount(z, minlength=n_classes).clamp_min(1).to(delta.dtype)[:, None]
+    return (sums / counts).to(torch.float32)
+
+
+def shift_editor(shift: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
+    """``h ↦ h + shift`` along the last dimension (every position of a sequence), in ``h``'s dtype."""
+
+    def edit(h: torch.Tensor) -> torch.Tensor:
+        return (h.to(torch.float32) + shift.to(h.device)).to(h.dtype)
+
+    return edit
+
+
 def random_eraser(x: torch.Tensor, rank: int, generator: torch.Generator) -> Callable[[torch.Tensor], torch.Tensor]:
     """Remove ``rank`` random orthonormal directions around the mean: ``h − UUᵀ(h − μ)``."""
     d = x.shape[-1]

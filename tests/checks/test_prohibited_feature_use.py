@@ -22,7 +22,7 @@ MODEL_PY = textwrap.dedent(
     from torch import nn
 
 
-    def build(proxy_weight: float = 0.0):
+    def build(proxy_weight: float = 0.0, threshold: float = 0.0):
         model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
         mix = torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.5, -0.5], [0.2, 0.8],
                             [-0.3, 0.6], [0.7, 0.1], [-0.4, -0.4]])
@@ -32,7 +32,7 @@ MODEL_PY = textwrap.dedent(
             model[2].weight.zero_()
             model[2].weight[0, 0] = 4.0
             model[2].weight[0, 1] = proxy_weight
-            model[2].bias.fill_(-12.0 - 3.0 * proxy_weight)
+            model[2].bias.fill_(-12.0 - 3.0 * proxy_weight - 4.0 * threshold)
         return model
     """
 )
@@ -41,7 +41,7 @@ CHECK = {"id": "sex-not-used", "kind": "prohibited_feature_use", "attribute": "s
          "n_permutations": 49, "random_draws": 10, "max_probe_examples": 800, "folds": 4, "layers": ["1"]}
 
 
-def _write(tmp_path, *, proxy_weight: float, related: bool, n: int = 1600, seed: int = 0):
+def _write(tmp_path, *, proxy_weight: float, related: bool, n: int = 1600, seed: int = 0, threshold: float = 0.0):
     rng = np.random.default_rng(seed)
     sex = rng.choice(["female", "male"], size=n)
     x = rng.normal(size=n)
@@ -53,7 +53,8 @@ def _write(tmp_path, *, proxy_weight: float, related: bool, n: int = 1600, seed:
         "schema_version": 1,
         "policy": {"id": "pfu", "version": 1, "effective_from": "2026-01-01", "approved_by": "tests"},
         "system": {"name": "pfu", "version": "1"},
-        "model": {"type": "torch", "factory": "model.py:build", "options": {"proxy_weight": proxy_weight}},
+        "model": {"type": "torch", "factory": "model.py:build",
+                  "options": {"proxy_weight": proxy_weight, "threshold": threshold}},
         "data": {"path": "data.csv", "label": "y", "favourable_label": 1, "features": ["x", "proxy"]},
         "protected_attributes": [{"name": "sex", "column": "sex", "values": ["female", "male"]}],
         "statistics": {"bootstrap": 500, "seed": 1},
@@ -197,11 +198,16 @@ def test_model_with_dead_units_that_cannot_use_sex_passes(tmp_path):
 
 
 def test_encoded_but_unused_passes_and_says_both(tmp_path):
-    out = _run(_write(tmp_path, proxy_weight=0.0, related=True), tmp_path)
+    # decisions at x > 1.5, away from the bulk of x: at x = 0 the chance difference of x between the sexes in the
+    # fit rows, which the estimated direction of sex carries, moves enough rows across the boundary in the full
+    # swap (~1%) that "not used" cannot be shown; 4,000 rows halve the spread of that chance difference
+    out = _run(_write(tmp_path, proxy_weight=0.0, related=True, threshold=1.5, n=4000), tmp_path)
     probe = out.measurement("probe_balanced_accuracy", "1")
     assert probe.ci_low > 0.8 and probe.p_value == pytest.approx(1 / 50)  # the smallest p 49 permutations give
     assert out.status is Status.PASS, out.summary
+    assert out.details["rules"] == {"1": "complete_erasure_effect_within_tolerance"}
     assert out.measurement("erasure_flip_rate", "1").ci_high <= 0.01
+    assert out.measurement("shift_flip_rate", "1").ci_high <= 0.01
     assert "linearly decodable" in out.summary and "it is not used" in out.summary
 
 
@@ -227,8 +233,8 @@ def test_activations_come_from_the_shared_pass(tmp_path, monkeypatch):
     monkeypatch.setattr(TorchTabularAdapter, "predict", counting)
     _run(_write(tmp_path, proxy_weight=0.0, related=True, n=1000), tmp_path)
     assert calls.count(1000) == 1  # the one shared pass over all the data
-    assert all(c == 500 for c in calls[1:])  # erasure + 10 random draws on the eval half
-    assert len(calls) == 1 + 1 + 10
+    assert all(c == 500 for c in calls[1:12])  # erasure + 10 random draws on the eval half
+    assert sum(calls[12:]) == 500 and len(calls) == 1 + 1 + 10 + 2  # the shift: one pass per value of sex
 
 
 @pytest.mark.parametrize(
