@@ -251,6 +251,22 @@ def test_a_one_hot_proxy_moves_as_one_and_a_weak_correlate_is_not_moved(tmp_path
     assert any("in each of 100 resamples" in n for n in out.details["notes"])
 
 
+def test_a_declared_feature_group_is_screened_and_moved_as_one(tmp_path):
+    path = block_audit(tmp_path, region=3.0)
+    doc = yaml.safe_load(path.read_text())
+    names = {"region_north": "north", "region_south": "south", "region_east": "east"}  # no shared prefix now
+    frame = pd.read_csv(tmp_path / "data.csv").rename(columns=names)
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    doc["data"]["features"] = [names.get(f, f) for f in doc["data"]["features"]]
+    doc["data"]["feature_groups"] = {"home_region": ["north", "south", "east"]}
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    out = run(path, tmp_path).outcome("cf")
+    assert out.status is Status.FAIL and "proxies (home_region)" in out.summary
+    screening = next(t for t in out.details["tables"] if t["title"].startswith("Proxy screening"))
+    region = next(r for r in screening["rows"] if r[0] == "home_region")
+    assert region[3] == "yes" and region[9] == "north, south, east"
+
+
 def test_a_model_ignoring_the_one_hot_proxy_passes(tmp_path):
     out = run(block_audit(tmp_path, region=0.0), tmp_path).outcome("cf")
     assert out.status is Status.PASS  # age is used but is no proxy of sex: it is not moved
