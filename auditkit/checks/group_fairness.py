@@ -32,6 +32,7 @@ from auditkit.metrics.fairness import (
     rate_fractions,
     rows_per_group_needed,
     selection_table,
+    simultaneous_intervals,
     wilson_impact_bounds,
     wilson_metric_bounds,
 )
@@ -159,8 +160,9 @@ class GroupFairnessCheck(Check):
         bounds = wilson_metric_bounds(counts, conf)
         widened: list[str] = []
         measurements: list[Measurement] = []
+        simultaneous = simultaneous_intervals(counts, boot, conf)  # valid at parity too (see there)
         for metric in FAIRNESS_METRICS:
-            lo, hi = covering(*percentile_interval(dist[metric], conf), point[metric])
+            lo, hi = covering(*simultaneous.get(metric, percentile_interval(dist[metric], conf)), point[metric])
             if any(degenerate[r].any() for r in metric_rates()[metric]):
                 lo, hi = np.fmin(lo, bounds[metric][0]), np.fmax(hi, bounds[metric][1])
                 widened.append(metric)

@@ -311,3 +311,65 @@ def wilson_impact_bounds(counts: np.ndarray, confidence: float) -> tuple[np.ndar
 def metric_rates() -> dict[str, tuple[str, ...]]:
     """Which per-group rates each group-comparison metric reads (``selection_rate``, ``tpr``, ``fpr``)."""
     return dict(_METRIC_RATES)
+
+
+#: The group rates each difference/ratio pair of metrics compares (equalized odds: TPR and FPR, worst case).
+_COMPARED_RATES = {
+    "demographic_parity": ("selection_rate",),
+    "equalized_odds": ("tpr", "fpr"),
+    "equal_opportunity": ("tpr",),
+}
+
+
+def _pair_bounds(boot_rates: np.ndarray, point_rates: np.ndarray, alpha: float) -> list[tuple[float, float]]:
+    """Percentile bounds at ``1 − alpha`` of every signed pairwise difference ``r_i − r_j`` (i < j) of finite rates."""
+    keep = np.flatnonzero(np.isfinite(point_rates))
+    out = []
+    with np.errstate(invalid="ignore"):
+        for a, i in enumerate(keep):
+            for j in keep[a + 1:]:
+                d = boot_rates[:, i] - boot_rates[:, j]
+                d = d[~np.isnan(d)]
+                if d.size:
+                    lo, hi = np.quantile(d, [alpha / 2, 1 - alpha / 2])
+                    out.append((float(lo), float(hi)))
+    return out
+
+
+def simultaneous_intervals(counts: np.ndarray, boot: np.ndarray, confidence: float) -> dict[str, tuple[float, float]]:
+    """Intervals for the spread and ratio metrics that keep their coverage at parity.
+
+    A spread ``max − min`` is never negative and a ratio ``min / max`` never
+    above 1, so every bootstrap resample of an exactly fair model moves away
+    from parity and a percentile interval of the spread itself excludes 0
+    (the validity benchmark: no interval of a model with a true parity
+    difference of 0 contained 0). Here the *signed* difference of every pair
+    of groups gets a percentile interval, Bonferroni-adjusted over the pairs
+    (and over TPR and FPR for equalized odds), so that all hold at once with
+    ``confidence``; the spread then lies in ``[max(0, max_ij lo_ij),
+    max_ij |bound|]`` and contains 0 whenever every pairwise interval does.
+    Ratios use the same construction on log rates. ``counts`` ``(G, 4)``,
+    ``boot`` ``(B, G, 4)`` from :func:`bootstrap_counts`.
+    """
+    point, dist = group_rates(counts), group_rates(boot)
+    out: dict[str, tuple[float, float]] = {}
+    for name, rates in _COMPARED_RATES.items():
+        n_groups = sum(int(np.isfinite(point[r]).sum()) for r in rates)
+        pairs = max(1, sum(int(np.isfinite(point[r]).sum()) * (int(np.isfinite(point[r]).sum()) - 1) // 2
+                           for r in rates))
+        alpha = (1 - confidence) / pairs
+        diff = [b for r in rates for b in _pair_bounds(dist[r], point[r], alpha)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = [b for r in rates for b in _pair_bounds(np.log(dist[r]), np.log(point[r]), alpha)]
+        if not diff or n_groups < 2:
+            out[f"{name}_difference"] = out[f"{name}_ratio"] = (float("nan"), float("nan"))
+            continue
+        out[f"{name}_difference"] = (max(0.0, max(max(lo, -hi) for lo, hi in diff)),
+                                     max(max(abs(lo), abs(hi)) for lo, hi in diff))
+        if logs:
+            low_log = max(0.0, max(max(lo, -hi) for lo, hi in logs))
+            high_log = max(max(abs(lo), abs(hi)) for lo, hi in logs)
+            out[f"{name}_ratio"] = (float(np.exp(-high_log)), float(np.exp(-low_log)))
+        else:
+            out[f"{name}_ratio"] = (float("nan"), float("nan"))
+    return out

@@ -158,3 +158,44 @@ def test_wilson_bounds_contain_the_estimate_and_shrink_with_rows():
     assert width["big"] < width["small"]
     lo, hi = fm.wilson_impact_bounds(small, 0.95)
     assert lo[1] == 0.0 and hi[0] == 1.0
+
+
+def test_simultaneous_intervals_cover_exact_parity():
+    """Two groups with identical true rates: the spread's interval must reach 0 and the ratio's reach 1.
+
+    A percentile interval of max − min never does (every resample moves away from parity); over 200 seeded
+    audits of a fair model the simultaneous interval contains the true 0 at about its nominal rate.
+    """
+    from auditkit.metrics.fairness import bootstrap_counts, confusion_counts, fairness_metrics, simultaneous_intervals
+    from auditkit.metrics.stats import percentile_interval
+
+    covered = naive = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        g = rng.integers(0, 2, 600)
+        y = rng.integers(0, 2, 600)
+        pred = (rng.random(600) < 0.4).astype(int)  # selection independent of group: true spread 0, ratio 1
+        counts = confusion_counts(y, pred, g, 2)
+        boot = bootstrap_counts(counts, 400, rng)
+        lo, hi = simultaneous_intervals(counts, boot, 0.95)["demographic_parity_difference"]
+        covered += lo == 0.0
+        r_lo, r_hi = simultaneous_intervals(counts, boot, 0.95)["demographic_parity_ratio"]
+        assert r_hi <= 1.0 and r_lo < r_hi
+        naive += percentile_interval(fairness_metrics(boot)["demographic_parity_difference"], 0.95)[0] <= 0.0
+    assert naive <= 20  # the failure this fixes: the percentile interval of the spread itself rarely reaches 0
+    assert covered >= 180  # nominal 95%: 190 expected, 180 is below it by more than 2 binomial s.d.
+
+
+def test_simultaneous_intervals_exclude_parity_for_a_real_gap():
+    from auditkit.metrics.fairness import bootstrap_counts, confusion_counts, fairness_metrics, simultaneous_intervals
+
+    rng = np.random.default_rng(0)
+    g = np.repeat([0, 1, 2], 1000)
+    pred = (rng.random(3000) < np.array([0.3, 0.5, 0.5])[g]).astype(int)
+    counts = confusion_counts(rng.integers(0, 2, 3000), pred, g, 3)
+    ci = simultaneous_intervals(counts, bootstrap_counts(counts, 1000, rng), 0.95)
+    spread = fairness_metrics(counts)["demographic_parity_difference"]  # 0.257 in this sample (true 0.2)
+    lo, hi = ci["demographic_parity_difference"]
+    assert 0.15 < lo < spread < hi < 0.35  # the gap is shown, and the interval is not much wider than a pair's
+    r_lo, r_hi = ci["demographic_parity_ratio"]
+    assert 0.4 < r_lo < r_hi < 0.7
