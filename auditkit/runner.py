@@ -111,7 +111,7 @@ def execute(
     task = "text" if policy.model.type == "huggingface" else "tabular"
     data = load_data(policy.data, policy.protected_attributes, base_dir=loaded.base_dir, task=task)
     adapter = load_adapter(policy.model, base_dir=loaded.base_dir, device=torch_device,
-                           feature_names=list(policy.data.features))
+                           feature_names=list(policy.data.features), allow_remote_code=policy.allow_remote_code)
     done: tuple[CheckOutcome, ...] = ()
     if resume is not None:
         run_id, done = _resume(store, resume, loaded, adapter.fingerprint, data.fingerprint, clock)

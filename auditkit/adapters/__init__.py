@@ -46,12 +46,15 @@ _LAZY = {
 }
 
 
-def load_adapter(spec: ModelSpec, *, base_dir: Path, device: torch.device, feature_names: list[str]) -> ModelAdapter:
+def load_adapter(spec: ModelSpec, *, base_dir: Path, device: torch.device, feature_names: list[str],
+                 allow_remote_code: bool = False) -> ModelAdapter:
     """Load the model ``spec`` describes and wrap it in the matching adapter.
 
     ``base_dir`` is the policy file's directory (relative paths resolve against
     it), ``device`` comes from :func:`resolve_device`, and ``feature_names`` are
     the model's input columns in order (``data.features``; empty for text).
+    ``allow_remote_code`` is the policy's top-level opt-in: without it a
+    ``trust_remote_code`` option is refused, however the spec was built.
     Raises :class:`~auditkit.errors.ModelError` with a fix-it message for every
     user mistake (missing file, wrong keys, wrong output shape...).
     """
@@ -63,7 +66,8 @@ def load_adapter(spec: ModelSpec, *, base_dir: Path, device: torch.device, featu
     if spec.type == "huggingface":
         from auditkit.adapters.hf import load_hf_adapter
 
-        return load_hf_adapter(spec, base_dir=base_dir, device=device, feature_names=feature_names)
+        return load_hf_adapter(spec, base_dir=base_dir, device=device, feature_names=feature_names,
+                               allow_remote_code=allow_remote_code)
     raise ModelError(f"model.type {spec.type!r} is not supported; expected torch or huggingface")
 
 

@@ -290,7 +290,7 @@ class HFTextAdapter(ModelAdapter):
         }
 
 
-def _pretrained_options(spec: ModelSpec) -> dict[str, Any]:
+def _pretrained_options(spec: ModelSpec, allow_remote_code: bool) -> dict[str, Any]:
     """``model.options`` checked against the allow-list :data:`~auditkit.policy.schema.HF_OPTIONS`.
 
     The policy loader already refuses anything else (and ``trust_remote_code:
@@ -304,11 +304,15 @@ def _pretrained_options(spec: ModelSpec) -> dict[str, Any]:
             f"model.options {', '.join(map(repr, bad))} not allowed for type: huggingface; allowed: "
             f"{', '.join(sorted(HF_OPTIONS))}. Remove them"
         )
+    if spec.options.get("trust_remote_code") is True and not allow_remote_code:
+        raise ModelError("model.options.trust_remote_code: true runs Python code from the model directory; it needs "
+                         "allow_remote_code: true at the top level of the policy (printed in the report)")
     return dict(spec.options)
 
 
 def load_hf_adapter(
-    spec: ModelSpec, *, base_dir: Path, device: torch.device, feature_names: list[str]
+    spec: ModelSpec, *, base_dir: Path, device: torch.device, feature_names: list[str],
+    allow_remote_code: bool = False,
 ) -> HFTextAdapter:
     """Load the tokenizer and sequence classifier from ``spec.path`` (local files only) into an adapter."""
     directory = _resolve_directory(spec.path or "", base_dir)
@@ -324,7 +328,7 @@ def load_hf_adapter(
                 "Save a fast one (tokenizer.json) with AutoTokenizer.from_pretrained(..., use_fast=True)"
                 ".save_pretrained(dir)"
             )
-        options = _pretrained_options(spec)
+        options = _pretrained_options(spec, allow_remote_code)
         try:
             model, info = AutoModelForSequenceClassification.from_pretrained(
                 str(directory), local_files_only=True, output_loading_info=True, **options

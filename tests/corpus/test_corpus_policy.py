@@ -243,6 +243,11 @@ def test_a_hand_built_huggingface_spec_cannot_smuggle_options():
 
     spec = ModelSpec(type="huggingface", path="dir", options={"from_tf": True, "torch_dtype": "float32"})
     with pytest.raises(ModelError, match="'from_tf' not allowed for type: huggingface"):
-        _pretrained_options(spec)
-    assert _pretrained_options(ModelSpec(type="huggingface", path="dir", options={"revision": "main"})) == {
+        _pretrained_options(spec, False)
+    assert _pretrained_options(ModelSpec(type="huggingface", path="dir", options={"revision": "main"}), False) == {
         "revision": "main"}
+    # trust_remote_code needs the policy's top-level opt-in, which the runner passes through load_adapter
+    remote = ModelSpec(type="huggingface", path="dir", options={"trust_remote_code": True})
+    with pytest.raises(ModelError, match="needs allow_remote_code: true"):
+        _pretrained_options(remote, False)
+    assert _pretrained_options(remote, True) == {"trust_remote_code": True}

@@ -177,8 +177,8 @@ def test_hostile_text_is_literal_in_the_pdf_and_nothing_is_fetched(audited, stor
     for run, literals in ((audited, (SCRIPT, CSS_URL, "<img src=http://evil.example/p.png>")),
                           (stored, (TEXT_SAMPLE, CELL, FEATURE))):
         pdf, calls = _render_pdf_recording(run, monkeypatch)
-        text = _pdf_text(pdf)
+        text = re.sub(r"\s+", "", _pdf_text(pdf))  # a long value wraps where the layout breaks it (after "//")
         for literal in literals:
-            assert literal in text, literal
+            assert re.sub(r"\s+", "", literal) in text, literal
         assert [u for u in calls if not _allowed(u)] == []
         assert not any("evil.example" in u for u in calls)
