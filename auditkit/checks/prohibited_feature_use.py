@@ -109,7 +109,9 @@ class ProhibitedFeatureUseCheck(Check):
         eval_idx = np.setdiff1d(np.arange(len(codes)), rows[fit_local])  # every row the eraser was not fitted on
         erasures = {layer: _erase(ctx, layer, codes, rows, fit_local, held_local, eval_idx, params, stats, seed)
                     for layer in erase_at}
-        result = _verdict(params, values, results, erasures, stats.confidence, stats.correction)
+        shift = _input_shift(ctx, params.attribute, codes, rows[fit_local], eval_idx) \
+            if ctx.data.kind == "tabular" else None
+        result = _verdict(params, values, results, erasures, stats.confidence, stats.correction, shift)
         if ctx.data.kind == "tabular":
             result = _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
         return result
@@ -398,6 +400,50 @@ def _shift_flips(ctx: CheckContext, layer: str, shifts: torch.Tensor, g: np.ndar
     return float(changed.sum())
 
 
+def _input_shift(ctx: CheckContext, attribute: str, codes: np.ndarray, fit_rows: np.ndarray, eval_idx: np.ndarray
+                 ) -> tuple[float, int]:
+    """Decision changes when each eval row's attribute inputs and proxies move by the values' mean difference.
+
+    ``x + μ(a′) − μ(a)`` on the attribute's own input columns and on the
+    proxies the screening accepted (means from the fit rows; every other
+    input stays) is the additive-noise counterfactual of the inputs: for
+    proxies that depend on the attribute additively it equals the structural
+    one. It guards a PASS (a complete erasure with few flips) against a
+    representation that under-states what the inputs carry. Inputs that are
+    not proxies are left alone: moving them by their chance mean differences
+    flips decisions of a model that cannot use the attribute at all. One-hot
+    and integer inputs move by fractions (off the data's grid): a stress test,
+    used only to withhold a PASS, never to FAIL. Returns (changed decisions
+    averaged over target values, rows).
+    """
+    names = list(ctx.data.feature_names)
+    column = ctx.policy.attribute(attribute).column
+    own = [column] if column in names else []
+    screen = ctx.proxy_screen(attribute, own)
+    moved = own + [c for name in screen.flagged for c in screen.columns_of(name)]
+    X = np.asarray(ctx.data.X, dtype=np.float64)
+    if not moved:
+        return 0.0, len(eval_idx)
+    mask = np.isin(np.array(names), moved).astype(np.float64)
+    K = int(codes.max()) + 1
+    fit_codes = codes[fit_rows]
+    means = np.stack([X[fit_rows[fit_codes == k]].mean(axis=0) if np.any(fit_codes == k) else
+                      np.full(X.shape[1], np.nan) for k in range(K)])
+    d0 = ctx.predictions().decisions[eval_idx]
+    g = codes[eval_idx]
+    changed = np.zeros(len(eval_idx))
+    for a in range(K):
+        mine = np.flatnonzero(g == a)
+        targets = [b for b in range(K) if b != a and np.all(np.isfinite(means[b]))]
+        if mine.size == 0 or not targets or not np.all(np.isfinite(means[a])):
+            continue
+        variants = np.concatenate([X[eval_idx[mine]] + mask * (means[b] - means[a]) for b in targets])
+        variants = variants.astype(np.float32)
+        decided = ctx.adapter.decide(ctx.adapter.predict(variants)).reshape(len(targets), mine.size)
+        changed[mine] = (decided != d0[mine][None, :]).mean(axis=0)
+    return float(changed.sum()), len(eval_idx)
+
+
 def _inputs(ctx: CheckContext, rows: np.ndarray) -> np.ndarray | list[str]:
     if ctx.data.kind == "tabular":
         return np.asarray(ctx.data.X)[rows]
@@ -416,6 +462,7 @@ RULES = {
     "effect_not_beyond_control": Status.INCONCLUSIVE,
     "erasure_incomplete": Status.INCONCLUSIVE,
     "shift_effect_not_within_tolerance": Status.INCONCLUSIVE,
+    "input_shift_not_within_tolerance": Status.INCONCLUSIVE,  # key "inputs": a PASS withheld by the inputs' shift
     "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
 }
 
@@ -449,7 +496,7 @@ def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measure
 
 
 def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, erasures: dict,
-             confidence: float, correction: str) -> CheckResult:
+             confidence: float, correction: str, input_shift: tuple[float, int] | None = None) -> CheckResult:
     attr = params.attribute
     limit = Limit(max=params.max_flip_rate)
     ms: list[Measurement] = []
@@ -488,6 +535,20 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
     status = (Status.FAIL if Status.FAIL in verdicts.values() else
               Status.PASS if all(v is Status.PASS for v in verdicts.values()) else Status.INCONCLUSIVE)
     summary = _sentence(attr, probes, encoded, erasures, rules, params, confidence)
+    if input_shift is not None:
+        changed, n = input_shift
+        shifted = measure("input_shift_flip_rate", changed / n, wilson_interval(round(changed), n, confidence),
+                          limit=limit, confidence=confidence, group="inputs", n=n)
+        ms.append(shifted)
+        if status is Status.PASS and shifted.status is not Status.PASS:
+            # a representation can under-state what the inputs carry: ReLUs gate a proxy's effect row by row,
+            # which no single direction of a hidden layer captures (the validity grid had such a model)
+            status, rules["inputs"] = Status.INCONCLUSIVE, "input_shift_not_within_tolerance"
+            summary = summary[:-1] + (
+                f"; but moving each row's {attr} inputs and proxies to the other value's means (the additive "
+                f"counterfactual of the inputs) flips {_pct(shifted.value)} [{_pct(shifted.ci_low)}, "
+                f"{_pct(shifted.ci_high)}] of decisions, not shown within the tolerance: use is not shown to be "
+                "absent.")
     details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params)],
                "notes": _notes(values, erasures, rules, params, confidence),
                "charts": [_layer_chart(attr, probes)],

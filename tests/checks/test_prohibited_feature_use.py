@@ -234,7 +234,8 @@ def test_activations_come_from_the_shared_pass(tmp_path, monkeypatch):
     _run(_write(tmp_path, proxy_weight=0.0, related=True, n=1000), tmp_path)
     assert calls.count(1000) == 1  # the one shared pass over all the data
     assert all(c == 500 for c in calls[1:12])  # erasure + 10 random draws on the eval half
-    assert sum(calls[12:]) == 500 and len(calls) == 1 + 1 + 10 + 2  # the shift: one pass per value of sex
+    assert sum(calls[12:14]) == 500  # the shift along the erased directions: one pass per value of sex
+    assert sum(calls[14:]) == 500 and len(calls) == 1 + 1 + 10 + 2 + 2  # the inputs' shift: the same
 
 
 @pytest.mark.parametrize(
