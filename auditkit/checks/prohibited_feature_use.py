@@ -460,6 +460,7 @@ RULES = {
     "complete_erasure_effect_within_tolerance": Status.PASS,
     "encoding_undecided": Status.INCONCLUSIVE,
     "effect_not_beyond_control": Status.INCONCLUSIVE,
+    "encoded_too_weakly_to_erase": Status.INCONCLUSIVE,
     "erasure_incomplete": Status.INCONCLUSIVE,
     "shift_effect_not_within_tolerance": Status.INCONCLUSIVE,
     "input_shift_not_within_tolerance": Status.INCONCLUSIVE,  # key "inputs": a PASS withheld by the inputs' shift
@@ -471,10 +472,11 @@ def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measure
                 params: ProhibitedFeatureParams) -> str:
     """The rule that decides one erasure layer (a key of :data:`RULES`).
 
-    FAIL needs the erasure of the attribute's linear information to change
-    decisions beyond the tolerance (interval) *and* beyond a variance-matched
-    random control; it does not need the erasure to be complete (removing part
-    of the attribute and changing decisions already shows use). PASS needs a
+    FAIL needs the attribute materially encoded (probe interval above chance +
+    margin), the erasure of its linear information to change decisions beyond
+    the tolerance (interval) *and* beyond a variance-matched random control;
+    it does not need the erasure to be complete (removing part of the
+    attribute and changing decisions already shows use). PASS needs a
     complete erasure (the probe after erasure consistent with chance) whose
     flip-rate interval lies below the tolerance, and the full swap along the
     erased directions (:func:`erasure.class_shifts`) within the tolerance too —
@@ -484,6 +486,8 @@ def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measure
         return "not_encoded_at_layer"
     if not encoded:
         return "encoding_undecided"
+    if fr.status is Status.FAIL and before.ci_low <= before.chance + params.effectiveness_margin:
+        return "encoded_too_weakly_to_erase"
     if fr.status is Status.FAIL:
         return ("erasure_effect_beyond_tolerance_and_control" if e["flip_rate"] > e["rand_fr_p95"]
                 else "effect_not_beyond_control")
@@ -611,6 +615,12 @@ def _layer_sentence(attr: str, layer: str, rule: str, before: probing.ProbeResul
         return (f"{flips}, within the tolerance of {_pct(params.max_flip_rate)}, the erasure is complete "
                 f"({residual}), and moving each row to the other value along the erased directions flips "
                 f"{_pct(e['shift_flip_rate'])} [{_pct(lo_s)}, {_pct(hi_s)}]: it is not used")
+    if rule == "encoded_too_weakly_to_erase":
+        return (f"{flips}; use is undecided: {attr} is encoded there only weakly (balanced accuracy "
+                f"{before.balanced_accuracy:.2f} [{before.ci_low:.2f}, {before.ci_high:.2f}], within chance + "
+                f"{params.effectiveness_margin:g} at its lower end), so the eraser's direction is chosen mostly by "
+                "noise and can remove what the model reads for other reasons (the validity grid: a model that "
+                "cannot use sex, erased at a chance encoding of 0.54, flipped 3.3%); more rows would decide")
     if rule == "effect_not_beyond_control":
         return (f"{flips}; use is undecided: {control}, so the effect is not specific to {attr} (erasing at an "
                 "earlier or wider layer, or more random_draws, would separate them)")
