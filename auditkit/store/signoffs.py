@@ -61,6 +61,13 @@ def _signoff_dict(row: SignoffRow, report_id: str) -> dict[str, Any]:
     return {**record, "report_id": report_id, "record_sha256": row.record_sha256}
 
 
+def _person(name: str, function: str, role: str, decision: str, comment: str | None) -> dict[str, Any]:
+    """Who signs and how, checked for the required fields (in the order the record hashes them)."""
+    require_fields({"name": name, "function": function, "role": role, "decision": decision}, "sign-off",
+                   ("name", "function", "role", "decision"))
+    return {"name": name, "function": function, "role": role, "decision": decision, "comment": comment}
+
+
 class SignoffsMixin(StoreBase):
     """Append and read the hash-chained sign-offs of a run (part of :class:`~auditkit.store.Store`)."""
 
@@ -82,33 +89,12 @@ class SignoffsMixin(StoreBase):
         ``record_sha256`` covers); ``prev_sha256`` is the previous sign-off's
         ``record_sha256``, or 64 zeros for the first sign-off of the run.
         """
-        require_fields(
-            {"name": name, "function": function, "role": role, "decision": decision},
-            "sign-off",
-            ("name", "function", "role", "decision"),
-        )
+        person = _person(name, function, role, decision, comment)
         signed = utc(signed_at, "signed_at")
         for _ in range(MAX_ATTEMPTS):
             with self._session() as session:
-                run = self._find_run(session, run_id)
-                report = self._signed_report(session, run.run_id, report_sha256)
-                last = sa.select(SignoffRow.record_sha256).where(SignoffRow.run_id == run.run_id)
-                prev = session.scalar(last.order_by(SignoffRow.id.desc()).limit(1)) or GENESIS_SHA256
-                record = {
-                    "run_id": run.run_id,
-                    "report_id": report.report_id,
-                    "report_sha256": report_sha256,
-                    "name": name,
-                    "function": function,
-                    "role": role,
-                    "decision": decision,
-                    "comment": comment,
-                    "signed_at": signed,
-                    "prev_sha256": prev,
-                }
-                record["record_sha256"] = signoff_sha256(record)
-                fields = {k: v for k, v in record.items() if k != "report_id"}
-                session.add(SignoffRow(report_id=report.id, **fields))
+                _, report, record = self._next_signoff(session, run_id, report_sha256, person, signed)
+                session.add(SignoffRow(report_id=report.id, **{k: v for k, v in record.items() if k != "report_id"}))
                 try:
                     session.commit()
                 except exc.IntegrityError:
@@ -138,27 +124,14 @@ class SignoffsMixin(StoreBase):
         leaves neither, so a retry records the sign-off once. If another writer took the next report
         version or the chain's next link first, both are recomputed and rendered again.
         """
-        require_fields(
-            {"name": name, "function": function, "role": role, "decision": decision},
-            "sign-off",
-            ("name", "function", "role", "decision"),
-        )
+        person = _person(name, function, role, decision, comment)
         signed, created = utc(signed_at, "signed_at"), utc(created_at, "created_at")
         for _ in range(MAX_ATTEMPTS):
             with self._session() as session:
-                run = self._find_run(session, run_id)
-                report = self._signed_report(session, run.run_id, report_sha256)
-                last = sa.select(SignoffRow.record_sha256).where(SignoffRow.run_id == run.run_id)
-                prev = session.scalar(last.order_by(SignoffRow.id.desc()).limit(1)) or GENESIS_SHA256
+                run, report, record = self._next_signoff(session, run_id, report_sha256, person, signed)
                 top = sa.select(sa.func.max(ReportRow.version)).where(ReportRow.system_id == run.system_id)
                 version = (session.scalar(top) or 0) + 1
                 key, system_id, system_name, signed_id = run.run_id, run.system_id, run.system.name, report.id
-                record: dict[str, Any] = {
-                    "run_id": key, "report_id": report.report_id, "report_sha256": report_sha256, "name": name,
-                    "function": function, "role": role, "decision": decision, "comment": comment,
-                    "signed_at": signed, "prev_sha256": prev,
-                }
-                record["record_sha256"] = signoff_sha256(record)
             new_id = f"{system_name}-v{version}"
             html, pdf = render(version, new_id, dict(record))
             row = ReportRow(report_id=new_id, run_id=key, system_id=system_id, version=version, created_at=created,
@@ -173,6 +146,18 @@ class SignoffsMixin(StoreBase):
                     continue
                 return record, report_record(row, system_name)
         raise StoreError(f"could not append a sign-off to run {run_id}: too many concurrent writers; try again")
+
+    def _next_signoff(self, session: Session, run_id: str, report_sha256: str, person: dict[str, Any],
+                      signed: dt.datetime) -> tuple[Any, ReportRow, dict[str, Any]]:
+        """The run, the signed report and the next record of the run's sign-off chain (not stored yet)."""
+        run = self._find_run(session, run_id)
+        report = self._signed_report(session, run.run_id, report_sha256)
+        last = sa.select(SignoffRow.record_sha256).where(SignoffRow.run_id == run.run_id)
+        prev = session.scalar(last.order_by(SignoffRow.id.desc()).limit(1)) or GENESIS_SHA256
+        record: dict[str, Any] = {"run_id": run.run_id, "report_id": report.report_id, "report_sha256": report_sha256,
+                                  **person, "signed_at": signed, "prev_sha256": prev}
+        record["record_sha256"] = signoff_sha256(record)
+        return run, report, record
 
     def _signed_report(self, session: Session, run_id: str, report_sha256: str) -> ReportRow:
         """The run's report whose HTML or PDF hashes to ``report_sha256``."""
