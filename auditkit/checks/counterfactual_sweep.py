@@ -165,10 +165,10 @@ class CounterfactualSweepCheck(Check):
                                        "need protected_attributes[].column")
             labels = ctx.data.protected[attr.name]
 
-            groups = {k: list(v) for k, v in (getattr(ctx.policy.data, "feature_groups", None) or {}).items()}
+            groups = {k: list(v) for k, v in ctx.policy.data.feature_groups.items()}
 
             def screen(exclude: Sequence[str]) -> ProxyReport:
-                return _screen(ctx, attr.name, exclude, groups)
+                return ctx.proxy_screen(attr.name, exclude)  # the run's one screen, declared groups included
 
             grid = (params.grid.start, params.grid.stop, params.grid.step) if params.grid else None
             settings = TabularSettings(mode=params.mode, proxies=params.proxies, grid=grid,
@@ -181,28 +181,6 @@ class CounterfactualSweepCheck(Check):
                                 scores=pred.scores, decisions=pred.decisions, example_id=example_id,
                                 settings=settings, screen=screen, rng=rng)
         return _judge(out, params, conf, level)
-
-
-def _screen(ctx: CheckContext, attribute: str, exclude: Sequence[str], groups: dict[str, list[str]]) -> ProxyReport:
-    """The run's shared proxy screen; with declared ``data.feature_groups`` the same screen testing each as one.
-
-    :meth:`CheckContext.proxy_screen` does not pass the groups yet, so with
-    groups the screen is computed here with the same arguments (memoised under
-    its own key).
-    """
-    if not groups:
-        return ctx.proxy_screen(attribute, exclude)
-    from auditkit.metrics.proxies import detect_proxies
-    from auditkit.metrics.stats import derive_seed
-
-    def compute() -> ProxyReport:
-        return detect_proxies(ctx.data.X, ctx.data.protected[attribute], ctx.data.feature_names, exclude=exclude,
-                              level=ctx.statistics.confidence,
-                              seed=derive_seed(ctx.statistics.seed, "proxies", attribute),
-                              resamples=ctx.statistics.bootstrap, groups=groups)
-
-    key = ("proxy_screen", attribute, tuple(exclude), tuple((k, tuple(v)) for k, v in sorted(groups.items())))
-    return ctx.memo(key, compute)
 
 
 def _base_dir(ctx: CheckContext) -> Path | None:
