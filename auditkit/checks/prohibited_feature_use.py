@@ -553,7 +553,8 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
                 f"counterfactual of the inputs) flips {_pct(shifted.value)} [{_pct(shifted.ci_low)}, "
                 f"{_pct(shifted.ci_high)}] of decisions, not shown within the tolerance: use is not shown to be "
                 "absent.")
-    details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params)],
+    details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params),
+                          _erasure_effects_table(erasures)],
                "notes": _notes(values, erasures, rules, params, confidence),
                "charts": [_layer_chart(attr, probes)],
                "rules": rules}
@@ -668,19 +669,24 @@ def _probe_table(probes: dict, adjusted: list[float], encoded: list[str]) -> dic
 
 
 def _erasure_table(erasures: dict, rules: dict, params: ProhibitedFeatureParams) -> dict:
-    rows = []
-    for layer, e in erasures.items():
-        rows.append([layer, e["n"], e["rank"], e["variance_share"], e["after"].balanced_accuracy,
-                     e["after"].ci_high, e["flips"], e["flip_rate"], e["flip_ci"][0], e["flip_ci"][1],
-                     e["rand_fr_median"], e["rand_fr_p95"], e["shift_flip_rate"], e["shift_ci"][0], e["shift_ci"][1],
-                     e["mac"], e["kl"], e["delta_accuracy"], e["gap_before"],
-                     e["gap_after"], RULES[rules[layer]].value, rules[layer]])
+    """What decided each erased layer: the flip rate against tolerance and control, the swap, and the rule."""
+    rows = [[layer, e["n"], e["flip_rate"], e["flip_ci"][0], e["flip_ci"][1], e["rand_fr_p95"], e["shift_flip_rate"],
+             e["shift_ci"][1], RULES[rules[layer]].value, rules[layer]] for layer, e in erasures.items()]
     return {"title": f"LEACE erasure on the eval split (is the attribute used?); tolerance {params.max_flip_rate:g}",
-            "columns": ["layer", "n", "directions", "variance removed", "probe after erasure", "its CI high",
-                        "flips", "flip rate", "CI low", "CI high", "control median", "control p95",
-                        "shift flip rate", "shift CI low", "shift CI high",
-                        "mean |Δscore|", "mean KL", "Δ accuracy", "parity gap before", "parity gap after", "verdict",
-                        "rule"],
+            "columns": ["layer", "n", "flip rate", "CI low", "CI high", "control p95", "swap flip rate",
+                        "swap CI high", "verdict", "rule"],
+            "rows": rows}
+
+
+def _erasure_effects_table(erasures: dict) -> dict:
+    """How much each erasure removed and what else it changed (diagnostics; they do not decide the verdict)."""
+    rows = [[layer, e["rank"], e["variance_share"], e["collateral_share"], e["after"].balanced_accuracy,
+             e["after"].ci_high, e["rand_fr_median"], e["mac"], e["kl"], e["delta_accuracy"], e["gap_before"],
+             e["gap_after"]] for layer, e in erasures.items()]
+    return {"title": "What each erasure removed and changed besides decisions",
+            "columns": ["layer", "directions", "variance removed", "of it collateral", "probe after erasure",
+                        "its CI high", "control median", "mean |Δscore|", "mean KL", "Δ accuracy",
+                        "parity gap before", "parity gap after"],
             "rows": rows}
 
 
@@ -709,7 +715,7 @@ def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFea
         "units are neither erased nor probed: an edit fitted on a unit that fires on a handful of rows leaves a "
         "copy of the erased direction in it on every other row. "
         f"Control: {params.random_draws} draws removing as many random orthonormal directions, tilted towards the "
-        "layer's high- or low-variance directions so that they remove as much variance *within* each value of the "
+        "layer's high- or low-variance directions so that they remove as much variance within each value of the "
         "attribute (the erasure's collateral damage, everything but the attribute itself) as the erasure did.",
         f"Values of the attribute: {', '.join(values)}.",
     ]
