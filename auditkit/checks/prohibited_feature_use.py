@@ -23,9 +23,14 @@ from auditkit.adapters.hooks import replace_output, resolve_layers
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
+from auditkit.counterfactual.intervention import InputIntervention, input_intervention, text_intervention
+from auditkit.counterfactual.lexicon import load_lexicons
+from auditkit.counterfactual.refit import MappingSpec
+from auditkit.counterfactual.tabular import attribute_inputs, feature_kind
 from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
 from auditkit.metrics import erasure, probing
+from auditkit.metrics.categorical import CategoricalBlock, category_codes
 from auditkit.metrics.counterfactual import minimum_detectable_rate, pairs_needed_for_rate
 from auditkit.metrics.fairness import confusion_counts, fairness_metrics
 from auditkit.metrics.stats import adjust_pvalues, derive_seed, percentile_interval, wilson_interval
@@ -49,6 +54,8 @@ class ProhibitedFeatureParams(Params):
     folds: int = Field(default=5, ge=2)
     effectiveness_margin: Fraction = 0.05
     attribution_examples: int = Field(default=200, ge=0)
+    input_resamples: int = Field(default=200, ge=0)
+    lexicons: list[str] = Field(default_factory=list)
 
 
 @register
@@ -56,7 +63,7 @@ class ProhibitedFeatureUseCheck(Check):
     """Linear probes per layer (encoded?) and LEACE erasure with a random control (used?)."""
 
     kind = "prohibited_feature_use"
-    version = 2
+    version = 3
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     requires = (SupportsLayers,)
@@ -86,6 +93,9 @@ class ProhibitedFeatureUseCheck(Check):
             small = ", ".join(f"{v} (n={int(c)})" for v, c in zip(values, counts, strict=True) if c < need)
             return CheckResult(Status.INCONCLUSIVE, f"Too few examples per value of {params.attribute} to probe "
                                f"with {params.folds}-fold cross-validation (need ≥ {need}): {small}.")
+        if params.lexicons and ctx.data.kind != "text":
+            raise CheckConfigError("'lexicons' are for text models (their terms are substituted in the texts); "
+                                   "this model is tabular: remove them")
         probed = list(resolve_layers(ctx.adapter, params.layers))
         erase_at = list(resolve_layers(ctx.adapter, params.erase_at or [probed[-1]]))
         probed += [layer for layer in erase_at if layer not in probed]  # erasure is read against its probe
@@ -109,8 +119,8 @@ class ProhibitedFeatureUseCheck(Check):
         eval_idx = np.setdiff1d(np.arange(len(codes)), rows[fit_local])  # every row the eraser was not fitted on
         erasures = {layer: _erase(ctx, layer, codes, rows, fit_local, held_local, eval_idx, params, stats, seed)
                     for layer in erase_at}
-        shift = _input_shift(ctx, params.attribute, codes, rows[fit_local], eval_idx) \
-            if ctx.data.kind == "tabular" else None
+        shift = (_input_intervention(ctx, params, codes, values, rows[fit_local], eval_idx, seed)
+                 if ctx.data.kind == "tabular" else _text_intervention(ctx, params, eval_idx))
         result = _verdict(params, values, results, erasures, stats.confidence, stats.correction, shift)
         if ctx.data.kind == "tabular":
             result = _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
@@ -400,48 +410,59 @@ def _shift_flips(ctx: CheckContext, layer: str, shifts: torch.Tensor, g: np.ndar
     return float(changed.sum())
 
 
-def _input_shift(ctx: CheckContext, attribute: str, codes: np.ndarray, fit_rows: np.ndarray, eval_idx: np.ndarray
-                 ) -> tuple[float, int]:
-    """Decision changes when each eval row's attribute inputs and proxies move by the values' mean difference.
+def _input_intervention(ctx: CheckContext, params: ProhibitedFeatureParams, codes: np.ndarray, values: list[str],
+                        fit_rows: np.ndarray, eval_idx: np.ndarray, seed: int) -> InputIntervention | None:
+    """The attribute's counterfactual on the inputs (:mod:`auditkit.counterfactual.intervention`), or None.
 
-    ``x + μ(a′) − μ(a)`` on the attribute's own input columns and on the
-    proxies the screening accepted (means from the fit rows; every other
-    input stays) is the additive-noise counterfactual of the inputs: for
-    proxies that depend on the attribute additively it equals the structural
-    one. It guards a PASS (a complete erasure with few flips) against a
-    representation that under-states what the inputs carry. Inputs that are
-    not proxies are left alone: moving them by their chance mean differences
-    flips decisions of a model that cannot use the attribute at all. One-hot
-    and integer inputs move by fractions (off the data's grid): a stress test,
-    used only to withhold a PASS, never to FAIL. Returns (changed decisions
-    averaged over target values, rows).
+    Moves the attribute's own input columns (flip-only) and the proxies the
+    run's screening accepted (the propagated mapping, categorical blocks as
+    one, fitted on the eraser's fit rows and applied to the evaluation rows),
+    against a placebo with permuted labels. None when nothing would move (the
+    attribute is not an input and has no accepted proxy).
     """
     names = list(ctx.data.feature_names)
-    column = ctx.policy.attribute(attribute).column
-    own = [column] if column in names else []
-    screen = ctx.proxy_screen(attribute, own)
-    moved = own + [c for name in screen.flagged for c in screen.columns_of(name)]
-    X = np.asarray(ctx.data.X, dtype=np.float64)
-    if not moved:
-        return 0.0, len(eval_idx)
-    mask = np.isin(np.array(names), moved).astype(np.float64)
-    K = int(codes.max()) + 1
-    fit_codes = codes[fit_rows]
-    means = np.stack([X[fit_rows[fit_codes == k]].mean(axis=0) if np.any(fit_codes == k) else
-                      np.full(X.shape[1], np.nan) for k in range(K)])
-    d0 = ctx.predictions().decisions[eval_idx]
-    g = codes[eval_idx]
-    changed = np.zeros(len(eval_idx))
-    for a in range(K):
-        mine = np.flatnonzero(g == a)
-        targets = [b for b in range(K) if b != a and np.all(np.isfinite(means[b]))]
-        if mine.size == 0 or not targets or not np.all(np.isfinite(means[a])):
-            continue
-        variants = np.concatenate([X[eval_idx[mine]] + mask * (means[b] - means[a]) for b in targets])
-        variants = variants.astype(np.float32)
-        decided = ctx.adapter.decide(ctx.adapter.predict(variants)).reshape(len(targets), mine.size)
-        changed[mine] = (decided != d0[mine][None, :]).mean(axis=0)
-    return float(changed.sum()), len(eval_idx)
+    X = np.asarray(ctx.data.X, dtype=np.float32)
+    column = ctx.policy.attribute(params.attribute).column or ""
+    labels = np.asarray(values)[codes]
+    try:
+        inputs = attribute_inputs(X, names, column, labels, values)
+    except CheckConfigError:  # the column holds several codes per value (e.g. a binned age): not flipped
+        inputs = attribute_inputs(X, names, "", labels, values)
+    own = [names[j] for j in sorted(inputs.columns)]
+    screen = ctx.proxy_screen(params.attribute, own)
+    singles: list[int] = []
+    blocks: list[CategoricalBlock] = []
+    for name in screen.flagged:
+        cols = [names.index(c) for c in screen.columns_of(name) if c in names and c not in own]
+        if len(cols) > 1:
+            blocks.append(CategoricalBlock(name, tuple(cols), tuple(names[j] for j in cols), False))
+        elif cols and cols[0] not in singles:
+            singles.append(cols[0])
+    if not inputs.columns and not singles and not blocks:
+        return None
+    spec = MappingSpec(proxies=tuple(singles), kinds=tuple(feature_kind(X[:, j]) for j in singles),
+                       blocks=tuple(blocks), patterns=tuple(category_codes(X, b.columns)[1] for b in blocks),
+                       names=tuple(names))
+    random_keys = bool(blocks) or any(kind not in ("continuous", "integer") for kind in spec.kinds)
+    return input_intervention(
+        ctx.adapter, X, codes, len(values), inputs, spec, fit_rows=fit_rows, eval_rows=eval_idx,
+        decisions=ctx.predictions().decisions, moved=own + [names[j] for j in singles] + [b.name for b in blocks],
+        resamples=min(ctx.statistics.bootstrap, params.input_resamples), placebo_draws=params.random_draws,
+        level=ctx.statistics.confidence, rng=np.random.default_rng(derive_seed(seed, "inputs")),
+        random_keys=random_keys)
+
+
+def _text_intervention(ctx: CheckContext, params: ProhibitedFeatureParams, eval_idx: np.ndarray
+                       ) -> InputIntervention | None:
+    """The substitution of the attribute's lexicon in the evaluation texts (None without a lexicon or a hit)."""
+    attr = ctx.policy.attribute(params.attribute)
+    refs = [r for r in (attr.lexicon, *params.lexicons) if r]
+    if not refs:
+        return None
+    declared = [t for t in (as_text(v) for v in attr.values) if t is not None]
+    lexicon = load_lexicons(refs, declared, attribute=attr.name, base_dir=ctx.base_dir)
+    return text_intervention(ctx.adapter, ctx.data.texts or [], lexicon, eval_rows=eval_idx,
+                             decisions=ctx.predictions().decisions, level=ctx.statistics.confidence)
 
 
 def _inputs(ctx: CheckContext, rows: np.ndarray) -> np.ndarray | list[str]:
@@ -463,7 +484,11 @@ RULES = {
     "encoded_too_weakly_to_erase": Status.INCONCLUSIVE,
     "erasure_incomplete": Status.INCONCLUSIVE,
     "shift_effect_not_within_tolerance": Status.INCONCLUSIVE,
-    "input_shift_not_within_tolerance": Status.INCONCLUSIVE,  # key "inputs": a PASS withheld by the inputs' shift
+    # key "inputs" (tabular): the attribute's counterfactual on the inputs (own columns flipped, proxies mapped)
+    "input_counterfactual_beyond_tolerance_and_placebo": Status.FAIL,
+    # key "inputs" (text): the attribute's lexicon substituted; nothing is estimated, so there is no placebo
+    "input_substitution_beyond_tolerance": Status.FAIL,
+    "input_counterfactual_not_within_tolerance": Status.INCONCLUSIVE,  # a PASS of the layers withheld
     "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
 }
 
@@ -500,7 +525,7 @@ def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measure
 
 
 def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, erasures: dict,
-             confidence: float, correction: str, input_shift: tuple[float, int] | None = None) -> CheckResult:
+             confidence: float, correction: str, inputs: InputIntervention | None = None) -> CheckResult:
     attr = params.attribute
     limit = Limit(max=params.max_flip_rate)
     ms: list[Measurement] = []
@@ -539,23 +564,33 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
     status = (Status.FAIL if Status.FAIL in verdicts.values() else
               Status.PASS if all(v is Status.PASS for v in verdicts.values()) else Status.INCONCLUSIVE)
     summary = _sentence(attr, probes, encoded, erasures, rules, params, confidence)
-    if input_shift is not None:
-        changed, n = input_shift
-        shifted = measure("input_shift_flip_rate", changed / n, wilson_interval(round(changed), n, confidence),
-                          limit=limit, confidence=confidence, group="inputs", n=n)
-        ms.append(shifted)
-        if status is Status.PASS and shifted.status is not Status.PASS:
-            # a representation can under-state what the inputs carry: ReLUs gate a proxy's effect row by row,
-            # which no single direction of a hidden layer captures (the validity grid had such a model)
-            status, rules["inputs"] = Status.INCONCLUSIVE, "input_shift_not_within_tolerance"
-            summary = summary[:-1] + (
-                f"; but moving each row's {attr} inputs and proxies to the other value's means (the additive "
-                f"counterfactual of the inputs) flips {_pct(shifted.value)} [{_pct(shifted.ci_low)}, "
-                f"{_pct(shifted.ci_high)}] of decisions, not shown within the tolerance: use is not shown to be "
-                "absent.")
+    if inputs is not None:
+        moved = measure("input_counterfactual_flip_rate", inputs.flip_rate, inputs.ci, limit=limit,
+                        confidence=confidence, group="inputs", n=inputs.n)
+        ms.append(moved)
+        if inputs.placebo_p95 is not None:
+            ms.append(Measurement("input_placebo_flip_rate_p95", inputs.placebo_p95, group="inputs", n=inputs.n))
+            where = (f"moving each row's {attr} inputs and accepted proxies ({', '.join(inputs.moved)}) to the "
+                     "other value (the counterfactual of the inputs)")
+            beyond = (f" and beyond a placebo that moves the same inputs with permuted {attr} labels (95th "
+                      f"percentile {_pct(inputs.placebo_p95)})")
+            rule = "input_counterfactual_beyond_tolerance_and_placebo"
+        else:
+            where, beyond = f"substituting the terms of {', '.join(inputs.moved)} in each text", ""
+            rule = "input_substitution_beyond_tolerance"
+        where += f" flips {_pct(inputs.flip_rate)} [{_pct(inputs.ci[0])}, {_pct(inputs.ci[1])}] of decisions"
+        if moved.status is Status.FAIL and inputs.flip_rate > (inputs.placebo_p95 or 0.0):
+            # a hidden layer can under-state what the inputs carry (ReLUs gate a proxy row by row; erasure moves
+            # rows only half way): where the attribute enters the model, its counterfactual shows use by itself
+            rules["inputs"], status = rule, Status.FAIL
+            summary += (f" Where {attr} enters the model, {where}, above the tolerance of "
+                        f"{_pct(params.max_flip_rate)}{beyond}: {attr} is used.")
+        elif status is Status.PASS and moved.status is not Status.PASS:
+            status, rules["inputs"] = Status.INCONCLUSIVE, "input_counterfactual_not_within_tolerance"
+            summary = summary[:-1] + f"; but {where}, not shown within the tolerance: use is not shown to be absent."
     details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params),
                           _erasure_effects_table(erasures)],
-               "notes": _notes(values, erasures, rules, params, confidence),
+               "notes": _notes(values, erasures, rules, params, confidence) + _input_notes(inputs, attr),
                "charts": [_layer_chart(attr, probes)],
                "rules": rules}
     return CheckResult(status=status, summary=summary, measurements=tuple(ms), details=details)
@@ -702,7 +737,9 @@ def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFea
         f"{params.effectiveness_margin:g}), its flip-rate interval lies below the tolerance, and so does that of "
         "moving each row to the other value's mean along the erased directions (a counterfactual in the "
         "representation: erasure moves rows only to the pooled mean, about half way); otherwise INCONCLUSIVE "
-        "with the reason.",
+        "with the reason. On tabular models the attribute's counterfactual on the inputs is a second "
+        "intervention: it FAILs the model by itself (interval above the tolerance, beyond its placebo) and "
+        "withholds a PASS unless its interval lies below the tolerance.",
         f"Probes: L2 logistic regression, {params.folds}-fold "
         + ("group-" if params.group_column else "") + "stratified cross-validation, C chosen from "
         f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "
@@ -730,6 +767,23 @@ def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFea
         if rules[layer] == "effect_interval_straddles_tolerance":
             notes.append(f"At {layer}: {_decide_hint(e, params, confidence)}.")
     return notes
+
+
+def _input_notes(inputs: InputIntervention | None, attr: str) -> list[str]:
+    if inputs is None:
+        return []
+    if inputs.placebo_p95 is None:
+        return [f"Inputs: the terms of {', '.join(inputs.moved)} substituted by their counterparts of each other "
+                f"value of {attr} in the {inputs.n} evaluation texts whose value is clear (the rows the eraser "
+                "was not fitted on); Wilson interval. The substitution changes only the attribute's own words and "
+                "estimates nothing, so it has no placebo."]
+    return [f"Inputs: {', '.join(inputs.moved)} moved to each other value of {attr} (own columns set to the "
+            "value's code; proxies accepted by the screening moved by the propagated counterfactual's mapping, "
+            "a categorical block as one), the mapping fitted on the erasure's fit rows and applied to the "
+            f"{inputs.n} evaluation rows. Interval: the Wilson interval widened to the percentile interval of "
+            f"{inputs.resamples} resamples that refit the mapping. Placebo: {inputs.placebo_draws} draws moving "
+            f"the same inputs with permuted {attr} labels (median {_pct(inputs.placebo_median)}, 95th percentile "
+            f"{_pct(inputs.placebo_p95)})."]
 
 
 def _layer_chart(attr: str, probes: dict) -> dict:

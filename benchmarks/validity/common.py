@@ -29,7 +29,7 @@ def audit_policy(name: str, model: dict, data: dict, attribute: dict, *, layers:
     cf: dict[str, Any] = {"id": "cf", "kind": "counterfactual_sweep", "attribute": pfu["attribute"],
                           "severity": "blocker", "max_flip_rate": TOLERANCE, "max_mean_abs_change": TOLERANCE}
     if text:
-        cf["lexicons"] = ["names_gender"]
+        cf["lexicons"] = pfu["lexicons"] = ["names_gender"]  # the bios carry gender in names and pronouns
     gf = {"id": "gf", "kind": "group_fairness", "attributes": [pfu["attribute"]], "severity": "blocker",
           "thresholds": {"demographic_parity_difference": {"max": GF_LIMITS["demographic_parity_difference"]},
                          "demographic_parity_ratio": {"min": GF_LIMITS["demographic_parity_ratio"]},

@@ -70,16 +70,22 @@ def _run(policy, tmp_path):
         return auditkit.run_audit(policy, store=store, device="cpu", report=False).outcome("sex-not-used")
 
 
-def test_two_dimensional_layer_cannot_separate_the_attribute_from_any_removal(tmp_path):
+def test_two_input_model_fails_where_sex_enters_although_its_2d_layer_cannot_separate_it(tmp_path):
     """The 2-input toy reads sex through its proxy, but its hidden layer is two-dimensional (x and the proxy).
 
     Removing as much of the layer's variance unrelated to sex in random directions removes part of x and flips
-    at least as many decisions as erasing sex: the erasure cannot show that sex *specifically* matters, so the
-    check says so (INCONCLUSIVE with that rule) and never passes the model.
+    at least as many decisions as erasing sex: the erasure cannot show that sex *specifically* matters, so that
+    layer's rule says so. Where sex enters the model (its proxy, moved by the propagated counterfactual of the
+    inputs) the effect is far beyond the tolerance and beyond a placebo that moves the same input with permuted
+    labels, so the model FAILS, as it must.
     """
     out = _run(_write(tmp_path, proxy_weight=4.0, related=True), tmp_path)
-    assert out.status is Status.INCONCLUSIVE, out.summary
-    assert out.details["rules"] == {"1": "effect_not_beyond_control"}
+    assert out.status is Status.FAIL, out.summary
+    assert out.details["rules"] == {"1": "effect_not_beyond_control",
+                                    "inputs": "input_counterfactual_beyond_tolerance_and_placebo"}
+    moved = out.measurement("input_counterfactual_flip_rate", "inputs")
+    assert moved.status is Status.FAIL and moved.ci_low > 0.3
+    assert moved.value > out.measurement("input_placebo_flip_rate_p95", "inputs").value
     fr = out.measurement("erasure_flip_rate", "1")
     assert fr.ci_low > 0.01 and fr.status is Status.FAIL
     assert fr.value <= out.measurement("random_control_flip_rate_p95", "1").value
@@ -178,7 +184,8 @@ def test_model_with_dead_units_that_uses_sex_through_a_proxy_fails(tmp_path):
     assert _true_flip_rate(tmp_path, 2.0) > 0.2  # the known answer: flipping sex changes over 20% of decisions
     out = _run(path, tmp_path)
     assert out.status is Status.FAIL, out.summary
-    assert out.details["rules"] == {"3": "erasure_effect_beyond_tolerance_and_control"}
+    assert out.details["rules"] == {"3": "erasure_effect_beyond_tolerance_and_control",
+                                    "inputs": "input_counterfactual_beyond_tolerance_and_placebo"}
     fr = out.measurement("erasure_flip_rate", "3")
     assert fr.ci_low > 0.01 and fr.value > out.measurement("random_control_flip_rate_p95", "3").value
     # the dead and nearly-dead units do not leak the attribute back: from about 0.9 before erasure, the probe falls to
@@ -235,7 +242,9 @@ def test_activations_come_from_the_shared_pass(tmp_path, monkeypatch):
     assert calls.count(1000) == 1  # the one shared pass over all the data
     assert all(c == 500 for c in calls[1:12])  # erasure + 10 random draws on the eval half
     assert sum(calls[12:14]) == 500  # the shift along the erased directions: one pass per value of sex
-    assert sum(calls[14:]) == 500 and len(calls) == 1 + 1 + 10 + 2 + 2  # the inputs' shift: the same
+    # the inputs' counterfactual: point estimate, 200 refit resamples and 10 placebo draws on the eval half,
+    # stacked into few large calls
+    assert sum(calls[14:]) == 500 * (1 + 200 + 10) and len(calls[14:]) <= 2
 
 
 @pytest.mark.parametrize(

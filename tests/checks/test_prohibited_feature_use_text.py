@@ -48,10 +48,14 @@ def _audit(tmp_path, model_dir, rows, labels):
         "system": {"name": "pfu-text", "version": "1"},
         "model": {"type": "huggingface", "path": str(model_dir), "batch_size": 64, "max_length": 32},
         "data": {"path": "audit.jsonl", "text_column": "text", "label": "shortlisted", "favourable_label": 1},
-        "protected_attributes": [{"name": "gender", "column": "gender", "values": ["female", "male"]}],
+        "protected_attributes": [{"name": "gender", "column": "gender", "values": ["female", "male"],
+                                  "lexicon": "bios.tsv"}],
         "statistics": {"bootstrap": 500, "seed": 2},
         "checks": [CHECK],
     }
+    # the bios' gendered words (names paired in order, pronouns) as the attribute's substitution lexicon
+    pairs = [*zip(NAMES["female"], NAMES["male"], strict=True), (PRONOUN["female"], PRONOUN["male"])]
+    (tmp_path / "bios.tsv").write_text("female\tmale\n" + "".join(f"{f}\t{m}\n" for f, m in pairs))
     path = tmp_path / "policy.yaml"
     path.write_text(yaml.safe_dump(policy))
     with open_store(f"sqlite:///{tmp_path / 'a.db'}") as store:
@@ -74,6 +78,9 @@ def test_classifier_whose_label_depends_on_gendered_words_fails(tmp_path, audit_
     fr = out.measurement("erasure_flip_rate", "pooler")
     assert fr.ci_low > 0.01
     assert "it is used" in out.summary
+    # where gender enters the model (its names and pronouns, substituted in the texts) it shows by itself too
+    assert out.details["rules"]["inputs"] == "input_substitution_beyond_tolerance"
+    assert out.measurement("input_counterfactual_flip_rate", "inputs").ci_low > 0.01
     layers = {m.group for m in out.measurements if m.name == "probe_balanced_accuracy"}
     assert layers == {"encoder.layer.1", "pooler"}
     chart = out.details["charts"][0]
@@ -89,3 +96,5 @@ def test_classifier_trained_without_gendered_words_passes(tmp_path, audit_rows):
     out = _audit(tmp_path, model, audit_rows, [int(r["years"] >= 5) for r in audit_rows])
     assert out.status is not Status.FAIL, out.summary
     assert out.status is Status.PASS, out.summary
+    assert "inputs" not in out.details["rules"]  # substituting names and pronouns changes no decision
+    assert out.measurement("input_counterfactual_flip_rate", "inputs").ci_high < 0.01
