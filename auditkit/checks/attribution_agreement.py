@@ -133,7 +133,7 @@ class AttributionAgreementParams(Params):
 
 
 @register
-class AttributionAgreementCheck(Check):
+class AttributionAgreementCheck(Check[AttributionAgreementParams]):
     """Agreement and faithfulness of attribution methods on a sample of the audit data."""
 
     kind = "attribution_agreement"
@@ -141,7 +141,7 @@ class AttributionAgreementCheck(Check):
     title = "Attribution-method agreement"
     Params = AttributionAgreementParams
 
-    def run(self, ctx: CheckContext, params: AttributionAgreementParams, *, seed: int) -> CheckResult:  # type: ignore[override]
+    def run(self, ctx: CheckContext, params: AttributionAgreementParams, *, seed: int) -> CheckResult:
         """Explain a sample with every method, test sanity and faithfulness, measure and judge agreement."""
         task = ctx.data.kind
         cfg = {key: (getattr(params, key) if getattr(params, key) is not None else default)

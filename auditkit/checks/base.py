@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -225,8 +225,17 @@ class CheckContext:
         return Groups(codes=position[row_codes], labels=labels, attributes=attributes, absent=absent)
 
 
-class Check(ABC):
-    """A registered audit check. Subclasses set the class attributes and implement :meth:`run`."""
+P = TypeVar("P", bound=Params)
+
+
+class Check(ABC, Generic[P]):
+    """A registered audit check, generic over its parameter model ``P``.
+
+    Subclasses name their model (``class MyCheck(Check[MyParams])``), set the
+    class attributes and implement :meth:`run`; ``run``, :meth:`layers` and
+    :meth:`capture_rows` then take ``MyParams`` without overriding a wider
+    signature.
+    """
 
     kind: ClassVar[str]
     version: ClassVar[int]
@@ -235,7 +244,7 @@ class Check(ABC):
     requires: ClassVar[tuple[type, ...]] = ()
 
     @classmethod
-    def layers(cls, params: Params) -> Sequence[str] | None:
+    def layers(cls, params: P) -> Sequence[str] | None:
         """Layers whose activations the check needs from the shared pass (``None``: all the adapter has).
 
         Checks that probe no representation keep the default (an empty list).
@@ -243,12 +252,12 @@ class Check(ABC):
         return []
 
     @classmethod
-    def capture_rows(cls, params: Params) -> int:
+    def capture_rows(cls, params: P) -> int:
         """How many audit rows' activations the check needs (a seeded sample when the data has more)."""
         return 4000
 
     @abstractmethod
-    def run(self, ctx: CheckContext, params: Params, *, seed: int) -> CheckResult:
+    def run(self, ctx: CheckContext, params: P, *, seed: int) -> CheckResult:
         """Run the check on ``ctx`` with validated ``params`` and a check-specific ``seed``."""
 
 

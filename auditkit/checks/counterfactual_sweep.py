@@ -120,7 +120,7 @@ class CounterfactualSweepParams(_Strict):
 
 
 @register
-class CounterfactualSweepCheck(Check):
+class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
     """Counterfactual sweeps of a protected attribute (flip-only, propagated, grid, text substitution)."""
 
     kind = "counterfactual_sweep"
@@ -128,7 +128,7 @@ class CounterfactualSweepCheck(Check):
     title = "Counterfactual sweep"
     Params = CounterfactualSweepParams
 
-    def run(self, ctx: CheckContext, params: CounterfactualSweepParams, *, seed: int) -> CheckResult:  # type: ignore[override]
+    def run(self, ctx: CheckContext, params: CounterfactualSweepParams, *, seed: int) -> CheckResult:
         """Generate every counterfactual, score them in bulk, judge flip rates and score changes per value pair."""
         try:
             attr = ctx.policy.attribute(params.attribute)

@@ -83,7 +83,7 @@ class GroupFairnessParams(Params):
 
 
 @register
-class GroupFairnessCheck(Check):
+class GroupFairnessCheck(Check[GroupFairnessParams]):
     """Group-fairness metrics with stratified-bootstrap intervals, judged against the policy's limits."""
 
     kind = "group_fairness"
@@ -91,7 +91,7 @@ class GroupFairnessCheck(Check):
     title = "Group fairness"
     Params = GroupFairnessParams
 
-    def run(self, ctx: CheckContext, params: GroupFairnessParams, *, seed: int) -> CheckResult:  # type: ignore[override]
+    def run(self, ctx: CheckContext, params: GroupFairnessParams, *, seed: int) -> CheckResult:
         """Compare groups' decision rates; judge each configured metric on its bootstrap interval.
 
         Groups below ``min_group_size`` (and always those below 2 rows, which

@@ -56,7 +56,7 @@ class PerformanceParams(Params):
 
 
 @register
-class PerformanceCheck(Check):
+class PerformanceCheck(Check[PerformanceParams]):
     """Accuracy, TPR, FPR, FNR and selection rate with Wilson intervals, overall and per group."""
 
     kind = "performance"
@@ -64,7 +64,7 @@ class PerformanceCheck(Check):
     title = "Performance and disaggregated accuracy"
     Params = PerformanceParams
 
-    def run(self, ctx: CheckContext, params: PerformanceParams, *, seed: int) -> CheckResult:  # type: ignore[override]
+    def run(self, ctx: CheckContext, params: PerformanceParams, *, seed: int) -> CheckResult:
         """Measure every rate overall and per group; judge the configured thresholds on their intervals."""
         conf = ctx.statistics.confidence
         min_size = params.min_group_size or ctx.statistics.min_group_size

@@ -59,7 +59,7 @@ class ProhibitedFeatureParams(Params):
 
 
 @register
-class ProhibitedFeatureUseCheck(Check):
+class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     """Linear probes per layer (encoded?) and LEACE erasure with a random control (used?)."""
 
     kind = "prohibited_feature_use"
@@ -69,18 +69,18 @@ class ProhibitedFeatureUseCheck(Check):
     requires = (SupportsLayers,)
 
     @classmethod
-    def capture_rows(cls, params: ProhibitedFeatureParams) -> int:  # type: ignore[override]
+    def capture_rows(cls, params: ProhibitedFeatureParams) -> int:
         """Rows whose activations feed the probes and the erasure fit."""
         return max(params.max_fit_examples, params.max_probe_examples)
 
     @classmethod
-    def layers(cls, params: ProhibitedFeatureParams) -> list[str] | None:  # type: ignore[override]
+    def layers(cls, params: ProhibitedFeatureParams) -> list[str] | None:
         """Every probed layer plus the erasure layers; ``None`` (all layers) by default."""
         if params.layers is None:
             return None
         return list(dict.fromkeys([*params.layers, *(params.erase_at or [])]))
 
-    def run(self, ctx: CheckContext, params: ProhibitedFeatureParams, *, seed: int) -> CheckResult:  # type: ignore[override]
+    def run(self, ctx: CheckContext, params: ProhibitedFeatureParams, *, seed: int) -> CheckResult:
         """Probe every layer, erase at the chosen layers, judge use on the erasure's decision flips."""
         stats = ctx.statistics
         codes, values = _attribute_codes(ctx, params.attribute)
