@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
+from auditkit.chartspec import validate_charts
 from auditkit.checks.base import CheckContext, CheckResult
 from auditkit.checks.limits import Limit, measure
 from auditkit.explain import Attribution, explain
 from auditkit.explain.evaluation import (
     Faithfulness,
+    Randomisation,
     faithfulness_runs,
     randomisation_correlations,
     self_agreement_runs,
@@ -32,8 +35,33 @@ from auditkit.metrics import faithfulness as fth
 from auditkit.metrics.stats import interval_verdict, wilson_interval
 from auditkit.results import Measurement, Status
 
-if TYPE_CHECKING:
-    from auditkit.checks.attribution_agreement import AttributionAgreementParams
+
+class AgreementSettings(Protocol):
+    """The parameters of ``attribution_agreement`` this builder reads.
+
+    A protocol rather than an import of :class:`~auditkit.checks.attribution_agreement.AttributionAgreementParams`:
+    that module imports this one, and a type-only import back would close an import cycle.
+    """
+
+    @property
+    def explained(self) -> str: ...
+    @property
+    def attributes(self) -> Sequence[str]: ...
+    @property
+    def min_agreement(self) -> Mapping[Any, Limit]: ...
+    @property
+    def require_sanity(self) -> bool: ...
+    @property
+    def max_sanity_correlation(self) -> float: ...
+    @property
+    def seeds(self) -> int: ...
+    @property
+    def curve_points(self) -> int: ...
+    @property
+    def n_steps(self) -> int: ...
+    @property
+    def explanations(self) -> int: ...
+
 
 #: Metrics always measured per pair (others are in the table unless the policy thresholds them).
 MEASURED = ("rank_correlation", "feature_agreement_star", "pairwise_rank_agreement")
@@ -61,7 +89,7 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 class AgreementReport:
     """Accumulates measurements, tables, charts and notes while the check's steps run."""
 
-    def __init__(self, ctx: CheckContext, params: AttributionAgreementParams, task: str, job: TabularJob | TextJob,
+    def __init__(self, ctx: CheckContext, params: AgreementSettings, task: str, job: TabularJob | TextJob,
                  attrs: dict[str, Attribution], specs: dict[str, Any], k: int, seed: int, method_seed: int) -> None:
         self.ctx, self.params, self.task, self.job = ctx, params, task, job
         self.attrs, self.specs, self.k, self.seed, self.method_seed = attrs, specs, k, seed, method_seed
@@ -127,13 +155,7 @@ class AgreementReport:
                             "columns": ["method", *[f"top {s} of {res.blocks} layers random" for s in res.stages[:-1]],
                                         f"all {res.blocks} layers random (mean of {res.draws} models)",
                                         "CI low", "CI high", "verdict"], "rows": rows})
-        self.charts.append({"type": "lines", "title": "Cascading randomisation: similarity to the trained model",
-                            "x_label": "layers randomised (from the output down)", "y_label": "mean Spearman ρ of |φ|",
-                            "series": [{"name": self.title(m), "x": [float(s) for s in res.stages],
-                                        "y": [_mean(res.rho[m][s]) for s in res.stages], "low": None, "high": None}
-                                       for m in self.attrs],
-                            "x_ticks": [str(s) for s in res.stages],
-                            "reference_lines": [{"y": limit.threshold, "label": "sanity limit"}]})
+        self.charts.append(self._cascade_chart(res, limit))
         failed = [m for m, s in statuses.items() if s is Status.FAIL]
         if failed:
             self.notes.append("Model-insensitive (attributions barely change when the model's weights are "
@@ -142,6 +164,23 @@ class AgreementReport:
         for m, why in res.unsupported.items():
             self.notes.append(f"{self.title(m)} could not be recomputed on the randomised model: {why}.")
         return statuses
+
+    def _cascade_chart(self, res: Randomisation, limit: Limit) -> dict[str, Any]:
+        """Mean ρ per method at each randomisation stage, one named x position per stage.
+
+        ``x_ticks`` name the positions 0..n-1 of a line chart, so each series' x is the stage's position, not
+        its number of randomised layers (stages are e.g. 1, 2, 3 of 3 layers: as x values the last one fell
+        outside the three named positions, and the report could not draw the chart).
+        """
+        last = len(res.stages) - 1
+        ticks = [f"{s} of {res.blocks}" + (f" (mean of {res.draws} models)" if i == last and res.draws > 1 else "")
+                 for i, s in enumerate(res.stages)]
+        return {"type": "lines", "title": "Cascading randomisation: similarity to the trained model",
+                "x_label": "layers randomised (from the output down)", "y_label": "mean Spearman ρ of |φ|",
+                "series": [{"name": self.title(m), "x": [float(i) for i in range(len(res.stages))],
+                            "y": [_mean(res.rho[m][s]) for s in res.stages], "low": None, "high": None}
+                           for m in self.attrs],
+                "x_ticks": ticks, "reference_lines": [{"y": limit.threshold, "label": "sanity limit"}]}
 
     def completeness(self) -> None:
         """IG completeness: the largest relative δ, reported with the steps used (methods.md B3)."""
@@ -153,7 +192,7 @@ class AgreementReport:
         worst = float(np.nanmax(rel)) if np.isfinite(rel).any() else float("nan")
         self.measurements.append(measure("ig_completeness_max_relative_delta", worst, (worst, worst), limit=None,
                                          confidence=self.conf, group="integrated_gradients", n=self.job.n))
-        steps = a.settings.get("max_steps_used", self.params.n_steps)
+        steps = a.settings["max_steps_used"]  # every Integrated Gradients result records it
         if worst > 0.05:
             self.notes.append(f"Integrated Gradients misses completeness (|δ| ≤ 5 % of F(x) − F(x′)) on "
                               f"{int((rel > 0.05).sum())} of {self.job.n} instances even with {steps} steps "
@@ -428,4 +467,5 @@ class AgreementReport:
             else:
                 status = Status.PASS
                 summary = head + "; every pair meets the agreement minimum on its whole interval."
+        validate_charts(details)  # a chart the report cannot draw is a bug here, not a note in the report
         return CheckResult(status=status, summary=summary, measurements=tuple(self.measurements), details=details)

@@ -3,30 +3,29 @@
 A check states *what* to draw (an agreement matrix, probe accuracy per layer with a chance line, flip rates
 per group); this module decides *how*: deterministic inline SVG in the report's chart style, readable in
 greyscale (lightness, dash patterns and marker shapes besides colour), every text escaped, every label fitted
-to the A4 width. The fields are documented on :func:`heatmap`, :func:`lines` and :func:`bars`.
+to the A4 width. The fields, and the rules a specification must meet, are in :mod:`auditkit.chartspec`, which
+parses each specification before it is drawn.
 
-A specification is data, validated and never trusted: an unknown ``type`` or a malformed field gives a visible
+Checks validate their charts when they build them (:func:`auditkit.chartspec.validate_charts`), so a malformed
+chart is a bug caught by their tests. The report still never trusts stored data (a run stored by an older release,
+a database edited by hand): a specification that does not parse, or a renderer that fails, gives a visible
 "chart could not be drawn: <reason>" note in the chart's place instead of breaking the report.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditkit import chartspec
+from auditkit.chartspec import SpecError
 from auditkit.report import charts, svg
 from auditkit.report.model import Chart
 from auditkit.report.svg import esc
 from auditkit.report.svg import f as _f
 
-MAX_LABELS = 40  # rows or columns of a heat map, x positions named by x_ticks
-MAX_BARS = 36
-MAX_SERIES = 12
-MAX_POINTS = 2000  # per series
-_LIMIT = 1e15
 _BLUES = ("#f0f6fc", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
 _RDBU = ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3",
          "#2166ac", "#053061")
@@ -39,58 +38,6 @@ _STYLES = tuple(zip(
     strict=False,
 ))
 _PLOT_H = 210.0
-
-
-class SpecError(ValueError):
-    """A chart specification that cannot be drawn; the message says why, in a few words."""
-
-
-def _quote(value: Any) -> str:
-    return repr(svg.short(value, 40)) if isinstance(value, str) else type(value).__name__
-
-
-def _text(spec: Mapping[str, Any], key: str, default: str = "") -> str:
-    value = spec.get(key)
-    if value is None:
-        return default
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return str(value)
-    raise SpecError(f"'{key}' must be text, not {type(value).__name__}")
-
-
-def _labels(spec: Mapping[str, Any], key: str, limit: int = MAX_LABELS) -> list[str]:
-    value = spec.get(key)
-    if not isinstance(value, list | tuple) or not value:
-        raise SpecError(f"'{key}' must be a non-empty list of labels")
-    if len(value) > limit:
-        raise SpecError(f"'{key}' has {len(value)} entries, more than the {limit} one chart can show")
-    if any(isinstance(v, list | tuple | Mapping) for v in value):
-        raise SpecError(f"'{key}' must hold plain labels")
-    return [str(v) for v in value]
-
-
-def _num(value: Any, where: str, *, nullable: bool = False) -> float | None:
-    if value is None and nullable:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy scalars are Real too
-        raise SpecError(f"{where} must be a number{' or null' if nullable else ''}, not {_quote(value)}")
-    try:
-        x = float(value)
-    except OverflowError:
-        x = math.inf
-    if math.isnan(x) and nullable:
-        return None
-    if not math.isfinite(x) or abs(x) > _LIMIT:
-        raise SpecError(f"{where} is {svg.short(repr(value), 24)}, which cannot be drawn")
-    return x
-
-
-def _nums(value: Any, where: str, length: int | None = None, *, nullable: bool = False) -> list[float | None]:
-    if not isinstance(value, list | tuple):
-        raise SpecError(f"{where} must be a list of numbers")
-    if length is not None and len(value) != length:
-        raise SpecError(f"{where} has {len(value)} values, expected {length}")
-    return [_num(v, f"{where}[{i}]", nullable=nullable) for i, v in enumerate(value)]
 
 
 def _value_text(v: float, span: float) -> str:
@@ -128,26 +75,13 @@ def _grid(rows: list[str], cols: list[str]) -> _Grid:
 
 
 def heatmap(spec: Mapping[str, Any]) -> tuple[str, str]:
-    """A matrix of shaded cells: ``rows`` × ``columns`` ``values`` (numbers or null), optional ``annotations``
-    (text per cell), ``value_label``, ``range`` [lo, hi] (else from the data) and ``diverging`` (centred at 0)."""
-    title = _text(spec, "title", "Heat map")
-    rows, cols = _labels(spec, "rows"), _labels(spec, "columns")
-    raw = spec.get("values")
-    if not isinstance(raw, list | tuple) or len(raw) != len(rows):
-        raise SpecError(f"'values' must be a list of {len(rows)} rows, one per entry of 'rows'")
-    values = [_nums(r, f"values[{i}]", len(cols), nullable=True) for i, r in enumerate(raw)]
-    notes = spec.get("annotations")
-    if notes is not None and (not isinstance(notes, list | tuple) or len(notes) != len(rows) or any(
-            not isinstance(r, list | tuple) or len(r) != len(cols) for r in notes)):
-        raise SpecError(f"'annotations' must be {len(rows)} rows of {len(cols)} texts, like 'values'")
-    value_label = _text(spec, "value_label", "value")
-    diverging = bool(spec.get("diverging"))
+    """A matrix of shaded cells, as parsed by :func:`auditkit.chartspec.parse_heatmap` (fields documented there)."""
+    h = chartspec.parse_heatmap(spec)
+    title, rows, cols, values, notes, value_label, diverging = (h.title, list(h.rows), list(h.columns), h.values,
+                                                                h.annotations, h.value_label, h.diverging)
     data = [v for r in values for v in r if v is not None]
-    if spec.get("range") is not None:
-        rng = _nums(spec.get("range"), "'range'", 2)
-        lo, hi = float(rng[0] or 0.0), float(rng[1] or 0.0)
-        if not lo < hi:
-            raise SpecError("'range' must be [low, high] with low < high")
+    if h.range is not None:
+        lo, hi = h.range
     elif diverging:
         hi = max((abs(v) for v in data), default=1.0) or 1.0
         lo = -hi
@@ -188,7 +122,7 @@ def heatmap(spec: Mapping[str, Any]) -> tuple[str, str]:
                'fill="none" stroke="#7a7a7a" stroke-width="0.6"/>')
     out += svg.scale_legend(x0, bottom + 18, lo, hi, value_label, colour, any(v is None for r in values for v in r))
     out.append("</svg>")
-    scale = f"fixed to [{lo:g}, {hi:g}]" if spec.get("range") is not None else "from the data"
+    scale = f"fixed to [{lo:g}, {hi:g}]" if h.range is not None else "from the data"
     shade = (f"{value_label}, centred at 0: red below, blue above, darker further from 0" if diverging
              else f"{value_label}, darker is higher")
     caption = f"{title}. Shading: {shade} (scale {scale})."
@@ -199,47 +133,18 @@ def heatmap(spec: Mapping[str, Any]) -> tuple[str, str]:
     return "".join(out), caption
 
 
-def _series(spec: Any, i: int, positions: int | None) -> dict[str, Any]:
-    if not isinstance(spec, Mapping):
-        raise SpecError(f"series {i + 1} must be an object")
-    name = _text(spec, "name", f"series {i + 1}")
-    where = f"series {i + 1} ({svg.short(name, 24)!r})"
-    xs = [float(x or 0.0) for x in _nums(spec.get("x"), f"{where} 'x'")]
-    if not xs or len(xs) > MAX_POINTS:
-        raise SpecError(f"{where} must have 1 to {MAX_POINTS} points")
-    if positions is not None and any(not 0 <= x <= positions - 1 for x in xs):
-        raise SpecError(f"{where}: 'x' must be positions 0 to {positions - 1} of 'x_ticks'")
-    out = {"name": name, "x": xs, "y": _nums(spec.get("y"), f"{where} 'y'", len(xs), nullable=True)}
-    for key in ("low", "high"):
-        raw = spec.get(key)
-        out[key] = None if raw is None else _nums(raw, f"{where} '{key}'", len(xs), nullable=True)
-    return out
-
-
 def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
-    """Lines over x: ``series`` of {name, x, y, low, high} (a band from low to high), ``x_label``, ``y_label``,
-    ``x_ticks`` (names of x positions 0..n-1, e.g. layers) and ``reference_lines`` [{y, label}]."""
-    title = _text(spec, "title", "Line chart")
-    x_label, y_label = _text(spec, "x_label"), _text(spec, "y_label")
-    names = _labels(spec, "x_ticks") if spec.get("x_ticks") is not None else None
-    raw = spec.get("series")
-    if not isinstance(raw, list | tuple) or not 1 <= len(raw) <= MAX_SERIES:
-        raise SpecError(f"'series' must be a list of 1 to {MAX_SERIES} series")
-    series = [_series(s, i, len(names) if names else None) for i, s in enumerate(raw)]
-    refs_raw = spec.get("reference_lines") or []
-    if not isinstance(refs_raw, list | tuple) or not all(isinstance(r, Mapping) for r in refs_raw):
-        raise SpecError("'reference_lines' must be a list of {y, label} objects")
-    refs = [(float(_num(r.get("y"), f"reference line {k + 1} 'y'") or 0.0), _text(r, "label"))
-            for k, r in enumerate(refs_raw)]
-    ys = [v for s in series for key in ("y", "low", "high") for v in s[key] or [] if v is not None]
-    if not ys:
-        raise SpecError("no series has a y value to draw")
+    """Lines over x, as parsed by :func:`auditkit.chartspec.parse_lines` (fields documented there)."""
+    ls = chartspec.parse_lines(spec)
+    title, x_label, y_label, series, refs = ls.title, ls.x_label, ls.y_label, ls.series, list(ls.reference_lines)
+    names = list(ls.x_ticks) if ls.x_ticks else None
+    ys = [v for s in series for values in (s.y, s.low, s.high) for v in values or () if v is not None]
     ys += [y for y, _ in refs]
     lo, hi = min(ys), max(ys)
     pad = (hi - lo) * 0.04  # lines off the frame, but an axis of rates (data in [0, 1]) not past 0 or 1
     y_lo, y_hi, y_ticks, y_dec = svg.nice_domain(lo - pad if lo - pad >= 0 or lo < 0 else 0.0,
                                                  hi + pad if hi + pad <= 1 or hi > 1 else 1.0)
-    xs = [x for s in series for x in s["x"]]
+    xs = [x for s in series for x in s.x]
     x_lo, x_hi = (-0.5, len(names) - 0.5) if names else (min(xs), max(xs))
     if x_hi - x_lo < 1e-12 * max(1.0, abs(x_lo)):
         x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
@@ -257,7 +162,7 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
     x_tick_labels, tick_h = svg.slanted([fr.sx(t) for t in x_ticks], fr.bottom + (14 if angle == 0 else 8), x_texts,
                                         angle, size, above=False, slot=(right - left) / len(x_texts), limit=150)
     tick_h = 18.0 if angle == 0 else tick_h + 8
-    entries = [(s["name"], *_STYLES[i]) for i, s in enumerate(series)]
+    entries = [(s.name, *_STYLES[i]) for i, s in enumerate(series)]
     legend, legend_h = svg.series_legend(entries, fr.bottom + tick_h + (20 if x_label else 6))
     out = svg.open_svg(fr.bottom + tick_h + (20 if x_label else 6) + legend_h, title)
     for t in y_ticks:
@@ -283,7 +188,7 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
     out += legend
     out.append("</svg>")
     caption = f"{title}. Series differ in colour, dash pattern and marker."
-    if any(s["low"] is not None and s["high"] is not None for s in series):
+    if any(s.low is not None and s.high is not None for s in series):
         caption += " Shaded bands: the interval from low to high."
     if refs:
         caption += " Dashed lines: reference values (" + "; ".join(
@@ -291,14 +196,14 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
     return "".join(out), caption
 
 
-def _plot(series: list[dict[str, Any]], refs: list[tuple[float, str]], fr: svg.Frame) -> list[str]:
+def _plot(series: tuple[chartspec.Series, ...], refs: list[tuple[float, str]], fr: svg.Frame) -> list[str]:
     """Bands, then reference lines, then series lines and markers, then reference labels on a white ground."""
     out = []
     for s, (colour, *_) in zip(series, _STYLES, strict=False):
-        if s["low"] is None or s["high"] is None:
+        if s.low is None or s.high is None:
             continue
         pairs = [(x, None if lo is None or hi is None else (lo, hi))
-                 for x, lo, hi in zip(s["x"], s["low"], s["high"], strict=True)]
+                 for x, lo, hi in zip(s.x, s.low, s.high, strict=True)]
         for piece in svg.pieces(pairs):
             pts = [(fr.sx(x), fr.sy(hi)) for x, (_, hi) in piece] + [(fr.sx(x), fr.sy(lo))
                                                                       for x, (lo, _) in reversed(piece)]
@@ -309,13 +214,13 @@ def _plot(series: list[dict[str, Any]], refs: list[tuple[float, str]], fr: svg.F
                    'stroke="#333333" stroke-width="1" stroke-dasharray="4,3"/>')
     for i, (s, (colour, dash, shape, hollow)) in enumerate(zip(series, _STYLES, strict=False)):
         pattern = f' stroke-dasharray="{dash}"' if dash else ""
-        for piece in svg.pieces(list(zip(s["x"], s["y"], strict=True))):
+        for piece in svg.pieces(list(zip(s.x, s.y, strict=True))):
             pts = " ".join(f"{_f(fr.sx(x))},{_f(fr.sy(y))}" for x, y in piece)
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8"{pattern} '
                        'stroke-linejoin="round"/>')
-        step = max(1, math.ceil(len(s["x"]) / 20))  # about 20 markers a series, staggered between series
+        step = max(1, math.ceil(len(s.x) / 20))  # about 20 markers a series, staggered between series
         out += [svg.marker(shape, hollow, fr.sx(x), fr.sy(y), colour)
-                for k, (x, y) in enumerate(zip(s["x"], s["y"], strict=True)) if y is not None and (k + i) % step == 0]
+                for k, (x, y) in enumerate(zip(s.x, s.y, strict=True)) if y is not None and (k + i) % step == 0]
     for y, text in refs:
         if text:
             shown = svg.fit(text, (fr.right - fr.left) / 2, 9)
@@ -327,31 +232,16 @@ def _plot(series: list[dict[str, Any]], refs: list[tuple[float, str]], fr: svg.F
 
 
 def bars(spec: Mapping[str, Any]) -> tuple[str, str]:
-    """Horizontal bars: ``bars`` [{label, value, low, high}], ``value_label``, ``reference`` {value, label}.
+    """Horizontal bars, as parsed by :func:`auditkit.chartspec.parse_bars` (fields documented there).
 
     Drawn by :func:`auditkit.report.charts.group_bars`, like the per-group charts of the measurements.
     """
-    title = _text(spec, "title", "Bar chart")
-    value_label = _text(spec, "value_label", "value")
-    raw = spec.get("bars")
-    if not isinstance(raw, list | tuple) or not 1 <= len(raw) <= MAX_BARS:
-        raise SpecError(f"'bars' must be a list of 1 to {MAX_BARS} bars")
-    items = []
-    for i, b in enumerate(raw):
-        if not isinstance(b, Mapping):
-            raise SpecError(f"bar {i + 1} must be an object")
-        value, lo, hi = (_num(b.get(k), f"bar {i + 1} '{k}'", nullable=True) for k in ("value", "low", "high"))
-        n = b.get("n") if isinstance(b.get("n"), int) and not isinstance(b.get("n"), bool) else None
-        items.append(charts.Bar(_text(b, "label", f"bar {i + 1}"), value, lo, hi, n))
-    ref = spec.get("reference")
-    if ref is not None and not isinstance(ref, Mapping):
-        raise SpecError("'reference' must be a {value, label} object or null")
-    ref_value = _num(ref.get("value"), "reference 'value'") if ref is not None else None
-    ref_label = _text(ref, "label", "reference") if ref is not None else "reference"
-    out = charts.group_bars(items, title=title, axis_label=value_label, reference=ref_value,
+    bs = chartspec.parse_bars(spec)
+    title, ref = bs.title, bs.reference
+    items = [charts.Bar(b.label, b.value, b.low, b.high, b.n) for b in bs.bars]
+    ref_value, ref_label = ref if ref is not None else (None, "reference")
+    out = charts.group_bars(items, title=title, axis_label=bs.value_label, reference=ref_value,
                             reference_label=ref_label, interval_label="interval from low to high")
-    if not out:
-        raise SpecError("no bar has a value")
     missing = [b.label for b in items if b.value is None]
     caption = f"{title}." + (" Whiskers: interval from low to high." if any(
         b.low is not None and b.high is not None for b in items) else "")
@@ -370,12 +260,7 @@ def draw(spec: Any) -> Chart:
     title = spec.get("title") if isinstance(spec, Mapping) else None
     title = svg.short(title, 120) if isinstance(title, str) else ""
     try:
-        if not isinstance(spec, Mapping):
-            raise SpecError(f"a chart specification must be an object, not {_quote(spec)}")
-        renderer = RENDERERS.get(spec.get("type")) if isinstance(spec.get("type"), str) else None
-        if renderer is None:
-            raise SpecError(f"unknown chart type {_quote(spec.get('type'))} (known: {', '.join(sorted(RENDERERS))})")
-        drawn, caption = renderer(spec)
+        drawn, caption = RENDERERS[chartspec.kind_of(spec)](spec)
         return Chart(caption, drawn)
     except SpecError as exc:
         return Chart(title, "", error=f"chart could not be drawn: {exc}")
@@ -385,10 +270,8 @@ def draw(spec: Any) -> Chart:
 
 def spec_charts(details: Any) -> tuple[Chart, ...]:
     """The charts an outcome specifies in ``details["charts"]``, in their order (none when absent)."""
-    raw = details.get("charts") if isinstance(details, Mapping) else None
-    if raw is None:
-        return ()
-    if not isinstance(raw, list | tuple):
-        return (Chart("", "", error=f"chart could not be drawn: details['charts'] must be a list, "
-                                    f"not {_quote(raw)}"),)
-    return tuple(draw(s) for s in raw)
+    try:
+        specs = chartspec.charts_of(details)
+    except SpecError as exc:
+        return (Chart("", "", error=f"chart could not be drawn: {exc}"),)
+    return tuple(draw(s) for s in specs)
