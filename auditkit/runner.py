@@ -1,9 +1,11 @@
-"""The audit runner: plan the policy's checks, run them on the model, store each outcome as it finishes.
+"""The audit runner: plan the policy's checks, have an executor run them, store each outcome as it finishes.
 
-Data flow (DESIGN.md): load data and model, begin the run in the store, make
-the one shared prediction pass (cached in the :class:`CheckContext`), run each
-check and commit its outcome at once (a crash keeps finished checks), decide
-the gate, finish the run. A run whose process died stays RUNNING with its
+Data flow (DESIGN.md): load data and model, begin the run in the store, build
+the :class:`~auditkit.plan.Plan` (one serialisable task per check), hand it to
+an :class:`~auditkit.executor.Executor` (the local one makes the one shared
+prediction pass, cached in the :class:`CheckContext`, and runs each check),
+commit each outcome at once (a crash keeps finished checks), decide the gate,
+finish the run. A run whose process died stays RUNNING with its
 finished checks; ``execute(..., resume=RUN_ID)`` runs only the missing ones
 with the same seeds. The runner knows the store only through the
 :class:`ResultSink` protocol and nothing of reports.
@@ -13,16 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from auditkit.adapters import SupportsLayers, load_adapter, resolve_device
-from auditkit.checks import CheckContext, check_fingerprint, check_seed, registry
+from auditkit.adapters import load_adapter, resolve_device
+from auditkit.checks import CheckContext
 from auditkit.data import load_data
-from auditkit.errors import AuditkitError, ResumeError, RunInterrupted
+from auditkit.errors import AuditkitError, CheckConfigError, ResumeError, RunInterrupted
+from auditkit.executor import Executor, LocalExecutor
+from auditkit.plan import CheckTask, build_plan, plan_task
 from auditkit.policy import LoadedPolicy
 from auditkit.policy.schema import CheckSpec
 from auditkit.provenance import capture_environment
@@ -31,10 +33,7 @@ from auditkit.results import (
     GateDecision,
     RunRecord,
     RunState,
-    Severity,
-    Status,
     gate_decision,
-    plain_json,
 )
 
 
@@ -82,6 +81,7 @@ def execute(
     resume: str | None = None,
     commit: str | None = None,
     on_begin: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
     """Run every check of ``loaded`` and store the results; return the run id and gate decision.
 
@@ -93,7 +93,10 @@ def execute(
     policy text, the model or the data fingerprint differs from the run's.
     ``commit`` is the version-control commit stored with a new run;
     ``on_begin`` is called with the run id once the run exists (the run lock
-    uses it to renew that run's heartbeat).
+    uses it to renew that run's heartbeat). The checks still to run become a
+    serialisable :class:`~auditkit.plan.Plan`, run by ``executor`` (default: a
+    :class:`~auditkit.executor.LocalExecutor` in this process, against one
+    check context whose cache serves every check).
 
     Input problems (data, model, device) raise :class:`AuditkitError` before
     anything is stored. Once the run has begun, an exception inside a check
@@ -121,20 +124,26 @@ def execute(
         on_begin(run_id)
     finished = {o.check_id for o in done}
     pending = [spec for spec in policy.checks if spec.id not in finished]
+    plan = build_plan(loaded, pending, model_fingerprint=adapter.fingerprint, data_fingerprint=data.fingerprint)
+    specs = {spec.id: spec for spec in pending}
     ctx = CheckContext(adapter=adapter, data=data, policy=policy, base_dir=loaded.base_dir)
-    _plan_capture(ctx, loaded, pending)
+    runner = executor or LocalExecutor(ctx, strict=strict, clock=clock)
     outcomes: list[CheckOutcome] = list(done)
+
+    def started(task: CheckTask) -> None:
+        if progress:
+            progress.check_started(specs[task.check_id])
+
+    def finished_task(task: CheckTask, outcome: CheckOutcome) -> None:
+        store.save_outcome(run_id, outcome)  # committed at once: a crash later keeps it
+        outcomes.append(outcome)
+        if progress:
+            progress.check_finished(outcome)
+
     if progress:
-        progress.begin(len(pending))
+        progress.begin(len(plan.tasks))
     try:
-        for spec in pending:
-            if progress:
-                progress.check_started(spec)
-            outcome = _run_one(spec, loaded, ctx, strict=strict, clock=clock)
-            store.save_outcome(run_id, outcome)
-            outcomes.append(outcome)
-            if progress:
-                progress.check_finished(outcome)
+        runner.execute(plan, started=started, finished=finished_task)
     except KeyboardInterrupt:
         # Ctrl-C is an interruption like SIGTERM or SIGKILL, not a failure: the run stays RUNNING (shown as
         # interrupted at once) with its finished checks, so `--resume` can finish it with the same seeds
@@ -211,10 +220,8 @@ def _resume(store: ResultSink, run_id: str, loaded: LoadedPolicy, model_fingerpr
     specs = {spec.id: spec for spec in loaded.policy.checks}
     for stored in record.outcomes:
         spec = specs.get(stored.check_id)
-        cls = registry.get(stored.kind) if spec is not None else None
-        params = None if spec is None or cls is None else (
-            loaded.check_params.get(spec.id) or cls.Params.model_validate(spec.params))
-        if params is None or check_fingerprint(stored.kind, cls.version, params) != stored.fingerprint:
+        task = _task_or_none(spec, loaded) if spec is not None and spec.kind == stored.kind else None
+        if task is None or task.fingerprint != stored.fingerprint:
             raise ResumeError(
                 f"cannot resume run {record.run_id}: its stored check {stored.check_id!r} was computed by a different "
                 "version or configuration of that check (was auditkit upgraded?); start a new run instead"
@@ -223,61 +230,9 @@ def _resume(store: ResultSink, run_id: str, loaded: LoadedPolicy, model_fingerpr
     return record.run_id, record.outcomes
 
 
-def _plan_capture(ctx: CheckContext, loaded: LoadedPolicy, specs: list[CheckSpec] | None = None) -> None:
-    """Tell the shared pass which layers' activations the planned checks (default: all) will read."""
-    for spec in loaded.policy.checks if specs is None else specs:
-        cls = registry.get(spec.kind)
-        params = loaded.check_params.get(spec.id)
-        if params is None:
-            continue
-        wanted = cls.layers(params)
-        if wanted is None and isinstance(ctx.adapter, SupportsLayers):
-            wanted = list(ctx.adapter.named_layers())
-        if wanted:
-            ctx.request_layers(wanted, max_rows=cls.capture_rows(params))
-
-
-def _run_one(spec: CheckSpec, loaded: LoadedPolicy, ctx: CheckContext, *, strict: bool,
-             clock: Callable[[], dt.datetime]) -> CheckOutcome:
-    """Run one check and turn whatever happens into a typed outcome."""
-    cls = registry.get(spec.kind)
-    params = loaded.check_params.get(spec.id) or cls.Params.model_validate(spec.params)
-    seed = check_seed(loaded.policy.statistics.seed, spec.id, spec.kind)
-    started, t0 = clock(), time.perf_counter()
-    base = {
-        "check_id": spec.id, "kind": spec.kind, "version": cls.version,
-        "fingerprint": check_fingerprint(spec.kind, cls.version, params), "severity": Severity(spec.severity),
-        "params": params.model_dump(mode="json"), "seed": seed, "started_at": started,
-    }
-    missing = [p.__name__ for p in cls.requires if not isinstance(ctx.adapter, p)]
-    if missing:
-        reason = (f"{spec.kind} requires {', '.join(missing)}, which the {type(ctx.adapter).__name__} "
-                  "does not provide")
-        return CheckOutcome(**base, status=Status.SKIPPED, summary=f"Not run: {reason}.", error=reason)
+def _task_or_none(spec: CheckSpec, loaded: LoadedPolicy) -> CheckTask | None:
+    """The planned task of ``spec``, or None when its kind is no longer registered."""
     try:
-        result = cls().run(ctx, params, seed=seed)
-    except AuditkitError as exc:
-        if strict:
-            raise
-        return CheckOutcome(**base, status=Status.ERROR, summary=f"Could not be computed: {exc}",
-                            duration_s=time.perf_counter() - t0, error=str(exc))
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:
-        if strict and isinstance(exc, Exception):
-            raise
-        reason = f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, Exception):
-            note = "auditkit failed inside this check; please report it with the traceback below."
-        else:
-            reason = f"{type(exc).__name__}({exc}) raised while this check ran (model code ending the process?)"
-            note = ("code called by this check (usually the model) raised a process-ending exception; it was "
-                    "stopped here so the run can finish and the gate cannot pass on it. Remove sys.exit() "
-                    "and similar calls from the model code.")
-        return CheckOutcome(**base, status=Status.ERROR, summary=f"Could not be computed: {reason}",
-                            duration_s=time.perf_counter() - t0, error=reason,
-                            details={"notes": [note], "traceback": traceback.format_exc(limit=8)})
-    unrun = result.status in (Status.SKIPPED, Status.ERROR)
-    return CheckOutcome(**base, status=result.status, summary=result.summary, measurements=result.measurements,
-                        details=plain_json(result.details), duration_s=time.perf_counter() - t0,
-                        error=result.summary if unrun else None)
+        return plan_task(spec, loaded)
+    except CheckConfigError:
+        return None
