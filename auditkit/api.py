@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from auditkit import gate
 from auditkit.checks import registry
 from auditkit.errors import ReportError, SignoffError
-from auditkit.gate import exit_code
-from auditkit.policy import LoadedPolicy, parse_policy
+from auditkit.gate import GatedRun, exit_code
+from auditkit.policy import LoadedPolicy, StoredPolicy
 from auditkit.policy import load_policy as _load_policy
 from auditkit.policy.schema import CheckSpec, Policy
 from auditkit.provenance import ci_commit
 from auditkit.report import render_report
 from auditkit.report.signing import Signer, SigningKey
 from auditkit.report.trend import MAX_RUNS as TREND_RUNS
-from auditkit.results import ReportRecord, RunRecord, gate_decision
+from auditkit.results import ReportRecord, RunRecord
 from auditkit.runner import Progress, execute
 from auditkit.store import Store, open_store
 from auditkit.verify import stored_signature
@@ -48,8 +49,9 @@ def run_audit(
     resume: str | None = None,
     commit: str | None = None,
     wait_lock: float = 0.0,
-) -> RunRecord:
-    """Run the audit a policy describes, store it, render its report; return the stored run.
+    compare_to: str | None = None,
+) -> GatedRun:
+    """Run the audit a policy describes, store it, render its report; return the stored run and its gate.
 
     ``policy`` is a path or a :func:`load_policy` result. ``store`` defaults to
     :func:`open_store` (``AUDITKIT_DB_URL`` or ``sqlite:///auditkit.db``); a
@@ -70,23 +72,41 @@ def run_audit(
     are unchanged (:class:`~auditkit.errors.ResumeError` otherwise); the run
     then finishes and gets its report as usual.
 
-    The gate decision is ``record.gate``; :func:`exit_code` turns it into the
-    CLI's exit code.
+    The result is the stored :class:`~auditkit.results.RunRecord` (``gate`` is the decision
+    stored with it) carrying its effective gate verdict: ``decision`` and ``exit_code`` are what
+    ``auditkit run POLICY --gate --compare-to X`` decides and exits with. ``compare_to`` is a
+    baseline (``'latest'``: the latest complete run of the system before this one, or a run id)
+    whose regressions are in ``verdict.diff`` and, under the policy's
+    ``gate: {fail_on_regression: true}`` (which implies ``'latest'``), fail the gate. A run id
+    that cannot be a baseline (unknown, another system, not complete) raises
+    :class:`~auditkit.errors.CompareError` before the audit starts.
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else load_policy(policy)
     owns = store is None
     store = store or open_store()
     try:
+        if not gate.is_latest(compare_to):  # a baseline that cannot be one is refused before the audit runs
+            gate.check_baseline(store.get_run(str(compare_to)), loaded.policy.system.name)
         with store.run_lock(loaded.policy.system.name, loaded.policy.policy.id, wait_s=wait_lock) as lock:
             result = execute(loaded, store=store, device=device, trigger=trigger, progress=progress, strict=strict,
                              resume=resume, commit=commit if commit is not None else ci_commit(),
                              on_begin=lock.attach_run)
         if report:
             render_and_store(store, result.run_id)
-        return store.get_run(result.run_id)
+        return gate.gated(store, store.get_run(result.run_id), compare_to)
     finally:
         if owns:
             store.close()
+
+
+def gate_run(store: Store, run_id: str, *, compare_to: str | None = None) -> GatedRun:
+    """The stored run ``run_id`` (or a unique prefix) with its effective gate verdict.
+
+    The decision ``auditkit gate RUN [--compare-to X]`` exits with: the stored decision, turned
+    into FAIL by a blocking regression against the baseline under ``fail_on_regression`` (see
+    :func:`auditkit.gate.decide`).
+    """
+    return gate.gated(store, store.get_run(run_id), compare_to)
 
 
 def policy_json_schema() -> dict:
@@ -116,8 +136,9 @@ def policy_json_schema() -> dict:
 
 
 def report_formats(run: RunRecord) -> tuple[str, ...]:
-    """The formats the run's policy asks for (``report.formats``)."""
-    return tuple(parse_policy(run.policy_text).policy.report.formats)
+    """The formats the run's stored policy asks for (``report.formats``; read tolerantly, so a run stored by
+    an older release still renders)."""
+    return StoredPolicy.parse(run.policy_text, source=f"policy of run {run.run_id}").report_formats
 
 
 def _earlier_runs(store: Store, previous: RunRecord | None) -> list[RunRecord]:
@@ -359,10 +380,11 @@ def write_report(record: ReportRecord, out_dir: str | Path) -> list[Path]:
 
 
 __all__ = [
+    "GatedRun",
     "atomic_write",
     "check_out_dir",
     "exit_code",
-    "gate_decision",
+    "gate_run",
     "load_policy",
     "open_store",
     "policy_json_schema",

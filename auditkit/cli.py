@@ -33,7 +33,7 @@ from auditkit.errors import AuditkitError, CompareError, RunInterrupted, Signoff
 from auditkit.junit import internal_error_xml, junit_xml
 from auditkit.policy.schema import CheckSpec
 from auditkit.report.signing import load_public_key, load_signing_key
-from auditkit.results import CheckOutcome, GateDecision, RunRecord, RunState, Status
+from auditkit.results import CheckOutcome, GateDecision, RunRecord, Status
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Audit ML models against a fairness and explainability policy.")
@@ -233,16 +233,17 @@ def run(
         trigger = "ci"
     with _open(db) as store:
         record = api.run_audit(loaded, store=store, device=device, trigger=trigger, progress=_Bar(err),
-                               report=not no_report, resume=resume, commit=commit, wait_lock=wait_lock)
+                               report=not no_report, resume=resume, commit=commit, wait_lock=wait_lock,
+                               compare_to=compare_to)
         err.print(f"run [bold]{record.run_id}[/] {'resumed and ' if resume else ''}stored in {_e(store.display_url)}")
         if not no_report:
             rep = store.get_report(record.run_id)
             for path in api.write_report(rep, out):
                 err.print(f"report v{rep.version}: {_e(path)}")
-        result = _verdict(store, record, compare_to)
-    _emit(record, result, as_json, junit)
+    _print_comparison(record)
+    _emit(record, record.verdict, as_json, junit)
     if gate_:
-        raise typer.Exit(result.exit_code)
+        raise typer.Exit(record.exit_code)
 
 
 @app.command("gate")
@@ -252,10 +253,10 @@ def gate_cmd(run_id: Annotated[str, typer.Argument(help="Run id (or a unique pre
              junit: JunitOpt = None, compare_to: CompareOpt = None) -> None:
     """Exit with the gate code of a stored run (0 pass, 1 fail or regression, 3 undecided or incomplete)."""
     with _read(db) as store:
-        record = store.get_run(run_id)
-        result = _verdict(store, record, compare_to)
-    _emit(record, result, as_json, junit)
-    raise typer.Exit(result.exit_code)
+        record = api.gate_run(store, run_id, compare_to=compare_to)
+    _print_comparison(record)
+    _emit(record, record.verdict, as_json, junit)
+    raise typer.Exit(record.exit_code)
 
 
 @app.command()
@@ -402,48 +403,24 @@ def policy_schema() -> None:
     print(json.dumps(api.policy_json_schema(), indent=2))
 
 
-def _baseline(store: Any, record: RunRecord, compare_to: str | None) -> RunRecord | None:
-    """The run to compare ``record`` with: ``latest`` (or None: no earlier complete run) or a given run id.
-
-    A baseline must be another, complete run of the same system; anything else is a CompareError (exit 2).
-    """
-    if compare_to is None or compare_to.strip().lower() == "latest":
-        base = store.latest_for(record.system_name, before=record.run_id)
-        if base is None:
-            err.print(f"compare: no earlier complete run of system {record.system_name!r}; regressions not checked",
-                      markup=False)
-        return base
-    base = store.get_run(compare_to)
-    if base.run_id == record.run_id:
-        raise CompareError(f"cannot compare run {record.run_id[:12]} with itself; give an earlier run or 'latest'")
-    if base.system_name != record.system_name:
-        raise CompareError(
-            f"run {base.run_id[:12]} audits system {base.system_name!r}, run {record.run_id[:12]} audits "
-            f"{record.system_name!r}; compare runs of the same system (list them with "
-            f"`auditkit runs --system {record.system_name}`), or use `auditkit diff` to look at any two runs")
-    if base.state is not RunState.COMPLETE:
-        raise CompareError(f"baseline run {base.run_id[:12]} is {base.state.value}, not complete; its missing "
-                           "checks would look new. Give a complete run or 'latest'")
-    return base
-
-
-def _verdict(store: Any, record: RunRecord, compare_to: str | None) -> gate.Verdict:
-    """The effective gate decision of ``record``, compared with its baseline when asked or when the policy
-    sets ``gate: {fail_on_regression: true}``; prints the regressions to stderr."""
-    if compare_to is None and not gate.gate_spec(record).fail_on_regression:
-        return gate.verdict(record)
-    base = _baseline(store, record, compare_to)
-    result = gate.verdict(record, diff_runs(base, record) if base is not None else None)
-    if result.diff is not None:
-        regs = result.diff.regressions
-        err.print(f"compared with run {base.run_id[:12]} ({base.started_at:%Y-%m-%d %H:%M} UTC): "
-                  f"{len(regs)} regression(s)" + ("" if result.fail_on_regression else
-                                                   " (reported only; the policy does not set fail_on_regression)"))
-        for c in regs:
-            mark = "[bold red]blocks the gate[/]" if c in result.blocking else "[yellow]reported[/]"
-            err.print(f"  regression {_e(c.check_id)} ({c.severity.value}) {mark}: " + _e("; ".join(c.regressions)),
-                      soft_wrap=True)
-    return result
+def _print_comparison(record: gate.GatedRun) -> None:
+    """Print the comparison behind a run's verdict to stderr: the baseline and each regression, or that there
+    was no earlier complete run to compare with. Nothing when no comparison was asked for or implied."""
+    result = record.verdict
+    if not result.compared:
+        return
+    if result.diff is None or result.baseline is None:
+        err.print(f"compare: no earlier complete run of system {record.system_name!r}; regressions not checked",
+                  markup=False)
+        return
+    regs = result.diff.regressions
+    err.print(f"compared with run {result.baseline.run_id[:12]} ({result.baseline.started_at:%Y-%m-%d %H:%M} UTC): "
+              f"{len(regs)} regression(s)" + ("" if result.fail_on_regression else
+                                               " (reported only; the policy does not set fail_on_regression)"))
+    for c in regs:
+        mark = "[bold red]blocks the gate[/]" if c in result.blocking else "[yellow]reported[/]"
+        err.print(f"  regression {_e(c.check_id)} ({c.severity.value}) {mark}: " + _e("; ".join(c.regressions)),
+                  soft_wrap=True)
 
 
 def _emit(record: RunRecord, result: gate.Verdict, as_json: bool, junit: Path | None) -> None:

@@ -21,20 +21,24 @@ in the run's policy, a regression of any check not of severity ``info`` (defined
 :mod:`auditkit.diff`) makes the decision FAIL (exit 1), whatever the stored decision
 was. The stored run is not changed: the regression decision is recomputed from the
 two stored runs each time, so ``auditkit gate RUN --compare-to BASE`` repeats it.
+
+:func:`decide` takes that whole decision (which baseline, whether to compare, the
+effective verdict) from a store, so the CLI (``auditkit run``/``auditkit gate``) and the
+Python API (:func:`auditkit.run_audit` with ``compare_to``) reach the same verdict and
+exit code; the CLI only prints it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-import yaml
-from pydantic import ValidationError
-
-from auditkit.diff import CheckDelta, RunDiff, gating_regressions
-from auditkit.errors import PolicyError
+from auditkit.diff import CheckDelta, RunDiff, diff_runs, gating_regressions
+from auditkit.errors import CompareError
 from auditkit.policy.schema import GateSpec
+from auditkit.policy.stored import StoredPolicy
 from auditkit.results import GateDecision, RunRecord, RunState
 
 EXIT_PASS = 0
@@ -68,15 +72,61 @@ def exit_code(decision: GateDecision | None) -> int:
 def gate_spec(run: RunRecord) -> GateSpec:
     """The ``gate:`` section of the policy the run was made under (from the stored policy text).
 
-    Only that section is read and validated: the rest of a stored policy was
-    validated when the run began, and may refer to files that are gone now.
+    Read with :class:`~auditkit.policy.stored.StoredPolicy`: only that section's known keys are
+    validated, since the rest of a stored policy was validated when the run began, may come
+    from an older release, and may refer to files that are gone now.
     """
-    try:
-        doc = yaml.safe_load(run.policy_text)
-        section = doc.get("gate") if isinstance(doc, dict) else None
-        return GateSpec.model_validate(section or {})
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise PolicyError(f"policy of run {run.run_id}", [("gate", str(exc).splitlines()[0])]) from None
+    return StoredPolicy.parse(run.policy_text, source=f"policy of run {run.run_id}").gate
+
+
+#: ``compare_to`` value naming the latest complete run of the same system before the run.
+LATEST = "latest"
+
+
+class RunSource(Protocol):
+    """What :func:`decide` reads from a store (:class:`auditkit.store.Store` has both)."""
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The run ``run_id`` (or a unique prefix); a StoreError when there is none."""
+        ...
+
+    def latest_for(self, system: str, *, before: str | None = None) -> RunRecord | None:
+        """The latest complete run of ``system`` started before run ``before``, or None."""
+        ...
+
+
+def is_latest(compare_to: str | None) -> bool:
+    """Whether ``compare_to`` asks for the latest earlier run (``None`` or ``'latest'``, any case)."""
+    return compare_to is None or compare_to.strip().lower() == LATEST
+
+
+def check_baseline(base: RunRecord, system_name: str, run_id: str | None = None) -> RunRecord:
+    """``base`` if it can be the baseline of a run of ``system_name`` (``run_id``, when it exists yet).
+
+    A baseline must be another, complete run of the same system; anything else is a
+    :class:`~auditkit.errors.CompareError` (exit 2). Returns ``base`` for chaining.
+    """
+    this = run_id[:12] if run_id else "this run"
+    if run_id is not None and base.run_id == run_id:
+        raise CompareError(f"cannot compare run {run_id[:12]} with itself; give an earlier run or 'latest'")
+    if base.system_name != system_name:
+        raise CompareError(
+            f"run {base.run_id[:12]} audits system {base.system_name!r}, {'run ' if run_id else ''}{this} audits "
+            f"{system_name!r}; compare runs of the same system (list them with "
+            f"`auditkit runs --system {system_name}`), or use `auditkit diff` to look at any two runs")
+    if base.state is not RunState.COMPLETE:
+        raise CompareError(f"baseline run {base.run_id[:12]} is {base.state.value}, not complete; its missing "
+                           "checks would look new. Give a complete run or 'latest'")
+    return base
+
+
+def find_baseline(store: RunSource, run: RunRecord, compare_to: str | None) -> RunRecord | None:
+    """The run to compare ``run`` with: for ``latest`` (or None) the latest complete run of its system
+    before it (None when there is none), else the run ``compare_to`` names, checked by :func:`check_baseline`."""
+    if is_latest(compare_to):
+        return store.latest_for(run.system_name, before=run.run_id)
+    assert compare_to is not None  # is_latest(None) is True
+    return check_baseline(store.get_run(compare_to), run.system_name, run.run_id)
 
 
 @dataclass(frozen=True)
@@ -93,6 +143,11 @@ class Verdict:
     fail_on_regression: bool
     inconclusive_fails: bool
     blocking: tuple[CheckDelta, ...]
+    #: Whether a comparison was asked for (``compare_to``) or implied (``fail_on_regression``);
+    #: True with ``diff`` None means there was no earlier complete run to compare with.
+    compared: bool = False
+    #: The baseline run ``diff`` compares with (None without a comparison).
+    baseline: RunRecord | None = None
 
     @property
     def exit_code(self) -> int:
@@ -100,15 +155,74 @@ class Verdict:
         return exit_code(self.decision)
 
 
-def verdict(run: RunRecord, diff: RunDiff | None = None) -> Verdict:
-    """The effective gate decision of ``run``, given its comparison ``diff`` with a baseline (if any)."""
+def verdict(run: RunRecord, diff: RunDiff | None = None, *, compared: bool | None = None,
+            baseline: RunRecord | None = None) -> Verdict:
+    """The effective gate decision of ``run``, given its comparison ``diff`` with a baseline (if any).
+
+    ``compared`` (default: whether ``diff`` is given) and ``baseline`` are recorded on the
+    verdict for the callers that print or serialise it; they do not change the decision.
+    """
     spec = gate_spec(run)
     blocking = gating_regressions(diff) if diff is not None and spec.fail_on_regression else ()
     # an unfinished run has no decision of its own, whatever was stored: it can never pass the gate
     stored = run.gate if run.state is RunState.COMPLETE else None
     decision = GateDecision.FAIL if blocking else stored
     return Verdict(stored=run.gate, decision=decision, diff=diff, fail_on_regression=spec.fail_on_regression,
-                   inconclusive_fails=spec.inconclusive == "fail", blocking=blocking)
+                   inconclusive_fails=spec.inconclusive == "fail", blocking=blocking,
+                   compared=diff is not None if compared is None else compared, baseline=baseline)
+
+
+def decide(store: RunSource, run: RunRecord, compare_to: str | None = None) -> Verdict:
+    """The effective gate decision of the stored ``run``: what ``auditkit gate RUN [--compare-to X]`` exits with.
+
+    The run is compared with a baseline when ``compare_to`` is given (``'latest'`` or a run id,
+    see :func:`find_baseline`) or when its policy sets ``gate: {fail_on_regression: true}``
+    (then ``'latest'`` is implied). Without an earlier complete run there is nothing to compare:
+    the verdict says ``compared`` with no ``diff``. A baseline that cannot be one raises
+    :class:`~auditkit.errors.CompareError`.
+    """
+    if compare_to is None and not gate_spec(run).fail_on_regression:
+        return verdict(run)
+    base = find_baseline(store, run, compare_to)
+    return verdict(run, diff_runs(base, run) if base is not None else None, compared=True, baseline=base)
+
+
+@dataclass(frozen=True, eq=False)
+class GatedRun(RunRecord):
+    """A stored run together with its effective gate :class:`Verdict` (what :func:`auditkit.run_audit` returns).
+
+    ``gate`` stays the decision stored with the run; ``decision`` and ``exit_code`` are the
+    effective ones, regressions against the baseline included, exactly what ``auditkit run
+    --gate [--compare-to X]`` and ``auditkit gate RUN [--compare-to X]`` exit with. The verdict is
+    recomputed from the store, not part of the record, so a GatedRun equals the
+    :class:`~auditkit.results.RunRecord` the store returns for the same run.
+    """
+
+    verdict: Verdict = field(kw_only=True)
+
+    @property
+    def decision(self) -> GateDecision | None:
+        """The effective gate decision (None: the run did not complete and nothing failed it)."""
+        return self.verdict.decision
+
+    @property
+    def exit_code(self) -> int:
+        """The CLI's exit code for the effective decision (0 pass, 1 fail or blocking regression, 3 undecided)."""
+        return self.verdict.exit_code
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any run record with the same stored fields (the verdict is derived, not stored)."""
+        if not isinstance(other, RunRecord):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(RunRecord))
+
+    __hash__ = RunRecord.__hash__
+
+
+def gated(store: RunSource, run: RunRecord, compare_to: str | None = None) -> GatedRun:
+    """``run`` with its effective verdict from :func:`decide`."""
+    fields = {f.name: getattr(run, f.name) for f in dataclasses.fields(RunRecord)}
+    return GatedRun(**fields, verdict=decide(store, run, compare_to))
 
 
 def summary(run: RunRecord, result: Verdict | None = None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from auditkit.policy.loader import LoadedPolicy, canonical_text, format_path, load_policy, parse_policy
 from auditkit.policy.schema import CheckSpec, DataSpec, ModelSpec, Policy, ProtectedAttribute, Statistics
+from auditkit.policy.stored import StoredPolicy
 from auditkit.policy.strict_yaml import PolicyLimits
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "PolicyLimits",
     "ProtectedAttribute",
     "Statistics",
+    "StoredPolicy",
     "canonical_text",
     "format_path",
     "load_policy",

@@ -3,7 +3,8 @@
 The view is the report's content with every decision already taken: which
 sections say what, which fields are missing, how numbers are rounded, which
 findings block. The policy comes from ``run.policy_text`` (the YAML stored
-verbatim with the run), parsed with ``yaml.safe_load`` only, never executed.
+verbatim with the run), read by :class:`~auditkit.policy.stored.StoredPolicy`
+(safe loader only, never executed; policies stored by older releases still read).
 No clock is read: the report date is the date the run finished (or started).
 
 The report language is ``report.language`` of the stored policy (English when
@@ -19,8 +20,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
-
+from auditkit.policy.stored import StoredPolicy
 from auditkit.report import fmt
 from auditkit.report.attachments import build_attachments
 from auditkit.report.catalog import metric_definitions, not_covered, sections, traceability
@@ -54,24 +54,14 @@ from auditkit.report.model import (
 )
 from auditkit.results import RunRecord, Status
 
-with use_language("en"):
-    #: The English hint printed when a run has no sign-off (the view carries the report language's text).
-    SIGNOFF_HINT = t("signoff.hint")
 _STAT_DEFAULTS: dict[str, Any] = {"confidence": 0.95, "correction": "holm", "min_group_size": 30,
                                   "bootstrap": 2000, "seed": 7}
 _CHECK_KEYS = ("id", "kind", "severity", "title", "rationale")
 
 
-def _parse_policy(text: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _section(policy: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = policy.get(key)
+def _section(record: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``record[key]`` when it is a mapping (e.g. the packages of a run's environment), else empty."""
+    value = record.get(key)
     return value if isinstance(value, Mapping) else {}
 
 
@@ -84,20 +74,9 @@ def _field(label: str, value: Any, *, mono: bool = False) -> Item:
     return Item(label, fmt.plain(value), mono=mono)
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def policy_timing(run: RunRecord, meta: Mapping[str, Any]) -> tuple[str, bool]:
+def policy_timing(run: RunRecord, policy: StoredPolicy) -> tuple[str, bool]:
     """The Art. 9(8) line (policy effective date vs run start) and whether it shows criteria fixed in time."""
-    effective = run.policy_effective_from or _as_date(meta.get("effective_from"))
+    effective = run.policy_effective_from or policy.effective_from
     started = fmt.date(run.started_at)
     if effective is None:
         return t("timing.unknown", started=started), False
@@ -118,8 +97,8 @@ def _statistics(stats: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Item, .
     return values, items
 
 
-def _criteria(policy: Mapping[str, Any], run: RunRecord) -> Table:
-    specs = [c for c in policy.get("checks") or [] if isinstance(c, Mapping)]
+def _criteria(policy: StoredPolicy, run: RunRecord) -> Table:
+    specs = policy.checks
     if specs:
         rows = tuple((
             str(c.get("id", fmt.DASH)), str(c.get("kind", fmt.DASH)), _severity(str(c.get("severity", "major"))),
@@ -155,9 +134,9 @@ def _refs(ref: Mapping[str, Any], fingerprint: str) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def _remote_code(policy: Mapping[str, Any]) -> tuple[Item, ...]:
+def _remote_code(policy: StoredPolicy) -> tuple[Item, ...]:
     """The policy's ``allow_remote_code: true`` as a provenance line (absent when off: the default)."""
-    if policy.get("allow_remote_code") is True:
+    if policy.document.get("allow_remote_code") is True:
         return (Item(t("setup.remote_code"), t("setup.remote_code_on")),)
     return ()
 
@@ -231,10 +210,10 @@ def _toc(families: Sequence[FamilyView]) -> tuple[TocEntry, ...]:
     return tuple(out)
 
 
-def report_language(policy: Mapping[str, Any]) -> str:
+def report_language(policy: StoredPolicy) -> str:
     """The language the stored policy asks for (``report.language``); English when absent or unknown."""
-    language = _section(policy, "report").get("language")
-    return language if isinstance(language, str) and language in LANGUAGES else DEFAULT_LANGUAGE
+    language = policy.report_language
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def build_view(
@@ -253,7 +232,7 @@ def build_view(
     :data:`auditkit.report.i18n.LANGUAGES`). ``history`` holds earlier audits of
     the system for the trend charts of section 9 (with ``previous``; see :mod:`.trend`).
     """
-    policy = _parse_policy(run.policy_text)
+    policy = StoredPolicy.parse(run.policy_text, source=f"policy of run {run.run_id}")
     with use_language(language or report_language(policy)) as lang:
         return _build(run, policy, lang, report_id=report_id, version=version, previous=previous,
                       signoffs=signoffs, history=history)
@@ -261,7 +240,7 @@ def build_view(
 
 def _build(
     run: RunRecord,
-    policy: Mapping[str, Any],
+    policy: StoredPolicy,
     language: str,
     *,
     report_id: str,
@@ -271,10 +250,10 @@ def _build(
     history: Sequence[RunRecord] = (),
 ) -> ReportView:
     """The body of :func:`build_view`, run with the report language in force."""
-    meta, system = _section(policy, "policy"), _section(policy, "system")
-    stats_values, stats_items = _statistics(_section(policy, "statistics"))
-    report_opts = _section(policy, "report")
-    specs = {str(c.get("id")): c for c in policy.get("checks") or [] if isinstance(c, Mapping)}
+    meta, system = policy.section("policy"), policy.section("system")
+    stats_values, stats_items = _statistics(policy.section("statistics"))
+    report_opts = policy.section("report")
+    specs = {str(c.get("id")): c for c in policy.checks}
     try:
         confidence: float | None = float(stats_values["confidence"])
         adjusted, p_table = adjust_family(run.outcomes, str(stats_values["correction"]))
@@ -286,7 +265,7 @@ def _build(
     views = [dataclasses.replace(v, notes=(*v.notes, *cross[v.check_id])) if v.check_id in cross else v
              for v in views]
     families = group_families(views)
-    timing, timing_ok = policy_timing(run, meta)
+    timing, timing_ok = policy_timing(run, policy)
     extra = () if timing_ok else (Finding("", "criteria", t("timing.finding"), _severity("major"), "FAIL", timing,
                                           t("timing.action"), False),)
     all_findings = findings(views, extra)
@@ -298,7 +277,7 @@ def _build(
     when = run.finished_at or run.started_at
     gate = run.gate.value if run.gate else "NOT DECIDED"
     gate_text = t(f"gate.{gate}") if run.gate else t("gate.none", state=run.state.value)
-    confidentiality = str(_section(policy, "report").get("confidentiality") or t("cover.confidential"))
+    confidentiality = str(report_opts.get("confidentiality") or t("cover.confidential"))
     standing = not_covered()
     counts = tuple(StatusCount(s.value, sum(o.status == s for o in run.outcomes)) for s in Status)
     env_items, packages = _environment(run.environment)
@@ -384,7 +363,7 @@ def _build(
         packages=packages,
         model_ref=_refs(run.model_ref, run.model_fingerprint) + _remote_code(policy),
         dataset_ref=_refs(run.dataset_ref, run.dataset_fingerprint),
-        attributes=attributes_table(policy),
+        attributes=attributes_table(policy.document),
         art4a=art4a_item(system),
         min_group_size=str(min_size),
         coverage=cov_table,
@@ -419,4 +398,4 @@ def _build(
     )
 
 
-__all__ = ["SIGNOFF_HINT", "build_view", "policy_timing", "report_language"]
+__all__ = ["build_view", "policy_timing", "report_language"]

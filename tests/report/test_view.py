@@ -7,7 +7,8 @@ import datetime as dt
 
 from report_samples import SIGNOFFS, make_run
 
-from auditkit.report.view import SIGNOFF_HINT, build_view
+from auditkit.report.i18n import messages
+from auditkit.report.view import build_view
 from auditkit.results import Status
 
 
@@ -145,7 +146,10 @@ def test_signoffs(run):
     v = _view(run, signoffs=SIGNOFFS)
     s = v.signoffs[0]
     assert (s.name, s.decision, s.time) == ("Dr. Anna Weber", "reject", "2026-11-26 14:02:00 UTC")
-    assert _view(run).signoffs == () and "auditkit signoff RUN" in SIGNOFF_HINT
+    unsigned = _view(run)
+    # no sign-off yet: the view carries the catalogue's hint naming the command that records one
+    assert unsigned.signoffs == () and unsigned.signoff_hint == messages("en")["signoff.hint"]
+    assert "auditkit signoff RUN" in unsigned.signoff_hint
 
 
 def test_report_date_is_the_run_date_not_now(run):
