@@ -53,8 +53,6 @@ SAMPLES: dict[str, DemoSample] = {
     ),
 }
 DEFAULT_SAMPLE = "credit"
-#: Policies the credit demo audits (kept for callers of the credit-only interface).
-DEMO_POLICIES = SAMPLES["credit"].policies
 
 
 def demo_sample(name: str) -> DemoSample:
