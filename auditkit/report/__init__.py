@@ -82,5 +82,4 @@ def render_report(
     return RenderedReport(html=html, pdf=pdf)
 
 
-__all__ = ["FORMATS", "RenderedReport", "ReportView", "build_view", "pdf_attachments", "render_html",
-           "render_report"]
+__all__ = ["FORMATS", "RenderedReport", "pdf_attachments", "render_report"]

@@ -6,6 +6,7 @@ lives in :mod:`auditkit.store.tables` and changes only through the Alembic
 migrations in ``migrations/``.
 """
 
-from auditkit.store.repository import Store, open_store, resolve_url
+from auditkit.store.engine import resolve_url
+from auditkit.store.repository import Store, open_store
 
 __all__ = ["Store", "open_store", "resolve_url"]

@@ -1,17 +1,18 @@
-"""What every part of :class:`~auditkit.store.Store` shares: engine, sessions, errors and run lookup.
+"""What every repository of :class:`~auditkit.store.Store` shares: engine, sessions, errors and run lookup.
 
-:class:`StoreBase` owns the engine and its session factory, turns connection
+:class:`Database` owns the engine and its session factory, turns connection
 and data errors into a :class:`~auditkit.errors.StoreError` that names the
 database (password masked), and finds runs by full id or unique prefix. The
-run, report and sign-off methods of the store (:mod:`auditkit.store.runs`,
-:mod:`auditkit.store.reports`, :mod:`auditkit.store.signoffs`) build on it.
+repositories of the store (:mod:`auditkit.store.runs`,
+:mod:`auditkit.store.reports`, :mod:`auditkit.store.signoffs`,
+:mod:`auditkit.store.locks`) each hold the one :class:`Database` of their
+store; none imports another's module, nor the store that composes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy import exc
@@ -29,26 +30,26 @@ MAX_ATTEMPTS = 10
 _MIN_PREFIX = 6
 
 
-class StoreBase:
-    """The engine, transactions and run lookup that the store's methods share.
+class Database:
+    """The engine, transactions and run lookup that the store's repositories share.
 
-    Not used on its own: :class:`~auditkit.store.Store` combines it with the
-    run, report and sign-off methods.
+    One per :class:`~auditkit.store.Store`, handed to each of its
+    repositories; :meth:`session` is how they reach the database.
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
     def display_url(self) -> str:
         """The database URL with its password masked (for messages and logs)."""
-        return self._engine.url.render_as_string(hide_password=True)
+        return self.engine.url.render_as_string(hide_password=True)
 
     # ----------------------------------------------------------------- plumbing
 
     @contextmanager
-    def _errors(self) -> Iterator[None]:
+    def errors(self) -> Iterator[None]:
         """Turn the database's errors into a StoreError naming it and the fix (never a traceback).
 
         Unique-constraint races (IntegrityError) pass through: callers retry them.
@@ -84,14 +85,15 @@ class StoreBase:
                 "(--db or AUDITKIT_DB_URL) is right")
 
     def _cause(self, error: BaseException) -> str:
-        return error_cause(error, self._engine.url.render_as_string(hide_password=False))
+        return error_cause(error, self.engine.url.render_as_string(hide_password=False))
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with self._errors(), self._sessions() as session:
+    def session(self) -> Iterator[Session]:
+        """A new ORM session whose database errors become StoreErrors (see :meth:`errors`)."""
+        with self.errors(), self._sessions() as session:
             yield session
 
-    def _find_run(self, session: Session, run_id: str, *, lock: bool = False) -> RunRow:
+    def find_run(self, session: Session, run_id: str, *, lock: bool = False) -> RunRow:
         """The run with id ``run_id`` or with that unique prefix (≥ 6 characters)."""
         key = str(run_id).strip()
         query = sa.select(RunRow)
@@ -116,10 +118,11 @@ class StoreBase:
         if len(matches) > 1:
             shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
             raise StoreError(f"run id prefix {key!r} is ambiguous: it matches {shown}; give more characters")
-        return self._find_run(session, matches[0], lock=lock)
+        return self.find_run(session, matches[0], lock=lock)
 
     @staticmethod
-    def _require_running(run: RunRow, action: str) -> None:
+    def require_running(run: RunRow, action: str) -> None:
+        """Raise StoreError unless ``run`` is still RUNNING (a finished run is never modified)."""
         if run.state != RunState.RUNNING:
             raise StoreError(
                 f"cannot {action}: run {run.run_id} is already {run.state} "
@@ -127,17 +130,10 @@ class StoreBase:
             )
 
     @staticmethod
-    def _system_id(name: str) -> sa.ScalarSelect[int]:
+    def system_id(name: str) -> sa.ScalarSelect[int]:
+        """The id of system ``name``, as a subquery for a WHERE clause."""
         return sa.select(SystemRow.id).where(SystemRow.name == name).scalar_subquery()
 
-    # ----------------------------------------------------------------- lifetime
-
     def close(self) -> None:
-        """Release every pooled connection of this store."""
-        self._engine.dispose()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        """Release every pooled connection of the engine."""
+        self.engine.dispose()

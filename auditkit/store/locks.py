@@ -3,7 +3,7 @@
 Scheduled audits (cron, Kubernetes CronJobs, CI) can overlap: a slow run is
 still going when the next one starts, or two pipelines audit the same model.
 Two such runs would race for the same report version and confuse reviewers,
-so :meth:`LocksMixin.run_lock` serialises them.
+so :meth:`LockRepository.run_lock` serialises them.
 
 Design (the same on SQLite and PostgreSQL, no server-specific features):
 
@@ -46,7 +46,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 try:
     import fcntl
@@ -57,11 +56,9 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 
 from auditkit.errors import RunLockError, StoreError
-from auditkit.store.base import StoreBase
+from auditkit.store.base import Database
+from auditkit.store.runs import RunRepository
 from auditkit.store.tables import RunLockRow
-
-if TYPE_CHECKING:
-    from auditkit.store.repository import Store
 
 #: Seconds after its last heartbeat that a lock counts as abandoned and may be taken over.
 LOCK_TTL_S = 60.0
@@ -154,13 +151,13 @@ def token_gone(token: str | None) -> bool:
 class RunLock:
     """A held run lock: renews itself (and the attached run's heartbeat) until released.
 
-    Made by :meth:`LocksMixin.run_lock`; use it as that context manager, not directly.
+    Made by :meth:`LockRepository.run_lock`; use it as that context manager, not directly.
     """
 
-    def __init__(self, store: Store, system: str, policy_id: str, owner: str, *,
+    def __init__(self, db: Database, runs: RunRepository, system: str, policy_id: str, owner: str, *,
                  ttl_s: float, heartbeat_s: float) -> None:
         self.system, self.policy_id, self.owner = system, policy_id, owner
-        self._store, self._ttl, self._every = store, ttl_s, heartbeat_s
+        self._db, self._runs, self._ttl, self._every = db, runs, ttl_s, heartbeat_s
         self._run_id: str | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat_until_stopped, name=f"auditkit-lock-{owner[:8]}",
@@ -181,7 +178,7 @@ class RunLock:
     def beat(self) -> None:
         """Renew the lock's expiry and the attached run's heartbeat now."""
         now = _now()
-        with self._store._session() as session:
+        with self._db.session() as session:
             result = session.execute(
                 sa.update(RunLockRow)
                 .where(RunLockRow.system_name == self.system, RunLockRow.policy_id == self.policy_id,
@@ -191,7 +188,7 @@ class RunLock:
             session.commit()
         self.lost = self.lost or not result.rowcount
         if self._run_id is not None:
-            self._store.touch_run(self._run_id, at=now)
+            self._runs.touch_run(self._run_id, at=now)
 
     def _beat_until_stopped(self) -> None:
         while not self._stop.wait(self._every):
@@ -208,7 +205,7 @@ class RunLock:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-        with self._store._session() as session:
+        with self._db.session() as session:
             session.execute(
                 sa.delete(RunLockRow).where(RunLockRow.system_name == self.system,
                                             RunLockRow.policy_id == self.policy_id, RunLockRow.owner == self.owner)
@@ -216,8 +213,14 @@ class RunLock:
             session.commit()
 
 
-class LocksMixin(StoreBase):
-    """Take, renew and release run locks (part of :class:`~auditkit.store.Store`)."""
+class LockRepository:
+    """Take, renew and release run locks (one part of :class:`~auditkit.store.Store`).
+
+    A held lock renews the heartbeat of the run it executes, through the store's :class:`RunRepository`.
+    """
+
+    def __init__(self, db: Database, runs: RunRepository) -> None:
+        self._db, self._runs = db, runs
 
     @contextmanager
     def run_lock(self, system: str, policy_id: str, *, wait_s: float = 0.0, ttl_s: float = LOCK_TTL_S,
@@ -251,8 +254,7 @@ class LocksMixin(StoreBase):
                     f"run is freed {ttl_s:g} s after its last heartbeat"
                 )
             time.sleep(min(_POLL_S, left))
-        lock = RunLock(self, system, policy_id, owner, ttl_s=ttl_s,  # type: ignore[arg-type]  # self is a Store
-                       heartbeat_s=heartbeat_s)
+        lock = RunLock(self._db, self._runs, system, policy_id, owner, ttl_s=ttl_s, heartbeat_s=heartbeat_s)
         lock._start()
         try:
             yield lock
@@ -267,7 +269,7 @@ class LocksMixin(StoreBase):
         """Take the lock if it is free, expired or abandoned; else describe its holder."""
         now = _now()
         host, token = socket.gethostname()[:255], process_token()
-        with self._session() as session:
+        with self._db.session() as session:
             row = session.get(RunLockRow, (system, policy_id))
             if row is not None:
                 abandoned = row.expires_at > now and row.host == host and token_gone(row.token)
@@ -292,7 +294,7 @@ class LocksMixin(StoreBase):
 
     def lock_holder(self, system: str, policy_id: str) -> dict[str, object] | None:
         """The current row of the (``system``, ``policy_id``) lock as a dict, or None when nobody holds it."""
-        with self._session() as session:
+        with self._db.session() as session:
             row = session.get(RunLockRow, (system, policy_id))
             if row is None:
                 return None

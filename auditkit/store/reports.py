@@ -12,16 +12,34 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy import exc
+from sqlalchemy.orm import Session
 
 from auditkit.errors import StoreError
 from auditkit.results import ReportRecord, RunState
-from auditkit.store.base import MAX_ATTEMPTS, StoreBase
+from auditkit.store.base import MAX_ATTEMPTS, Database
 from auditkit.store.convert import report_record, sha256_hex, utc
 from auditkit.store.tables import ReportRow
 
 
-class ReportsMixin(StoreBase):
-    """Store and read rendered reports of finished runs (part of :class:`~auditkit.store.Store`)."""
+def next_version(session: Session, system_id: int) -> int:
+    """One more than the highest report version of the system (1 for its first report)."""
+    top = sa.select(sa.func.max(ReportRow.version)).where(ReportRow.system_id == system_id)
+    return (session.scalar(top) or 0) + 1
+
+
+def report_row(*, report_id: str, run_id: str, system_id: int, version: int, created_at: dt.datetime, html: bytes,
+               pdf: bytes | None) -> ReportRow:
+    """A new report row with the SHA-256 of its HTML and PDF."""
+    return ReportRow(report_id=report_id, run_id=run_id, system_id=system_id, version=version,
+                     created_at=created_at, html_sha256=sha256_hex(html),
+                     pdf_sha256=None if pdf is None else sha256_hex(pdf), html=html, pdf=pdf)
+
+
+class ReportRepository:
+    """Store and read rendered reports of finished runs (one part of :class:`~auditkit.store.Store`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def add_report(
         self,
@@ -41,30 +59,20 @@ class ReportsMixin(StoreBase):
         """
         created = utc(created_at, "created_at")
         for _ in range(MAX_ATTEMPTS):
-            with self._session() as session:
-                run = self._find_run(session, run_id)
+            with self._db.session() as session:
+                run = self._db.find_run(session, run_id)
                 if run.state == RunState.RUNNING:
                     raise StoreError(
                         f"run {run.run_id} is still running (or crashed before it finished); "
                         "only a finished run gets a report"
                     )
-                top = sa.select(sa.func.max(ReportRow.version)).where(ReportRow.system_id == run.system_id)
-                version = (session.scalar(top) or 0) + 1
+                version = next_version(session, run.system_id)
                 key, system_id, system_name = run.run_id, run.system_id, run.system.name
             report_id = f"{system_name}-v{version}"
             html, pdf = render(version, report_id)
-            row = ReportRow(
-                report_id=report_id,
-                run_id=key,
-                system_id=system_id,
-                version=version,
-                created_at=created,
-                html_sha256=sha256_hex(html),
-                pdf_sha256=None if pdf is None else sha256_hex(pdf),
-                html=html,
-                pdf=pdf,
-            )
-            with self._session() as session:
+            row = report_row(report_id=report_id, run_id=key, system_id=system_id, version=version,
+                             created_at=created, html=html, pdf=pdf)
+            with self._db.session() as session:
                 session.add(row)
                 try:
                     session.commit()
@@ -78,8 +86,8 @@ class ReportsMixin(StoreBase):
 
     def get_report(self, run_id: str, *, version: int | None = None) -> ReportRecord | None:
         """The report of run ``run_id`` with ``version`` (default: its latest), or None."""
-        with self._session() as session:
-            run = self._find_run(session, run_id)
+        with self._db.session() as session:
+            run = self._db.find_run(session, run_id)
             query = sa.select(ReportRow).where(ReportRow.run_id == run.run_id)
             if version is not None:
                 query = query.where(ReportRow.version == version)
@@ -88,7 +96,7 @@ class ReportsMixin(StoreBase):
 
     def list_reports(self, system: str) -> list[ReportRecord]:
         """Every stored report of ``system``, oldest version first."""
-        query = sa.select(ReportRow).where(ReportRow.system_id == self._system_id(system))
-        with self._session() as session:
+        query = sa.select(ReportRow).where(ReportRow.system_id == self._db.system_id(system))
+        with self._db.session() as session:
             rows = session.scalars(query.order_by(ReportRow.version)).unique().all()
             return [report_record(row, system) for row in rows]

@@ -17,43 +17,67 @@ The store follows the project's record-keeping rules:
   run whose process died is recognised by its stale heartbeat and can be
   resumed.
 
-This module assembles :class:`Store` from its parts and opens it
+This module composes :class:`Store` from its parts and opens it
 (:func:`open_store`); the parts live beside it:
 
 * :mod:`auditkit.store.engine`: database URLs, engines and SQLite settings;
 * :mod:`auditkit.store.convert`: ORM rows to and from records, value checks;
-* :mod:`auditkit.store.base`: sessions, error translation, run lookup;
-* :mod:`auditkit.store.runs`, :mod:`auditkit.store.reports` and
-  :mod:`auditkit.store.signoffs`: the methods for each kind of record;
-* :mod:`auditkit.store.locks`: the run lock and heartbeats.
+* :mod:`auditkit.store.base`: the :class:`~auditkit.store.base.Database` every
+  repository shares (sessions, error translation, run lookup);
+* :mod:`auditkit.store.runs`, :mod:`auditkit.store.reports`,
+  :mod:`auditkit.store.signoffs` and :mod:`auditkit.store.locks`: one
+  repository for each kind of record (runs and outcomes, reports, sign-offs,
+  run locks).
 
-The names other code imports from here (:data:`GENESIS_SHA256`,
-:func:`signoff_sha256`, :func:`resolve_url`, :data:`URL_ENV_VAR`,
-:data:`DEFAULT_URL`) are re-exported from those modules.
+Imports point one way: the repositories import ``base``; the lock repository
+imports the run repository (a held lock renews its run's heartbeat) and the
+sign-off repository the report helpers (a sign-off can store the report
+version that shows it). Only this module imports them all, and none imports
+this module.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
 from auditkit.errors import StoreError
 from auditkit.store import migrate
-from auditkit.store.engine import DEFAULT_URL, URL_ENV_VAR, make_engine, mask_url, resolve_url, sqlite_file
-from auditkit.store.locks import LocksMixin
-from auditkit.store.reports import ReportsMixin
-from auditkit.store.runs import RunsMixin
-from auditkit.store.signoffs import GENESIS_SHA256, SignoffsMixin, signoff_sha256
+from auditkit.store.base import Database
+from auditkit.store.engine import make_engine, mask_url, resolve_url, sqlite_file
+from auditkit.store.locks import LockRepository
+from auditkit.store.reports import ReportRepository
+from auditkit.store.runs import RunRepository
+from auditkit.store.signoffs import SignoffRepository
 
-__all__ = [
-    "DEFAULT_URL",
-    "GENESIS_SHA256",
-    "URL_ENV_VAR",
-    "Store",
-    "open_store",
-    "resolve_url",
-    "signoff_sha256",
-]
+__all__ = ["Store", "open_store"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-class Store(RunsMixin, ReportsMixin, SignoffsMixin, LocksMixin):
+def _forward(part: str, method: Callable[Concatenate[Any, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """A :class:`Store` method that calls ``method`` on the store's repository ``part``.
+
+    ``begin_run = _forward("runs", RunRepository.begin_run)`` gives ``store.begin_run(...)`` the signature,
+    return type and docstring of :meth:`RunRepository.begin_run` without writing each signature twice. The
+    result is a plain function, so it behaves as any method does (``Store.begin_run(store, ...)``, patching).
+    """
+
+    @functools.wraps(method)
+    def call(store: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        bound: Callable[_P, _R] = getattr(getattr(store, part), method.__name__)
+        return bound(*args, **kwargs)
+
+    return call
+
+
+class Store:
     """Read and write audit results in one SQL database (SQLite or PostgreSQL).
 
     Build it with :func:`open_store`. Every method runs in its own transaction
@@ -61,24 +85,66 @@ class Store(RunsMixin, ReportsMixin, SignoffsMixin, LocksMixin):
     least six characters wherever a method takes one. Use it as a context
     manager, or call :meth:`close`, to release its connections.
 
-    The run, report and sign-off methods come from
-    :class:`~auditkit.store.runs.RunsMixin`,
-    :class:`~auditkit.store.reports.ReportsMixin` and
-    :class:`~auditkit.store.signoffs.SignoffsMixin`, the run lock from
-    :class:`~auditkit.store.locks.LocksMixin`; the engine, sessions and
-    :meth:`close` from :class:`~auditkit.store.base.StoreBase`.
+    A store is composed of one repository per kind of record, all sharing one
+    :class:`~auditkit.store.base.Database`: :attr:`runs`
+    (:class:`~auditkit.store.runs.RunRepository`), :attr:`reports`
+    (:class:`~auditkit.store.reports.ReportRepository`), :attr:`signoffs`
+    (:class:`~auditkit.store.signoffs.SignoffRepository`) and :attr:`locks`
+    (:class:`~auditkit.store.locks.LockRepository`). Their methods are also
+    the store's own (``store.get_run`` is ``store.runs.get_run``); the schema
+    methods (:meth:`upgrade`, :meth:`current_revision`, :meth:`require_head`)
+    are the store's.
     """
+
+    def __init__(self, engine: Engine) -> None:
+        self.database = Database(engine)
+        self.runs = RunRepository(self.database)
+        self.reports = ReportRepository(self.database)
+        self.signoffs = SignoffRepository(self.database)
+        self.locks = LockRepository(self.database, self.runs)
+
+    begin_run = _forward("runs", RunRepository.begin_run)
+    save_outcome = _forward("runs", RunRepository.save_outcome)
+    finish_run = _forward("runs", RunRepository.finish_run)
+    touch_run = _forward("runs", RunRepository.touch_run)
+    mark_resumed = _forward("runs", RunRepository.mark_resumed)
+    mark_interrupted = _forward("runs", RunRepository.mark_interrupted)
+    get_run = _forward("runs", RunRepository.get_run)
+    list_runs = _forward("runs", RunRepository.list_runs)
+    latest_for = _forward("runs", RunRepository.latest_for)
+    add_report = _forward("reports", ReportRepository.add_report)
+    get_report = _forward("reports", ReportRepository.get_report)
+    list_reports = _forward("reports", ReportRepository.list_reports)
+    add_signoff = _forward("signoffs", SignoffRepository.add_signoff)
+    add_signoff_with_report = _forward("signoffs", SignoffRepository.add_signoff_with_report)
+    list_signoffs = _forward("signoffs", SignoffRepository.list_signoffs)
+    run_lock = _forward("locks", LockRepository.run_lock)
+    lock_holder = _forward("locks", LockRepository.lock_holder)
+
+    @property
+    def display_url(self) -> str:
+        """The database URL with its password masked (for messages and logs)."""
+        return self.database.display_url
+
+    @property
+    def _engine(self) -> Engine:
+        """The SQLAlchemy engine (tests inspect the raw tables through it)."""
+        return self.database.engine
+
+    def _session(self) -> AbstractContextManager[Session]:
+        """A raw ORM session (tests plant rows through it)."""
+        return self.database.session()
 
     # ----------------------------------------------------------------- schema
 
     def upgrade(self) -> str:
         """Apply every pending migration (``alembic upgrade head``); return the head revision."""
-        with self._errors(), self._engine.begin() as connection:
+        with self.database.errors(), self.database.engine.begin() as connection:
             return migrate.upgrade_to_head(connection, where=self.display_url)
 
     def current_revision(self) -> str | None:
         """The schema revision the database is at (None: no auditkit tables yet)."""
-        with self._errors(), self._engine.connect() as connection:
+        with self.database.errors(), self.database.engine.connect() as connection:
             return migrate.current_revision(connection)
 
     def require_head(self) -> None:
@@ -95,6 +161,18 @@ class Store(RunsMixin, ReportsMixin, SignoffsMixin, LocksMixin):
                 f"the database {self.display_url} {state}, this auditkit needs revision {head}; "
                 "run `auditkit db upgrade` (with the same --db or AUDITKIT_DB_URL) first"
             )
+
+    # ----------------------------------------------------------------- lifetime
+
+    def close(self) -> None:
+        """Release every pooled connection of this store."""
+        self.database.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def open_store(url: str | None = None, *, upgrade: bool = True, check: bool = True, readonly: bool = False,

@@ -1,4 +1,4 @@
-"""The store's run methods: start a run, save its outcomes as they come, finish it, read runs back.
+"""The run repository: start a run, save its outcomes as they come, finish it, read runs back.
 
 Record-keeping rules kept here: every outcome is committed as soon as it is
 saved, so a crashed run keeps what it had computed (and stays in state
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from auditkit.errors import StoreError
 from auditkit.results import CheckOutcome, GateDecision, RunRecord, RunState, RunSummary
-from auditkit.store.base import StoreBase
+from auditkit.store.base import Database
 from auditkit.store.convert import (
     outcome_row,
     plain_json,
@@ -54,8 +54,11 @@ def _get_or_create(session: Session, cls: type[Any], values: Mapping[str, Any], 
     return row
 
 
-class RunsMixin(StoreBase):
-    """Write and read audit runs and their check outcomes (part of :class:`~auditkit.store.Store`)."""
+class RunRepository:
+    """Write and read audit runs and their check outcomes (one part of :class:`~auditkit.store.Store`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def begin_run(
         self,
@@ -101,7 +104,7 @@ class RunsMixin(StoreBase):
             heartbeat_at=utc(started_at, "started_at"),
             commit=(commit or "").strip()[:100] or None,
         )
-        with self._session() as session:
+        with self._db.session() as session:
             run.system = self._upsert_system(session, system)
             run.model = _get_or_create(
                 session, ModelRow, {"ref": plain_json(model["ref"], "model ref")}, fingerprint=model["fingerprint"]
@@ -138,9 +141,9 @@ class RunsMixin(StoreBase):
         arrays come back as lists.
         """
         row = outcome_row(outcome)
-        with self._session() as session:
-            run = self._find_run(session, run_id, lock=True)
-            self._require_running(run, f"store check {outcome.check_id!r}")
+        with self._db.session() as session:
+            run = self._db.find_run(session, run_id, lock=True)
+            self._db.require_running(run, f"store check {outcome.check_id!r}")
             stored = sa.select(sa.func.count()).where(OutcomeRow.run_id == run.run_id)
             taken = session.scalar(stored.where(OutcomeRow.check_id == outcome.check_id))
             if taken:
@@ -175,9 +178,9 @@ class RunsMixin(StoreBase):
             raise StoreError("finish_run needs a final state (complete or failed), got running")
         gate_value = None if gate is None else GateDecision(gate).value
         finished = utc(finished_at, "finished_at")
-        with self._session() as session:
-            run = self._find_run(session, run_id, lock=True)
-            self._require_running(run, "finish it")
+        with self._db.session() as session:
+            run = self._db.find_run(session, run_id, lock=True)
+            self._db.require_running(run, "finish it")
             run.state, run.gate, run.finished_at, run.error = final.value, gate_value, finished, error
             session.commit()
 
@@ -190,7 +193,7 @@ class RunsMixin(StoreBase):
         (heartbeat cleared by :meth:`mark_interrupted`) is not renewed.
         """
         when = utc(at or dt.datetime.now(dt.UTC), "heartbeat time")
-        with self._session() as session:
+        with self._db.session() as session:
             result = session.execute(
                 sa.update(RunRow)
                 # a cleared heartbeat marks a Ctrl-C (mark_interrupted): a late beat must not revive the run
@@ -204,9 +207,9 @@ class RunsMixin(StoreBase):
     def mark_resumed(self, run_id: str, *, at: dt.datetime) -> None:
         """Record that the RUNNING run ``run_id`` is being resumed now (sets ``resumed_at`` and the heartbeat)."""
         when = utc(at, "resumed_at")
-        with self._session() as session:
-            run = self._find_run(session, run_id, lock=True)
-            self._require_running(run, "resume it")
+        with self._db.session() as session:
+            run = self._db.find_run(session, run_id, lock=True)
+            self._db.require_running(run, "resume it")
             run.resumed_at = run.heartbeat_at = when
             run.error = None
             session.commit()
@@ -218,7 +221,7 @@ class RunsMixin(StoreBase):
         delay), and ``reason`` is kept as its error until it is resumed. A finished run is left unchanged.
         """
         utc(at, "interrupted_at")
-        with self._session() as session:
+        with self._db.session() as session:
             session.execute(
                 sa.update(RunRow)
                 .where(RunRow.run_id == run_id, RunRow.state == RunState.RUNNING.value)
@@ -228,8 +231,8 @@ class RunsMixin(StoreBase):
 
     def get_run(self, run_id: str) -> RunRecord:
         """The run ``run_id`` (or unique prefix) with its outcomes in the order they were saved."""
-        with self._session() as session:
-            return self._load_record(session, self._find_run(session, run_id))
+        with self._db.session() as session:
+            return self._load_record(session, self._db.find_run(session, run_id))
 
     @staticmethod
     def _load_record(session: Session, run: RunRow) -> RunRecord:
@@ -250,19 +253,19 @@ class RunsMixin(StoreBase):
         )
         query = sa.select(RunRow, n_outcomes).order_by(RunRow.started_at.desc(), RunRow.run_id.desc())
         if system is not None:
-            query = query.where(RunRow.system_id == self._system_id(system))
-        with self._session() as session:
+            query = query.where(RunRow.system_id == self._db.system_id(system))
+        with self._db.session() as session:
             rows = session.execute(query.limit(limit)).unique().all()
             return [run_summary(run, count) for run, count in rows]
 
     def latest_for(self, system: str, *, before: str | None = None) -> RunRecord | None:
         """The latest COMPLETE run of ``system`` (started before run ``before``, if given), or None."""
         query = sa.select(RunRow).where(
-            RunRow.system_id == self._system_id(system), RunRow.state == RunState.COMPLETE.value
+            RunRow.system_id == self._db.system_id(system), RunRow.state == RunState.COMPLETE.value
         )
-        with self._session() as session:
+        with self._db.session() as session:
             if before is not None:
-                query = query.where(RunRow.started_at < self._find_run(session, before).started_at)
+                query = query.where(RunRow.started_at < self._db.find_run(session, before).started_at)
             order = (RunRow.started_at.desc(), RunRow.run_id.desc())
             run = session.scalars(query.order_by(*order).limit(1)).unique().one_or_none()
             return None if run is None else self._load_record(session, run)

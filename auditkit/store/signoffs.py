@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from auditkit.errors import StoreError
 from auditkit.results import ReportRecord
-from auditkit.store.base import MAX_ATTEMPTS, StoreBase
+from auditkit.store.base import MAX_ATTEMPTS, Database
 from auditkit.store.convert import report_record, require_fields, sha256_hex, utc
-from auditkit.store.tables import ReportRow, SignoffRow
+from auditkit.store.reports import next_version, report_row
+from auditkit.store.tables import ReportRow, RunRow, SignoffRow
 
 #: ``prev_sha256`` of the first sign-off of a run.
 GENESIS_SHA256 = "0" * 64
@@ -68,8 +69,11 @@ def _person(name: str, function: str, role: str, decision: str, comment: str | N
     return {"name": name, "function": function, "role": role, "decision": decision, "comment": comment}
 
 
-class SignoffsMixin(StoreBase):
-    """Append and read the hash-chained sign-offs of a run (part of :class:`~auditkit.store.Store`)."""
+class SignoffRepository:
+    """Append and read the hash-chained sign-offs of a run (one part of :class:`~auditkit.store.Store`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def add_signoff(
         self,
@@ -92,7 +96,7 @@ class SignoffsMixin(StoreBase):
         person = _person(name, function, role, decision, comment)
         signed = utc(signed_at, "signed_at")
         for _ in range(MAX_ATTEMPTS):
-            with self._session() as session:
+            with self._db.session() as session:
                 _, report, record = self._next_signoff(session, run_id, report_sha256, person, signed)
                 session.add(SignoffRow(report_id=report.id, **{k: v for k, v in record.items() if k != "report_id"}))
                 try:
@@ -127,17 +131,15 @@ class SignoffsMixin(StoreBase):
         person = _person(name, function, role, decision, comment)
         signed, created = utc(signed_at, "signed_at"), utc(created_at, "created_at")
         for _ in range(MAX_ATTEMPTS):
-            with self._session() as session:
+            with self._db.session() as session:
                 run, report, record = self._next_signoff(session, run_id, report_sha256, person, signed)
-                top = sa.select(sa.func.max(ReportRow.version)).where(ReportRow.system_id == run.system_id)
-                version = (session.scalar(top) or 0) + 1
+                version = next_version(session, run.system_id)
                 key, system_id, system_name, signed_id = run.run_id, run.system_id, run.system.name, report.id
             new_id = f"{system_name}-v{version}"
             html, pdf = render(version, new_id, dict(record))
-            row = ReportRow(report_id=new_id, run_id=key, system_id=system_id, version=version, created_at=created,
-                            html_sha256=sha256_hex(html), pdf_sha256=None if pdf is None else sha256_hex(pdf),
-                            html=html, pdf=pdf)
-            with self._session() as session:
+            row = report_row(report_id=new_id, run_id=key, system_id=system_id, version=version, created_at=created,
+                             html=html, pdf=pdf)
+            with self._db.session() as session:
                 session.add(SignoffRow(report_id=signed_id, **{k: v for k, v in record.items() if k != "report_id"}))
                 session.add(row)
                 try:
@@ -148,9 +150,9 @@ class SignoffsMixin(StoreBase):
         raise StoreError(f"could not append a sign-off to run {run_id}: too many concurrent writers; try again")
 
     def _next_signoff(self, session: Session, run_id: str, report_sha256: str, person: dict[str, Any],
-                      signed: dt.datetime) -> tuple[Any, ReportRow, dict[str, Any]]:
+                      signed: dt.datetime) -> tuple[RunRow, ReportRow, dict[str, Any]]:
         """The run, the signed report and the next record of the run's sign-off chain (not stored yet)."""
-        run = self._find_run(session, run_id)
+        run = self._db.find_run(session, run_id)
         report = self._signed_report(session, run.run_id, report_sha256)
         last = sa.select(SignoffRow.record_sha256).where(SignoffRow.run_id == run.run_id)
         prev = session.scalar(last.order_by(SignoffRow.id.desc()).limit(1)) or GENESIS_SHA256
@@ -175,8 +177,8 @@ class SignoffsMixin(StoreBase):
 
     def list_signoffs(self, run_id: str) -> list[dict[str, Any]]:
         """The sign-offs of run ``run_id`` in chain order (first sign-off first)."""
-        with self._session() as session:
-            run = self._find_run(session, run_id)
+        with self._db.session() as session:
+            run = self._db.find_run(session, run_id)
             rows = session.execute(
                 sa.select(SignoffRow, ReportRow.report_id)
                 .join(ReportRow, SignoffRow.report_id == ReportRow.id)

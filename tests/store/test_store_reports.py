@@ -14,7 +14,7 @@ from store_samples import T0
 from auditkit.errors import StoreError
 from auditkit.results import GateDecision, RunState
 from auditkit.store import Store, open_store
-from auditkit.store.repository import GENESIS_SHA256, signoff_sha256
+from auditkit.store.signoffs import GENESIS_SHA256, signoff_sha256
 
 Begin = Callable[..., str]
 CREATED = T0 + dt.timedelta(hours=1)

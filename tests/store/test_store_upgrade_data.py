@@ -22,7 +22,7 @@ from auditkit.results import GateDecision, RunState
 from auditkit.store import open_store, resolve_url
 from auditkit.store.convert import outcome_row
 from auditkit.store.migrate import alembic_config, head_revision
-from auditkit.store.repository import GENESIS_SHA256, signoff_sha256
+from auditkit.store.signoffs import GENESIS_SHA256, signoff_sha256
 from auditkit.store.tables import metadata
 
 RUN, CRASHED = "run0001complete", "run0001crashed"
