@@ -71,38 +71,41 @@ def _labels(spec: Mapping[str, Any], key: str, limit: int = MAX_LABELS) -> tuple
     return tuple(str(v) for v in value)
 
 
-def number(value: Any, where: str, *, nullable: bool = False) -> float | None:
-    """``value`` as a finite float of drawable size (None for null or NaN when ``nullable``)."""
-    if value is None and nullable:
-        return None
+def number(value: Any, where: str, *, expected: str = "a number") -> float:
+    """``value`` as a finite float of drawable size; SpecError (saying ``where`` must be ``expected``) otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy scalars are Real too
-        raise SpecError(f"{where} must be a number{' or null' if nullable else ''}, not {_quote(value)}")
+        raise SpecError(f"{where} must be {expected}, not {_quote(value)}")
     try:
         x = float(value)
     except OverflowError:
         x = math.inf
-    if math.isnan(x) and nullable:
-        return None
     if not math.isfinite(x) or abs(x) > _LIMIT:
         raise SpecError(f"{where} is {_short(repr(value), 24)}, which cannot be drawn")
     return x
 
 
-def _numbers(value: Any, where: str, length: int | None = None, *, nullable: bool = False
-             ) -> tuple[float | None, ...]:
+def optional_number(value: Any, where: str) -> float | None:
+    """Like :func:`number`, but null and NaN mean "no value" (None): a gap in a line, a hatched cell."""
+    if value is None or (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isnan(value)):
+        return None
+    return number(value, where, expected="a number or null")
+
+
+def _list(value: Any, where: str, length: int | None = None) -> list[Any] | tuple[Any, ...]:
     value = _seq(value)
     if not isinstance(value, list | tuple):
         raise SpecError(f"{where} must be a list of numbers")
     if length is not None and len(value) != length:
         raise SpecError(f"{where} has {len(value)} values, expected {length}")
-    return tuple(number(v, f"{where}[{i}]", nullable=nullable) for i, v in enumerate(value))
-
-
-def _required(value: float | None) -> float:
-    """A number parsed without ``nullable`` (never None; the type checker cannot know)."""
-    if value is None:  # pragma: no cover - number() without nullable never returns None
-        raise SpecError("a required number is missing")
     return value
+
+
+def _numbers(value: Any, where: str, length: int | None = None) -> tuple[float, ...]:
+    return tuple(number(v, f"{where}[{i}]") for i, v in enumerate(_list(value, where, length)))
+
+
+def _optional_numbers(value: Any, where: str, length: int | None = None) -> tuple[float | None, ...]:
+    return tuple(optional_number(v, f"{where}[{i}]") for i, v in enumerate(_list(value, where, length)))
 
 
 # --------------------------------------------------------------------------- heat map
@@ -130,14 +133,14 @@ def parse_heatmap(spec: Mapping[str, Any]) -> HeatmapSpec:
     raw = _seq(spec.get("values"))
     if not isinstance(raw, list | tuple) or len(raw) != len(rows):
         raise SpecError(f"'values' must be a list of {len(rows)} rows, one per entry of 'rows'")
-    values = tuple(_numbers(r, f"values[{i}]", len(cols), nullable=True) for i, r in enumerate(raw))
+    values = tuple(_optional_numbers(r, f"values[{i}]", len(cols)) for i, r in enumerate(raw))
     notes = _seq(spec.get("annotations"))
     if notes is not None and (not isinstance(notes, list | tuple) or len(notes) != len(rows) or any(
             not isinstance(r, list | tuple) or len(r) != len(cols) for r in notes)):
         raise SpecError(f"'annotations' must be {len(rows)} rows of {len(cols)} texts, like 'values'")
     rng: tuple[float, float] | None = None
     if spec.get("range") is not None:
-        lo, hi = (_required(v) for v in _numbers(spec.get("range"), "'range'", 2))
+        lo, hi = _numbers(spec.get("range"), "'range'", 2)
         if not lo < hi:
             raise SpecError("'range' must be [low, high] with low < high")
         rng = (lo, hi)
@@ -176,15 +179,14 @@ def _series(spec: Any, i: int, positions: int | None) -> Series:
         raise SpecError(f"series {i + 1} must be an object")
     name = text(spec, "name", f"series {i + 1}")
     where = f"series {i + 1} ({_short(name, 24)!r})"
-    xs = tuple(_required(x) for x in _numbers(spec.get("x"), f"{where} 'x'"))
+    xs = _numbers(spec.get("x"), f"{where} 'x'")
     if not xs or len(xs) > MAX_POINTS:
         raise SpecError(f"{where} must have 1 to {MAX_POINTS} points")
     if positions is not None and any(not 0 <= x <= positions - 1 for x in xs):
         raise SpecError(f"{where}: 'x' must be positions 0 to {positions - 1} of 'x_ticks'")
-    band = {key: None if spec.get(key) is None else _numbers(spec.get(key), f"{where} '{key}'", len(xs),
-                                                               nullable=True) for key in ("low", "high")}
-    return Series(name, xs, _numbers(spec.get("y"), f"{where} 'y'", len(xs), nullable=True), band["low"],
-                  band["high"])
+    band = {key: None if spec.get(key) is None else _optional_numbers(spec.get(key), f"{where} '{key}'", len(xs))
+            for key in ("low", "high")}
+    return Series(name, xs, _optional_numbers(spec.get("y"), f"{where} 'y'", len(xs)), band["low"], band["high"])
 
 
 def parse_lines(spec: Mapping[str, Any]) -> LinesSpec:
@@ -199,7 +201,7 @@ def parse_lines(spec: Mapping[str, Any]) -> LinesSpec:
     refs_raw = _seq(spec.get("reference_lines")) or []
     if not isinstance(refs_raw, list | tuple) or not all(isinstance(r, Mapping) for r in refs_raw):
         raise SpecError("'reference_lines' must be a list of {y, label} objects")
-    refs = tuple((_required(number(r.get("y"), f"reference line {k + 1} 'y'")), text(r, "label"))
+    refs = tuple((number(r.get("y"), f"reference line {k + 1} 'y'"), text(r, "label"))
                  for k, r in enumerate(refs_raw))
     if not any(v is not None for s in series for values in (s.y, s.low, s.high) for v in values or ()):
         raise SpecError("no series has a y value to draw")
@@ -240,7 +242,7 @@ def parse_bars(spec: Mapping[str, Any]) -> BarsSpec:
     for i, b in enumerate(raw):
         if not isinstance(b, Mapping):
             raise SpecError(f"bar {i + 1} must be an object")
-        value, lo, hi = (number(b.get(k), f"bar {i + 1} '{k}'", nullable=True) for k in ("value", "low", "high"))
+        value, lo, hi = (optional_number(b.get(k), f"bar {i + 1} '{k}'") for k in ("value", "low", "high"))
         n = b.get("n")
         items.append(BarItem(text(b, "label", f"bar {i + 1}"), value, lo, hi,
                              int(n) if isinstance(n, numbers.Integral) and not isinstance(n, bool) else None))
@@ -249,7 +251,7 @@ def parse_bars(spec: Mapping[str, Any]) -> BarsSpec:
     ref = spec.get("reference")
     if ref is not None and not isinstance(ref, Mapping):
         raise SpecError("'reference' must be a {value, label} object or null")
-    reference = None if ref is None else (_required(number(ref.get("value"), "reference 'value'")),
+    reference = None if ref is None else (number(ref.get("value"), "reference 'value'"),
                                           text(ref, "label", "reference"))
     return BarsSpec(title, text(spec, "value_label", "value"), tuple(items), reference)
 
