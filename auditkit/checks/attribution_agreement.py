@@ -36,22 +36,13 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from auditkit.checks._agreement_report import AgreementReport
+from auditkit.checks._attributions import attribution_job, attribution_seed
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, check_direction
 from auditkit.checks.registry import register
 from auditkit.errors import CheckConfigError
-from auditkit.explain import (
-    Attribution,
-    FeatureGrouping,
-    UnsupportedMethod,
-    cached_explain,
-    get_method,
-    known_methods,
-    tabular_job,
-    text_job,
-)
-from auditkit.explain.jobs import TabularJob, TextJob
-from auditkit.metrics.stats import derive_seed
+from auditkit.explain import Attribution, UnsupportedMethod, cached_explain, get_method, known_methods
+from auditkit.explain.jobs import TabularJob
 from auditkit.policy.schema import Fraction
 from auditkit.results import Status
 
@@ -166,7 +157,7 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
         skipped: dict[str, str] = {}
         for name in specs:
             try:
-                attrs[name] = cached_explain(ctx.memo, name, job, seed=method_seed)
+                attrs[name] = cached_explain(ctx.artefacts, name, job, seed=method_seed)
             except UnsupportedMethod as exc:
                 skipped[name] = exc.reason
         notes = [f"{specs[m].title} was not run: {why}." for m, why in skipped.items()]
@@ -188,40 +179,3 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
         report.explanations(retained)
         return report.verdict(sanity, retained, pair_statuses)
 
-
-def attribution_seed(ctx: CheckContext) -> int:
-    """The seed of stochastic attribution methods for a run: derived from the run seed only, so every check
-    that explains the same sample with the same method gets (and shares through the cache) the same result."""
-    return derive_seed(ctx.statistics.seed, "attributions")
-
-
-def attribution_job(
-    ctx: CheckContext,
-    *,
-    n_examples: int,
-    background_size: int = 100,
-    baseline: Literal["mean", "zero"] = "mean",
-    explained: Literal["logit", "probability"] = "logit",
-    feature_groups: dict[str, list[str]] | None = None,
-    settings: dict[str, Any] | None = None,
-) -> TabularJob | TextJob:
-    """The run's attribution sample: ``n_examples`` rows (and a background) drawn from the run seed only.
-
-    Other checks (the prohibited-feature check's attribution mass) call this with
-    the same arguments and then :func:`auditkit.explain.cached_explain` with
-    ``ctx.memo`` and :func:`attribution_seed`, so attributions this check computed
-    are reused instead of recomputed.
-    """
-    n_rows = ctx.data.n_rows
-    if n_rows < 3:
-        raise CheckConfigError(f"the audit data has {n_rows} rows; attributions need at least 3")
-    rng = np.random.default_rng(derive_seed(ctx.statistics.seed, "attribution-sample"))
-    rows = rng.permutation(n_rows)[: min(n_examples, n_rows)]
-    if ctx.data.kind == "text":
-        return text_job(ctx.adapter, [ctx.data.texts[i] for i in rows], rows, explained=explained,
-                        settings=settings)
-    X = np.asarray(ctx.data.X)
-    bg_rows = rng.permutation(n_rows)[: min(background_size, n_rows)]
-    grouping = FeatureGrouping.build(ctx.data.feature_names, feature_groups)
-    return tabular_job(ctx.adapter, X[rows], rows, background=X[bg_rows], baseline=baseline, grouping=grouping,
-                       explained=explained, settings=settings)

@@ -3,9 +3,11 @@
 A check is a registered class with a stable ``kind``, a ``version``, a pydantic
 ``Params`` model (defaults from ``reference/methods.md``) and the adapter
 abilities it ``requires``. Its ``run`` orchestrates; the maths lives in
-:mod:`auditkit.metrics`. The :class:`CheckContext` holds what checks share and
-memoises expensive work (the one batched prediction pass), so nothing is
-computed twice.
+:mod:`auditkit.metrics`. The :class:`CheckContext` holds what checks share: expensive
+artefacts (the one batched prediction pass with its captured activations, the
+attributions) come from its content-addressed :attr:`CheckContext.artefacts`
+cache under typed keys, cheap derived values from :meth:`CheckContext.memo`, so
+nothing is computed twice.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from auditkit.adapters.base import ModelAdapter, SupportsLayers
 from auditkit.adapters.hooks import capture
+from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
 from auditkit.data import AuditData
 from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
@@ -58,6 +61,15 @@ class Predictions:
 
 
 @dataclass(frozen=True)
+class SharedPass:
+    """The artefact of the shared pass: predictions of every audit row and the captured layers' activations."""
+
+    predictions: Predictions
+    #: Layer name → pooled activations of the :attr:`CheckContext.activation_rows`, on the model's device.
+    activations: Mapping[str, torch.Tensor]
+
+
+@dataclass(frozen=True)
 class Groups:
     """Rows partitioned into (possibly intersectional) groups of protected attributes."""
 
@@ -74,22 +86,28 @@ class Groups:
 
 
 class CheckContext:
-    """Shared state for the checks of one run: model, data, policy settings and a memo cache.
+    """Shared state for the checks of one run: model, data, policy settings and the caches.
 
     ``predictions()`` is the one batched pass over the audit data; every check
-    that needs scores or decisions reads it from here.
+    that needs scores or decisions reads it from here. Model work is requested
+    through :attr:`artefacts` under :class:`~auditkit.artefacts.ArtefactKey`-s
+    (an in-process :class:`~auditkit.artefacts.LocalArtefactCache` unless the
+    caller passes another cache); :meth:`memo` keeps cheap per-run values.
     """
 
-    def __init__(self, *, adapter: ModelAdapter, data: AuditData, policy: Policy, base_dir: Path | None = None) -> None:
+    def __init__(self, *, adapter: ModelAdapter, data: AuditData, policy: Policy, base_dir: Path | None = None,
+                 artefacts: ArtefactCache | None = None) -> None:
         self.adapter = adapter
         self.data = data
         self.policy = policy
         #: Where relative paths in the policy resolve (user lexicons, ...).
         self.base_dir = base_dir if base_dir is not None else Path.cwd()
+        #: Expensive artefacts (shared pass, attributions) by content key: each computed once.
+        self.artefacts: ArtefactCache = artefacts if artefacts is not None else LocalArtefactCache()
         self._cache: dict[Any, Any] = {}
         self._capture: list[str] = []
         self._capture_rows = 0
-        self._activations: dict[str, torch.Tensor] = {}
+        self._pass_key: ArtefactKey | None = None
 
     def request_layers(self, names: Sequence[str], *, max_rows: int = 4000) -> None:
         """Ask the shared pass to capture these layers' activations (call before :meth:`predictions`).
@@ -99,7 +117,7 @@ class CheckContext:
         adapter does not have are ignored here; the check that asked for them
         reports the problem when it runs.
         """
-        if "predictions" in self._cache:
+        if self._pass_key is not None:
             raise RuntimeError("layers must be requested before the shared prediction pass runs")
         if not isinstance(self.adapter, SupportsLayers):
             return
@@ -122,13 +140,13 @@ class CheckContext:
 
     def activations(self, layer: str) -> torch.Tensor:
         """Pooled activations of ``layer`` from the shared pass, one row per :attr:`activation_rows`, on device."""
-        self.predictions()
-        if layer not in self._activations:
+        captured = self._shared_pass().activations
+        if layer not in captured:
             raise CheckConfigError(
                 f"activations of layer {layer!r} were not captured in the shared pass; captured: "
-                f"{', '.join(self._activations) or 'none'}"
+                f"{', '.join(captured) or 'none'}"
             )
-        return self._activations[layer]
+        return captured[layer]
 
     @property
     def statistics(self) -> Statistics:
@@ -136,28 +154,63 @@ class CheckContext:
         return self.policy.statistics
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Return the cached value for ``key``, computing it once."""
+        """Return the cached value for ``key``, computing it once (cheap per-run values; model work goes
+        through :attr:`artefacts`)."""
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def predictions(self) -> Predictions:
-        """Scores and decisions of the model on the audit data (one batched pass, cached).
+    def shared_pass_key(self) -> ArtefactKey:
+        """The artefact key of the shared pass; fixed at its first request (layers can no longer be added).
 
-        The same pass captures the activations of every requested layer.
+        Sample: a digest of the model inputs themselves (the data file's fingerprint
+        alone would not do: two policies can read other columns of one file);
+        model: the adapter's fingerprint; settings: the captured layers and a
+        digest of the captured rows.
         """
+        if self._pass_key is None:
+            rows = np.ascontiguousarray(self.activation_rows if self._capture else np.arange(0), dtype=np.int64)
+            self._pass_key = ArtefactKey(
+                kind="predictions", method="predict",
+                settings={"layers": list(self._capture), "rows": hashlib.sha256(rows.tobytes()).hexdigest()},
+                sample=self._inputs_digest(), model=self.adapter.fingerprint)
+        return self._pass_key
 
-        def compute() -> Predictions:
+    def _inputs_digest(self) -> str:
+        """SHA-256 of what the shared pass feeds the model: the input matrix, or the texts."""
+        h = hashlib.sha256(f"{self.data.kind}:{self.data.fingerprint}:".encode())
+        if self.data.kind == "tabular":
+            x = np.ascontiguousarray(self.data.X)
+            h.update(f"{x.dtype.str}{x.shape}{list(self.data.feature_names)}".encode())
+            h.update(x.tobytes())
+        else:
+            for text in self.data.texts or []:
+                h.update(len(text).to_bytes(8, "little"))
+                h.update(text.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _shared_pass(self) -> SharedPass:
+        """The one batched pass over every audit row, capturing the requested layers (an artefact)."""
+
+        def compute() -> SharedPass:
             inputs = self.data.X if self.data.kind == "tabular" else self.data.texts
+            activations: dict[str, torch.Tensor] = {}
             if not self._capture:
                 scores = self.adapter.predict(inputs)
             else:
                 with capture(self.adapter, self._capture, len(inputs), self.activation_rows) as captured:
                     scores = self.adapter.predict(inputs)
-                self._activations = captured.tensors()
-            return Predictions(scores=scores, decisions=self.adapter.decide(scores))
+                activations = captured.tensors()
+            return SharedPass(Predictions(scores=scores, decisions=self.adapter.decide(scores)), activations)
 
-        return self.memo("predictions", compute)
+        return self.artefacts.get_or_compute(self.shared_pass_key(), compute)
+
+    def predictions(self) -> Predictions:
+        """Scores and decisions of the model on the audit data (one batched pass, an artefact).
+
+        The same pass captures the activations of every requested layer.
+        """
+        return self._shared_pass().predictions
 
     def proxy_screen(self, attribute: str, exclude: Sequence[str] = ()) -> Any:
         """Proxy screening of ``attribute`` over the tabular inputs (methods.md A3), computed once per run.

@@ -189,13 +189,13 @@ def _attribution_mass(ctx: CheckContext, params: ProhibitedFeatureParams, codes:
     """
     if params.attribution_examples == 0:
         return None
-    from auditkit.checks.attribution_agreement import attribution_job, attribution_seed
+    from auditkit.checks._attributions import attribution_job, attribution_seed
     from auditkit.explain import UnsupportedMethod, cached_explain
     from auditkit.metrics import agreement as agr
 
     job = attribution_job(ctx, n_examples=params.attribution_examples)
     try:
-        attr = cached_explain(ctx.memo, "integrated_gradients", job, seed=attribution_seed(ctx))
+        attr = cached_explain(ctx.artefacts, "integrated_gradients", job, seed=attribution_seed(ctx))
     except UnsupportedMethod:
         return None
     phi = attr.values

@@ -12,17 +12,16 @@ Methods (:func:`known_methods`): tabular ``integrated_gradients``,
 ``gradient_shap``, ``kernel_shap``, ``feature_ablation``; text
 ``integrated_gradients``, ``partition_shap``, ``feature_ablation``. A method the
 model cannot support raises :class:`UnsupportedMethod` with the reason.
-:func:`cached_explain` memoises attributions in a check context (``ctx.memo``),
-so the prohibited-feature check reuses what the agreement check computed.
+:func:`cached_explain` gets attributions through the run's content-addressed
+artefact cache (``ctx.artefacts``) under :func:`attribution_key`: each method's
+typed, default-resolved :class:`MethodSettings`, the sample's digest, the model
+fingerprint and (stochastic methods only) the seed. So the prohibited-feature
+check reuses what the agreement check computed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-import numpy as np
-
+from auditkit.artefacts import ArtefactCache, ArtefactKey
 from auditkit.explain import tabular as _tabular  # noqa: F401  (registers the tabular methods)
 from auditkit.explain import text as _text  # noqa: F401  (registers the text methods)
 from auditkit.explain.base import (
@@ -36,17 +35,33 @@ from auditkit.explain.base import (
     known_methods,
     register_method,
 )
-from auditkit.explain.jobs import TabularJob, TextJob, gradient_problem, rows_digest, tabular_job, text_job
+from auditkit.explain.jobs import TabularJob, TextJob, gradient_problem, tabular_job, text_job
 from auditkit.explain.perturb import removed_scores
 from auditkit.explain.sanity import cascade_stages, parameter_blocks, randomised_adapter
+from auditkit.explain.settings import (
+    GradientShapSettings,
+    IntegratedGradientsSettings,
+    KernelShapSettings,
+    MethodSettings,
+    NoSettings,
+    PartitionShapSettings,
+    TextIntegratedGradientsSettings,
+)
 
 __all__ = [
     "METHODS",
     "Attribution",
     "Explained",
     "FeatureGrouping",
+    "GradientShapSettings",
+    "IntegratedGradientsSettings",
+    "KernelShapSettings",
     "Method",
+    "MethodSettings",
+    "NoSettings",
+    "PartitionShapSettings",
     "TabularJob",
+    "TextIntegratedGradientsSettings",
     "TextJob",
     "UnsupportedMethod",
     "attribution_key",
@@ -66,39 +81,36 @@ __all__ = [
 
 
 def explain(method: str, job: TabularJob | TextJob, *, seed: int = 0) -> Attribution:
-    """Attributions of ``method`` for every instance of ``job``.
+    """Attributions of ``method`` for every instance of ``job``, with the method's resolved settings.
 
     Raises :class:`~auditkit.errors.CheckConfigError` for an unknown method or
     one meant for the other task, and :class:`UnsupportedMethod` when the model
     cannot support it (e.g. a gradient method on a non-differentiable model).
     """
     spec = get_method(method, job.task)  # type: ignore[arg-type]
+    settings = spec.resolve(job.settings)
     if spec.needs_gradients:
         reason = gradient_problem(job)
         if reason:
             raise UnsupportedMethod(method, reason)
-    return spec.run(job, seed=seed)
+    return spec.run(job, settings, seed=seed)
 
 
-def _digest(array: np.ndarray | None) -> str:
-    return "" if array is None else rows_digest(np.frombuffer(np.ascontiguousarray(array).tobytes(), dtype=np.uint8))
+def attribution_key(method: str, job: TabularJob | TextJob, seed: int) -> ArtefactKey:
+    """The artefact key of ``explain(method, job, seed=seed)``: everything the result depends on.
 
-
-def attribution_key(method: str, job: TabularJob | TextJob, seed: int) -> tuple[Any, ...]:
-    """The cache key of ``explain(method, job, seed=seed)``: everything the result depends on."""
+    The method's settings are resolved (defaults filled in, other methods' settings
+    dropped), the sample is the digest of the job's inputs, the model its weights'
+    fingerprint; the seed counts only for stochastic methods.
+    """
     spec = get_method(method, job.task)  # type: ignore[arg-type]
-    settings = tuple(sorted((k, repr(v)) for k, v in job.settings.items()))
-    common = ("attribution", method, job.task, job.explained, rows_digest(job.rows), settings,
-              seed if spec.stochastic else None, job.adapter.fingerprint)
-    if isinstance(job, TabularJob):
-        return (*common, job.reference, _digest(job.baseline), _digest(job.background), job.grouping.names,
-                job.grouping.columns)
-    return common
+    return ArtefactKey(kind="attribution", method=method, settings=spec.resolve(job.settings),
+                       sample=job.sample_digest(), model=job.adapter.fingerprint,
+                       seed=int(seed) if spec.stochastic else None)
 
 
-def cached_explain(memo: Callable[[Any, Callable[[], Any]], Any], method: str, job: TabularJob | TextJob, *,
-                   seed: int = 0) -> Attribution:
-    """:func:`explain` through a memo cache (``ctx.memo``), keyed by :func:`attribution_key`.
+def cached_explain(cache: ArtefactCache, method: str, job: TabularJob | TextJob, *, seed: int = 0) -> Attribution:
+    """:func:`explain` through an artefact cache (``ctx.artefacts``), keyed by :func:`attribution_key`.
 
     An :class:`UnsupportedMethod` is cached too (as the exception), so the
     gradient probe is not repeated for the same model and method.
@@ -110,7 +122,7 @@ def cached_explain(memo: Callable[[Any, Callable[[], Any]], Any], method: str, j
         except UnsupportedMethod as exc:
             return exc
 
-    result = memo(attribution_key(method, job, seed), compute)
+    result = cache.get_or_compute(attribution_key(method, job, seed), compute)
     if isinstance(result, UnsupportedMethod):
         raise result
     return result

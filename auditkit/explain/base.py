@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from auditkit.errors import AuditkitError, CheckConfigError
+from auditkit.explain.settings import MethodSettings, NoSettings
 
 Explained = Literal["logit", "probability"]
 Task = Literal["tabular", "text"]
@@ -168,12 +169,13 @@ class FeatureGrouping:
         return self.names.index(name)
 
 
+#: ``fn(job, settings, *, seed) -> Attribution``: ``settings`` is the method's resolved :class:`MethodSettings`.
 MethodFn = Callable[..., Attribution]
 
 
 @dataclass(frozen=True)
 class Method:
-    """A registered attribution method for one task."""
+    """A registered attribution method for one task, with the settings model it runs with."""
 
     name: str
     task: Task
@@ -183,6 +185,11 @@ class Method:
     stochastic: bool
     additive: bool
     run: MethodFn
+    settings: type[MethodSettings] = NoSettings
+
+    def resolve(self, overrides: Mapping[str, Any]) -> MethodSettings:
+        """The settings this method runs with for a job's ``overrides`` (its fields taken, defaults filled in)."""
+        return self.settings.resolve(overrides)
 
 
 #: Registered methods: name → task → Method.
@@ -190,12 +197,23 @@ METHODS: dict[str, dict[str, Method]] = {}
 
 
 def register_method(name: str, task: Task, *, title: str, family: Family, needs_gradients: bool,
-                    stochastic: bool = False, additive: bool = True) -> Callable[[MethodFn], MethodFn]:
-    """Decorator registering ``fn(job, *, seed) -> Attribution`` as method ``name`` for ``task``."""
+                    stochastic: bool = False, additive: bool = True,
+                    settings: type[MethodSettings] = NoSettings) -> Callable[[MethodFn], MethodFn]:
+    """Decorator registering ``fn(job, settings, *, seed) -> Attribution`` as method ``name`` for ``task``.
+
+    Like the check registry, it is loud on conflict: a second, different function
+    under a name already registered for the task raises ``ValueError`` instead of
+    silently replacing the first (checks would otherwise run another explainer
+    than the one their report names).
+    """
 
     def wrap(fn: MethodFn) -> MethodFn:
+        existing = METHODS.get(name, {}).get(task)
+        if existing is not None and existing.run is not fn:
+            raise ValueError(f"attribution method {name!r} for {task} models is already registered by "
+                             f"{existing.run.__module__}.{existing.run.__qualname__}")
         METHODS.setdefault(name, {})[task] = Method(name, task, title, family, needs_gradients, stochastic,
-                                                    additive, fn)
+                                                    additive, fn, settings)
         return fn
 
     return wrap

@@ -23,7 +23,7 @@ import torch
 
 from auditkit.adapters.base import ModelAdapter, SupportsGradients, SupportsTokens
 from auditkit.errors import CheckConfigError
-from auditkit.explain.base import Explained, FeatureGrouping
+from auditkit.explain.base import METHODS, Explained, FeatureGrouping
 
 #: Words are replaced by the pad token (attention kept) in every text method: one baseline for all.
 TEXT_REFERENCE = "[PAD] in place of each word's tokens ([CLS]/[SEP] kept, attention mask unchanged)"
@@ -48,6 +48,15 @@ class TabularJob:
     def n(self) -> int:
         """Number of instances."""
         return int(self.X.shape[0])
+
+    def sample_digest(self) -> str:
+        """Identity of what is explained, for artefact keys: the instances, baseline, background and grouping.
+
+        Hashes the values themselves (not only row indices), so two jobs share
+        attributions exactly when every method would see the same inputs.
+        """
+        return _digest_parts(self.task, self.explained, self.reference, self.rows, self.X, self.baseline,
+                             self.background, repr((self.grouping.names, self.grouping.columns)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """The explained scalar per row, ``(n,)``, differentiable in ``x``."""
@@ -85,6 +94,12 @@ class TextJob:
     def n(self) -> int:
         """Number of texts."""
         return len(self.texts)
+
+    def sample_digest(self) -> str:
+        """Identity of what is explained, for artefact keys: the token ids, masks and word alignment."""
+        return _digest_parts(self.task, self.explained, self.reference, self.rows,
+                             self.input_ids.detach().cpu().numpy(), self.attention_mask.detach().cpu().numpy(),
+                             self.token_word)
 
     @property
     def n_words(self) -> np.ndarray:
@@ -140,9 +155,33 @@ class TextJob:
         return np.where(cols < n_words[:, None], values, np.nan)
 
 
-def rows_digest(rows: np.ndarray) -> str:
-    """A short stable digest of instance indices (part of attribution cache keys)."""
-    return hashlib.sha256(np.ascontiguousarray(rows, dtype=np.int64).tobytes()).hexdigest()[:16]
+def _digest_parts(*parts: str | np.ndarray) -> str:
+    """SHA-256 over strings and arrays (dtype and shape included, so equal bytes of other shapes differ)."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, str):
+            h.update(b"s" + part.encode("utf-8", "surrogatepass"))
+        else:
+            a = np.ascontiguousarray(part)
+            h.update(f"a{a.dtype.str}{a.shape}".encode())
+            h.update(a.tobytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def check_settings(settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A job's setting overrides, refused when a key is no setting of any registered method (a typo).
+
+    One mapping serves every method of a comparison; each method takes its own
+    fields from it (:meth:`~auditkit.explain.settings.MethodSettings.resolve`).
+    """
+    given = dict(settings or {})
+    known = {f for by_task in METHODS.values() for m in by_task.values() for f in m.settings.model_fields}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise CheckConfigError(f"unknown attribution setting(s) {', '.join(map(repr, unknown))}; settings of the "
+                               f"registered methods: {', '.join(sorted(known))}")
+    return given
 
 
 def tabular_job(
@@ -171,7 +210,7 @@ def tabular_job(
         raise CheckConfigError(f"baseline must be 'mean' or 'zero', got {baseline!r}")
     group = grouping or FeatureGrouping.build(adapter.feature_names)
     return TabularJob(adapter=adapter, X=x, grouping=group, baseline=base, background=bg, reference=desc,
-                      explained=explained, rows=np.asarray(rows, dtype=np.int64), settings=dict(settings or {}))
+                      explained=explained, rows=np.asarray(rows, dtype=np.int64), settings=check_settings(settings))
 
 
 def text_job(
@@ -205,7 +244,7 @@ def text_job(
         remaps.append(remap)
     return TextJob(adapter=adapter, texts=texts, input_ids=ids, attention_mask=mask, token_word=token_word,
                    words=tuple(words), word_ids_raw=tuple(remaps), explained=explained,
-                   rows=np.asarray(rows, dtype=np.int64), settings=dict(settings or {}))
+                   rows=np.asarray(rows, dtype=np.int64), settings=check_settings(settings))
 
 
 def gradient_problem(job: TabularJob | TextJob) -> str | None:
@@ -284,5 +323,7 @@ def with_adapter(job: TabularJob | TextJob, adapter: ModelAdapter) -> TabularJob
     """
     import dataclasses
 
-    settings = {**job.settings, "max_steps": job.settings.get("n_steps", 50)}
+    from auditkit.explain.settings import IntegratedGradientsSettings
+
+    settings = {**job.settings, "max_steps": IntegratedGradientsSettings.resolve(job.settings).n_steps}
     return dataclasses.replace(job, adapter=adapter, settings=settings)

@@ -35,6 +35,7 @@ from auditkit.explain.base import (
     timed,
 )
 from auditkit.explain.jobs import TabularJob
+from auditkit.explain.settings import GradientShapSettings, IntegratedGradientsSettings, KernelShapSettings, NoSettings
 from auditkit.metrics.faithfulness import completeness
 
 #: Relative completeness tolerance ``|δ| ≤ tol · |F(x) − F(x′)|`` (methods.md B3).
@@ -91,11 +92,11 @@ def integrated_gradients(
 
 
 @register_method("integrated_gradients", "tabular", title="Integrated Gradients", family="gradient",
-                 needs_gradients=True)
-def tabular_ig(job: TabularJob, *, seed: int = 0) -> Attribution:
+                 needs_gradients=True, settings=IntegratedGradientsSettings)
+def tabular_ig(job: TabularJob, settings: IntegratedGradientsSettings, *, seed: int = 0) -> Attribution:
     """IG from the job's baseline row; instances missing completeness get more steps (up to ``max_steps``)."""
-    n_steps = int(job.settings.get("n_steps", 50))
-    max_steps = max(n_steps, int(job.settings.get("max_steps", 300)))
+    n_steps = settings.n_steps
+    max_steps = max(n_steps, settings.max_steps)
     rows = tabular_rows(job)
     dev = job.adapter.device
     x = torch.as_tensor(job.X, device=dev)
@@ -161,10 +162,10 @@ def expected_gradients(
 
 
 @register_method("gradient_shap", "tabular", title="GradientShap (expected gradients)", family="gradient",
-                 needs_gradients=True, stochastic=True)
-def tabular_gradient_shap(job: TabularJob, *, seed: int = 0) -> Attribution:
+                 needs_gradients=True, stochastic=True, settings=GradientShapSettings)
+def tabular_gradient_shap(job: TabularJob, settings: GradientShapSettings, *, seed: int = 0) -> Attribution:
     """GradientShap over the job's background; seeded, so a rerun with the same seed is identical."""
-    n_samples = int(job.settings.get("n_samples", 50))
+    n_samples = settings.n_samples
     rows = tabular_rows(job)
     dev = job.adapter.device
     gen = torch.Generator().manual_seed(int(seed))
@@ -185,13 +186,13 @@ def tabular_gradient_shap(job: TabularJob, *, seed: int = 0) -> Attribution:
 
 
 @register_method("kernel_shap", "tabular", title="Kernel SHAP", family="perturbation", needs_gradients=False,
-                 stochastic=True)
-def tabular_kernel_shap(job: TabularJob, *, seed: int = 0) -> Attribution:
+                 stochastic=True, settings=KernelShapSettings)
+def tabular_kernel_shap(job: TabularJob, settings: KernelShapSettings, *, seed: int = 0) -> Attribution:
     """shap's KernelExplainer (``l1_reg=False``) over the background, feature groups as shap groups."""
     shap = import_shap()
     from shap.utils._legacy import DenseData
 
-    nsamples = job.settings.get("nsamples", "auto")
+    nsamples = settings.nsamples
     rows = tabular_rows(job)
     evaluated = [0]
 
@@ -228,7 +229,7 @@ def tabular_kernel_shap(job: TabularJob, *, seed: int = 0) -> Attribution:
 
 @register_method("feature_ablation", "tabular", title="Feature ablation", family="perturbation",
                  needs_gradients=False, additive=False)
-def tabular_feature_ablation(job: TabularJob, *, seed: int = 0) -> Attribution:
+def tabular_feature_ablation(job: TabularJob, settings: NoSettings, *, seed: int = 0) -> Attribution:
     """captum FeatureAblation: ``F(x) − F(x with the feature set to the baseline)``, groups ablated jointly."""
     from captum.attr import FeatureAblation
 

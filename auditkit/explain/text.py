@@ -34,6 +34,7 @@ from auditkit.explain.base import (
     timed,
 )
 from auditkit.explain.jobs import TextJob
+from auditkit.explain.settings import NoSettings, PartitionShapSettings, TextIntegratedGradientsSettings
 from auditkit.metrics.faithfulness import completeness
 
 COMPLETENESS_TOL = 0.05
@@ -80,12 +81,12 @@ def _lig(job: TextJob, idx: np.ndarray, n_steps: int, per_call: int) -> tuple[np
 
 
 @register_method("integrated_gradients", "text", title="Integrated Gradients (token embeddings)",
-                 family="gradient", needs_gradients=True)
-def text_ig(job: TextJob, *, seed: int = 0) -> Attribution:
+                 family="gradient", needs_gradients=True, settings=TextIntegratedGradientsSettings)
+def text_ig(job: TextJob, settings: TextIntegratedGradientsSettings, *, seed: int = 0) -> Attribution:
     """LayerIntegratedGradients on the embeddings, summed to words; more steps where completeness is missed."""
-    n_steps = int(job.settings.get("n_steps", 50))
-    max_steps = max(n_steps, int(job.settings.get("max_steps", 300)))
-    per_call = int(job.settings.get("examples_per_call", 8))
+    n_steps = settings.n_steps
+    max_steps = max(n_steps, settings.max_steps)
+    per_call = settings.examples_per_call
 
     def run() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, int]:
         values, gap, per_pass = _lig(job, np.arange(job.n), n_steps, per_call)
@@ -110,12 +111,13 @@ def text_ig(job: TextJob, *, seed: int = 0) -> Attribution:
                                  "layer": "token embeddings"})
 
 
-@register_method("partition_shap", "text", title="Partition SHAP", family="perturbation", needs_gradients=False)
-def text_partition_shap(job: TextJob, *, seed: int = 0) -> Attribution:
+@register_method("partition_shap", "text", title="Partition SHAP", family="perturbation", needs_gradients=False,
+                 settings=PartitionShapSettings)
+def text_partition_shap(job: TextJob, settings: PartitionShapSettings, *, seed: int = 0) -> Attribution:
     """shap Partition explainer with the tokenizer's Text masker (pad token as mask), summed to words."""
     shap = import_shap()
     tokenizer = job.adapter.tokenizer  # type: ignore[attr-defined]
-    max_evals = int(job.settings.get("max_evals", 500))
+    max_evals = settings.max_evals
     batch = max(32, int(getattr(job.adapter, "batch_size", 32) or 32))
     evaluated = [0]
 
@@ -158,7 +160,7 @@ def text_partition_shap(job: TextJob, *, seed: int = 0) -> Attribution:
 
 @register_method("feature_ablation", "text", title="Word ablation", family="perturbation", needs_gradients=False,
                  additive=False)
-def text_feature_ablation(job: TextJob, *, seed: int = 0) -> Attribution:
+def text_feature_ablation(job: TextJob, settings: NoSettings, *, seed: int = 0) -> Attribution:
     """captum FeatureAblation over words: ``F(x) − F(x with the word's tokens → [PAD])``."""
     from captum.attr import FeatureAblation
 

@@ -93,7 +93,7 @@ def constant_method(monkeypatch):
     monkeypatch.setitem(METHODS, "constant", {})
 
     @register_method("constant", "tabular", title="Constant", family="perturbation", needs_gradients=False)
-    def constant(job, *, seed=0):
+    def constant(job, settings, *, seed=0):
         values = np.tile(np.linspace(0.1, 1.0, job.grouping.size), (job.n, 1))  # the last features first
         return Attribution("constant", values, job.grouping.names, job.explained, job.reference, 0.0, False)
 

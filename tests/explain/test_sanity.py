@@ -27,7 +27,7 @@ def constant_method(monkeypatch):
     monkeypatch.setitem(METHODS, "constant", {})
 
     @register_method("constant", "tabular", title="Constant", family="perturbation", needs_gradients=False)
-    def constant(job, *, seed=0):
+    def constant(job, settings, *, seed=0):
         values = np.tile(np.arange(job.grouping.size, 0, -1, dtype=np.float64), (job.n, 1))
         return Attribution("constant", values, job.grouping.names, job.explained, job.reference, 0.0, False)
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from auditkit.artefacts import LocalArtefactCache
 from auditkit.errors import CheckConfigError
 from auditkit.explain import (
     FeatureGrouping,
@@ -170,22 +171,15 @@ def test_unknown_and_wrong_task_methods_are_clear_errors(tabular_adapter, data):
 def test_cached_explain_computes_once(tabular_adapter, data):
     X, bg = data
     job = tabular_job(tabular_adapter("linear", d=5), X[:4, :5], np.arange(4), background=bg[:, :5])
-    cache: dict = {}
-    calls = []
-
-    def memo(key, compute):
-        if key not in cache:
-            calls.append(key)
-            cache[key] = compute()
-        return cache[key]
-
-    first = cached_explain(memo, "integrated_gradients", job)
-    assert cached_explain(memo, "integrated_gradients", job) is first and len(calls) == 1
-    cached_explain(memo, "gradient_shap", job, seed=1)
-    cached_explain(memo, "gradient_shap", job, seed=2)  # stochastic: the seed is part of the key
-    assert len(calls) == 3
+    cache = LocalArtefactCache()
+    first = cached_explain(cache, "integrated_gradients", job)
+    assert cached_explain(cache, "integrated_gradients", job) is first
+    assert cache.computed[("attribution", "integrated_gradients")] == 1
+    cached_explain(cache, "gradient_shap", job, seed=1)
+    cached_explain(cache, "gradient_shap", job, seed=2)  # stochastic: the seed is part of the key
+    assert cache.computed[("attribution", "gradient_shap")] == 2 and len(cache) == 3
     detached = tabular_job(tabular_adapter("detached", d=5), X[:4, :5], np.arange(4), background=bg[:, :5])
     for _ in range(2):
         with pytest.raises(UnsupportedMethod):
-            cached_explain(memo, "integrated_gradients", detached)
-    assert len(calls) == 4
+            cached_explain(cache, "integrated_gradients", detached)
+    assert len(cache) == 4
