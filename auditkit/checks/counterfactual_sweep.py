@@ -146,7 +146,10 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
 
         declared = [t for t in (as_text(v) for v in attr.values) if t is not None]
         if ctx.data.kind == "text":
-            tabular_only = [k for k in ("grid", "proxies", "mode") if k in params.model_fields_set]
+            # compared with the defaults, not read from ``model_fields_set``: a planned task carries its params as
+            # JSON, and a round trip marks every field as set
+            fields = CounterfactualSweepParams.model_fields
+            tabular_only = [k for k in ("grid", "proxies", "mode") if getattr(params, k) != fields[k].default]
             if tabular_only:
                 raise CheckConfigError(f"{', '.join(map(repr, tabular_only))} apply to tabular models; this model "
                                        "reads text, whose counterfactuals substitute lexicon terms: remove them")
