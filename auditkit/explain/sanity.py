@@ -17,6 +17,7 @@ the CPU under a fixed seed, so the copy is the same on every device.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections.abc import Sequence
 
@@ -86,4 +87,7 @@ def randomised_adapter(adapter: ModelAdapter, blocks: int, seed: int) -> ModelAd
         p.requires_grad_(False)
     new = copy.copy(adapter)
     new.model = clone  # type: ignore[attr-defined]
+    # its own identity for artefact keys (the copy must never share the original's attributions): the
+    # randomisation is seeded, so (original weights, blocks, seed) determines the new weights
+    new.fingerprint = hashlib.sha256(f"{adapter.fingerprint}:randomised:{blocks}:{seed}".encode()).hexdigest()
     return new

@@ -16,6 +16,7 @@ from auditkit.explain import (
     attribution_key,
     cached_explain,
     explain,
+    randomised_adapter,
     register_method,
     tabular_job,
 )
@@ -135,3 +136,17 @@ def test_the_method_registry_refuses_a_second_method_under_a_taken_name(monkeypa
     # the same function registered again (a module imported twice) is not a conflict
     register_method("integrated_gradients", "tabular", title="Integrated Gradients", family="gradient",
                     needs_gradients=True, settings=IntegratedGradientsSettings)(original)
+
+
+def test_a_randomised_copy_of_the_model_is_another_artefact_identity(jobs):
+    """The sanity check's randomised models must never read the audited model's cached attributions."""
+    job = jobs()
+    copy = randomised_adapter(job.adapter, 1, seed=4)
+    assert copy.fingerprint != job.adapter.fingerprint
+    assert randomised_adapter(job.adapter, 1, seed=4).fingerprint == copy.fingerprint  # seeded: same weights
+    assert randomised_adapter(job.adapter, 1, seed=5).fingerprint != copy.fingerprint
+    randomised = tabular_job(copy, job.X, job.rows, background=job.background)
+    cache = LocalArtefactCache()
+    mine = cached_explain(cache, "integrated_gradients", job)
+    theirs = cached_explain(cache, "integrated_gradients", randomised)
+    assert theirs is not mine and not np.allclose(theirs.values, mine.values)
