@@ -88,11 +88,6 @@ def prepare_sample(name: str, workdir: Path) -> list[Path]:
     return [dest / policy for policy in sample.policies]
 
 
-def prepare_credit_sample(workdir: Path) -> list[Path]:
-    """Copy the credit sample into ``workdir/credit``, generate its data and models; return its policies."""
-    return prepare_sample("credit", workdir)
-
-
 def _load_module(path: Path) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(f"auditkit_demo_sample_{abs(hash(path))}", path)
     if spec is None or spec.loader is None:

@@ -13,7 +13,7 @@ import yaml
 
 import auditkit
 from auditkit.checks import registry
-from auditkit.demo import prepare_credit_sample
+from auditkit.demo import prepare_sample
 from auditkit.errors import PolicyError
 from auditkit.policy import parse_policy
 from auditkit.results import GateDecision, Status
@@ -278,7 +278,7 @@ def test_a_model_ignoring_the_one_hot_proxy_passes(tmp_path):
 
 @pytest.fixture(scope="module")
 def credit(tmp_path_factory) -> Path:
-    policies = prepare_credit_sample(tmp_path_factory.mktemp("credit"))
+    policies = prepare_sample("credit", tmp_path_factory.mktemp("credit"))
     return policies[0].parent
 
 
