@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 import auditkit
+from auditkit.chartspec import validate_charts
 from auditkit.cli import app
 from auditkit.results import GateDecision, Status
 from auditkit.store import open_store
@@ -86,3 +87,16 @@ def test_demo_command_writes_html_and_pdf(demo_out):
                        "retail-credit-scorer-v2.html", "retail-credit-scorer-v2.pdf"]
     assert str(out / "reports" / "retail-credit-scorer-v1.pdf") in result.stdout
     assert (out / "auditkit.db").exists()
+
+
+def test_every_chart_validates_and_both_reports_draw_them(sample_runs):
+    """The proxy model's report printed 'chart could not be drawn' for the randomisation chart (issue #13)."""
+    store, proxy, fair = sample_runs
+    for run in (proxy, fair):
+        charted = [o for o in run.outcomes if o.details.get("charts")]
+        assert charted, "no check specified a chart, so this test would prove nothing"
+        for outcome in charted:
+            validate_charts(outcome.details)
+        html = store.get_report(run.run_id).html.decode("utf-8")
+        assert "could not be drawn" not in html
+        assert html.count("<svg") >= sum(len(o.details["charts"]) for o in charted)

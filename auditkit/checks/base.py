@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from auditkit.adapters.base import ModelAdapter, SupportsLayers
 from auditkit.adapters.hooks import capture
 from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
+from auditkit.chartspec import validate_charts
 from auditkit.data import AuditData
 from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
@@ -44,12 +45,20 @@ class Params(BaseModel):
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What a check's ``run`` returns; the runner adds identity, timing and severity."""
+    """What a check's ``run`` returns; the runner adds identity, timing and severity.
+
+    Chart specifications in ``details["charts"]`` are validated here, when the
+    check builds them: a chart the report could not draw is a bug of the check
+    (an ERROR outcome, raised in strict mode), never a note in a regulator's PDF.
+    """
 
     status: Status
     summary: str
     measurements: tuple[Measurement, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        validate_charts(self.details)
 
 
 @dataclass(frozen=True)
