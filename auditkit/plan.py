@@ -60,13 +60,6 @@ class Plan:
     data_fingerprint: str
     tasks: tuple[CheckTask, ...]
 
-    def task(self, check_id: str) -> CheckTask:
-        """The task of one check id."""
-        for t in self.tasks:
-            if t.check_id == check_id:
-                return t
-        raise KeyError(check_id)
-
     def to_json(self) -> str:
         """Canonical JSON (sorted keys): equal plans give equal text."""
         doc = {"schema": PLAN_SCHEMA, **asdict(self)}

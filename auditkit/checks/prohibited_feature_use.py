@@ -26,11 +26,11 @@ from auditkit.checks.registry import register
 from auditkit.counterfactual.intervention import InputIntervention, input_intervention, text_intervention
 from auditkit.counterfactual.lexicon import load_lexicons
 from auditkit.counterfactual.refit import MappingSpec
-from auditkit.counterfactual.tabular import attribute_inputs, feature_kind
+from auditkit.counterfactual.tabular import attribute_inputs, fit_category_maps, fit_proxy_maps, needs_draws
 from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
 from auditkit.metrics import erasure, probing
-from auditkit.metrics.categorical import CategoricalBlock, category_codes
+from auditkit.metrics.categorical import CategoricalBlock
 from auditkit.metrics.counterfactual import minimum_detectable_rate, pairs_needed_for_rate
 from auditkit.metrics.fairness import confusion_counts, fairness_metrics
 from auditkit.metrics.stats import adjust_pvalues, derive_seed, percentile_interval, wilson_interval
@@ -440,16 +440,14 @@ def _input_intervention(ctx: CheckContext, params: ProhibitedFeatureParams, code
             singles.append(cols[0])
     if not inputs.columns and not singles and not blocks:
         return None
-    spec = MappingSpec(proxies=tuple(singles), kinds=tuple(feature_kind(X[:, j]) for j in singles),
-                       blocks=tuple(blocks), patterns=tuple(category_codes(X, b.columns)[1] for b in blocks),
-                       names=tuple(names))
-    random_keys = bool(blocks) or any(kind not in ("continuous", "integer") for kind in spec.kinds)
+    # fitted on every row only to fix each proxy's method and each block's categories, as counterfactual_sweep does
+    maps = fit_proxy_maps(X, codes, len(values), singles, names) + fit_category_maps(X, codes, len(values), blocks)
     return input_intervention(
-        ctx.adapter, X, codes, len(values), inputs, spec, fit_rows=fit_rows, eval_rows=eval_idx,
+        ctx.adapter, X, codes, len(values), inputs, MappingSpec.of(maps, names), fit_rows=fit_rows, eval_rows=eval_idx,
         decisions=ctx.predictions().decisions, moved=own + [names[j] for j in singles] + [b.name for b in blocks],
         resamples=min(ctx.statistics.bootstrap, params.input_resamples), placebo_draws=params.random_draws,
         level=ctx.statistics.confidence, rng=np.random.default_rng(derive_seed(seed, "inputs")),
-        random_keys=random_keys)
+        random_keys=needs_draws(maps))
 
 
 def _text_intervention(ctx: CheckContext, params: ProhibitedFeatureParams, eval_idx: np.ndarray
