@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from auditkit.adapters import SupportsLayers
 from auditkit.checks import CheckContext, registry
 from auditkit.errors import AuditkitError
+from auditkit.evidence import Evidence, Msg
 from auditkit.plan import CheckTask, Plan
 from auditkit.results import CheckOutcome, Measurement, Severity, Status, plain_json
 
@@ -83,14 +84,16 @@ def run_task(task: CheckTask, ctx: CheckContext, *, strict: bool, clock: Callabl
     if missing:
         reason = (f"{task.kind} requires {', '.join(missing)}, which the {type(ctx.adapter).__name__} "
                   "does not provide")
-        return CheckOutcome(**base, status=Status.SKIPPED, summary=f"Not run: {reason}.", error=reason)
+        return CheckOutcome(**base, status=Status.SKIPPED, summary=f"Not run: {reason}.", error=reason,
+                            evidence=Evidence(summary=(Msg("outcome.not_run", reason=reason),)))
     try:
         result = cls().run(ctx, params, seed=task.seed)
     except AuditkitError as exc:
         if strict:
             raise
         return CheckOutcome(**base, status=Status.ERROR, summary=f"Could not be computed: {exc}",
-                            duration_s=time.perf_counter() - t0, error=str(exc))
+                            duration_s=time.perf_counter() - t0, error=str(exc),
+                            evidence=Evidence(summary=(Msg("outcome.error", reason=str(exc)),)))
     except KeyboardInterrupt:
         raise
     except BaseException as exc:
@@ -106,11 +109,14 @@ def run_task(task: CheckTask, ctx: CheckContext, *, strict: bool, clock: Callabl
                     "and similar calls from the model code.")
         return CheckOutcome(**base, status=Status.ERROR, summary=f"Could not be computed: {reason}",
                             duration_s=time.perf_counter() - t0, error=reason,
-                            details={"notes": [note], "traceback": traceback.format_exc(limit=8)})
+                            details={"notes": [note], "traceback": traceback.format_exc(limit=8)},
+                            evidence=Evidence(summary=(Msg("outcome.error", reason=reason),),
+                                              notes=(Msg("outcome.error_note" if isinstance(exc, Exception)
+                                                         else "outcome.exit_note"),)))
     unrun = result.status in (Status.SKIPPED, Status.ERROR)
     return CheckOutcome(**base, status=result.status, summary=result.summary, measurements=result.measurements,
                         details=plain_json(result.details), duration_s=time.perf_counter() - t0,
-                        error=result.summary if unrun else None)
+                        error=result.summary if unrun else None, evidence=result.evidence)
 
 
 def outcome_to_json(outcome: CheckOutcome) -> str:
@@ -122,6 +128,7 @@ def outcome_to_json(outcome: CheckOutcome) -> str:
         "details": plain_json(outcome.details), "params": plain_json(outcome.params), "seed": outcome.seed,
         "started_at": None if outcome.started_at is None else outcome.started_at.isoformat(),
         "duration_s": outcome.duration_s, "error": outcome.error,
+        "evidence": None if outcome.evidence is None else outcome.evidence.to_json(),
     }
     return json.dumps(doc, sort_keys=True, allow_nan=False)
 
@@ -132,4 +139,5 @@ def outcome_from_json(text: str) -> CheckOutcome:
     return CheckOutcome(
         **{**doc, "status": Status(doc["status"]), "severity": Severity(doc["severity"]),
            "measurements": tuple(Measurement.from_dict(m) for m in doc["measurements"]),
-           "started_at": None if doc["started_at"] is None else dt.datetime.fromisoformat(doc["started_at"])})
+           "started_at": None if doc["started_at"] is None else dt.datetime.fromisoformat(doc["started_at"]),
+           "evidence": None if doc.get("evidence") is None else Evidence.from_json(doc["evidence"])})

@@ -15,7 +15,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditkit.evidence import Evidence
 
 
 class Status(StrEnum):
@@ -110,6 +113,10 @@ class Measurement:
     group: str | None = None
     n: int | None = None
     confidence: float | None = None
+    #: ``decisive`` when the verdict's rule read it, ``diagnostic`` otherwise (None: stored before roles).
+    role: str | None = None
+    #: What kind of quantity it is (:class:`auditkit.evidence.Unit` value), so the report formats it by kind.
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("value", "ci_low", "ci_high", "threshold", "p_value", "confidence"):
@@ -135,6 +142,8 @@ class Measurement:
             "group": self.group,
             "n": self.n,
             "confidence": self.confidence,
+            "role": self.role,
+            "unit": self.unit,
         }
 
     @classmethod
@@ -142,6 +151,8 @@ class Measurement:
         """Inverse of :meth:`to_dict`."""
         kw = dict(d)
         kw["status"] = Status(kw["status"]) if kw.get("status") else None
+        kw.setdefault("role", None)
+        kw.setdefault("unit", None)
         return cls(**kw)
 
 
@@ -149,10 +160,12 @@ class Measurement:
 class CheckOutcome:
     """Everything one check produced, as stored and reported.
 
-    ``summary`` is one plain-language sentence for the report. ``details`` is
-    JSON-compatible data the report renders as tables (group rates, excluded
-    groups, ...); its keys are documented per check kind. ``error`` holds the
-    reason for ERROR and SKIPPED outcomes.
+    ``evidence`` is what the check stated, as typed data the report renders in
+    any language (:mod:`auditkit.evidence`); ``summary`` is its English text, kept
+    for terminals, JUnit and JSON. ``details`` is machine-readable data
+    (results.json); the report renders it only for outcomes stored before typed
+    evidence existed (``evidence`` None). ``error`` holds the reason for ERROR and
+    SKIPPED outcomes.
     """
 
     check_id: str
@@ -169,6 +182,7 @@ class CheckOutcome:
     started_at: dt.datetime | None = None
     duration_s: float = 0.0
     error: str | None = None
+    evidence: Evidence | None = None
 
     def measurement(self, name: str, group: str | None = None) -> Measurement:
         """The measurement called ``name`` (for ``group``); KeyError if absent."""

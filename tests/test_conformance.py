@@ -19,8 +19,8 @@ import yaml
 import auditkit
 from auditkit.chartspec import validate_charts
 from auditkit.checks import check_fingerprint, registry
+from auditkit.i18n import LANGUAGES
 from auditkit.report import render_report
-from auditkit.report.i18n import LANGUAGES
 from auditkit.store import open_store
 
 KINDS = sorted(registry.kinds())

@@ -12,6 +12,7 @@ nothing is computed twice.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from abc import ABC, abstractmethod
@@ -32,6 +33,9 @@ from auditkit.chartspec import validate_charts
 from auditkit.data import AuditData
 from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
+from auditkit.evidence import Evidence, Role, ref
+from auditkit.i18n import LANGUAGES, use_language
+from auditkit.i18n.render import localise, missing_keys, sentences
 from auditkit.metrics.stats import derive_seed
 from auditkit.policy.schema import Policy, Statistics
 from auditkit.results import Measurement, Status
@@ -47,18 +51,44 @@ class Params(BaseModel):
 class CheckResult:
     """What a check's ``run`` returns; the runner adds identity, timing and severity.
 
-    Chart specifications in ``details["charts"]`` are validated here, when the
-    check builds them: a chart the report could not draw is a bug of the check
-    (an ERROR outcome, raised in strict mode), never a note in a regulator's PDF.
+    ``evidence`` states what the check found as typed data (:mod:`auditkit.evidence`):
+    summary and notes as message keys, the rule that decided the verdict, typed
+    tables and charts. It is checked here, when the check builds it: every message
+    key exists in every report language with the fields its parameters fill, every
+    chart parses in every language (a chart the report could not draw, or a
+    sentence it could not print, is a bug of the check: an ERROR outcome, raised in
+    strict mode, never a note in a regulator's PDF). The measurements the verdict
+    read get the role ``decisive``, the others ``diagnostic``. ``summary`` becomes
+    the English text of the evidence's summary (for terminals and JUnit).
+
+    ``details`` holds machine-readable data only (``results.json``); the report
+    does not print it.
     """
 
     status: Status
-    summary: str
+    evidence: Evidence
     measurements: tuple[Measurement, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+    summary: str = ""
 
     def __post_init__(self) -> None:
-        validate_charts(self.details)
+        ev = self.evidence
+        problems = [p for lang in LANGUAGES for p in missing_keys(ev.messages(), lang)]
+        if problems:
+            raise ValueError(f"evidence messages missing from the catalogues: {', '.join(sorted(set(problems)))}")
+        for lang in LANGUAGES:
+            with use_language(lang):
+                validate_charts({"charts": [localise(c) for c in ev.charts]})
+        reads = set(ev.verdict.reads) if ev.verdict else set()
+        known = {ref(m.name, m.group) for m in self.measurements}
+        if reads - known:
+            raise ValueError(f"the verdict {ev.verdict.rule if ev.verdict else ''!r} reads measurements the check "
+                             f"did not report: {', '.join(sorted(reads - known))}")
+        object.__setattr__(self, "measurements", tuple(
+            dataclasses.replace(m, role=(Role.DECISIVE if ref(m.name, m.group) in reads else Role.DIAGNOSTIC).value)
+            for m in self.measurements))
+        with use_language("en"):
+            object.__setattr__(self, "summary", sentences(ev.summary))
 
 
 @dataclass(frozen=True)
@@ -304,6 +334,9 @@ class Check(ABC, Generic[P]):
     title: ClassVar[str]
     Params: ClassVar[type[Params]]
     requires: ClassVar[tuple[type, ...]] = ()
+    #: The closed set of rule ids that can decide this kind's verdict (``Verdict.rule``); each has the
+    #: criterion message ``<kind>.rule.<rule id>`` in every catalogue.
+    rules: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def layers(cls, params: P) -> Sequence[str] | None:

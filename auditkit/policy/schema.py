@@ -303,7 +303,7 @@ class ReportSpec(Section):
     """Report options."""
 
     formats: list[Literal["html", "pdf"]] = Field(default_factory=lambda: ["html", "pdf"], min_length=1)
-    #: Language of the report's fixed text (auditkit.report.i18n.LANGUAGES); check summaries print as stored.
+    #: Language of the report's fixed text (auditkit.i18n.LANGUAGES); check summaries print as stored.
     language: Literal["en", "de"] = "en"
     title: str | None = None
     confidentiality: str = "Confidential"

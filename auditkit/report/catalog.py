@@ -2,9 +2,9 @@
 
 The structure (anchors, numbers, family kinds, which requirement points at which
 section) lives here; the wording lives in the per-language message catalogues of
-:mod:`auditkit.report.i18n`, so that an auditor can review each language's text in
+:mod:`auditkit.i18n`, so that an auditor can review each language's text in
 one place. The functions return the text in the language in force
-(:func:`~auditkit.report.i18n.use_language`); the module constants are the English
+(:func:`~auditkit.i18n.use_language`); the module constants are the English
 text of the section list, kept so that tests can assert on what the templates print.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditkit.report.i18n import t, use_language
+from auditkit.i18n import t, use_language
 
 #: (anchor, number) of every top-level section, in the order of DESIGN.md "Report"; titles: ``section.<anchor>``.
 SECTION_NUMBERS: tuple[tuple[str, str], ...] = (

@@ -12,10 +12,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from auditkit.i18n import t
 from auditkit.metrics.stats import adjust_pvalues
 from auditkit.report import charts, fmt
 from auditkit.report.catalog import FAMILY_KINDS, family
-from auditkit.report.i18n import t
 from auditkit.report.model import Chart, CheckView, FamilyView, Finding, Item, MeasurementRow, Table
 from auditkit.report.spec_charts import spec_charts
 from auditkit.results import CheckOutcome, Measurement, Severity, Status

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from auditkit.i18n import t
 from auditkit.metrics.counterfactual import proportion_interval
-from auditkit.report.i18n import t
 from auditkit.results import CheckOutcome
 
 _PROPAGATED = "propagated: "

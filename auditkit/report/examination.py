@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from auditkit.i18n import t
 from auditkit.report import fmt
 from auditkit.report.checks import details_tables
-from auditkit.report.i18n import t
 from auditkit.report.model import Item, Table
 from auditkit.results import CheckOutcome
 

@@ -6,7 +6,7 @@ gives the same characters. Nothing here reads the clock or the system locale.
 
 Language: dates, time stamps, percentages and the words "yes", "no" and
 "not provided" follow the report language in force
-(:func:`auditkit.report.i18n.use_language`): English ``2026-11-25`` and ``95%``,
+(:func:`auditkit.i18n.use_language`): English ``2026-11-25`` and ``95%``,
 German ``25.11.2026`` and ``95 %``. Decimal numbers keep the decimal point in
 every language, on purpose: the report's numbers are then the same characters as
 the thresholds in the policy, the values in the embedded ``results.json`` and the
@@ -17,13 +17,11 @@ documents in different languages; and intervals stay unambiguous (``[0.54, 0.62]
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from auditkit.report.i18n import current_language, t
-
-DASH = "—"
+from auditkit.i18n import current_language, t
+from auditkit.i18n.units import DASH, num, percent, pvalue, quantity  # noqa: F401 (the report formats through fmt)
 
 
 def not_provided() -> str:
@@ -56,53 +54,12 @@ _ACRONYMS = {
 }
 
 
-def num(x: float | int | None, digits: int = 4) -> str:
-    """A number with ``digits`` fixed decimals; ``None``/NaN as a dash; tiny values in scientific form.
-
-    Fixed decimals (not ``%g``) keep columns aligned and make equal inputs give
-    equal strings. A non-zero value that would print as ``0.0000`` is written
-    in scientific notation instead, so a small effect never reads as zero.
-    """
-    if x is None:
-        return DASH
-    if isinstance(x, bool):
-        return t("fmt.yes") if x else t("fmt.no")
-    if isinstance(x, int):
-        return str(x)
-    v = float(x)
-    if math.isnan(v):
-        return DASH
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
-    if v != 0.0 and abs(v) < 0.5 * 10.0**-digits:
-        return f"{v:.2e}"
-    text = f"{v:.{digits}f}"
-    return "0." + "0" * digits if text.startswith("-") and float(text) == 0.0 else text
-
-
-def pvalue(p: float | None) -> str:
-    """A p-value with four decimals; values below 0.0001 as ``< 0.0001``."""
-    if p is None or math.isnan(p):
-        return DASH
-    if p < 0.0001:
-        return "< 0.0001"
-    return f"{min(p, 1.0):.4f}"
-
-
 def interval(low: float | None, high: float | None, confidence: float | None = None) -> str:
     """A confidence interval as ``[low, high]``, with its level when known (``95% [0.54, 0.62]``)."""
     if low is None and high is None:
         return DASH
     text = f"[{num(low)}, {num(high)}]"
     return f"{percent(confidence, 0)} {text}" if confidence is not None else text
-
-
-def percent(x: float | None, digits: int = 1) -> str:
-    """A fraction as a percentage (``0.95`` → ``95%``; German ``95 %`` with a no-break space)."""
-    if x is None or math.isnan(x):
-        return DASH
-    sep = "\u00a0" if current_language() == "de" else ""
-    return f"{x * 100:.{digits}f}{sep}%"
 
 
 def comparator(op: str | None) -> str:

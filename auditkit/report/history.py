@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from auditkit.diff import Change, diff_runs
+from auditkit.i18n import status, t
 from auditkit.report import fmt
-from auditkit.report.i18n import status, t
 from auditkit.report.model import Changes, Table
 from auditkit.report.trend import MAX_RUNS, trend_charts
 from auditkit.results import RunRecord

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from auditkit.report import i18n
+from auditkit import i18n
 from auditkit.report.model import ReportView
 from auditkit.resources import resource_dir
 

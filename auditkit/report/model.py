@@ -281,6 +281,6 @@ class ReportView:
     definitions: tuple[Item, ...]
     traceability: tuple[TraceRow, ...]
     generator: str
-    language: str = "en"  # the catalogue the fixed text came from (auditkit.report.i18n.LANGUAGES)
+    language: str = "en"  # the catalogue the fixed text came from (auditkit.i18n.LANGUAGES)
     #: 7: declared protected groups a check could not assess because no audited row holds them.
     absent_groups: tuple[str, ...] = ()

@@ -8,7 +8,7 @@ confidence interval as a whisker, and the threshold of each audit as a dashed
 line (a step where the policy changed it). The caller bounds the audits
 (:data:`MAX_RUNS`) and this module bounds the charts (:data:`MAX_CHARTS`).
 
-Fixed text comes from the report catalogue (:func:`auditkit.report.i18n.t`);
+Fixed text comes from the report catalogue (:func:`auditkit.i18n.t`);
 data text goes through :func:`auditkit.report.svg.esc`.
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from auditkit.i18n import t
 from auditkit.report import fmt, svg
-from auditkit.report.i18n import t
 from auditkit.report.model import Chart
 from auditkit.report.svg import esc
 from auditkit.report.svg import f as _f

@@ -9,7 +9,7 @@ No clock is read: the report date is the date the run finished (or started).
 
 The report language is ``report.language`` of the stored policy (English when
 absent), or the ``language`` argument; every fixed string comes from that
-language's catalogue (:mod:`auditkit.report.i18n`), while text the checks wrote
+language's catalogue (:mod:`auditkit.i18n`), while text the checks wrote
 (summaries, notes, reasons) is printed as stored.
 """
 
@@ -20,6 +20,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from auditkit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t, tn, use_language
+from auditkit.i18n import severity as _severity
+from auditkit.i18n import status as status_word
 from auditkit.policy.stored import StoredPolicy
 from auditkit.report import fmt
 from auditkit.report.attachments import build_attachments
@@ -35,9 +38,6 @@ from auditkit.report.checks import (
 from auditkit.report.crosscheck import erasure_vs_counterfactual
 from auditkit.report.examination import art4a_item, attributes_table, coverage
 from auditkit.report.history import compare_runs
-from auditkit.report.i18n import DEFAULT_LANGUAGE, LANGUAGES, t, tn, use_language
-from auditkit.report.i18n import severity as _severity
-from auditkit.report.i18n import status as status_word
 from auditkit.report.model import (
     CheckView,
     FamilyView,
@@ -229,7 +229,7 @@ def build_view(
     """Turn a stored run into the complete, pre-formatted content of its report (pure, deterministic).
 
     ``language`` overrides the policy's ``report.language`` (a code of
-    :data:`auditkit.report.i18n.LANGUAGES`). ``history`` holds earlier audits of
+    :data:`auditkit.i18n.LANGUAGES`). ``history`` holds earlier audits of
     the system for the trend charts of section 9 (with ``previous``; see :mod:`.trend`).
     """
     policy = StoredPolicy.parse(run.policy_text, source=f"policy of run {run.run_id}")

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditkit.errors import StoreError
+from auditkit.evidence import Evidence
 from auditkit.results import (
     CheckOutcome,
     GateDecision,
@@ -119,6 +120,7 @@ def outcome_row(outcome: CheckOutcome) -> OutcomeRow:
         started_at=None if outcome.started_at is None else utc(outcome.started_at, f"started_at of {what}"),
         duration_s=float(outcome.duration_s),
         error=outcome.error,
+        evidence=None if outcome.evidence is None else outcome.evidence.to_json(),
         measurements=[
             MeasurementRow(position=position, **measurement.to_dict())
             for position, measurement in enumerate(outcome.measurements)
@@ -150,6 +152,7 @@ def outcome_record(row: OutcomeRow) -> CheckOutcome:
         started_at=row.started_at,
         duration_s=row.duration_s,
         error=row.error,
+        evidence=None if row.evidence is None else Evidence.from_json(row.evidence),
     )
 
 

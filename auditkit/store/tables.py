@@ -191,6 +191,8 @@ class OutcomeRow(Base):
     duration_s: Mapped[float] = mapped_column(sa.Float)
     error: Mapped[str | None] = mapped_column(sa.Text)
     position: Mapped[int] = mapped_column(sa.Integer)
+    #: The typed evidence as JSON (:meth:`auditkit.evidence.Evidence.to_json`); None for outcomes stored before it.
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
 
     measurements: Mapped[list[MeasurementRow]] = relationship(order_by="MeasurementRow.position", lazy="selectin")
 
@@ -219,6 +221,8 @@ class MeasurementRow(Base):
     p_value: Mapped[float | None] = mapped_column(sa.Float)
     n: Mapped[int | None] = mapped_column(sa.BigInteger)
     confidence: Mapped[float | None] = mapped_column(sa.Float)
+    role: Mapped[str | None] = mapped_column(sa.String(16))
+    unit: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class ReportRow(Base):

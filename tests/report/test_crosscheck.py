@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from auditkit.i18n import use_language
 from auditkit.report.crosscheck import erasure_vs_counterfactual, pooled_propagated_rate
-from auditkit.report.i18n import use_language
 from auditkit.results import CheckOutcome, Measurement, Severity, Status
 
 

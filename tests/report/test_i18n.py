@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from report_samples import SIGNOFFS
 
 from auditkit.errors import ReportError
+from auditkit.i18n import LANGUAGES, messages, t, use_language
 from auditkit.policy.schema import ReportSpec
 from auditkit.report import render_report
 from auditkit.report.catalog import SECTIONS, sections
-from auditkit.report.i18n import LANGUAGES, messages, t, use_language
 from auditkit.report.view import build_view
 from auditkit.resources import resource_dir
 

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 from report_samples import make_previous, make_run
 
+from auditkit.i18n import use_language
 from auditkit.report import render_report
-from auditkit.report.i18n import use_language
 from auditkit.report.trend import MAX_CHARTS, MAX_RUNS, trend_charts, trends
 from auditkit.report.view import build_view
 from auditkit.results import Measurement, Status

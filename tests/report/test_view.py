@@ -7,7 +7,7 @@ import datetime as dt
 
 from report_samples import SIGNOFFS, make_run
 
-from auditkit.report.i18n import messages
+from auditkit.i18n import messages
 from auditkit.report.view import build_view
 from auditkit.results import Status
 

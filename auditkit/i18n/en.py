@@ -4,7 +4,7 @@ Keys are grouped by where they print: ``section.*`` headings, ``cover.*``,
 ``summary.*`` ... ``annex.*``; ``family.*``, ``def.*``, ``trace.*`` and
 ``not_covered.*`` hold the fixed wording of :mod:`auditkit.report.catalog`.
 ``{name}`` fields are filled by the view builder; ``.one``/``.other`` pairs are
-singular and plural, chosen by :func:`auditkit.report.i18n.tn`.
+singular and plural, chosen by :func:`auditkit.i18n.tn`.
 """
 
 from __future__ import annotations
@@ -446,4 +446,17 @@ MESSAGES: dict[str, str] = {
     "trace.art14_4c.evidence": "Agreement between attribution methods",
     "trace.art86.demand": "Clear and meaningful explanation of the main elements of a decision",
     "trace.art86.evidence": "Attribution agreement and counterfactual flip rates",
+    "unit.pp": "pp",
+    "outcome.not_run": "Not run: {reason}.",
+    "outcome.error": "Could not be computed: {reason}",
+    "findings.cause": "Common cause: {cause}",
+    "findings.cause.feature": "the input {name}",
+    "findings.cause.attribute": "the protected attribute {name}",
+    "check.criterion_rule": "Decided by: {rule}",
+    "outcome.error_note": "auditkit failed inside this check; please report it with the traceback in results.json.",
+    "outcome.exit_note": (
+        "Code called by this check (usually the model) raised a process-ending exception; it was stopped "
+        "here so the run can finish and the gate cannot pass on it. Remove sys.exit() and similar calls "
+        "from the model code."
+    ),
 }

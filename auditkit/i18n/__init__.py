@@ -11,14 +11,18 @@ code to :data:`LANGUAGES` and to ``ReportSpec.language`` in the policy schema.
 The language in force is a context variable set by :func:`use_language` for the
 duration of one view build, so that formatting helpers deep in the view code
 (:mod:`auditkit.report.fmt`) need no extra argument and two reports rendered
-in parallel threads do not see each other's language. Text the checks wrote
-(summaries, notes, reasons stored in the database) is never translated.
+in parallel threads do not see each other's language. Checks write no text:
+they state typed evidence (:mod:`auditkit.evidence`) whose messages live here, the
+frame's in ``en.py``/``de.py`` and each check kind's in ``kinds/<kind>.py`` (all
+languages of one kind in one module, so a kind's author edits one file).
+:mod:`.render` turns evidence into text, :mod:`.units` formats numbers by unit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import pkgutil
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
@@ -41,7 +45,22 @@ def messages(language: str) -> Mapping[str, str]:
             "(set report.language in the policy to one of them)"
         )
     module = importlib.import_module(f"{__name__}.{language}")
-    return dict(module.MESSAGES)
+    out = dict(module.MESSAGES)
+    for kind in _kind_modules():  # each check kind's own messages (summaries, rules, tables, notes)
+        for key, text in kind.MESSAGES[language].items():
+            if key in out:
+                raise ReportError(f"message {key!r} of {kind.__name__} is already in the {language!r} catalogue")
+            out[key] = text
+    return out
+
+
+@cache
+def _kind_modules() -> tuple[object, ...]:
+    """The modules of :mod:`auditkit.i18n.kinds`: one per check kind, ``MESSAGES = {language: {key: text}}``."""
+    from auditkit.i18n import kinds
+
+    return tuple(importlib.import_module(f"{kinds.__name__}.{m.name}")
+                 for m in sorted(pkgutil.iter_modules(kinds.__path__), key=lambda m: m.name))
 
 
 def current_language() -> str:

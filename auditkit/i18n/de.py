@@ -466,4 +466,20 @@ MESSAGES: dict[str, str] = {
     "trace.art14_4c.evidence": "Übereinstimmung zwischen Attributionsmethoden",
     "trace.art86.demand": "Klare und aussagekräftige Erläuterung der wichtigsten Elemente einer Entscheidung",
     "trace.art86.evidence": "Übereinstimmung der Attributionen und kontrafaktische Umschlagraten",
+    "unit.pp": "Pp.",
+    "outcome.not_run": "Nicht ausgeführt: {reason}.",
+    "outcome.error": "Konnte nicht berechnet werden: {reason}",
+    "findings.cause": "Gemeinsame Ursache: {cause}",
+    "findings.cause.feature": "das Eingabemerkmal {name}",
+    "findings.cause.attribute": "das geschützte Merkmal {name}",
+    "check.criterion_rule": "Entschieden durch: {rule}",
+    "outcome.error_note": (
+        "auditkit ist in dieser Prüfung gescheitert; bitte melden Sie den Fehler mit dem Traceback aus "
+        "results.json."
+    ),
+    "outcome.exit_note": (
+        "Von dieser Prüfung aufgerufener Code (meist das Modell) hat eine prozessbeendende Ausnahme "
+        "ausgelöst; sie wurde hier abgefangen, damit der Lauf endet und die Freigabe nicht darauf "
+        "bestehen kann. Entfernen Sie sys.exit() und ähnliche Aufrufe aus dem Modellcode."
+    ),
 }
