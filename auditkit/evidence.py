@@ -25,7 +25,7 @@ Standard library only.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -317,6 +317,29 @@ def reads_measurement(verdict: Verdict | None, name: str, group: str | None) -> 
     return verdict is not None and ref(name, group) in verdict.reads
 
 
+def verdict_problems(status: str, verdict: Verdict | None, measurements: Iterable[Any]) -> list[str]:
+    """Where a verdict and the measurements its rule read contradict each other (empty: they agree).
+
+    A judged outcome (PASS, FAIL, INCONCLUSIVE) has a verdict; a PASS reads no measurement that shows FAIL or
+    INCONCLUSIVE, an INCONCLUSIVE none that shows FAIL, and a FAIL that read measurements with a verdict read at
+    least one FAIL. A measurement the rule did not read is diagnostic and may show anything: the rule's
+    criterion says why it did not decide. ``measurements`` need ``name``, ``group`` and ``status``.
+    """
+    status = str(status)
+    if status in ("SKIPPED", "ERROR"):
+        return []
+    if verdict is None:
+        return [f"a {status} outcome without the rule that decided it"]
+    reads = set(verdict.reads)
+    shown = {str(m.status) for m in measurements if ref(m.name, m.group) in reads and m.status is not None}
+    against = {"PASS": shown & {"FAIL", "INCONCLUSIVE"}, "INCONCLUSIVE": shown & {"FAIL"}}.get(status, set())
+    if against:
+        return [f"rule {verdict.rule!r} gives {status} but reads measurements that show {', '.join(sorted(against))}"]
+    if status == "FAIL" and shown and "FAIL" not in shown:
+        return [f"rule {verdict.rule!r} gives FAIL but none of the measurements it reads shows FAIL"]
+    return []
+
+
 __all__ = ["EVIDENCE_VERSION", "Column", "ColumnRole", "Evidence", "Finding", "Msg", "Q", "Role", "Table", "Unit",
-           "Verdict", "decode", "encode", "reads_measurement", "ref"]
+           "Verdict", "decode", "encode", "reads_measurement", "ref", "verdict_problems"]
 

@@ -2,8 +2,11 @@
 
 Adding a check kind adds it to every test here: its parameters validate from the smallest example and keep one
 fingerprint through a JSON round trip; run on a small real model its outcome round-trips through the store on
-SQLite and PostgreSQL; its chart specifications validate; and the report renders it in every language without
-a missing message. A kind whose required parameters have no example below fails loudly, naming the field.
+SQLite and PostgreSQL with typed evidence (a verdict whose rule is one of the kind's and agrees with the
+measurements it read, units and roles on every measurement, every message and measurement name in every
+catalogue, chart specifications that parse in every language); every rule has its criterion in every catalogue;
+and the report renders it in every language without a missing message. A kind whose required parameters have
+no example below fails loudly, naming the field.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import yaml
 import auditkit
 from auditkit.chartspec import validate_charts
 from auditkit.checks import check_fingerprint, registry
-from auditkit.i18n import LANGUAGES
+from auditkit.evidence import EVIDENCE_VERSION, Unit, verdict_problems
+from auditkit.i18n import LANGUAGES, messages, use_language
+from auditkit.i18n.render import localise, missing_keys
 from auditkit.report import render_report
 from auditkit.store import open_store
 
@@ -73,6 +78,34 @@ def test_example_parameters_validate_with_one_fingerprint(kind):
         quick == params
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_rule_has_its_criterion_in_every_language(kind, language):
+    rules = registry.get(kind).rules
+    assert rules, f"{kind} declares no rules (Check.rules): nothing could say what decided its verdict"
+    catalogue = messages(language)
+    assert [r for r in rules if f"{kind}.rule.{r}" not in catalogue] == []
+
+
+def assert_typed_evidence(kind: str, outcome) -> None:
+    """The outcome's evidence is typed and consistent: the verdict's rule is one of the kind's, it agrees with what
+    it read, every measurement has a unit, a role and a name in every catalogue, every chart parses."""
+    ev = outcome.evidence
+    assert ev is not None and ev.version == EVIDENCE_VERSION
+    if outcome.status.value not in ("SKIPPED", "ERROR"):
+        assert ev.verdict is not None and ev.verdict.rule in registry.get(kind).rules
+    assert verdict_problems(outcome.status, ev.verdict, outcome.measurements) == []
+    for m in outcome.measurements:
+        assert m.unit in {u.value for u in Unit}, m
+        assert m.role in ("decisive", "diagnostic"), m
+    for language in LANGUAGES:
+        assert missing_keys(ev.messages(), language) == []
+        names = [m.name for m in outcome.measurements if f"{kind}.measure.{m.name}" not in messages(language)]
+        assert names == [], f"{kind}: measurement names without a {language} catalogue entry"
+        with use_language(language):
+            validate_charts({"charts": [localise(c) for c in ev.charts]})
+
+
 def _audit(tmp_path: Path, kind: str, language: str = "en") -> Path:
     rng = np.random.default_rng(0)
     n = 600
@@ -106,7 +139,7 @@ def test_outcome_round_trips_through_the_store_and_its_charts_validate(kind, db_
         outcome = run.outcome("c")
         assert outcome.status.value not in ("ERROR", "SKIPPED"), outcome.summary
         assert store.get_run(run.run_id).outcome("c") == outcome
-    validate_charts(outcome.details)
+    assert_typed_evidence(kind, outcome)
 
 
 @pytest.mark.slow

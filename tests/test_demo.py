@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from report_acceptance import assert_reports_state_their_rules, golden_problems
 from typer.testing import CliRunner
 
 import auditkit
 from auditkit.chartspec import validate_charts
 from auditkit.cli import app
+from auditkit.i18n import use_language
+from auditkit.i18n.render import localise
 from auditkit.results import GateDecision, Status
 from auditkit.store import open_store
 
@@ -93,10 +96,28 @@ def test_every_chart_validates_and_both_reports_draw_them(sample_runs):
     """The proxy model's report printed 'chart could not be drawn' for the randomisation chart (issue #13)."""
     store, proxy, fair = sample_runs
     for run in (proxy, fair):
-        charted = [o for o in run.outcomes if o.details.get("charts")]
+        charted = [o for o in run.outcomes if o.evidence.charts]
         assert charted, "no check specified a chart, so this test would prove nothing"
         for outcome in charted:
-            validate_charts(outcome.details)
+            with use_language("en"):
+                validate_charts({"charts": [localise(c) for c in outcome.evidence.charts]})
         html = store.get_report(run.run_id).html.decode("utf-8")
         assert "could not be drawn" not in html
-        assert html.count("<svg") >= sum(len(o.details["charts"]) for o in charted)
+        assert html.count("<svg") >= sum(len(o.evidence.charts) for o in charted)
+
+
+def test_every_number_equals_the_release_before_typed_evidence(sample_runs):
+    """Typed evidence changed how results are stated, not what was computed (issue #13)."""
+    _, proxy, fair = sample_runs
+    assert golden_problems([proxy, fair], "credit.json") == []
+
+
+def test_reports_print_the_deciding_rule_and_german_has_no_english(sample_runs):
+    """The fair model's ``sex-not-used`` passed on a rule its report never printed, under a FAIL criterion."""
+    _, proxy, fair = sample_runs
+    used = fair.outcome("sex-not-used")
+    assert used.status is Status.PASS
+    decisive = [m for m in used.measurements if m.role == "decisive"]
+    assert decisive and all(m.status in (None, Status.PASS) for m in decisive)
+    for run in (proxy, fair):
+        assert_reports_state_their_rules(run)

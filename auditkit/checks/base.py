@@ -33,7 +33,7 @@ from auditkit.chartspec import validate_charts
 from auditkit.data import AuditData
 from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
-from auditkit.evidence import Evidence, Role, ref
+from auditkit.evidence import Evidence, Role, ref, verdict_problems
 from auditkit.i18n import LANGUAGES, use_language
 from auditkit.i18n.render import localise, missing_keys, sentences
 from auditkit.metrics.stats import derive_seed
@@ -57,7 +57,9 @@ class CheckResult:
     key exists in every report language with the fields its parameters fill, every
     chart parses in every language (a chart the report could not draw, or a
     sentence it could not print, is a bug of the check: an ERROR outcome, raised in
-    strict mode, never a note in a regulator's PDF). The measurements the verdict
+    strict mode, never a note in a regulator's PDF); a judged result names the rule
+    that decided it, and that rule never reads a measurement that contradicts the
+    verdict (:func:`auditkit.evidence.verdict_problems`). The measurements the verdict
     read get the role ``decisive``, the others ``diagnostic``. ``summary`` becomes
     the English text of the evidence's summary (for terminals and JUnit).
 
@@ -84,6 +86,9 @@ class CheckResult:
         if reads - known:
             raise ValueError(f"the verdict {ev.verdict.rule if ev.verdict else ''!r} reads measurements the check "
                              f"did not report: {', '.join(sorted(reads - known))}")
+        problems = verdict_problems(self.status, ev.verdict, self.measurements)
+        if problems:
+            raise ValueError(f"the verdict contradicts its own measurements: {'; '.join(problems)}")
         object.__setattr__(self, "measurements", tuple(
             dataclasses.replace(m, role=(Role.DECISIVE if ref(m.name, m.group) in reads else Role.DIAGNOSTIC).value)
             for m in self.measurements))

@@ -482,4 +482,26 @@ MESSAGES: dict[str, str] = {
         "ausgelöst; sie wurde hier abgefangen, damit der Lauf endet und die Freigabe nicht darauf "
         "bestehen kann. Entfernen Sie sys.exit() und ähnliche Aufrufe aus dem Modellcode."
     ),
+    "spec.scale_fixed": "fest auf [{lo}, {hi}]",
+    "spec.scale_data": "aus den Daten",
+    "spec.shade": "{label}, dunkler ist höher",
+    "spec.shade_diverging": "{label}, zentriert bei 0: rot darunter, blau darüber, dunkler je weiter von 0",
+    "spec.heatmap_caption": "{title}. Schattierung: {shade} (Skala {scale}).",
+    "spec.hatched": "Schraffierte Zellen (—) haben keinen Wert.",
+    "spec.values_omitted": "Zellwerte sind ausgelassen: die Zellen sind zu klein, um sie zu drucken.",
+    "spec.lines_caption": "{title}. Die Reihen unterscheiden sich in Farbe, Strichmuster und Markierung.",
+    "spec.bands": "Schattierte Bänder: das Intervall von unterer bis oberer Grenze.",
+    "spec.references": "Gestrichelte Linien: Referenzwerte ({refs}).",
+    "spec.unlabelled": "ohne Bezeichnung",
+    "spec.reference": "Referenz",
+    "spec.interval": "Intervall von unterer bis oberer Grenze",
+    "spec.whiskers": "Fehlerbalken: Intervall von unterer bis oberer Grenze.",
+    "spec.dashed": "Gestrichelte Linie: {label}.",
+    "spec.missing": "Ohne Wert, nicht gezeichnet: {labels}.",
+    "spec.not_drawn": "Diagramm konnte nicht gezeichnet werden: {reason}",
+    "check.diagnostic": "diagnostisch",
+    "check.decisive_note": (
+        "Als „diagnostisch“ markierte Messungen gingen nicht in die entscheidende Regel ein; sie "
+        "erläutern sie."
+    ),
 }

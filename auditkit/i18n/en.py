@@ -459,4 +459,25 @@ MESSAGES: dict[str, str] = {
         "here so the run can finish and the gate cannot pass on it. Remove sys.exit() and similar calls "
         "from the model code."
     ),
+    "spec.scale_fixed": "fixed to [{lo}, {hi}]",
+    "spec.scale_data": "from the data",
+    "spec.shade": "{label}, darker is higher",
+    "spec.shade_diverging": "{label}, centred at 0: red below, blue above, darker further from 0",
+    "spec.heatmap_caption": "{title}. Shading: {shade} (scale {scale}).",
+    "spec.hatched": "Hatched cells (—) have no value.",
+    "spec.values_omitted": "Cell values are omitted: the cells are too small to print them.",
+    "spec.lines_caption": "{title}. Series differ in colour, dash pattern and marker.",
+    "spec.bands": "Shaded bands: the interval from low to high.",
+    "spec.references": "Dashed lines: reference values ({refs}).",
+    "spec.unlabelled": "unlabelled",
+    "spec.reference": "reference",
+    "spec.interval": "interval from low to high",
+    "spec.whiskers": "Whiskers: interval from low to high.",
+    "spec.dashed": "Dashed line: {label}.",
+    "spec.missing": "Without a value, not drawn: {labels}.",
+    "spec.not_drawn": "chart could not be drawn: {reason}",
+    "check.diagnostic": "diagnostic",
+    "check.decisive_note": (
+        "Measurements marked “diagnostic” did not enter the deciding rule; they are shown to explain it."
+    ),
 }

@@ -60,18 +60,20 @@ def render_report(
     formats: Sequence[str] = FORMATS,
     signer: Signer | None = None,
     history: Sequence[RunRecord] = (),
+    language: str | None = None,
 ) -> RenderedReport:
     """Render the report of ``run`` in ``formats`` (``"html"``, ``"pdf"``); HTML is always produced.
 
     The PDF embeds the view's attachments, ``manifest.json`` (which hashes them and the HTML)
     and, when a ``signer`` is given, its signature of the manifest (see :mod:`.signing`).
     ``history`` holds earlier audits of the system for section 9's trend charts (see :mod:`.trend`).
+    ``language`` overrides the policy's ``report.language``.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ReportError(f"unknown report format(s) {', '.join(map(repr, unknown))}; known: html, pdf")
     view = build_view(run, report_id=report_id, version=version, previous=previous, signoffs=signoffs,
-                      history=history)
+                      history=history, language=language)
     html = render_html(view)
     pdf = None
     if "pdf" in formats:

@@ -57,6 +57,7 @@ def _outcome(o: CheckOutcome) -> dict[str, Any]:
         "params": dict(o.params),
         "measurements": [m.to_dict() for m in o.measurements],
         "details": dict(o.details),
+        "evidence": None if o.evidence is None else o.evidence.to_json(),
     }
 
 

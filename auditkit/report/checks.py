@@ -8,11 +8,15 @@ correction the policy fixed before the run.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from auditkit.i18n import t
+from auditkit.evidence import Column, ColumnRole, Msg, Role, Unit
+from auditkit.evidence import Table as EvidenceTable
+from auditkit.i18n import current_language, messages, render, t
+from auditkit.i18n import status as status_word
 from auditkit.metrics.stats import adjust_pvalues
 from auditkit.report import charts, fmt
 from auditkit.report.catalog import FAMILY_KINDS, family
@@ -48,7 +52,7 @@ def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[K
     rows = []
     for (i, j), p in zip(keys, raw, strict=True):
         o, m = outcomes[i], outcomes[i].measurements[j]
-        rows.append((o.check_id, fmt.humanise(m.name), m.group or fmt.DASH, fmt.pvalue(p),
+        rows.append((o.check_id, measure_name(o.kind, m.name), m.group or fmt.DASH, fmt.pvalue(p),
                      fmt.pvalue(adjusted[(i, j)])))
     table = Table(
         title=t("results.family_table", n=len(raw), method=method),
@@ -60,9 +64,15 @@ def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[K
     return adjusted, table
 
 
-def _measurement_row(m: Measurement, p_adj: float | None, confidence: float | None) -> MeasurementRow:
+def measure_name(kind: str, name: str) -> str:
+    """The printed name of a measurement: the kind's catalogue entry ``<kind>.measure.<name>``, else humanised."""
+    key = f"{kind}.measure.{name}"
+    return t(key) if key in messages(current_language()) else fmt.humanise(name)
+
+
+def _measurement_row(kind: str, m: Measurement, p_adj: float | None, confidence: float | None) -> MeasurementRow:
     return MeasurementRow(
-        name=fmt.humanise(m.name),
+        name=measure_name(kind, m.name),
         group=m.group if m.group is not None else t("fmt.overall"),
         value=fmt.num(m.value),
         ci=fmt.interval(m.ci_low, m.ci_high, m.confidence or confidence),
@@ -71,6 +81,7 @@ def _measurement_row(m: Measurement, p_adj: float | None, confidence: float | No
         n=fmt.num(m.n),
         p_raw=fmt.pvalue(m.p_value),
         p_adjusted=fmt.pvalue(p_adj) if m.p_value is not None else fmt.DASH,
+        diagnostic=m.role == Role.DIAGNOSTIC.value,
     )
 
 
@@ -111,6 +122,36 @@ def details_tables(details: Mapping[str, Any]) -> tuple[Table, ...]:
     return tuple(out)
 
 
+_NUMERIC_ROLES = (ColumnRole.VALUE, ColumnRole.CI_LOW, ColumnRole.CI_HIGH, ColumnRole.THRESHOLD, ColumnRole.N)
+
+
+def _typed_cell(value: Any, column: Column) -> str:
+    """One cell of a typed table, formatted by its column's role and unit."""
+    if value is None:
+        return fmt.DASH
+    if column.role is ColumnRole.STATUS and isinstance(value, str):
+        return status_word(value)
+    if column.role is ColumnRole.FLAG or isinstance(value, bool):
+        return t("fmt.yes") if value else t("fmt.no")
+    if isinstance(value, int | float) and column.unit is not None:
+        return fmt.quantity(value, column.unit)
+    if column.role is ColumnRole.N and isinstance(value, int | float):
+        return fmt.quantity(value, Unit.COUNT)
+    return render.text(value)
+
+
+def evidence_tables(tables: Sequence[EvidenceTable]) -> tuple[Table, ...]:
+    """Typed evidence tables as view tables: headers and text in the report's language, numbers by unit."""
+    out = []
+    for tb in tables:
+        columns = tuple(render.text(c.header) for c in tb.columns)
+        cells = tuple(tuple(_typed_cell(v, c) for v, c in zip(r, tb.columns, strict=True)) for r in tb.rows)
+        numeric = tuple(c.role in _NUMERIC_ROLES for c in tb.columns)
+        out.append(Table(title=render.text(tb.title), columns=columns, rows=cells, numeric=numeric,
+                         widths=_widths(columns, cells) if columns else ()))
+    return tuple(out)
+
+
 def _notes(details: Mapping[str, Any]) -> tuple[str, ...]:
     notes = details.get("notes") if isinstance(details, Mapping) else None
     items = [str(n) for n in notes] if isinstance(notes, list) else ([str(notes)] if notes else [])
@@ -121,6 +162,13 @@ def _notes(details: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
+    """The measurement charts, then the charts the check specified (its evidence's, else ``details["charts"]``)."""
+    specified = (spec_charts({"charts": [render.localise(c) for c in o.evidence.charts]}) if o.evidence is not None
+                 else spec_charts(o.details))
+    return (*_measurement_charts(o), *specified)
+
+
+def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
     """The measurement charts (intervals against thresholds, values by group), then ``details["charts"]``.
 
     A metric gets a by-group bar chart only when some of its group values are not already rows of the
@@ -134,7 +182,7 @@ def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
     # different scales, and sharing an axis would squash one of them
     for op, kind in ((">=", t("chart.lower")), ("<=", t("chart.upper"))):
         rows = [charts.ForestRow(
-            label=fmt.humanise(m.name) + (f" · {m.group}" if m.group is not None else ""),
+            label=measure_name(o.kind, m.name) + (f" · {m.group}" if m.group is not None else ""),
             value=m.value, low=m.ci_low, high=m.ci_high, threshold=m.threshold,
             comparator=m.comparator, verdict=m.status.value if m.status else None,
         ) for m in o.measurements if m.threshold is not None and m.comparator == op]
@@ -149,13 +197,13 @@ def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
             continue  # fewer than two groups, or every group is already a row of the interval plots above
         overall = next((m.value for m in o.measurements if m.name == name and m.group is None), None)
         bars = [charts.Bar(str(m.group), m.value, m.ci_low, m.ci_high, m.n) for m in grouped]
-        label = fmt.humanise(name)
+        label = measure_name(o.kind, name)
         svg = charts.group_bars(bars, title=t("chart.by_group", name=label), axis_label=label, reference=overall,
                                 reference_label=t("fmt.overall"), interval_label=t("chart.ci"),
                                 whiskers_label=t("chart.whiskers"))
         if svg:
             out.append(Chart(t("chart.by_group_caption", name=label), svg))
-    return (*out, *spec_charts(o.details))  # what the check specified, after the measurement charts
+    return tuple(out)
 
 
 def _slug(text: str) -> str:
@@ -173,10 +221,26 @@ def check_view(
     reason_label = {Status.ERROR: t("check.reason_error"),
                     Status.SKIPPED: t("check.reason_skipped")}.get(o.status, "")
     reason = (o.error or t("check.no_reason")) if reason_label else (o.error or "")
-    criteria = dict.fromkeys(
-        f"{fmt.humanise(m.name)} {fmt.threshold(m.comparator, m.threshold)}"
-        for m in o.measurements if m.threshold is not None
-    )
+    ev = o.evidence
+    if ev is not None:  # typed evidence: the deciding rule is the criterion; only the evidence is printed
+        summary = render.sentences(ev.summary)
+        criteria: tuple[str, ...] = () if ev.verdict is None else (
+            render.text(Msg(f"{o.kind}.rule.{ev.verdict.rule}", **ev.verdict.params)),)
+        tables = evidence_tables(ev.tables)
+        notes = tuple(render.text(n) for n in ev.notes)
+        found = tuple(render.text(f.message) for f in ev.findings)
+        causes = tuple(dict.fromkeys(f.cause for f in ev.findings if f.cause))
+        if any(m.role == Role.DIAGNOSTIC.value and m.status is not None for m in o.measurements):
+            notes += (t("check.decisive_note"),)
+    else:  # stored before typed evidence (version 1): the English summary and free details, as stored
+        summary = o.summary
+        criteria = tuple(dict.fromkeys(
+            f"{fmt.humanise(m.name)} {fmt.threshold(m.comparator, m.threshold)}"
+            for m in o.measurements if m.threshold is not None
+        ))
+        tables = details_tables(o.details)
+        notes = _notes(o.details)
+        found, causes = (), ()
     return CheckView(
         check_id=o.check_id,
         anchor=f"check-{i + 1}-{_slug(o.check_id)}",
@@ -184,18 +248,20 @@ def check_view(
         title=str(spec.get("title") or o.check_id),
         status=o.status.value,
         severity=o.severity.value,
-        summary=o.summary,
+        summary=summary,
         reason_label=reason_label,
         reason=reason,
         rationale=str(spec.get("rationale") or ""),
-        criteria=tuple(criteria),
+        criteria=criteria,
         params=tuple(Item(str(k), fmt.plain(v)) for k, v in sorted(o.params.items(), key=lambda kv: str(kv[0]))),
-        measurements=tuple(_measurement_row(m, adjusted.get((i, j)), confidence)
+        measurements=tuple(_measurement_row(o.kind, m, adjusted.get((i, j)), confidence)
                            for j, m in enumerate(o.measurements)),
-        tables=details_tables(o.details),
-        notes=_notes(o.details),
+        tables=tables,
+        notes=notes,
         charts=_charts(o),
         blocking=is_blocking(o),
+        finding_texts=found,
+        causes=causes,
     )
 
 
@@ -231,20 +297,37 @@ def absent_groups(outcomes: Sequence[CheckOutcome]) -> tuple[str, ...]:
 
 
 def findings(views: Sequence[CheckView], extra: Sequence[Finding] = ()) -> tuple[Finding, ...]:
-    """Every non-PASS check as a finding, blocking first, then by severity and status; ``extra`` first of all."""
+    """Every non-PASS check as a finding, blocking first, then by severity and status; ``extra`` first of all.
+
+    A check with typed evidence states its findings (what to act on); older outcomes give their summary.
+    """
     found = []
     for v in views:
         status = Status(v.status)
         if status == Status.PASS:
             continue
-        text = v.summary + (t("check.reason_prefix", reason=v.reason) if v.reason_label else "")
+        text = " ".join(v.finding_texts) or v.summary
+        text += t("check.reason_prefix", reason=v.reason) if v.reason_label else ""
         found.append((not v.blocking, _SEVERITY_ORDER.get(v.severity, 9), _STATUS_ORDER[status], v, text))
     found.sort(key=lambda t: t[:3])
     out = list(extra)
     for _, _, _, v, text in found:
         out.append(Finding(ref="", anchor=v.anchor, title=v.title, severity=v.severity, status=v.status,
-                           text=text, action=t(f"action.{v.status}"), blocking=v.blocking))
-    return tuple(
-        Finding(f"F-{k + 1}", f.anchor, f.title, f.severity, f.status, f.text, f.action, f.blocking)
-        for k, f in enumerate(out)
-    )
+                           text=text, action=t(f"action.{v.status}"), blocking=v.blocking, causes=v.causes))
+    return tuple(dataclasses.replace(f, ref=f"F-{k + 1}") for k, f in enumerate(out))
+
+
+def cause_text(cause: str) -> str:
+    """A root-cause reference in words: ``feature:hours_per_week`` → "the input hours_per_week"."""
+    kind, _, name = cause.partition(":")
+    key = f"findings.cause.{kind}"
+    return t(key, name=name) if name and key in messages(current_language()) else cause
+
+
+def shared_causes(found: Sequence[Finding]) -> tuple[Item, ...]:
+    """Root causes behind two or more findings, each with the findings' references (report order)."""
+    refs: dict[str, list[str]] = {}
+    for f in found:
+        for c in f.causes:
+            refs.setdefault(c, []).append(f.ref)
+    return tuple(Item(t("findings.cause", cause=cause_text(c)), ", ".join(r)) for c, r in refs.items() if len(r) > 1)

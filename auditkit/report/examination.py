@@ -2,19 +2,21 @@
 
 Collects what the run says about the protected groups: the attributes the
 policy declared, the group sizes seen by the checks (from the measurements'
-``n`` and from any details table that has a group column and a size column),
+``n`` and from every table of the checks' evidence with a ``group`` and an ``n``
+column; for runs stored before typed evidence, details tables whose headers name them),
 and the groups below the policy's minimum group size, which are data gaps in
 the sense of Art. 10(2)(h). Pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from auditkit.evidence import ColumnRole
 from auditkit.i18n import t
 from auditkit.report import fmt
-from auditkit.report.checks import details_tables
+from auditkit.report.checks import details_tables, evidence_tables
 from auditkit.report.model import Item, Table
 from auditkit.results import CheckOutcome
 
@@ -68,6 +70,30 @@ def _size(value: Any) -> int | None:
     return int(value)
 
 
+def _group_tables(o: CheckOutcome) -> Iterator[tuple[Table, list[int | None], list[str]]]:
+    """The outcome's tables that list group sizes, with each row's size and group label.
+
+    Typed evidence says which columns hold the group and the size (roles ``group`` and ``n``); for outcomes
+    stored before it, the columns are found by their (English) headers.
+    """
+    if o.evidence is not None:
+        for raw, tbl in zip(o.evidence.tables, evidence_tables(o.evidence.tables), strict=True):
+            g, s = raw.column(ColumnRole.GROUP), raw.column(ColumnRole.N)
+            if g is not None and s is not None:
+                yield tbl, [_size(r[s]) for r in raw.rows], [r[g] for r in tbl.rows]
+        return
+    raw_list = o.details.get("tables") if isinstance(o.details, Mapping) else None
+    raw_tables = [x for x in raw_list if isinstance(x, Mapping)] if isinstance(raw_list, list) else []
+    for t_raw, tbl in zip(raw_tables, details_tables(o.details), strict=True):
+        g, s = _column(tbl.columns, _GROUP_COLUMNS), _column(tbl.columns, _SIZE_COLUMNS)
+        if g is None or s is None:
+            continue
+        raw_rows = list(t_raw.get("rows") or [])[: len(tbl.rows)]
+        sizes = [_size(r[s]) if isinstance(r, list | tuple) and len(r) > s else None for r in raw_rows]
+        sizes += [None] * (len(tbl.rows) - len(sizes))
+        yield tbl, sizes, [r[g] for r in tbl.rows]
+
+
 def coverage(outcomes: Sequence[CheckOutcome], min_size: int) -> tuple[Table, tuple[Table, ...], tuple[str, ...]]:
     """Group sizes per check, the details tables that list group sizes, and the data gaps found."""
     sizes: dict[tuple[str, str], int] = {}
@@ -78,18 +104,12 @@ def coverage(outcomes: Sequence[CheckOutcome], min_size: int) -> tuple[Table, tu
                 sizes[key] = max(sizes.get(key, 0), m.n)
     group_tables: list[Table] = []
     for o in outcomes:
-        raw = o.details.get("tables") if isinstance(o.details, Mapping) else None
-        raw_tables = [x for x in raw if isinstance(x, Mapping)] if isinstance(raw, list) else []
-        for t_raw, tbl in zip(raw_tables, details_tables(o.details), strict=True):
-            g, s = _column(tbl.columns, _GROUP_COLUMNS), _column(tbl.columns, _SIZE_COLUMNS)
-            if g is None or s is None:
-                continue
+        for tbl, sizes_of_rows, groups_of_rows in _group_tables(o):
             flags = []
-            for r_raw, r in zip(t_raw.get("rows") or [], tbl.rows, strict=False):
-                n = _size(r_raw[s]) if isinstance(r_raw, list | tuple) and len(r_raw) > s else None
+            for n, group in zip(sizes_of_rows, groups_of_rows, strict=True):
                 flags.append(n is not None and n < min_size)
                 if n is not None:
-                    key = (o.check_id, r[g])
+                    key = (o.check_id, group)
                     sizes[key] = max(sizes.get(key, 0), n)
             group_tables.append(Table(title=f"{o.check_id}: {tbl.title}", columns=tbl.columns, rows=tbl.rows,
                                       numeric=tbl.numeric, flagged=tuple(flags), widths=tbl.widths))

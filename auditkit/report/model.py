@@ -56,6 +56,8 @@ class MeasurementRow:
     n: str
     p_raw: str
     p_adjusted: str
+    #: The verdict's rule did not read it (typed evidence); it explains the verdict, it did not decide it.
+    diagnostic: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,10 @@ class CheckView:
     notes: tuple[str, ...]
     charts: tuple[Chart, ...]
     blocking: bool
+    #: What the check's evidence says a reader must act on (empty: the summary stands for it).
+    finding_texts: tuple[str, ...] = ()
+    #: Root-cause references of those findings (``feature:hours_per_week``), for grouping across checks.
+    causes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,7 @@ class Finding:
     text: str
     action: str
     blocking: bool
+    causes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,6 +274,8 @@ class ReportView:
     not_covered: tuple[str, ...]
     # 8 findings
     findings: tuple[Finding, ...]
+    #: Root causes shared by several findings: (the cause in words, the findings' references).
+    shared_causes: tuple[Item, ...]
     residual_risk: tuple[str, ...]
     # 9 changes
     changes: Changes | None

@@ -21,6 +21,7 @@ from typing import Any
 
 from auditkit import chartspec
 from auditkit.chartspec import SpecError
+from auditkit.i18n import t as _t
 from auditkit.report import charts, svg
 from auditkit.report.model import Chart
 from auditkit.report.svg import esc
@@ -122,14 +123,13 @@ def heatmap(spec: Mapping[str, Any]) -> tuple[str, str]:
                'fill="none" stroke="#7a7a7a" stroke-width="0.6"/>')
     out += svg.scale_legend(x0, bottom + 18, lo, hi, value_label, colour, any(v is None for r in values for v in r))
     out.append("</svg>")
-    scale = f"fixed to [{lo:g}, {hi:g}]" if h.range is not None else "from the data"
-    shade = (f"{value_label}, centred at 0: red below, blue above, darker further from 0" if diverging
-             else f"{value_label}, darker is higher")
-    caption = f"{title}. Shading: {shade} (scale {scale})."
+    scale = _t("spec.scale_fixed", lo=f"{lo:g}", hi=f"{hi:g}") if h.range is not None else _t("spec.scale_data")
+    shade = _t("spec.shade_diverging" if diverging else "spec.shade", label=value_label)
+    caption = _t("spec.heatmap_caption", title=title, shade=shade, scale=scale)
     if any(v is None for r in values for v in r):
-        caption += " Hatched cells (—) have no value."
+        caption += " " + _t("spec.hatched")
     if size < 4.5:
-        caption += " Cell values are omitted: the cells are too small to print them."
+        caption += " " + _t("spec.values_omitted")
     return "".join(out), caption
 
 
@@ -187,12 +187,12 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
     out += _plot(series, refs, fr)
     out += legend
     out.append("</svg>")
-    caption = f"{title}. Series differ in colour, dash pattern and marker."
+    caption = _t("spec.lines_caption", title=title)
     if any(s.low is not None and s.high is not None for s in series):
-        caption += " Shaded bands: the interval from low to high."
+        caption += " " + _t("spec.bands")
     if refs:
-        caption += " Dashed lines: reference values (" + "; ".join(
-            f"{t or 'unlabelled'} = {y:g}" for y, t in refs) + ")."
+        caption += " " + _t("spec.references", refs="; ".join(
+            f"{label or _t('spec.unlabelled')} = {y:g}" for y, label in refs))
     return "".join(out), caption
 
 
@@ -239,15 +239,16 @@ def bars(spec: Mapping[str, Any]) -> tuple[str, str]:
     bs = chartspec.parse_bars(spec)
     title, ref = bs.title, bs.reference
     items = [charts.Bar(b.label, b.value, b.low, b.high, b.n) for b in bs.bars]
-    ref_value, ref_label = ref if ref is not None else (None, "reference")
+    ref_value, ref_label = ref if ref is not None else (None, _t("spec.reference"))
     out = charts.group_bars(items, title=title, axis_label=bs.value_label, reference=ref_value,
-                            reference_label=ref_label, interval_label="interval from low to high")
+                            reference_label=ref_label, interval_label=_t("spec.interval"),
+                            whiskers_label=_t("chart.whiskers"))
     missing = [b.label for b in items if b.value is None]
-    caption = f"{title}." + (" Whiskers: interval from low to high." if any(
+    caption = f"{title}." + (" " + _t("spec.whiskers") if any(
         b.low is not None and b.high is not None for b in items) else "")
-    caption += f" Dashed line: {ref_label}." if ref is not None else ""
+    caption += " " + _t("spec.dashed", label=ref_label) if ref is not None else ""
     if missing:
-        caption += " Without a value, not drawn: " + ", ".join(missing) + "."
+        caption += " " + _t("spec.missing", labels=", ".join(missing))
     return out, caption
 
 
@@ -263,9 +264,9 @@ def draw(spec: Any) -> Chart:
         drawn, caption = RENDERERS[chartspec.kind_of(spec)](spec)
         return Chart(caption, drawn)
     except SpecError as exc:
-        return Chart(title, "", error=f"chart could not be drawn: {exc}")
+        return Chart(title, "", error=_t("spec.not_drawn", reason=str(exc)))
     except Exception as exc:  # a bug in a renderer must cost one chart, never the whole report
-        return Chart(title, "", error=f"chart could not be drawn: internal error ({type(exc).__name__})")
+        return Chart(title, "", error=_t("spec.not_drawn", reason=f"internal error ({type(exc).__name__})"))
 
 
 def spec_charts(details: Any) -> tuple[Chart, ...]:
@@ -273,5 +274,5 @@ def spec_charts(details: Any) -> tuple[Chart, ...]:
     try:
         specs = chartspec.charts_of(details)
     except SpecError as exc:
-        return (Chart("", "", error=f"chart could not be drawn: {exc}"),)
+        return (Chart("", "", error=_t("spec.not_drawn", reason=str(exc))),)
     return tuple(draw(s) for s in specs)

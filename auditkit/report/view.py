@@ -34,6 +34,7 @@ from auditkit.report.checks import (
     findings,
     group_families,
     not_assessed,
+    shared_causes,
 )
 from auditkit.report.crosscheck import erasure_vs_counterfactual
 from auditkit.report.examination import art4a_item, attributes_table, coverage
@@ -376,6 +377,7 @@ def _build(
         absent_groups=absent_groups(run.outcomes),
         not_covered=standing,
         findings=all_findings,
+        shared_causes=shared_causes(all_findings),
         residual_risk=(
             t("residual.open", n=len(all_findings), blocking=len(blocking)),
             t("residual.not_assessed", n=len(absent), m=len(standing)),

@@ -1,0 +1,119 @@
+"""What a stored run's reports must show (issue #13 acceptance), shared by the sample tests.
+
+* Every judged check's printed acceptance criterion is the criterion of the rule that decided it
+  (``<kind>.rule.<rule>``), and that rule reads no measurement contradicting the verdict.
+* No report carries "could not be drawn" or exception text.
+* A German report contains none of the English catalogue's sentences (each English message whose text differs
+  from its German one and has at least three words of fixed text, its placeholders matched as wildcards); data
+  values (feature names, group labels) are not in the catalogue and so never count.
+* Every stored number equals the golden file written from the release before typed evidence.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import torch
+from pypdf import PdfReader
+
+from auditkit.evidence import Msg, verdict_problems
+from auditkit.i18n import messages, use_language
+from auditkit.i18n.render import text
+from auditkit.report import render_report
+from auditkit.results import RunRecord
+
+GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def criterion(kind: str, verdict) -> str:
+    """The criterion text of ``verdict``'s rule in the language in force."""
+    return text(Msg(f"{kind}.rule.{verdict.rule}", **verdict.params))
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@cache
+def english_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, pattern) of every English sentence that German says differently; whitespace-free, fields as ``.*?``."""
+    en, de = messages("en"), messages("de")
+    out = []
+    for key, sentence in en.items():
+        parts = _FIELD.split(sentence)
+        fixed = " ".join(p.strip() for p in parts)
+        if de.get(key) == sentence or len(re.findall(r"[A-Za-z]{2,}", fixed)) < 3:
+            continue
+        pattern = ".{0,400}?".join(re.escape(_squash(p)) for p in parts)
+        out.append((key, re.compile(pattern)))
+    return tuple(out)
+
+
+def english_sentences(document_text: str) -> list[str]:
+    """Keys of the English sentences found in ``document_text``."""
+    flat = _squash(document_text)
+    return [key for key, pattern in english_patterns() if pattern.search(flat)]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def assert_reports_state_their_rules(run: RunRecord, languages: tuple[str, ...] = ("en", "de")) -> dict[str, bytes]:
+    """Render ``run`` in each language (German also as PDF) and check the acceptance above; return the HTML."""
+    pages = {}
+    for o in run.outcomes:
+        assert o.evidence is not None, o.check_id
+        assert verdict_problems(o.status, o.evidence.verdict, o.measurements) == [], o.check_id
+    for language in languages:
+        formats = ("html", "pdf") if language == "de" else ("html",)
+        rendered = render_report(run, report_id=f"acceptance-{language}", version=1, formats=formats,
+                                 language=language)
+        html = rendered.html.decode()
+        assert "could not be drawn" not in html and "Traceback" not in html and "Error:" not in html
+        flat = _squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+        with use_language(language):
+            for o in run.outcomes:
+                if o.evidence.verdict is not None:
+                    wanted = _squash(criterion(o.kind, o.evidence.verdict))
+                    assert wanted in flat, (o.check_id, wanted)
+        if language == "de":
+            assert english_sentences(pdf_text(rendered.pdf)) == []
+        pages[language] = rendered.html
+    return pages
+
+
+def golden_problems(runs: list[RunRecord], name: str) -> list[str]:
+    """Differences between ``runs`` (oldest first) and the golden file ``name``: verdicts exactly; numbers to 1e-9
+    on the CPU kind that wrote the file (another instruction set may round float32 sums differently: 1e-6)."""
+    golden = json.loads((GOLDEN / name).read_text())
+    tol = 1e-9 if torch.backends.cpu.get_cpu_capability() == golden["cpu_capability"] else 1e-6
+    problems = []
+    assert len(runs) == len(golden["runs"])
+    for run, want in zip(runs, golden["runs"], strict=True):
+        if (run.gate.value if run.gate else None) != want["gate"]:
+            problems.append(f"gate {run.gate} != {want['gate']}")
+        got = {o.check_id: o for o in run.outcomes}
+        for wo in want["outcomes"]:
+            o = got[wo["check_id"]]
+            if o.status.value != wo["status"]:
+                problems.append(f"{o.check_id}: {o.status.value} != {wo['status']}")
+            have = {(m.name, m.group): m for m in o.measurements}
+            for wm in wo["measurements"]:
+                m = have.get((wm["name"], wm["group"]))
+                if m is None:
+                    problems.append(f"{o.check_id}: measurement {wm['name']}@{wm['group']} missing")
+                    continue
+                for field in ("value", "ci_low", "ci_high", "threshold", "p_value", "n"):
+                    a, b = getattr(m, field), wm[field]
+                    if (a is None) != (b is None) or (a is not None and abs(a - b) > tol * max(1.0, abs(b))):
+                        problems.append(f"{o.check_id}: {wm['name']}@{wm['group']}.{field} {a} != {b}")
+                if (m.status.value if m.status else None) != wm["status"]:
+                    problems.append(f"{o.check_id}: {wm['name']}@{wm['group']} status {m.status} != {wm['status']}")
+    return problems
