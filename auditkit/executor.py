@@ -85,7 +85,8 @@ def run_task(task: CheckTask, ctx: CheckContext, *, strict: bool, clock: Callabl
         reason = (f"{task.kind} requires {', '.join(missing)}, which the {type(ctx.adapter).__name__} "
                   "does not provide")
         return CheckOutcome(**base, status=Status.SKIPPED, summary=f"Not run: {reason}.", error=reason,
-                            evidence=Evidence(summary=(Msg("outcome.not_run", reason=reason),)))
+                            evidence=Evidence(summary=(Msg("outcome.requires", kind=task.kind, abilities=missing,
+                                                           adapter=type(ctx.adapter).__name__),)))
     try:
         result = cls().run(ctx, params, seed=task.seed)
     except AuditkitError as exc:

@@ -504,4 +504,5 @@ MESSAGES: dict[str, str] = {
         "Als „diagnostisch“ markierte Messungen gingen nicht in die entscheidende Regel ein; sie "
         "erläutern sie."
     ),
+    "outcome.requires": "Nicht ausgeführt: {kind} benötigt {abilities}, was der {adapter} nicht bietet.",
 }

@@ -480,4 +480,5 @@ MESSAGES: dict[str, str] = {
     "check.decisive_note": (
         "Measurements marked “diagnostic” did not enter the deciding rule; they are shown to explain it."
     ),
+    "outcome.requires": "Not run: {kind} requires {abilities}, which the {adapter} does not provide.",
 }

@@ -230,6 +230,8 @@ def check_view(
         notes = tuple(render.text(n) for n in ev.notes)
         found = tuple(render.text(f.message) for f in ev.findings)
         causes = tuple(dict.fromkeys(f.cause for f in ev.findings if f.cause))
+        if reason_label:  # an unrun check: its evidence states the reason, in the report's language
+            reason, summary = summary or t("check.no_reason"), ""
         if any(m.role == Role.DIAGNOSTIC.value and m.status is not None for m in o.measurements):
             notes += (t("check.decisive_note"),)
     else:  # stored before typed evidence (version 1): the English summary and free details, as stored
@@ -307,7 +309,7 @@ def findings(views: Sequence[CheckView], extra: Sequence[Finding] = ()) -> tuple
         if status == Status.PASS:
             continue
         text = " ".join(v.finding_texts) or v.summary
-        text += t("check.reason_prefix", reason=v.reason) if v.reason_label else ""
+        text = (text + t("check.reason_prefix", reason=v.reason)).strip() if v.reason_label else text
         found.append((not v.blocking, _SEVERITY_ORDER.get(v.severity, 9), _STATUS_ORDER[status], v, text))
     found.sort(key=lambda t: t[:3])
     out = list(extra)
