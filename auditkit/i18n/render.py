@@ -8,6 +8,7 @@ a string as it is (data values stay verbatim; escaping is the template's job), `
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,6 +63,12 @@ def missing_keys(msgs: Any, language: str) -> list[str]:
     for m in msgs:
         if m.key not in catalogue:
             out.append(f"{m.key} (missing)")
+            continue
+        fields = {name.split(".")[0].split("[")[0]
+                  for _, name, _, _ in string.Formatter().parse(catalogue[m.key]) if name is not None}
+        unfilled = sorted(fields - set(m.params))
+        if unfilled:
+            out.append(f"{m.key} (no value for {', '.join(unfilled)})")
             continue
         with use_language(language):
             try:
