@@ -9,7 +9,8 @@ left out of the comparison, never dropped silently.
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from typing import ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -17,6 +18,7 @@ from pydantic import Field, field_validator, model_validator
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, check_direction, measure
 from auditkit.checks.registry import register
+from auditkit.evidence import Column, ColumnRole, Evidence, Finding, Msg, Q, Table, Unit, Verdict, ref
 from auditkit.metrics.fairness import (
     FAIRNESS_METRICS,
     bootstrap_counts,
@@ -90,6 +92,13 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
     version = 1
     title = "Group fairness"
     Params = GroupFairnessParams
+    rules: ClassVar[tuple[str, ...]] = (
+        "interval_inside_limit",  # PASS: every judged interval lies wholly inside its limit
+        "interval_beyond_limit",  # FAIL: at least one judged interval lies wholly beyond its limit
+        "interval_straddles_limit",  # INCONCLUSIVE: none beyond, at least one interval includes its limit
+        "declared_group_absent",  # INCONCLUSIVE: none beyond, but a declared group has no rows
+        "too_few_comparable_groups",  # INCONCLUSIVE: fewer than two groups large enough to compare
+    )
 
     def run(self, ctx: CheckContext, params: GroupFairnessParams, *, seed: int) -> CheckResult:
         """Compare groups' decision rates; judge each configured metric on its bootstrap interval.
@@ -114,41 +123,48 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
         small = [g for g in range(len(groups.labels)) if 0 < sizes[g] < min_size]
         single = [g for g in range(len(groups.labels)) if min_size <= sizes[g] < MIN_COMPARABLE_ROWS]
         labels = [groups.labels[g] for g in kept]
-        tables = [self._group_table(counts_all, groups.labels, compare_min, conf)]
-        notes = []
+        tables = (self._group_table(counts_all, groups.labels, compare_min, conf),)
+        cause = _cause(params.attributes)
+
+        def with_n(gs: list[int]) -> list[Msg]:
+            return [Msg("group_fairness.group_n", group=groups.labels[g], n=Q(int(sizes[g]), Unit.COUNT)) for g in gs]
+
+        notes: list[Msg] = []
         if small:
-            notes.append(
-                f"{len(small)} group(s) below min_group_size {min_size} were reported but left out of the "
-                f"comparison: " + ", ".join(f"{groups.labels[g]} (n={int(sizes[g])})" for g in small) + "."
-            )
+            notes.append(Msg("group_fairness.note.small_groups", count=Q(len(small), Unit.COUNT),
+                             min_size=Q(min_size, Unit.COUNT), groups=with_n(small)))
         if single:
-            notes.append(
-                f"{len(single)} group(s) with fewer than {MIN_COMPARABLE_ROWS} rows cannot be compared (a single "
-                "row has no sampling interval): " + ", ".join(f"{groups.labels[g]} (n={int(sizes[g])})"
-                                                              for g in single) + "."
-            )
+            notes.append(Msg("group_fairness.note.single_row_groups", count=Q(len(single), Unit.COUNT),
+                             min_rows=Q(MIN_COMPARABLE_ROWS, Unit.COUNT), groups=with_n(single)))
         absent = list(groups.absent)
-        details: dict = {"tables": tables, "notes": notes}
+        details: dict = {}
         if absent:
-            notes.append("Declared in the policy but not present in the data, so not assessed: "
-                         + ", ".join(absent) + ". Add rows of these groups to the audit data, or remove the values "
-                         "from protected_attributes[].values if they cannot occur.")
+            notes.append(Msg("group_fairness.note.absent", groups=absent))
             details["absent_groups"] = absent
         if small or single:
             details["not_compared"] = [groups.labels[g] for g in (*small, *single)]
+        absent_findings = (Finding(Msg("group_fairness.finding.absent", groups=absent), cause),) if absent else ()
         if len(kept) < 2:
             mde = minimum_detectable_effect((0.5, 0.5), (compare_min, compare_min), confidence=conf)
-            notes.append(f"Power: with {compare_min} rows in each of two groups, the smallest selection-rate "
-                         f"difference detectable (α = {1 - conf:.2g}, power 0.8) would be about {mde:.3f}; "
-                         f"deciding a limit of 0.1 needs about {_rows(rows_per_group_needed((0.5, 0.5), 0.1))} "
-                         "rows per group.")
+            notes.append(Msg("group_fairness.note.power_two_groups", rows=Q(compare_min, Unit.COUNT),
+                             alpha=Q(1 - conf, Unit.PROBABILITY), mde=Q(mde, Unit.DIFFERENCE_PP),
+                             limit=Q(0.1, Unit.DIFFERENCE_PP),
+                             need=_rows(rows_per_group_needed((0.5, 0.5), 0.1))))
+            summary = [Msg("group_fairness.summary.too_few_groups", attributes=list(params.attributes),
+                           min_rows=Q(compare_min, Unit.COUNT))]
+            if single:
+                summary.append(Msg("group_fairness.summary.single_row_groups",
+                                   min_rows=Q(MIN_COMPARABLE_ROWS, Unit.COUNT), groups=with_n(single)))
+            if absent:
+                summary.append(Msg("group_fairness.summary.absent_not_compared", groups=absent))
+            verdict = Verdict("too_few_comparable_groups",
+                              {"attributes": list(params.attributes), "min_rows": Q(compare_min, Unit.COUNT)})
+            findings = (Finding(Msg("group_fairness.finding.too_few_groups", attributes=list(params.attributes),
+                                    min_rows=Q(compare_min, Unit.COUNT)), cause), *absent_findings)
             return CheckResult(
                 status=Status.INCONCLUSIVE,
-                summary=(f"Fewer than two groups of {', '.join(params.attributes)} have at least {compare_min} "
-                         "examples, so no group comparison could be made"
-                         + (f"; groups with fewer than {MIN_COMPARABLE_ROWS} rows cannot be compared: "
-                            + ", ".join(f"{groups.labels[g]} (n={int(sizes[g])})" for g in single) if single else "")
-                         + (f"; declared but absent from the data: {', '.join(absent)}" if absent else "") + "."),
+                evidence=Evidence(summary=tuple(summary), verdict=verdict, tables=tables, notes=tuple(notes),
+                                  findings=findings),
                 details=details,
             )
         counts = counts_all[kept]
@@ -166,8 +182,8 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
             if any(degenerate[r].any() for r in metric_rates()[metric]):
                 lo, hi = np.fmin(lo, bounds[metric][0]), np.fmax(hi, bounds[metric][1])
                 widened.append(metric)
-            measurements.append(measure(metric, point[metric], (lo, hi), limit=params.thresholds.get(metric),
-                                        confidence=conf, n=int(counts.sum()), p_value=pvals.get(metric)))
+            measurements.append(_united(measure(metric, point[metric], (lo, hi), limit=params.thresholds.get(metric),
+                                                confidence=conf, n=int(counts.sum()), p_value=pvals.get(metric))))
         ir_point, ir_dist = impact_ratios(counts), impact_ratios(boot)
         ir_lo, ir_hi = covering(*percentile_interval(ir_dist, conf), ir_point)
         if degenerate["selection_rate"].any():
@@ -175,37 +191,58 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
             ir_lo, ir_hi = np.fmin(ir_lo, w_lo), np.fmax(ir_hi, w_hi)
             widened.append("impact_ratio")
         for i, label in enumerate(labels):
-            measurements.append(measure("impact_ratio", ir_point[i], (ir_lo[i], ir_hi[i]),
-                                        limit=params.thresholds.get("impact_ratio"), confidence=conf,
-                                        group=label, n=int(counts[i].sum())))
+            measurements.append(_united(measure("impact_ratio", ir_point[i], (ir_lo[i], ir_hi[i]),
+                                                limit=params.thresholds.get("impact_ratio"), confidence=conf,
+                                                group=label, n=int(counts[i].sum()))))
+        flat: list[str] = []
         if widened:
             flat = [labels[g] for g in range(len(labels))
                     if any(degenerate[r][g] for r in ("selection_rate", "tpr", "fpr"))]
-            notes.append("In " + ", ".join(flat) + " every row shares one outcome for a compared rate, so all "
-                         "bootstrap resamples of that rate are identical; the intervals of "
-                         + ", ".join(widened) + " were widened to the groups' Wilson bounds rather than shown "
-                         "as certain.")
+            notes.append(Msg("group_fairness.note.widened", groups=flat,
+                             metrics=[Msg(f"group_fairness.measure.{w}") for w in widened]))
         undefined = [m.name for m in measurements if m.value is None and m.threshold is not None]
         if undefined:
-            notes.append("Undefined because a group has no examples with one of the true labels: "
-                         + ", ".join(sorted(set(undefined))) + ".")
+            notes.append(Msg("group_fairness.note.undefined",
+                             metrics=[Msg(f"group_fairness.measure.{u}") for u in sorted(set(undefined))]))
         status = combine_verdicts(m.status for m in measurements)
         power = [p for m in measurements if m.status is Status.INCONCLUSIVE
                  for p in [power_statement(m, counts, labels, conf)] if p]
         if power:
-            details["power"] = power
-            notes.extend(p["text"] for p in power)
-        summary = self._summary(measurements, labels, counts, status)
+            details["power"] = [data for data, _ in power]
+            notes.extend(text for _, text in power)
+        summary = [self._summary(measurements, labels, counts)]
         if widened:
-            summary += (" Intervals were widened to Wilson bounds: in " + ", ".join(flat) + " every row shares one "
-                        "outcome, so the bootstrap alone would show certainty.")
+            summary.append(Msg("group_fairness.summary.widened", groups=flat))
         if status is Status.INCONCLUSIVE and power:
-            summary += " " + power[0]["text"]
-        if absent and status in (Status.PASS, Status.INCONCLUSIVE):
+            summary.append(power[0][1])
+        judged = [m for m in measurements if m.status is not None]
+        fails = [m for m in judged if m.status is Status.FAIL]
+        doubts = [m for m in judged if m.status is Status.INCONCLUSIVE]
+        limits = [Msg("group_fairness.metric_limit", measure=Msg(f"group_fairness.measure.{metric}"),
+                      limit=_limit(metric, limit.comparator, limit.threshold))
+                  for metric, limit in params.thresholds.items()]
+        level = Q(conf, Unit.SHARE)
+        if status is Status.FAIL:
+            verdict = Verdict("interval_beyond_limit", {"limits": limits, "level": level},
+                              tuple(ref(m.name, m.group) for m in fails))
+            findings = (*(Finding(_finding(m, params.attributes), cause) for m in fails), *absent_findings)
+        elif absent and status in (Status.PASS, Status.INCONCLUSIVE):
             status = Status.INCONCLUSIVE
-            summary += (f" Group not present in the data: {', '.join(absent)} (declared in the policy), so the "
-                        "comparison is incomplete.")
-        return CheckResult(status=status, summary=summary, measurements=tuple(measurements), details=details)
+            summary.append(Msg("group_fairness.summary.absent", groups=absent))
+            verdict = Verdict("declared_group_absent", {"limits": limits, "level": level, "groups": absent},
+                              tuple(ref(m.name, m.group) for m in judged))
+            findings = (*absent_findings, *(Finding(_finding(m, params.attributes), cause) for m in doubts))
+        elif status is Status.INCONCLUSIVE:
+            verdict = Verdict("interval_straddles_limit", {"limits": limits, "level": level},
+                              tuple(ref(m.name, m.group) for m in doubts))
+            findings = tuple(Finding(_finding(m, params.attributes), cause) for m in doubts)
+        else:
+            verdict = Verdict("interval_inside_limit", {"limits": limits, "level": level},
+                              tuple(ref(m.name, m.group) for m in judged))
+            findings = ()
+        evidence = Evidence(summary=tuple(summary), verdict=verdict, tables=tables, notes=tuple(notes),
+                            findings=findings)
+        return CheckResult(status=status, evidence=evidence, measurements=tuple(measurements), details=details)
 
     @staticmethod
     def _pvalues(counts: np.ndarray) -> dict[str, float]:
@@ -218,51 +255,101 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
                 "equalized_odds_difference": p_eo}
 
     @staticmethod
-    def _group_table(counts: np.ndarray, labels: tuple[str, ...], min_size: int, conf: float) -> dict:
+    def _group_table(counts: np.ndarray, labels: tuple[str, ...], min_size: int, conf: float) -> Table:
         rates = group_rates(counts)
         n = counts.sum(axis=1)
         sel = counts[:, 1] + counts[:, 3]
         lo, hi = wilson_interval(sel, n, conf)
-        rows = [[label, int(n[g]), float(rates["selection_rate"][g]), float(lo[g]), float(hi[g]),
-                 float(rates["tpr"][g]), float(rates["fpr"][g]),
-                 "yes" if n[g] >= min_size else f"no (< {min_size})"]
+        rows = [(label, int(n[g]), float(rates["selection_rate"][g]), float(lo[g]), float(hi[g]),
+                 float(rates["tpr"][g]), float(rates["fpr"][g]), bool(n[g] >= min_size))
                 for g, label in enumerate(labels)]
-        return {"title": "Decision rates by group",
-                "columns": ["group", "n", "selection rate", "CI low", "CI high", "TPR", "FPR", "compared"],
-                "rows": rows}
+        return Table(
+            title=Msg("group_fairness.table.rates"),
+            columns=(
+                Column(Msg("group_fairness.col.group"), ColumnRole.GROUP),
+                Column(Msg("group_fairness.col.n"), ColumnRole.N, Unit.COUNT),
+                Column(Msg("group_fairness.col.selection_rate"), ColumnRole.VALUE, Unit.RATE),
+                Column(Msg("group_fairness.col.ci_low", level=Q(conf, Unit.SHARE)), ColumnRole.CI_LOW, Unit.RATE),
+                Column(Msg("group_fairness.col.ci_high", level=Q(conf, Unit.SHARE)), ColumnRole.CI_HIGH, Unit.RATE),
+                Column(Msg("group_fairness.col.tpr"), ColumnRole.VALUE, Unit.RATE),
+                Column(Msg("group_fairness.col.fpr"), ColumnRole.VALUE, Unit.RATE),
+                Column(Msg("group_fairness.col.compared", min_size=Q(min_size, Unit.COUNT)), ColumnRole.FLAG),
+            ),
+            rows=tuple(rows),
+        )
 
     @staticmethod
-    def _summary(ms: list[Measurement], labels: list[str], counts: np.ndarray, status: Status) -> str:
+    def _summary(ms: list[Measurement], labels: list[str], counts: np.ndarray) -> Msg:
         sr = group_rates(counts)["selection_rate"]
         lo, hi = int(np.argmin(sr)), int(np.argmax(sr))
-        head = (f"Selection rate ranges from {sr[lo]:.3f} ({labels[lo]}) to {sr[hi]:.3f} ({labels[hi]})")
+        head = {"low": Q(sr[lo], Unit.RATE), "low_group": labels[lo], "high": Q(sr[hi], Unit.RATE),
+                "high_group": labels[hi]}
         judged = [m for m in ms if m.status is not None]
         order = {Status.FAIL: 0, Status.INCONCLUSIVE: 1, Status.PASS: 2}
         worst = sorted(judged, key=lambda m: order.get(m.status, 3))
         if not worst:
-            return head + "."
+            return Msg("group_fairness.summary.range", **head)
         m = worst[0]
-        what = {Status.FAIL: "breaches", Status.INCONCLUSIVE: "cannot be separated from",
-                Status.PASS: "meets"}[m.status]
-        name = m.name.replace("_", " ") + (f" for {m.group}" if m.group else "")
         if m.value is None:
-            return head + f"; {name} is undefined."
-        return (head + f"; {name} {m.value:.3f} [{m.ci_low:.3f}, {m.ci_high:.3f}] {what} the limit "
-                f"{m.comparator} {m.threshold:g}" + ("" if status is not Status.PASS else
-                                                     " and every other limit is met on its interval") + ".")
+            clause = Msg("group_fairness.clause.undefined", measure=_name(m))
+        else:
+            # a PASS as the worst means every judged measurement passed (the check's status is PASS)
+            key = {Status.FAIL: "breaches", Status.INCONCLUSIVE: "straddles", Status.PASS: "meets"}[m.status]
+            clause = Msg(f"group_fairness.clause.{key}", **_interval(m))
+        return Msg("group_fairness.summary.range_and", **head, clause=clause)
 
 
-def _rows(n: float) -> str:
-    return "an unbounded number of" if not np.isfinite(n) else f"{int(np.ceil(n)):,}"
+def _unit(metric: str) -> Unit:
+    """Differences of rates are in percentage points; ratios of rates are ratios."""
+    return Unit.DIFFERENCE_PP if metric.endswith("_difference") else Unit.RATIO
 
 
-_LABEL_ROWS = {"selection_rate": "rows", "tpr": "rows with the favourable true label",
-               "fpr": "rows with the unfavourable true label"}
+def _united(m: Measurement) -> Measurement:
+    return dataclasses.replace(m, unit=_unit(m.name).value)
 
 
-def power_statement(m: Measurement, counts: np.ndarray, labels: list[str], confidence: float) -> dict | None:
+def _cause(attributes: list[str]) -> str | None:
+    """The root cause a finding of this check shares with others: the protected attribute (one only)."""
+    return f"attribute:{attributes[0]}" if len(attributes) == 1 else None
+
+
+def _name(m: Measurement) -> Msg:
+    """The measurement's name in the report's language, with its group (data) when it has one."""
+    name = Msg(f"group_fairness.measure.{m.name}")
+    return name if m.group is None else Msg("group_fairness.for_group", measure=name, group=m.group)
+
+
+def _limit(metric: str, comparator: str | None, threshold: float | None) -> Msg:
+    side = "min" if comparator == ">=" else "max"
+    return Msg(f"group_fairness.limit.{side}", threshold=Q(threshold, _unit(metric)))
+
+
+def _interval(m: Measurement) -> dict:
+    """Parameters shared by every sentence that states a judged measurement against its limit."""
+    u = _unit(m.name)
+    return {"measure": _name(m), "value": Q(m.value, u), "ci_low": Q(m.ci_low, u), "ci_high": Q(m.ci_high, u),
+            "limit": _limit(m.name, m.comparator, m.threshold)}
+
+
+def _finding(m: Measurement, attributes: list[str]) -> Msg:
+    """What a reader must act on for one FAIL or INCONCLUSIVE measurement."""
+    if m.value is None:
+        return Msg("group_fairness.finding.undefined", measure=_name(m),
+                   limit=_limit(m.name, m.comparator, m.threshold))
+    if m.status is Status.FAIL:
+        return Msg("group_fairness.finding.breaches", **_interval(m), attributes=list(attributes))
+    return Msg("group_fairness.finding.straddles", **_interval(m))
+
+
+def _rows(n: float) -> Msg | Q:
+    return Msg("group_fairness.rows_unbounded") if not np.isfinite(n) else Q(int(np.ceil(n)), Unit.COUNT)
+
+
+def power_statement(m: Measurement, counts: np.ndarray, labels: list[str],
+                    confidence: float) -> tuple[dict, Msg] | None:
     """For an INCONCLUSIVE measurement: the minimum detectable effect at the rows used and the rows that decide it.
 
+    Returns the figures (machine-readable, for ``details["power"]``) and the sentence stating them.
     The two groups compared are those with the lowest and highest rate (for
     equalized odds, the rate with the larger spread). For a difference the gap
     to clear is ``|estimate − limit|``; for a ratio it is the rate difference
@@ -294,13 +381,15 @@ def power_statement(m: Measurement, counts: np.ndarray, labels: list[str], confi
     mde = minimum_detectable_effect(pair, sizes, confidence=confidence)
     # the normal approximation understates rows near rates of 0 or 1; the rows used did not decide it, so more are
     need = max(rows_per_group_needed(pair, gap, confidence=confidence), max(sizes) + 1)
-    what = m.name.replace("_", " ") + (f" for {m.group}" if m.group else "")
-    decide = (f"about {_rows(need)} {_LABEL_ROWS[rate]} per group would decide it against the limit "
-              f"{m.comparator} {m.threshold:g}" if np.isfinite(need) else
-              f"no number of rows decides it: the estimate sits on the limit {m.comparator} {m.threshold:g}")
-    text = (f"Power for {what}: with {sizes[0]} and {sizes[1]} {_LABEL_ROWS[rate]} ({labels[hi]}, {labels[lo]}), "
-            f"the smallest {rate.replace('_', ' ')} difference detectable (α = {1 - confidence:.2g}, power 0.8) "
-            f"is {mde:.3f}; {decide}.")
-    return {"measurement": m.name, "group": m.group, "rate": rate, "groups": [labels[hi], labels[lo]],
+    limit = _limit(m.name, m.comparator, m.threshold)
+    rows_kind = Msg(f"group_fairness.rows.{rate}")
+    decide = (Msg("group_fairness.power.decide", rows=_rows(need), rows_kind=rows_kind, limit=limit)
+              if np.isfinite(need) else Msg("group_fairness.power.undecidable", limit=limit))
+    text = Msg("group_fairness.power.statement", measure=_name(m), rows_a=Q(sizes[0], Unit.COUNT),
+               rows_b=Q(sizes[1], Unit.COUNT), rows_kind=rows_kind, group_a=labels[hi], group_b=labels[lo],
+               rate=Msg(f"group_fairness.rate.{rate}"), alpha=Q(1 - confidence, Unit.PROBABILITY),
+               mde=Q(mde, Unit.DIFFERENCE_PP), decide=decide)
+    data = {"measurement": m.name, "group": m.group, "rate": rate, "groups": [labels[hi], labels[lo]],
             "rows": list(sizes), "minimum_detectable_effect": mde,
-            "rows_per_group_needed": None if not np.isfinite(need) else int(np.ceil(need)), "text": text}
+            "rows_per_group_needed": None if not np.isfinite(need) else int(np.ceil(need))}
+    return data, text

@@ -8,7 +8,8 @@ for every group that meets ``min_group_size``.
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from typing import ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
@@ -16,6 +17,7 @@ from pydantic import Field
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
+from auditkit.evidence import Column, ColumnRole, Evidence, Finding, Msg, Q, Table, Unit, Verdict, ref
 from auditkit.metrics.fairness import (
     FN,
     FP,
@@ -63,6 +65,12 @@ class PerformanceCheck(Check[PerformanceParams]):
     version = 1
     title = "Performance and disaggregated accuracy"
     Params = PerformanceParams
+    rules: ClassVar[tuple[str, ...]] = (
+        "interval_inside_limit",  # PASS: every judged Wilson interval lies wholly inside its threshold
+        "interval_beyond_limit",  # FAIL: at least one judged interval lies wholly beyond its threshold
+        "interval_straddles_limit",  # INCONCLUSIVE: none beyond, at least one interval includes its threshold
+        "declared_group_absent",  # INCONCLUSIVE: per-group thresholds, none beyond, but a declared group is absent
+    )
 
     def run(self, ctx: CheckContext, params: PerformanceParams, *, seed: int) -> CheckResult:
         """Measure every rate overall and per group; judge the configured thresholds on their intervals."""
@@ -73,8 +81,8 @@ class PerformanceCheck(Check[PerformanceParams]):
         overall = confusion_counts(y, pred.decisions, np.zeros(len(y), dtype=np.int64), 1)
         measurements: list[Measurement] = []
         measurements += self._rates(overall, ("overall",), params, conf, judged=[True], grouped=False)
-        rows: list[list] = []
-        notes: list[str] = []
+        rows: list[tuple] = []
+        notes: list[Msg] = []
         if params.attributes:
             groups = ctx.groups(params.attributes)
             counts = confusion_counts(y, pred.decisions, groups.codes, len(groups.labels))
@@ -83,42 +91,82 @@ class PerformanceCheck(Check[PerformanceParams]):
             measurements += self._rates(counts, groups.labels, params, conf, judged=judged, grouped=True)
             rates = group_rates(counts)
             for g, label in enumerate(groups.labels):
-                rows.append([label, int(counts[g].sum()), *(float(rates[r][g]) for r in
-                             ("base_rate", "selection_rate", "accuracy", "tpr", "fpr", "fnr")),
-                             "yes" if big[g] else f"no (< {min_size})"])
+                rows.append((label, int(counts[g].sum()), *(float(rates[r][g]) for r in
+                             ("base_rate", "selection_rate", "accuracy", "tpr", "fpr", "fnr")), bool(big[g])))
             small = [label for label, b in zip(groups.labels, big, strict=True) if not b]
             if small:
-                notes.append(f"Groups below min_group_size {min_size} are reported but not judged: {', '.join(small)}.")
+                notes.append(Msg("performance.note.small_groups", min_size=Q(min_size, Unit.COUNT), groups=small))
             absent = list(groups.absent)
         else:
             absent = []
         status = combine_verdicts(m.status for m in measurements)
         acc = next(m for m in measurements if m.name == "accuracy" and m.group is None)
-        summary = (f"Overall accuracy {acc.value:.3f} [{acc.ci_low:.3f}, {acc.ci_high:.3f}] on {acc.n} examples"
-                   + self._failing_text(measurements, status))
-        details: dict = {"notes": notes}
+        summary = [Msg("performance.summary.overall", value=Q(acc.value, Unit.SCORE), ci_low=Q(acc.ci_low, Unit.SCORE),
+                       ci_high=Q(acc.ci_high, Unit.SCORE), n=Q(acc.n, Unit.COUNT),
+                       clause=self._failing_clause(measurements))]
+        details: dict = {}
         power = [p for m in measurements if m.status is Status.INCONCLUSIVE for p in [rate_power(m, conf)] if p]
         if power:
-            details["power"] = power
-            notes.extend(p["text"] for p in power)
-            summary += " " + power[0]["text"]
+            details["power"] = [data for data, _ in power]
+            notes.extend(text for _, text in power)
+            summary.append(power[0][1])
+        cause = f"attribute:{params.attributes[0]}" if len(params.attributes) == 1 else None
+        judged_ms = [m for m in measurements if m.status is not None]
+        fails = [m for m in judged_ms if m.status is Status.FAIL]
+        doubts = [m for m in judged_ms if m.status is Status.INCONCLUSIVE]
+        absent_findings: tuple[Finding, ...] = ()
+        decided_by_absence = False
         if absent:
             details["absent_groups"] = absent
             judged_groups = params.per_group_thresholds
-            notes.append("Declared in the policy but not present in the data, so not assessed: " + ", ".join(absent)
-                         + (". The per-group thresholds cannot be judged for them." if judged_groups else "."))
+            notes.append(Msg("performance.note.absent_judged" if judged_groups else "performance.note.absent",
+                             groups=absent))
+            if judged_groups:
+                absent_findings = (Finding(Msg("performance.finding.absent", groups=absent), cause),)
             if judged_groups and status in (Status.PASS, Status.INCONCLUSIVE):
                 status = Status.INCONCLUSIVE
-                summary += (f" Group not present in the data: {', '.join(absent)} (declared in the policy), so its "
-                            "per-group thresholds are not assessed.")
-        if rows:
-            details["tables"] = [{
-                "title": "Performance by group",
-                "columns": ["group", "n", "favourable base rate", "selection rate", "accuracy", "TPR", "FPR", "FNR",
-                            "judged"],
-                "rows": rows,
-            }]
-        return CheckResult(status=status, summary=summary, measurements=tuple(measurements), details=details)
+                decided_by_absence = True
+                summary.append(Msg("performance.summary.absent", groups=absent))
+        limits = [Msg("performance.metric_limit", measure=Msg(f"performance.measure.{rate}"),
+                      limit=_limit(rate, limit.comparator, limit.threshold))
+                  for rate, limit in params.thresholds.items()]
+        scope = (Msg("performance.scope.groups", min_size=Q(min_size, Unit.COUNT))
+                 if params.per_group_thresholds and params.attributes else Msg("performance.scope.overall"))
+        rule_params = {"limits": limits, "level": Q(conf, Unit.SHARE), "scope": scope}
+        if status is Status.FAIL:
+            verdict = Verdict("interval_beyond_limit", rule_params, tuple(ref(m.name, m.group) for m in fails))
+            findings = (*(Finding(_finding(m), cause if m.group else None) for m in fails), *absent_findings)
+        elif decided_by_absence:
+            verdict = Verdict("declared_group_absent", {**rule_params, "groups": absent},
+                              tuple(ref(m.name, m.group) for m in judged_ms))
+            findings = (*absent_findings, *(Finding(_finding(m), cause if m.group else None) for m in doubts))
+        elif status is Status.INCONCLUSIVE:
+            verdict = Verdict("interval_straddles_limit", rule_params, tuple(ref(m.name, m.group) for m in doubts))
+            findings = tuple(Finding(_finding(m), cause if m.group else None) for m in doubts)
+        else:
+            verdict = Verdict("interval_inside_limit", rule_params, tuple(ref(m.name, m.group) for m in judged_ms))
+            findings = ()
+        tables = (self._group_table(rows, min_size),) if rows else ()
+        evidence = Evidence(summary=tuple(summary), verdict=verdict, tables=tables, notes=tuple(notes),
+                            findings=findings)
+        return CheckResult(status=status, evidence=evidence, measurements=tuple(measurements), details=details)
+
+    @staticmethod
+    def _group_table(rows: list[tuple], min_size: int) -> Table:
+        def value(key: str, unit: Unit) -> Column:
+            return Column(Msg(f"performance.col.{key}"), ColumnRole.VALUE, unit)
+
+        return Table(
+            title=Msg("performance.table.by_group"),
+            columns=(
+                Column(Msg("performance.col.group"), ColumnRole.GROUP),
+                Column(Msg("performance.col.n"), ColumnRole.N, Unit.COUNT),
+                value("base_rate", Unit.RATE), value("selection_rate", Unit.RATE), value("accuracy", Unit.SCORE),
+                value("tpr", Unit.RATE), value("fpr", Unit.RATE), value("fnr", Unit.RATE),
+                Column(Msg("performance.col.large_enough", min_size=Q(min_size, Unit.COUNT)), ColumnRole.FLAG),
+            ),
+            rows=tuple(rows),
+        )
 
     @staticmethod
     def _rates(counts: np.ndarray, labels: tuple[str, ...], params: PerformanceParams, conf: float,
@@ -130,25 +178,59 @@ class PerformanceCheck(Check[PerformanceParams]):
             limit = params.thresholds.get(rate)
             for g, label in enumerate(labels):
                 value = k[g] / n[g] if n[g] else float("nan")
-                out.append(measure(rate, value, (lo[g], hi[g]), limit=limit, confidence=conf,
-                                   group=label if grouped else None, n=int(n[g]), judged=judged[g]))
+                m = measure(rate, value, (lo[g], hi[g]), limit=limit, confidence=conf,
+                            group=label if grouped else None, n=int(n[g]), judged=judged[g])
+                out.append(dataclasses.replace(m, unit=_unit(rate).value))
         return out
 
     @staticmethod
-    def _failing_text(measurements: list[Measurement], status: Status) -> str:
-        bad = [m for m in measurements if m.status in (Status.FAIL, Status.INCONCLUSIVE)]
+    def _failing_clause(measurements: list[Measurement]) -> Msg:
+        bad = sorted((m for m in measurements if m.status in (Status.FAIL, Status.INCONCLUSIVE)),
+                     key=lambda m: m.status is not Status.FAIL)  # a failure first, then the doubts, in order
         if not bad:
-            return "; every threshold is met on its whole interval."
+            return Msg("performance.clause.all_met")
         m = bad[0]
-        where = f" for {m.group}" if m.group else ""
-        word = "breaches" if m.status is Status.FAIL else "cannot be separated from"
-        return (f"; {m.name}{where} {m.value:.3f} [{m.ci_low:.3f}, {m.ci_high:.3f}] {word} the limit "
-                f"{m.comparator} {m.threshold:g}" + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else "") + ".")
+        clause = Msg("performance.clause.breaches" if m.status is Status.FAIL else "performance.clause.straddles",
+                     **_interval(m))
+        return Msg("performance.clause.and_more", clause=clause, n=Q(len(bad) - 1, Unit.COUNT)) if len(bad) > 1 \
+            else clause
 
 
-def rate_power(m: Measurement, confidence: float) -> dict | None:
+def _unit(rate: str) -> Unit:
+    """Accuracy is a score; the other rates are fractions of rows."""
+    return Unit.SCORE if rate == "accuracy" else Unit.RATE
+
+
+def _name(m: Measurement) -> Msg:
+    """The rate's name in the report's language, with its group (data) when it has one."""
+    name = Msg(f"performance.measure.{m.name}")
+    return name if m.group is None else Msg("performance.for_group", measure=name, group=m.group)
+
+
+def _limit(rate: str, comparator: str | None, threshold: float | None) -> Msg:
+    side = "min" if comparator == ">=" else "max"
+    return Msg(f"performance.limit.{side}", threshold=Q(threshold, _unit(rate)))
+
+
+def _interval(m: Measurement) -> dict:
+    """Parameters shared by every sentence that states a judged rate against its threshold."""
+    u = _unit(m.name)
+    return {"measure": _name(m), "value": Q(m.value, u), "ci_low": Q(m.ci_low, u), "ci_high": Q(m.ci_high, u),
+            "limit": _limit(m.name, m.comparator, m.threshold)}
+
+
+def _finding(m: Measurement) -> Msg:
+    """What a reader must act on for one FAIL or INCONCLUSIVE rate."""
+    if m.value is None:
+        return Msg("performance.finding.undefined", measure=_name(m), limit=_limit(m.name, m.comparator, m.threshold))
+    return Msg("performance.finding.breaches" if m.status is Status.FAIL else "performance.finding.straddles",
+               **_interval(m))
+
+
+def rate_power(m: Measurement, confidence: float) -> tuple[dict, Msg] | None:
     """For an INCONCLUSIVE rate: the smallest distance from the limit its rows detect, and the rows that decide it.
 
+    Returns the figures (machine-readable, for ``details["power"]``) and the sentence stating them.
     One-sample forms of methods.md C6 (:func:`~auditkit.metrics.fairness.minimum_detectable_effect`,
     :func:`~auditkit.metrics.fairness.rows_per_group_needed`): the interval must clear
     ``|estimate − limit|``.
@@ -158,12 +240,13 @@ def rate_power(m: Measurement, confidence: float) -> dict | None:
     mde = minimum_detectable_effect((m.value,), (m.n,), confidence=confidence)
     # the rows used did not decide it, so more are needed even where the normal approximation says fewer
     need = max(rows_per_group_needed((m.value,), m.value - m.threshold, confidence=confidence), m.n + 1)
-    where = f" for {m.group}" if m.group else ""
-    rows = "rows in that group" if m.group else "rows"
-    decide = (f"about {int(np.ceil(need)):,} {rows} would decide it against the limit {m.comparator} {m.threshold:g}"
-              if np.isfinite(need) else
-              f"no number of rows decides it: the estimate sits on the limit {m.comparator} {m.threshold:g}")
-    text = (f"Power for {m.name}{where}: with {m.n} rows, the smallest distance from the limit detectable "
-            f"(α = {1 - confidence:.2g}, power 0.8) is {mde:.3f}; {decide}.")
-    return {"measurement": m.name, "group": m.group, "rows": m.n, "minimum_detectable_effect": mde,
-            "rows_needed": int(np.ceil(need)) if np.isfinite(need) else None, "text": text}
+    limit = _limit(m.name, m.comparator, m.threshold)
+    decide = (Msg("performance.power.decide_group" if m.group else "performance.power.decide",
+                  rows=Q(int(np.ceil(need)), Unit.COUNT), limit=limit)
+              if np.isfinite(need) else Msg("performance.power.undecidable", limit=limit))
+    distance = Unit.SCORE if _unit(m.name) is Unit.SCORE else Unit.DIFFERENCE_PP
+    text = Msg("performance.power.statement", measure=_name(m), n=Q(m.n, Unit.COUNT),
+               alpha=Q(1 - confidence, Unit.PROBABILITY), mde=Q(mde, distance), decide=decide)
+    data = {"measurement": m.name, "group": m.group, "rows": m.n, "minimum_detectable_effect": mde,
+            "rows_needed": int(np.ceil(need)) if np.isfinite(need) else None}
+    return data, text

@@ -1,0 +1,275 @@
+"""Messages of the ``group_fairness`` check (summaries, rules, tables, notes, findings), English and German."""
+
+MESSAGES = {
+    "en": {
+        "group_fairness.measure.demographic_parity_difference": "demographic parity difference",
+        "group_fairness.measure.demographic_parity_ratio": "demographic parity ratio",
+        "group_fairness.measure.equalized_odds_difference": "equalized odds difference",
+        "group_fairness.measure.equalized_odds_ratio": "equalized odds ratio",
+        "group_fairness.measure.equal_opportunity_difference": "equal opportunity difference",
+        "group_fairness.measure.equal_opportunity_ratio": "equal opportunity ratio",
+        "group_fairness.measure.impact_ratio": "impact ratio",
+        "group_fairness.rule.interval_inside_limit": (
+            "Every limit ({limits}) is met on the whole {level} confidence interval of its metric (the "
+            "impact ratio in every compared group)"
+        ),
+        "group_fairness.rule.interval_beyond_limit": (
+            "A metric fails when its whole {level} confidence interval lies beyond its limit ({limits})"
+        ),
+        "group_fairness.rule.interval_straddles_limit": (
+            "Undecided when no {level} confidence interval lies wholly beyond its limit but at least one "
+            "includes it ({limits})"
+        ),
+        "group_fairness.rule.declared_group_absent": (
+            "Every group declared in the policy must be present in the data (absent: {groups}); without "
+            "it the comparison is incomplete, even though no {level} confidence interval lies wholly "
+            "beyond its limit ({limits})"
+        ),
+        "group_fairness.rule.too_few_comparable_groups": (
+            "At least two groups of {attributes} with {min_rows} rows or more are needed to compare "
+            "groups; fewer were present"
+        ),
+        "group_fairness.for_group": "{measure} for {group}",
+        "group_fairness.group_n": "{group} (n={n})",
+        "group_fairness.limit.min": ">= {threshold}",
+        "group_fairness.limit.max": "<= {threshold}",
+        "group_fairness.metric_limit": "{measure} {limit}",
+        "group_fairness.rows_unbounded": "an unbounded number of",
+        "group_fairness.summary.range": "Selection rate ranges from {low} ({low_group}) to {high} ({high_group}).",
+        "group_fairness.summary.range_and": (
+            "Selection rate ranges from {low} ({low_group}) to {high} ({high_group}); {clause}."
+        ),
+        "group_fairness.clause.undefined": "{measure} is undefined",
+        "group_fairness.clause.breaches": "{measure} {value} [{ci_low}, {ci_high}] breaches the limit {limit}",
+        "group_fairness.clause.straddles": (
+            "{measure} {value} [{ci_low}, {ci_high}] cannot be separated from the limit {limit}"
+        ),
+        "group_fairness.clause.meets": (
+            "{measure} {value} [{ci_low}, {ci_high}] meets the limit {limit} and every other limit is met"
+            " on its interval"
+        ),
+        "group_fairness.summary.widened": (
+            "Intervals were widened to Wilson bounds: in {groups} every row shares one outcome, so the "
+            "bootstrap alone would show certainty."
+        ),
+        "group_fairness.summary.absent": (
+            "Group not present in the data: {groups} (declared in the policy), so the comparison is "
+            "incomplete."
+        ),
+        "group_fairness.summary.too_few_groups": (
+            "Fewer than two groups of {attributes} have at least {min_rows} examples, so no group "
+            "comparison could be made."
+        ),
+        "group_fairness.summary.single_row_groups": (
+            "Groups with fewer than {min_rows} rows cannot be compared: {groups}."
+        ),
+        "group_fairness.summary.absent_not_compared": "Declared but absent from the data: {groups}.",
+        "group_fairness.note.small_groups": (
+            "{count} group(s) below min_group_size {min_size} were reported but left out of the "
+            "comparison: {groups}."
+        ),
+        "group_fairness.note.single_row_groups": (
+            "{count} group(s) with fewer than {min_rows} rows cannot be compared (a single row has no "
+            "sampling interval): {groups}."
+        ),
+        "group_fairness.note.absent": (
+            "Declared in the policy but not present in the data, so not assessed: {groups}. Add rows of "
+            "these groups to the audit data, or remove the values from protected_attributes[].values if "
+            "they cannot occur."
+        ),
+        "group_fairness.note.power_two_groups": (
+            "Power: with {rows} rows in each of two groups, the smallest selection-rate difference "
+            "detectable (α = {alpha}, power 0.8) would be about {mde}; deciding a limit of {limit} needs "
+            "about {need} rows per group."
+        ),
+        "group_fairness.note.widened": (
+            "In {groups} every row shares one outcome for a compared rate, so all bootstrap resamples of "
+            "that rate are identical; the intervals of {metrics} were widened to the groups' Wilson "
+            "bounds rather than shown as certain."
+        ),
+        "group_fairness.note.undefined": (
+            "Undefined because a group has no examples with one of the true labels: {metrics}."
+        ),
+        "group_fairness.power.statement": (
+            "Power for {measure}: with {rows_a} and {rows_b} {rows_kind} ({group_a}, {group_b}), the "
+            "smallest {rate} difference detectable (α = {alpha}, power 0.8) is {mde}; {decide}."
+        ),
+        "group_fairness.power.decide": "about {rows} {rows_kind} per group would decide it against the limit {limit}",
+        "group_fairness.power.undecidable": "no number of rows decides it: the estimate sits on the limit {limit}",
+        "group_fairness.rows.selection_rate": "rows",
+        "group_fairness.rows.tpr": "rows with the favourable true label",
+        "group_fairness.rows.fpr": "rows with the unfavourable true label",
+        "group_fairness.rate.selection_rate": "selection rate",
+        "group_fairness.rate.tpr": "true positive rate",
+        "group_fairness.rate.fpr": "false positive rate",
+        "group_fairness.table.rates": "Decision rates by group",
+        "group_fairness.col.group": "group",
+        "group_fairness.col.n": "n",
+        "group_fairness.col.selection_rate": "selection rate",
+        "group_fairness.col.ci_low": "CI low ({level})",
+        "group_fairness.col.ci_high": "CI high ({level})",
+        "group_fairness.col.tpr": "TPR",
+        "group_fairness.col.fpr": "FPR",
+        "group_fairness.col.compared": "compared (n ≥ {min_size})",
+        "group_fairness.finding.breaches": (
+            "Disparity between groups of {attributes}: {measure} {value} [{ci_low}, {ci_high}] breaches "
+            "the limit {limit} on its whole confidence interval."
+        ),
+        "group_fairness.finding.straddles": (
+            "Undecided: {measure} {value} [{ci_low}, {ci_high}] cannot be separated from the limit "
+            "{limit}; more rows per group are needed to decide it."
+        ),
+        "group_fairness.finding.undefined": (
+            "Undecided: {measure} is undefined (a group has no rows with one of the true labels), so the "
+            "limit {limit} cannot be judged."
+        ),
+        "group_fairness.finding.too_few_groups": (
+            "Fewer than two groups of {attributes} have at least {min_rows} rows: add rows so that the "
+            "groups can be compared."
+        ),
+        "group_fairness.finding.absent": (
+            "Declared groups absent from the audit data: {groups}. Add rows of these groups, or remove "
+            "the values from protected_attributes[].values if they cannot occur."
+        ),
+    },
+    "de": {
+        "group_fairness.measure.demographic_parity_difference": "Differenz der demografischen Parität",
+        "group_fairness.measure.demographic_parity_ratio": "Quotient der demografischen Parität",
+        "group_fairness.measure.equalized_odds_difference": "Equalized-Odds-Differenz",
+        "group_fairness.measure.equalized_odds_ratio": "Equalized-Odds-Quotient",
+        "group_fairness.measure.equal_opportunity_difference": "Chancengleichheits-Differenz (Equal Opportunity)",
+        "group_fairness.measure.equal_opportunity_ratio": "Chancengleichheits-Quotient (Equal Opportunity)",
+        "group_fairness.measure.impact_ratio": "Impact Ratio",
+        "group_fairness.rule.interval_inside_limit": (
+            "Jede Grenze ({limits}) wird auf dem ganzen {level}-Konfidenzintervall ihrer Metrik "
+            "eingehalten (die Impact Ratio in jeder verglichenen Gruppe)"
+        ),
+        "group_fairness.rule.interval_beyond_limit": (
+            "Eine Metrik besteht nicht, wenn ihr ganzes {level}-Konfidenzintervall jenseits ihrer Grenze "
+            "liegt ({limits})"
+        ),
+        "group_fairness.rule.interval_straddles_limit": (
+            "Unentschieden, wenn kein {level}-Konfidenzintervall ganz jenseits seiner Grenze liegt, aber "
+            "mindestens eines die Grenze einschließt ({limits})"
+        ),
+        "group_fairness.rule.declared_group_absent": (
+            "Jede in der Policy deklarierte Gruppe muss in den Daten vorhanden sein (fehlend: {groups}); "
+            "ohne sie ist der Vergleich unvollständig, auch wenn kein {level}-Konfidenzintervall ganz "
+            "jenseits seiner Grenze liegt ({limits})"
+        ),
+        "group_fairness.rule.too_few_comparable_groups": (
+            "Für einen Gruppenvergleich sind mindestens zwei Gruppen von {attributes} mit je mindestens "
+            "{min_rows} Zeilen nötig; es waren weniger vorhanden"
+        ),
+        "group_fairness.for_group": "{measure} für {group}",
+        "group_fairness.group_n": "{group} (n={n})",
+        "group_fairness.limit.min": "≥ {threshold}",
+        "group_fairness.limit.max": "≤ {threshold}",
+        "group_fairness.metric_limit": "{measure} {limit}",
+        "group_fairness.rows_unbounded": "unbegrenzt viele",
+        "group_fairness.summary.range": "Die Auswahlquote reicht von {low} ({low_group}) bis {high} ({high_group}).",
+        "group_fairness.summary.range_and": (
+            "Die Auswahlquote reicht von {low} ({low_group}) bis {high} ({high_group}); {clause}."
+        ),
+        "group_fairness.clause.undefined": "{measure} ist nicht definiert",
+        "group_fairness.clause.breaches": "{measure} {value} [{ci_low}, {ci_high}] verletzt die Grenze {limit}",
+        "group_fairness.clause.straddles": (
+            "{measure} {value} [{ci_low}, {ci_high}] ist von der Grenze {limit} statistisch nicht zu "
+            "unterscheiden"
+        ),
+        "group_fairness.clause.meets": (
+            "{measure} {value} [{ci_low}, {ci_high}] hält die Grenze {limit} ein, und jede andere Grenze "
+            "wird auf ihrem ganzen Intervall eingehalten"
+        ),
+        "group_fairness.summary.widened": (
+            "Die Intervalle wurden auf Wilson-Grenzen erweitert: In {groups} haben alle Zeilen dasselbe "
+            "Ergebnis, sodass der Bootstrap allein Gewissheit vortäuschen würde."
+        ),
+        "group_fairness.summary.absent": (
+            "Gruppe nicht in den Daten vorhanden: {groups} (in der Policy deklariert), daher ist der "
+            "Vergleich unvollständig."
+        ),
+        "group_fairness.summary.too_few_groups": (
+            "Weniger als zwei Gruppen von {attributes} haben mindestens {min_rows} Beispiele, daher war "
+            "kein Gruppenvergleich möglich."
+        ),
+        "group_fairness.summary.single_row_groups": (
+            "Gruppen mit weniger als {min_rows} Zeilen können nicht verglichen werden: {groups}."
+        ),
+        "group_fairness.summary.absent_not_compared": "Deklariert, aber nicht in den Daten vorhanden: {groups}.",
+        "group_fairness.note.small_groups": (
+            "{count} Gruppe(n) unter min_group_size {min_size} wurden aufgeführt, aber nicht in den "
+            "Vergleich einbezogen: {groups}."
+        ),
+        "group_fairness.note.single_row_groups": (
+            "{count} Gruppe(n) mit weniger als {min_rows} Zeilen können nicht verglichen werden (eine "
+            "einzelne Zeile hat kein Stichprobenintervall): {groups}."
+        ),
+        "group_fairness.note.absent": (
+            "In der Policy deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
+            "{groups}. Ergänzen Sie Zeilen dieser Gruppen in den Auditdaten oder entfernen Sie die Werte "
+            "aus protected_attributes[].values, wenn sie nicht vorkommen können."
+        ),
+        "group_fairness.note.power_two_groups": (
+            "Teststärke: Mit {rows} Zeilen in jeder von zwei Gruppen läge die kleinste nachweisbare "
+            "Differenz der Auswahlquoten (α = {alpha}, Teststärke 0.8) bei etwa {mde}; um eine Grenze von"
+            " {limit} zu entscheiden, sind etwa {need} Zeilen pro Gruppe nötig."
+        ),
+        "group_fairness.note.widened": (
+            "In {groups} haben alle Zeilen bei einer verglichenen Quote dasselbe Ergebnis, sodass alle "
+            "Bootstrap-Stichproben dieser Quote identisch sind; die Intervalle von {metrics} wurden auf "
+            "die Wilson-Grenzen der Gruppen erweitert, statt als sicher ausgewiesen zu werden."
+        ),
+        "group_fairness.note.undefined": (
+            "Nicht definiert, weil eine Gruppe keine Beispiele mit einem der wahren Labels hat: "
+            "{metrics}."
+        ),
+        "group_fairness.power.statement": (
+            "Teststärke für {measure}: Mit {rows_a} und {rows_b} {rows_kind} ({group_a}, {group_b}) ist "
+            "die kleinste nachweisbare Differenz der {rate} (α = {alpha}, Teststärke 0.8) {mde}; "
+            "{decide}."
+        ),
+        "group_fairness.power.decide": (
+            "etwa {rows} {rows_kind} pro Gruppe würden sie gegenüber der Grenze {limit} entscheiden"
+        ),
+        "group_fairness.power.undecidable": (
+            "keine Zeilenzahl entscheidet sie: Der Schätzwert liegt genau auf der Grenze {limit}"
+        ),
+        "group_fairness.rows.selection_rate": "Zeilen",
+        "group_fairness.rows.tpr": "Zeilen mit dem günstigen wahren Label",
+        "group_fairness.rows.fpr": "Zeilen mit dem ungünstigen wahren Label",
+        "group_fairness.rate.selection_rate": "Auswahlquote",
+        "group_fairness.rate.tpr": "Richtig-Positiv-Rate",
+        "group_fairness.rate.fpr": "Falsch-Positiv-Rate",
+        "group_fairness.table.rates": "Entscheidungsquoten nach Gruppe",
+        "group_fairness.col.group": "Gruppe",
+        "group_fairness.col.n": "n",
+        "group_fairness.col.selection_rate": "Auswahlquote",
+        "group_fairness.col.ci_low": "Konfidenzintervall unten ({level})",
+        "group_fairness.col.ci_high": "Konfidenzintervall oben ({level})",
+        "group_fairness.col.tpr": "Richtig-Positiv-Rate",
+        "group_fairness.col.fpr": "Falsch-Positiv-Rate",
+        "group_fairness.col.compared": "verglichen (n ≥ {min_size})",
+        "group_fairness.finding.breaches": (
+            "Ungleichbehandlung zwischen Gruppen von {attributes}: {measure} {value} [{ci_low}, "
+            "{ci_high}] verletzt die Grenze {limit} auf dem ganzen Konfidenzintervall."
+        ),
+        "group_fairness.finding.straddles": (
+            "Nicht entschieden: {measure} {value} [{ci_low}, {ci_high}] ist von der Grenze {limit} "
+            "statistisch nicht zu unterscheiden; für eine Entscheidung sind mehr Zeilen pro Gruppe nötig."
+        ),
+        "group_fairness.finding.undefined": (
+            "Nicht entschieden: {measure} ist nicht definiert (eine Gruppe hat keine Zeilen mit einem der"
+            " wahren Labels), daher kann die Grenze {limit} nicht beurteilt werden."
+        ),
+        "group_fairness.finding.too_few_groups": (
+            "Weniger als zwei Gruppen von {attributes} haben mindestens {min_rows} Zeilen: Ergänzen Sie "
+            "Zeilen, damit die Gruppen verglichen werden können."
+        ),
+        "group_fairness.finding.absent": (
+            "Deklarierte Gruppen fehlen in den Auditdaten: {groups}. Ergänzen Sie Zeilen dieser Gruppen "
+            "oder entfernen Sie die Werte aus protected_attributes[].values, wenn sie nicht vorkommen "
+            "können."
+        ),
+    },
+}

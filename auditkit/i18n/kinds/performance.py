@@ -1,0 +1,179 @@
+"""Messages of the ``performance`` check (summaries, rules, tables, notes, findings), English and German."""
+
+MESSAGES = {
+    "en": {
+        "performance.measure.accuracy": "accuracy",
+        "performance.measure.selection_rate": "selection rate",
+        "performance.measure.tpr": "true positive rate",
+        "performance.measure.fpr": "false positive rate",
+        "performance.measure.fnr": "false negative rate",
+        "performance.rule.interval_inside_limit": (
+            "Every threshold ({limits}) is met on the whole {level} Wilson interval of its rate; rates "
+            "are judged {scope}"
+        ),
+        "performance.rule.interval_beyond_limit": (
+            "A rate fails when its whole {level} Wilson interval lies beyond its threshold ({limits}); "
+            "rates are judged {scope}"
+        ),
+        "performance.rule.interval_straddles_limit": (
+            "Undecided when no {level} Wilson interval lies wholly beyond its threshold but at least one "
+            "includes it ({limits}); rates are judged {scope}"
+        ),
+        "performance.rule.declared_group_absent": (
+            "With per-group thresholds ({limits}), every group declared in the policy must be present in "
+            "the data (absent: {groups}); without it the check cannot pass, even though no {level} Wilson"
+            " interval lies wholly beyond its threshold; rates are judged {scope}"
+        ),
+        "performance.scope.overall": "overall",
+        "performance.scope.groups": "overall and in every group with at least {min_size} rows",
+        "performance.for_group": "{measure} for {group}",
+        "performance.limit.min": ">= {threshold}",
+        "performance.limit.max": "<= {threshold}",
+        "performance.metric_limit": "{measure} {limit}",
+        "performance.summary.overall": "Overall accuracy {value} [{ci_low}, {ci_high}] on {n} examples; {clause}.",
+        "performance.clause.all_met": "every threshold is met on its whole interval",
+        "performance.clause.breaches": "{measure} {value} [{ci_low}, {ci_high}] breaches the limit {limit}",
+        "performance.clause.straddles": (
+            "{measure} {value} [{ci_low}, {ci_high}] cannot be separated from the limit {limit}"
+        ),
+        "performance.clause.and_more": "{clause} (and {n} more)",
+        "performance.summary.absent": (
+            "Group not present in the data: {groups} (declared in the policy), so its per-group "
+            "thresholds are not assessed."
+        ),
+        "performance.note.small_groups": (
+            "Groups below min_group_size {min_size} are reported but not judged: {groups}."
+        ),
+        "performance.note.absent": "Declared in the policy but not present in the data, so not assessed: {groups}.",
+        "performance.note.absent_judged": (
+            "Declared in the policy but not present in the data, so not assessed: {groups}. The per-group"
+            " thresholds cannot be judged for them."
+        ),
+        "performance.power.statement": (
+            "Power for {measure}: with {n} rows, the smallest distance from the limit detectable (α = "
+            "{alpha}, power 0.8) is {mde}; {decide}."
+        ),
+        "performance.power.decide": "about {rows} rows would decide it against the limit {limit}",
+        "performance.power.decide_group": "about {rows} rows in that group would decide it against the limit {limit}",
+        "performance.power.undecidable": "no number of rows decides it: the estimate sits on the limit {limit}",
+        "performance.table.by_group": "Performance by group",
+        "performance.col.group": "group",
+        "performance.col.n": "n",
+        "performance.col.base_rate": "favourable base rate",
+        "performance.col.selection_rate": "selection rate",
+        "performance.col.accuracy": "accuracy",
+        "performance.col.tpr": "TPR",
+        "performance.col.fpr": "FPR",
+        "performance.col.fnr": "FNR",
+        "performance.col.large_enough": "n ≥ {min_size}",
+        "performance.finding.breaches": (
+            "Limit breached: {measure} {value} [{ci_low}, {ci_high}] lies wholly beyond the limit "
+            "{limit}."
+        ),
+        "performance.finding.straddles": (
+            "Undecided: {measure} {value} [{ci_low}, {ci_high}] cannot be separated from the limit "
+            "{limit}; more rows are needed to decide it."
+        ),
+        "performance.finding.undefined": (
+            "Undecided: {measure} is undefined (no rows with the true label it needs), so the limit "
+            "{limit} cannot be judged."
+        ),
+        "performance.finding.absent": (
+            "Declared groups absent from the audit data: {groups}; their per-group thresholds are not "
+            "assessed. Add rows of these groups, or remove the values from protected_attributes[].values "
+            "if they cannot occur."
+        ),
+    },
+    "de": {
+        "performance.measure.accuracy": "Genauigkeit",
+        "performance.measure.selection_rate": "Auswahlquote",
+        "performance.measure.tpr": "Richtig-Positiv-Rate",
+        "performance.measure.fpr": "Falsch-Positiv-Rate",
+        "performance.measure.fnr": "Falsch-Negativ-Rate",
+        "performance.rule.interval_inside_limit": (
+            "Jede Grenze ({limits}) wird auf dem ganzen {level}-Wilson-Intervall ihrer Quote eingehalten;"
+            " beurteilt werden die Quoten {scope}"
+        ),
+        "performance.rule.interval_beyond_limit": (
+            "Eine Quote besteht nicht, wenn ihr ganzes {level}-Wilson-Intervall jenseits ihrer Grenze "
+            "liegt ({limits}); beurteilt werden die Quoten {scope}"
+        ),
+        "performance.rule.interval_straddles_limit": (
+            "Unentschieden, wenn kein {level}-Wilson-Intervall ganz jenseits seiner Grenze liegt, aber "
+            "mindestens eines die Grenze einschließt ({limits}); beurteilt werden die Quoten {scope}"
+        ),
+        "performance.rule.declared_group_absent": (
+            "Bei gruppenweisen Grenzen ({limits}) muss jede in der Policy deklarierte Gruppe in den Daten"
+            " vorhanden sein (fehlend: {groups}); ohne sie kann die Prüfung nicht bestehen, auch wenn "
+            "kein {level}-Wilson-Intervall ganz jenseits seiner Grenze liegt; beurteilt werden die Quoten"
+            " {scope}"
+        ),
+        "performance.scope.overall": "insgesamt",
+        "performance.scope.groups": "insgesamt und in jeder Gruppe mit mindestens {min_size} Zeilen",
+        "performance.for_group": "{measure} für {group}",
+        "performance.limit.min": "≥ {threshold}",
+        "performance.limit.max": "≤ {threshold}",
+        "performance.metric_limit": "{measure} {limit}",
+        "performance.summary.overall": "Gesamtgenauigkeit {value} [{ci_low}, {ci_high}] bei {n} Beispielen; {clause}.",
+        "performance.clause.all_met": "jede Grenze wird auf ihrem ganzen Intervall eingehalten",
+        "performance.clause.breaches": "{measure} {value} [{ci_low}, {ci_high}] verletzt die Grenze {limit}",
+        "performance.clause.straddles": (
+            "{measure} {value} [{ci_low}, {ci_high}] ist von der Grenze {limit} statistisch nicht zu "
+            "unterscheiden"
+        ),
+        "performance.clause.and_more": "{clause} (und {n} weitere)",
+        "performance.summary.absent": (
+            "Gruppe nicht in den Daten vorhanden: {groups} (in der Policy deklariert), daher werden ihre "
+            "gruppenweisen Grenzen nicht bewertet."
+        ),
+        "performance.note.small_groups": (
+            "Gruppen unter min_group_size {min_size} werden aufgeführt, aber nicht beurteilt: {groups}."
+        ),
+        "performance.note.absent": (
+            "In der Policy deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
+            "{groups}."
+        ),
+        "performance.note.absent_judged": (
+            "In der Policy deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
+            "{groups}. Die gruppenweisen Grenzen können für sie nicht beurteilt werden."
+        ),
+        "performance.power.statement": (
+            "Teststärke für {measure}: Mit {n} Zeilen ist der kleinste nachweisbare Abstand zur Grenze (α"
+            " = {alpha}, Teststärke 0.8) {mde}; {decide}."
+        ),
+        "performance.power.decide": "etwa {rows} Zeilen würden sie gegenüber der Grenze {limit} entscheiden",
+        "performance.power.decide_group": (
+            "etwa {rows} Zeilen in dieser Gruppe würden sie gegenüber der Grenze {limit} entscheiden"
+        ),
+        "performance.power.undecidable": (
+            "keine Zeilenzahl entscheidet sie: Der Schätzwert liegt genau auf der Grenze {limit}"
+        ),
+        "performance.table.by_group": "Leistung nach Gruppe",
+        "performance.col.group": "Gruppe",
+        "performance.col.n": "n",
+        "performance.col.base_rate": "Basisrate (günstiges Label)",
+        "performance.col.selection_rate": "Auswahlquote",
+        "performance.col.accuracy": "Genauigkeit",
+        "performance.col.tpr": "Richtig-Positiv-Rate",
+        "performance.col.fpr": "Falsch-Positiv-Rate",
+        "performance.col.fnr": "Falsch-Negativ-Rate",
+        "performance.col.large_enough": "n ≥ {min_size}",
+        "performance.finding.breaches": (
+            "Grenze verletzt: {measure} {value} [{ci_low}, {ci_high}] liegt ganz jenseits der Grenze "
+            "{limit}."
+        ),
+        "performance.finding.straddles": (
+            "Nicht entschieden: {measure} {value} [{ci_low}, {ci_high}] ist von der Grenze {limit} "
+            "statistisch nicht zu unterscheiden; für eine Entscheidung sind mehr Zeilen nötig."
+        ),
+        "performance.finding.undefined": (
+            "Nicht entschieden: {measure} ist nicht definiert (keine Zeilen mit dem benötigten wahren "
+            "Label), daher kann die Grenze {limit} nicht beurteilt werden."
+        ),
+        "performance.finding.absent": (
+            "Deklarierte Gruppen fehlen in den Auditdaten: {groups}; ihre gruppenweisen Grenzen werden "
+            "nicht bewertet. Ergänzen Sie Zeilen dieser Gruppen oder entfernen Sie die Werte aus "
+            "protected_attributes[].values, wenn sie nicht vorkommen können."
+        ),
+    },
+}
