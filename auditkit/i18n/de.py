@@ -466,7 +466,7 @@ MESSAGES: dict[str, str] = {
     "trace.art14_4c.evidence": "Übereinstimmung zwischen Attributionsmethoden",
     "trace.art86.demand": "Klare und aussagekräftige Erläuterung der wichtigsten Elemente einer Entscheidung",
     "trace.art86.evidence": "Übereinstimmung der Attributionen und kontrafaktische Umschlagraten",
-    "unit.pp": "Pp.",
+    "unit.pp": "Prozentpunkte",
     "outcome.not_run": "Nicht ausgeführt: {reason}.",
     "outcome.error": "Konnte nicht berechnet werden: {reason}",
     "findings.cause": "Gemeinsame Ursache: {cause}",

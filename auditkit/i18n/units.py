@@ -54,12 +54,13 @@ def percent(x: float | None, digits: int = 1) -> str:
     """A fraction as a percentage (``0.95`` → ``95%``; German ``95 %`` with a no-break space).
 
     A non-zero fraction that would round to ``0.0%`` gets two significant figures
-    instead (``0.004%``): a small effect never reads as none.
+    instead (``0.004%``): a small effect never reads as none. Below 1e-12 a fraction
+    is floating-point noise (an interval bound at 0) and prints as 0.
     """
     if x is None or math.isnan(x):
         return DASH
     sep = "\u00a0" if current_language() == "de" else ""
-    v = x * 100
+    v = 0.0 if abs(x) < 1e-12 else x * 100  # rounding noise of an interval bound at 0 is 0
     if v != 0.0 and abs(v) < 0.5 * 10.0**-digits:
         digits = max(digits, 1 - math.floor(math.log10(abs(v))))
     text = f"{v:.{digits}f}"
