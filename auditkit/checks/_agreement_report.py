@@ -1,11 +1,14 @@
-"""Report builder of the ``attribution_agreement`` check: measurements, tables, charts, notes, explanations.
+"""Report builder of the ``attribution_agreement`` check: measurements, typed evidence, explanations.
 
 Private to :mod:`auditkit.checks.attribution_agreement` (modules starting with
 ``_`` are not check kinds). Each step runs one part of the protocol (methods.md
 B3, B6) through :mod:`auditkit.explain.evaluation`, turns its per-instance arrays
-into bootstrap means with intervals (:mod:`auditkit.metrics`) and writes the
-plain-JSON details the report renders: ``tables`` (title, columns, rows),
-``charts`` (``heatmap`` and ``lines``), ``notes`` and ``explanations``.
+into bootstrap means with intervals (:mod:`auditkit.metrics`) and states what it
+found as typed evidence (:mod:`auditkit.evidence`): tables with typed columns,
+charts (``heatmap`` and ``lines``) and notes, every sentence a message of
+:mod:`auditkit.i18n.kinds.attribution_agreement`. The per-decision explanations
+(Art. 86) are messages too; their machine-readable form stays in
+``details["explanations"]``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 
 from auditkit.checks.base import CheckContext, CheckResult
 from auditkit.checks.limits import Limit, measure
+from auditkit.evidence import Column, ColumnRole, Evidence, Finding, Msg, Q, Table, Unit, Verdict, ref
 from auditkit.explain import Attribution, explain
 from auditkit.explain.evaluation import (
     Faithfulness,
@@ -34,6 +38,8 @@ from auditkit.metrics import faithfulness as fth
 from auditkit.metrics.stats import interval_verdict, wilson_interval
 from auditkit.results import Measurement, Status
 
+KIND = "attribution_agreement"
+
 
 class AgreementSettings(Protocol):
     """The parameters of ``attribution_agreement`` this builder reads.
@@ -44,6 +50,8 @@ class AgreementSettings(Protocol):
 
     @property
     def explained(self) -> str: ...
+    @property
+    def baseline(self) -> str: ...
     @property
     def attributes(self) -> Sequence[str]: ...
     @property
@@ -65,6 +73,53 @@ class AgreementSettings(Protocol):
 #: Metrics always measured per pair (others are in the table unless the policy thresholds them).
 MEASURED = ("rank_correlation", "feature_agreement_star", "pairwise_rank_agreement")
 TEXT_CURVE_POINTS = 11
+#: How many main factors a per-decision explanation names (and how deep the other methods' top ranks go).
+FACTORS = 3
+
+#: The unit of every measurement this check reports (and of its table columns).
+UNITS: dict[str, Unit] = {
+    "sanity_rank_correlation": Unit.CORRELATION,
+    "ig_completeness_max_relative_delta": Unit.SHARE,
+    "deletion_gain": Unit.NUMBER,
+    "insertion_gain": Unit.NUMBER,
+    "comprehensiveness_aopc": Unit.NUMBER,
+    "sufficiency_aopc": Unit.NUMBER,
+    "feature_agreement": Unit.SCORE,
+    "feature_agreement_star": Unit.SCORE,
+    "rank_agreement": Unit.SCORE,
+    "sign_agreement": Unit.SCORE,
+    "signed_rank_agreement": Unit.SCORE,
+    "rank_correlation": Unit.CORRELATION,
+    "pairwise_rank_agreement": Unit.SCORE,
+    "protected_share": Unit.SHARE,
+    "protected_in_top_k_fleiss_kappa": Unit.SCORE,
+}
+
+
+def msg(key: str, /, **params: Any) -> Msg:
+    """A message of this kind's catalogue (``attribution_agreement.<key>``)."""
+    return Msg(f"{KIND}.{key}", **params)
+
+
+def measure_name(name: str) -> Msg:
+    """The display name of a measurement (also the header of its table columns)."""
+    return msg(f"measure.{name}")
+
+
+def _measure(name: str, value: float, ci: tuple[float, float], **kwargs: Any) -> Measurement:
+    """:func:`~auditkit.checks.limits.measure` with the measurement's unit."""
+    return dataclasses.replace(measure(name, value, ci, **kwargs), unit=UNITS[name].value)
+
+
+def _col(key: str, role: ColumnRole = ColumnRole.TEXT, unit: Unit | None = None, **params: Any) -> Column:
+    return Column(msg(f"column.{key}", **params), role, unit)
+
+
+def _and(items: Sequence[Any]) -> Any:
+    """Items joined as "a, b and c" (a nested message; one item as it is, none as None)."""
+    if len(items) <= 1:
+        return items[0] if items else None
+    return msg("and", items=list(items[:-1]), last=items[-1])
 
 
 def _num(x: Any) -> float | None:
@@ -81,8 +136,20 @@ def _mean(values: np.ndarray) -> float | None:
     return _num(v[np.isfinite(v)].mean()) if np.isfinite(v).any() else None
 
 
-def _fmt(x: float | None, digits: int = 2) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{x:.{digits}f}"
+def explanation_message(item: Mapping[str, Any], instance: Any, method: str) -> Msg:
+    """The sentence(s) of one per-decision explanation (:func:`~auditkit.explain.narrative.decision_explanation`'s
+    fields) as a message: feature and method names verbatim, attributions and the score as quantities."""
+    factors = [msg("explanation.factor." + ("raised" if f["attribution"] > 0 else "lowered"),
+                   feature=f["feature"], value=Q(f["attribution"], Unit.NUMBER)) for f in item["factors"]]
+    decision = msg("explanation.decision", instance=instance, decision=msg(f"decision.{item['decision']}"),
+                   score=Q(item["score"], Unit.PROBABILITY),
+                   factors=_and(factors) if factors else msg("explanation.no_factors"), method=method)
+    if not (item["support"] and factors):
+        return decision
+    support = [msg("explanation.support.method", method=t, n=Q(n, Unit.COUNT), of=Q(len(factors), Unit.COUNT))
+               for t, n in item["support"].items()]
+    return msg("explanation.with_support", decision=decision,
+               support=msg("explanation.support", count=Q(FACTORS, Unit.COUNT), methods=_and(support)))
 
 
 class AgreementReport:
@@ -96,31 +163,44 @@ class AgreementReport:
         self.n_boot = ctx.statistics.bootstrap
         self.rng = np.random.default_rng(seed + 1)
         self.measurements: list[Measurement] = []
-        self.tables: list[dict[str, Any]] = []
+        self.tables: list[Table] = []
         self.charts: list[dict[str, Any]] = []
-        self.notes: list[str] = []
+        self.notes: list[Msg] = []
         self.items: list[dict[str, Any]] = []
         self.deletion_gain: dict[str, float] = {}
         self.ceilings: dict[str, dict[str, float]] = {}
         self.pair_rows: dict[tuple[str, str], dict[str, tuple[float, float, float]]] = {}
         self.sanity_reasons: dict[str, str] = {}
+        self.flagged: list[tuple[str, str]] = []  # (attribute, method) flagged by A3
 
     def title(self, method: str) -> str:
         """The method's display name."""
         return self.specs[method].title
 
+    def _reference(self) -> Msg:
+        """What the attributions are measured against, in words."""
+        if isinstance(self.job, TextJob):
+            return msg("reference.text")
+        if self.params.baseline == "zero":
+            return msg("reference.zero")
+        return msg("reference.mean", rows=Q(self.job.background.shape[0], Unit.COUNT))
+
     # -- cost ---------------------------------------------------------------------------------
     def cost_table(self, skipped: dict[str, str]) -> None:
         """What each method cost (model evaluations per instance, time) and which were skipped, with why."""
         rows = [[m, self.title(m), self.specs[m].family, _num(a.evaluations),
-                 "forward+backward" if a.gradient else "forward", _num(a.seconds),
-                 _num(1000 * a.seconds / max(self.job.n, 1)), "ran"] for m, a in self.attrs.items()]
-        rows += [[m, self.title(m), self.specs[m].family, None, None, None, None, f"skipped: {why}"]
-                 for m, why in skipped.items()]
-        self.tables.append({"title": f"Attribution methods (explained: {self.params.explained} of the favourable "
-                                     f"class; reference: {self.job.reference}; {self.job.n} instances)",
-                            "columns": ["method", "name", "family", "model evaluations per instance", "pass",
-                                        "seconds", "ms per instance", "status"], "rows": rows})
+                 msg("pass.backward" if a.gradient else "pass.forward"), _num(a.seconds),
+                 _num(1000 * a.seconds / max(self.job.n, 1)), msg("method_status.ran")] for m, a in self.attrs.items()]
+        rows += [[m, self.title(m), self.specs[m].family, None, None, None, None,
+                  msg("method_status.skipped", reason=why)] for m, why in skipped.items()]
+        self.tables.append(Table(
+            msg("table.methods.title", explained=msg(f"explained.{self.params.explained}"),
+                reference=self._reference(), n=Q(self.job.n, Unit.COUNT)),
+            (_col("method", ColumnRole.LABEL), _col("name", ColumnRole.LABEL), _col("family", ColumnRole.LABEL),
+             _col("evaluations", ColumnRole.VALUE, Unit.NUMBER), _col("pass"),
+             _col("seconds", ColumnRole.VALUE, Unit.NUMBER), _col("ms_per_instance", ColumnRole.VALUE, Unit.NUMBER),
+             _col("status")),
+            tuple(tuple(r) for r in rows)))
 
     # -- sanity (B3: cascading model-parameter randomisation) ----------------------------------
     def sanity(self, cfg: dict[str, Any]) -> dict[str, Status]:
@@ -128,14 +208,14 @@ class AgreementReport:
         count = int(cfg["sanity_examples"])
         limit = Limit(max=self.params.max_sanity_correlation)
         if count == 0:
-            self.notes.append("The randomisation sanity check was not run (sanity_examples: 0).")
+            self.notes.append(msg("note.sanity_not_run"))
             return {}
         try:
             res = randomisation_correlations(self.job, self.attrs, count=count, cascade=cfg["cascade"],
                                              seed=self.seed, explain=explain, draws=int(cfg["randomisations"]),
                                              method_seed=self.method_seed)
         except TypeError as exc:
-            self.notes.append(f"The randomisation sanity check cannot run: {exc}.")
+            self.notes.append(msg("note.sanity_cannot_run", reason=str(exc)))
             return {m: Status.INCONCLUSIVE for m in self.attrs} if self.params.require_sanity else {}
         statuses: dict[str, Status] = {}
         rows = []
@@ -143,25 +223,27 @@ class AgreementReport:
             final = res.rho[m][res.stages[-1]]
             point, lo, hi = agr.bootstrap_means(final, self.n_boot, self.conf, self.rng)
             statuses[m] = interval_verdict(_num(lo), _num(hi), limit.threshold, limit.comparator)
-            self.measurements.append(measure("sanity_rank_correlation", point, (lo, hi), limit=limit,
-                                             confidence=self.conf, group=m, n=int(np.isfinite(final).sum()),
-                                             judged=self.params.require_sanity))
-            verdict = {Status.PASS: "changes with the model", Status.FAIL: "model-insensitive (excluded)",
-                       Status.INCONCLUSIVE: "undecided"}[statuses[m]]
+            self.measurements.append(_measure("sanity_rank_correlation", point, (lo, hi), limit=limit,
+                                              confidence=self.conf, group=m, n=int(np.isfinite(final).sum()),
+                                              judged=self.params.require_sanity))
+            verdict = msg(f"sanity_verdict.{statuses[m].name.lower()}")
             rows.append([m, *[_mean(res.rho[m][s]) for s in res.stages], _num(lo), _num(hi), verdict])
-        self.tables.append({"title": f"Model-parameter randomisation: mean Spearman ρ of |φ| between the trained "
-                                     f"and a randomised model ({res.instances} instances; limit ≤ {limit.threshold:g})",
-                            "columns": ["method", *[f"top {s} of {res.blocks} layers random" for s in res.stages[:-1]],
-                                        f"all {res.blocks} layers random (mean of {res.draws} models)",
-                                        "CI low", "CI high", "verdict"], "rows": rows})
+        rho = Unit.CORRELATION
+        self.tables.append(Table(
+            msg("table.sanity.title", instances=Q(res.instances, Unit.COUNT), limit=Q(limit.threshold, rho)),
+            (_col("method", ColumnRole.LABEL),
+             *[_col("stage", ColumnRole.VALUE, rho, stage=Q(s, Unit.COUNT), blocks=Q(res.blocks, Unit.COUNT))
+               for s in res.stages[:-1]],
+             _col("all_stages", ColumnRole.VALUE, rho, blocks=Q(res.blocks, Unit.COUNT),
+                  draws=Q(res.draws, Unit.COUNT)),
+             _col("ci_low", ColumnRole.CI_LOW, rho), _col("ci_high", ColumnRole.CI_HIGH, rho), _col("verdict")),
+            tuple(tuple(r) for r in rows)))
         self.charts.append(self._cascade_chart(res, limit))
         failed = [m for m, s in statuses.items() if s is Status.FAIL]
         if failed:
-            self.notes.append("Model-insensitive (attributions barely change when the model's weights are "
-                              "randomised), so excluded from the agreement statistics: "
-                              + ", ".join(self.title(m) for m in failed) + ".")
+            self.notes.append(msg("note.model_insensitive", methods=[self.title(m) for m in failed]))
         for m, why in res.unsupported.items():
-            self.notes.append(f"{self.title(m)} could not be recomputed on the randomised model: {why}.")
+            self.notes.append(msg("note.not_recomputed", method=self.title(m), reason=why))
         return statuses
 
     def _cascade_chart(self, res: Randomisation, limit: Limit) -> dict[str, Any]:
@@ -172,14 +254,17 @@ class AgreementReport:
         outside the three named positions, and the report could not draw the chart).
         """
         last = len(res.stages) - 1
-        ticks = [f"{s} of {res.blocks}" + (f" (mean of {res.draws} models)" if i == last and res.draws > 1 else "")
+        blocks = Q(res.blocks, Unit.COUNT)
+        ticks = [msg("chart.cascade.tick_mean", stage=Q(s, Unit.COUNT), blocks=blocks,
+                     draws=Q(res.draws, Unit.COUNT)) if i == last and res.draws > 1
+                 else msg("chart.cascade.tick", stage=Q(s, Unit.COUNT), blocks=blocks)
                  for i, s in enumerate(res.stages)]
-        return {"type": "lines", "title": "Cascading randomisation: similarity to the trained model",
-                "x_label": "layers randomised (from the output down)", "y_label": "mean Spearman ρ of |φ|",
+        return {"type": "lines", "title": msg("chart.cascade.title"), "x_label": msg("chart.cascade.x_label"),
+                "y_label": msg("chart.cascade.y_label"),
                 "series": [{"name": self.title(m), "x": [float(i) for i in range(len(res.stages))],
                             "y": [_mean(res.rho[m][s]) for s in res.stages], "low": None, "high": None}
                            for m in self.attrs],
-                "x_ticks": ticks, "reference_lines": [{"y": limit.threshold, "label": "sanity limit"}]}
+                "x_ticks": ticks, "reference_lines": [{"y": limit.threshold, "label": msg("chart.cascade.limit")}]}
 
     def completeness(self) -> None:
         """IG completeness: the largest relative δ, reported with the steps used (methods.md B3)."""
@@ -189,16 +274,15 @@ class AgreementReport:
         total = np.nansum(a.values, axis=1)
         _, rel = fth.completeness(total, total - a.delta, np.zeros_like(total))
         worst = float(np.nanmax(rel)) if np.isfinite(rel).any() else float("nan")
-        self.measurements.append(measure("ig_completeness_max_relative_delta", worst, (worst, worst), limit=None,
-                                         confidence=self.conf, group="integrated_gradients", n=self.job.n))
-        steps = a.settings["max_steps_used"]  # every Integrated Gradients result records it
+        self.measurements.append(_measure("ig_completeness_max_relative_delta", worst, (worst, worst), limit=None,
+                                          confidence=self.conf, group="integrated_gradients", n=self.job.n))
+        steps = Q(a.settings["max_steps_used"], Unit.COUNT)  # every Integrated Gradients result records it
+        delta = Q(worst, UNITS["ig_completeness_max_relative_delta"])
         if worst > 0.05:
-            self.notes.append(f"Integrated Gradients misses completeness (|δ| ≤ 5 % of F(x) − F(x′)) on "
-                              f"{int((rel > 0.05).sum())} of {self.job.n} instances even with {steps} steps "
-                              f"(largest relative δ {worst:.3f}); their attributions are approximate.")
+            self.notes.append(msg("note.completeness_missed", missed=Q(int((rel > 0.05).sum()), Unit.COUNT),
+                                  n=Q(self.job.n, Unit.COUNT), steps=steps, delta=delta))
         else:
-            self.notes.append(f"Integrated Gradients meets completeness on every instance (largest relative δ "
-                              f"{_fmt(worst, 4)}; up to {steps} integration steps).")
+            self.notes.append(msg("note.completeness_met", delta=delta, steps=steps))
 
     # -- faithfulness (B3: deletion / insertion vs random orders; ERASER for text) --------------
     def faithfulness(self, repeats: int, rng: np.random.Generator) -> None:
@@ -208,8 +292,9 @@ class AgreementReport:
         decisions = self.ctx.predictions().decisions[job.rows] if text else None
         res = faithfulness_runs(job, self.attrs, points=points, repeats=repeats, rng=rng, decisions=decisions)
         auc_rd, auc_ri = res.auc(res.random_deletion), res.auc(res.random_insertion)
-        series = {"Deletion": [self._series("random order", res, res.random_deletion)],
-                  "Insertion": [self._series("random order", res, res.random_insertion)]}
+        random_order = msg("chart.random_order")
+        series = {"deletion": [self._series(random_order, res, res.random_deletion)],
+                  "insertion": [self._series(random_order, res, res.random_insertion)]}
         rows = []
         for m in self.attrs:
             auc_d, auc_i = res.auc(res.deletion[m]), res.auc(res.insertion[m])
@@ -221,42 +306,44 @@ class AgreementReport:
                     return fth.relative_gain(am[idx], ar[idx], higher_is_better=better)
 
                 point, lo, hi = agr.bootstrap_statistic(stat, job.n, self.n_boot, self.conf, self.rng)
-                self.measurements.append(measure(name, point, (lo, hi), limit=None, confidence=self.conf, group=m,
-                                                 n=int(np.isfinite(am).sum())))
+                self.measurements.append(_measure(name, point, (lo, hi), limit=None, confidence=self.conf, group=m,
+                                                  n=int(np.isfinite(am).sum())))
                 row += [_mean(am), _mean(ar), _num(point), _num(lo), _num(hi)]
                 if name == "deletion_gain":
                     self.deletion_gain[m] = point
                     if math.isfinite(hi) and hi < 0:
-                        self.notes.append(f"{self.title(m)} loses to random orders in the deletion test: removing "
-                                          "its top features first changes the score less than random removal.")
+                        self.notes.append(msg("note.loses_to_random", method=self.title(m)))
             for name, values in (("comprehensiveness_aopc", res.comprehensiveness.get(m)),
                                  ("sufficiency_aopc", res.sufficiency.get(m))):
                 if values is not None:
                     point, lo, hi = agr.bootstrap_means(values, self.n_boot, self.conf, self.rng)
-                    self.measurements.append(measure(name, point, (lo, hi), limit=None, confidence=self.conf,
-                                                     group=m, n=job.n))
+                    self.measurements.append(_measure(name, point, (lo, hi), limit=None, confidence=self.conf,
+                                                      group=m, n=job.n))
                     row.append(_num(point))
+                elif text:
+                    row.append(None)
             rows.append(row)
-            series["Deletion"].append(self._series(self.title(m), res, res.deletion[m]))
-            series["Insertion"].append(self._series(self.title(m), res, res.insertion[m]))
-        columns = ["method", "deletion AUC", "random AUC", "deletion gain", "CI low", "CI high", "insertion AUC",
-                   "random AUC (ins.)", "insertion gain", "CI low (ins.)", "CI high (ins.)"]
+            series["deletion"].append(self._series(self.title(m), res, res.deletion[m]))
+            series["insertion"].append(self._series(self.title(m), res, res.insertion[m]))
+        n, v, lo_, hi_ = Unit.NUMBER, ColumnRole.VALUE, ColumnRole.CI_LOW, ColumnRole.CI_HIGH
+        columns = [_col("method", ColumnRole.LABEL), _col("deletion_auc", v, n), _col("random_auc", v, n),
+                   Column(measure_name("deletion_gain"), v, n), _col("ci_low", lo_, n), _col("ci_high", hi_, n),
+                   _col("insertion_auc", v, n), _col("random_auc_insertion", v, n),
+                   Column(measure_name("insertion_gain"), v, n), _col("ci_low_insertion", lo_, n),
+                   _col("ci_high_insertion", hi_, n)]
         if text:
-            columns += ["comprehensiveness AOPC", "sufficiency AOPC"]
-            self.notes.append("ERASER comprehensiveness and sufficiency replace words by [PAD] (not deletion), at "
-                              "rationale sizes of 1, 5, 10, 20 and 50 % of each text's words.")
-        self.tables.append({"title": f"Faithfulness: deletion and insertion against {repeats} random orders "
-                                     "(areas in units of the explained score, oriented from the full input to "
-                                     "the reference; gain > 0 beats random, > 1 when removal overshoots the reference)",
-                            "columns": columns, "rows": rows})
+            columns += [Column(measure_name("comprehensiveness_aopc"), v, n),
+                        Column(measure_name("sufficiency_aopc"), v, n)]
+            self.notes.append(msg("note.eraser"))
+        self.tables.append(Table(msg("table.faithfulness.title", repeats=Q(repeats, Unit.COUNT)), tuple(columns),
+                                 tuple(tuple(r) for r in rows)))
         unit = "words" if text else "features"
         for kind, lines in series.items():
-            self.charts.append({"type": "lines", "title": f"{kind} curves (mean over instances)",
-                                "x_label": f"fraction of {unit} {'removed' if kind == 'Deletion' else 'restored'}",
-                                "y_label": "score (full input 1, reference 0)", "series": lines, "x_ticks": None,
-                                "reference_lines": []})
+            self.charts.append({"type": "lines", "title": msg(f"chart.{kind}.title"),
+                                "x_label": msg(f"chart.{kind}.x_label.{unit}"), "y_label": msg("chart.curve.y_label"),
+                                "series": lines, "x_ticks": None, "reference_lines": []})
 
-    def _series(self, name: str, res: Faithfulness, curves: np.ndarray) -> dict[str, Any]:
+    def _series(self, name: str | Msg, res: Faithfulness, curves: np.ndarray) -> dict[str, Any]:
         """A chart series: the mean curve (1 = full input, 0 = reference) with bootstrap bands over instances."""
         scale = float(np.mean(np.abs(res.full - res.empty))) or float("nan")
         point = res.mean_curve(curves)
@@ -283,45 +370,50 @@ class AgreementReport:
                 if limit is None and name not in MEASURED:
                     continue
                 p, low, high = stats[name]
-                ms = measure(name, p, (low, high), limit=limit, confidence=self.conf, group=f"{a} vs {b}",
-                             n=int(np.isfinite(per[name]).sum()))
+                ms = _measure(name, p, (low, high), limit=limit, confidence=self.conf, group=f"{a} vs {b}",
+                              n=int(np.isfinite(per[name]).sum()))
                 if ms.status is Status.FAIL:  # low agreement is a warning, not a failure (methods.md B6.6)
                     ms = dataclasses.replace(ms, status=Status.INCONCLUSIVE)
                 if ms.status is not None:
                     statuses[(a, b)].append(ms.status)
                 self.measurements.append(ms)
-            rows.append([f"{a} vs {b}", family, *[_num(stats[n][0]) for n in agr.AGREEMENT_METRICS],
+            rows.append([f"{a} vs {b}", msg(f"families.{family}"),
+                         *[_num(stats[n][0]) for n in agr.AGREEMENT_METRICS],
                          _num(stats["rank_correlation"][1]), _num(stats["rank_correlation"][2])])
+        rc = UNITS["rank_correlation"]
         width = "features" if self.task == "tabular" else "words"
-        self.tables.append({"title": f"Agreement per method pair (mean over instances, k = {self.k} {width}; "
-                                     f"chance levels: FA k/d, RC 0, PRA 0.5)",
-                            "columns": ["pair", "families", *agr.AGREEMENT_METRICS, "RC CI low", "RC CI high"],
-                            "rows": rows})
-        heatmaps = (("rank_correlation", "Rank correlation"),
-                    ("feature_agreement_star", "Top-k feature agreement (chance-corrected)"))
-        for metric, label in heatmaps:
-            self.charts.append(self._heatmap(retained, metric, label))
+        self.tables.append(Table(
+            msg(f"table.agreement.title.{width}", k=Q(self.k, Unit.COUNT)),
+            (_col("pair", ColumnRole.LABEL), _col("families"),
+             *[Column(measure_name(n), ColumnRole.VALUE, UNITS[n]) for n in agr.AGREEMENT_METRICS],
+             _col("rc_ci_low", ColumnRole.CI_LOW, rc), _col("rc_ci_high", ColumnRole.CI_HIGH, rc)),
+            tuple(tuple(r) for r in rows)))
+        for metric in ("rank_correlation", "feature_agreement_star"):
+            self.charts.append(self._heatmap(retained, metric))
         return statuses
 
-    def _heatmap(self, methods: list[str], metric: str, label: str) -> dict[str, Any]:
+    def _heatmap(self, methods: list[str], metric: str) -> dict[str, Any]:
+        unit = UNITS[metric]
         values, notes = [], []
         for a in methods:
-            row, ann = [], []
+            row: list[float | None] = []
+            ann: list[Any] = []
             for b in methods:
                 if a == b:
                     ceiling = self.ceilings.get(a, {}).get(metric)
                     row.append(_num(ceiling) if ceiling is not None else 1.0)
-                    ann.append(f"ceiling {_fmt(ceiling)}" if ceiling is not None else "—")
+                    ann.append(msg("chart.heatmap.ceiling", value=Q(ceiling, unit)) if ceiling is not None else "—")
                     continue
                 stats = self.pair_rows.get((a, b)) or self.pair_rows.get((b, a))
                 p, lo, hi = stats[metric] if stats else (float("nan"),) * 3
                 row.append(_num(p))
-                ann.append(f"{_fmt(p)} [{_fmt(lo)}, {_fmt(hi)}]")
+                ann.append(msg("chart.heatmap.cell", value=Q(p, unit), low=Q(lo, unit), high=Q(hi, unit)))
             values.append(row)
             notes.append(ann)
-        return {"type": "heatmap", "title": f"{label} between methods", "rows": [self.title(m) for m in methods],
+        return {"type": "heatmap", "title": msg(f"chart.heatmap.{metric}"), "rows": [self.title(m) for m in methods],
                 "columns": [self.title(m) for m in methods], "values": values, "annotations": notes,
-                "value_label": metric, "range": [-1.0, 1.0] if metric == "rank_correlation" else [0.0, 1.0]}
+                "value_label": measure_name(metric),
+                "range": [-1.0, 1.0] if metric == "rank_correlation" else [0.0, 1.0]}
 
     def ceiling(self, retained: list[str], count: int) -> None:
         """Self-agreement of each stochastic method across seeds (B6.3): the ceiling for inter-method agreement."""
@@ -335,9 +427,12 @@ class AgreementReport:
             self.ceilings[m] = agr.self_agreement(runs, self.k)
             rows.append([m, self.params.seeds, runs[0].shape[0],
                          *[_num(self.ceilings[m][n]) for n in agr.AGREEMENT_METRICS]])
-        self.tables.append({"title": "Self-agreement ceiling of stochastic methods (same method, different seeds): "
-                                     "read agreement between methods relative to it",
-                            "columns": ["method", "seeds", "instances", *agr.AGREEMENT_METRICS], "rows": rows})
+        self.tables.append(Table(
+            msg("table.ceiling.title"),
+            (_col("method", ColumnRole.LABEL), _col("seeds", ColumnRole.VALUE, Unit.COUNT),
+             _col("instances", ColumnRole.N, Unit.COUNT),
+             *[Column(measure_name(n), ColumnRole.VALUE, UNITS[n]) for n in agr.AGREEMENT_METRICS]),
+            tuple(tuple(r) for r in rows)))
 
     # -- protected attributes (A3, B6.5) --------------------------------------------------------
     def protected(self, retained: list[str]) -> None:
@@ -345,15 +440,13 @@ class AgreementReport:
         if not self.params.attributes:
             return
         if not isinstance(self.job, TabularJob):
-            self.notes.append("Protected attributes in the top k are not assessed for text models: it needs a "
-                              "term lexicon per attribute (see the counterfactual checks).")
+            self.notes.append(msg("note.protected_text"))
             return
         rows = []
         for attr in self.params.attributes:
             feature = self._feature_of(attr)
             if feature is None:
-                self.notes.append(f"{attr} is not a model input, so its direct attribution is zero by construction; "
-                                  "use the prohibited-feature and counterfactual checks for proxies.")
+                self.notes.append(msg("note.protected_not_input", attribute=attr))
                 continue
             ratings = []
             for m in retained:
@@ -363,30 +456,34 @@ class AgreementReport:
                 ratings.append(top_k)
                 share, lo, hi = agr.bootstrap_means(agr.attribution_share(values, feature), self.n_boot, self.conf,
                                                     self.rng)
-                self.measurements.append(measure("protected_share", share, (lo, hi), limit=None,
-                                                 confidence=self.conf, group=f"{attr}: {m}", n=self.job.n))
+                self.measurements.append(_measure("protected_share", share, (lo, hi), limit=None,
+                                                  confidence=self.conf, group=f"{attr}: {m}", n=self.job.n))
                 wl, wh = wilson_interval(int(top_k.sum()), self.job.n, self.conf)
                 flag = (share or 0) > 0.05 or top3.mean() > 0.10
                 rows.append([attr, m, _num(share), _num(lo), _num(hi), _num(top_k.mean()), _num(wl), _num(wh),
-                             _num(top3.mean()), _num(np.mean(values[:, feature])), "yes" if flag else "no"])
+                             _num(top3.mean()), _num(np.mean(values[:, feature])), bool(flag)])
                 if flag:
-                    self.notes.append(f"{attr} carries more than 5 % of the attribution mass or is in the top 3 for "
-                                      f"more than 10 % of instances by {self.title(m)}: escalate to the "
-                                      "counterfactual test (methods.md A3, C).")
+                    self.flagged.append((attr, m))
+                    self.notes.append(msg("note.protected_flag", attribute=attr, method=self.title(m)))
             if len(ratings) >= 2:
                 r = np.stack(ratings, axis=1)
                 kappa, lo, hi = agr.bootstrap_statistic(lambda idx, r=r: agr.fleiss_kappa(r[idx]), self.job.n,
                                                         min(self.n_boot, 1000), self.conf, self.rng)
-                self.measurements.append(measure("protected_in_top_k_fleiss_kappa", kappa, (lo, hi), limit=None,
-                                                 confidence=self.conf, group=attr, n=self.job.n))
+                self.measurements.append(_measure("protected_in_top_k_fleiss_kappa", kappa, (lo, hi), limit=None,
+                                                  confidence=self.conf, group=attr, n=self.job.n))
                 if not math.isfinite(kappa):
-                    self.notes.append(f"Fleiss' κ for {attr} in the top {self.k} is undefined: every method gives "
-                                      "the same answer on every instance.")
+                    self.notes.append(msg("note.kappa_undefined", attribute=attr, k=Q(self.k, Unit.COUNT)))
         if rows:
-            self.tables.append({"title": f"Protected attributes: attribution share and presence in the top {self.k}",
-                                "columns": ["attribute", "method", "mean share", "CI low", "CI high",
-                                            f"in top {self.k}", "CI low", "CI high", "in top 3", "mean signed φ",
-                                            "flag (A3)"], "rows": rows})
+            share, rate, k = UNITS["protected_share"], Unit.RATE, Q(self.k, Unit.COUNT)
+            self.tables.append(Table(
+                msg("table.protected.title", k=k),
+                (_col("attribute", ColumnRole.LABEL), _col("method", ColumnRole.LABEL),
+                 _col("mean_share", ColumnRole.VALUE, share), _col("ci_low", ColumnRole.CI_LOW, share),
+                 _col("ci_high", ColumnRole.CI_HIGH, share), _col("in_top_k", ColumnRole.VALUE, rate, k=k),
+                 _col("ci_low", ColumnRole.CI_LOW, rate), _col("ci_high", ColumnRole.CI_HIGH, rate),
+                 _col("in_top_3", ColumnRole.VALUE, rate), _col("mean_signed_phi", ColumnRole.VALUE, Unit.NUMBER),
+                 _col("flag", ColumnRole.FLAG)),
+                tuple(tuple(r) for r in rows)))
 
     def _feature_of(self, attr: str) -> int | None:
         grouping = self.job.grouping  # type: ignore[union-attr]
@@ -417,17 +514,30 @@ class AgreementReport:
             picks[-1] = unfavourable[0]  # show at least one adverse decision
         others = {self.title(m): self.attrs[m] for m in retained if m != best}
         ids = self.ctx.data.ids
+        rows = []
         for i in picks:
             row = int(self.job.rows[i])
             label = str(ids[row]) if ids is not None else f"row {row}"
-            self.items.append(decision_explanation(i, label, "favourable" if decisions[i] else "unfavourable",
-                                                   float(pred.scores[row]), self.attrs[best], self.title(best), others))
-        self.tables.append({"title": f"Per-decision explanations in words (EU AI Act Art. 86), by {self.title(best)} "
-                                     "(the most faithful method in the deletion test)",
-                            "columns": ["instance", "decision", "score", "explanation"],
-                            "rows": [[e["id"], e["decision"], e["score"], e["text"]] for e in self.items]})
+            item = decision_explanation(i, label, "favourable" if decisions[i] else "unfavourable",
+                                        float(pred.scores[row]), self.attrs[best], self.title(best), others,
+                                        count=FACTORS)
+            self.items.append(item)
+            instance = str(ids[row]) if ids is not None else msg("explanation.row", row=Q(row, Unit.COUNT))
+            rows.append((instance, msg(f"decision.{item['decision']}"), item["score"],
+                         explanation_message(item, instance, self.title(best))))
+        self.tables.append(Table(
+            msg("table.explanations.title", method=self.title(best)),
+            (_col("instance", ColumnRole.LABEL), _col("decision"),
+             _col("score", ColumnRole.VALUE, Unit.PROBABILITY), _col("explanation")),
+            tuple(rows)))
 
     # -- verdict -------------------------------------------------------------------------------
+    def _minimums(self) -> Any:
+        """The policy's agreement minimums as clauses ("rank correlation ≥ 0.500")."""
+        out = [msg("minimum", metric=measure_name(name), threshold=Q(limit.threshold, UNITS[name]))
+               for name, limit in self.params.min_agreement.items()]
+        return out or msg("minimum.none")
+
     def verdict(self, sanity: dict[str, Status | None], retained: list[str],
                 pair_statuses: dict[tuple[str, str], list[Status]]) -> CheckResult:
         """FAIL on a required sanity failure; PASS when every pair meets every minimum; else INCONCLUSIVE."""
@@ -435,35 +545,64 @@ class AgreementReport:
         failed = [m for m, s in sanity.items() if s is Status.FAIL]
         undecided = [m for m, s in sanity.items() if s is Status.INCONCLUSIVE]
         low = [pair for pair, ss in pair_statuses.items() if Status.INCONCLUSIVE in ss]
-        details = {"tables": self.tables, "notes": self.notes, "charts": self.charts, "explanations": self.items}
-        titles = ", ".join
+        details = {"explanations": self.items}
+        limit = Q(p.max_sanity_correlation, UNITS["sanity_rank_correlation"])
+        reported = {ref(m.name, m.group): m for m in self.measurements}
+
+        def sanity_refs(methods: Sequence[str]) -> list[str]:
+            return [r for r in (ref("sanity_rank_correlation", m) for m in methods) if r in reported]
+
+        def agreement_refs(pairs: Sequence[tuple[str, str]], status: Status | None = None) -> list[str]:
+            return [r for a, b in pairs for r in (ref(n, f"{a} vs {b}") for n in agr.AGREEMENT_METRICS)
+                    if r in reported and reported[r].status is not None
+                    and (status is None or reported[r].status is status)]
+
+        findings: list[Finding] = []
         if p.require_sanity and failed:
             status = Status.FAIL
-            summary = (f"{titles(self.title(m) for m in failed)} failed the randomisation sanity check (its "
-                       "attributions survive randomising the model's weights), and the policy requires every method "
-                       "to pass it.")
+            summary = msg("summary.sanity_failed", methods=[self.title(m) for m in failed])
+            verdict = Verdict("sanity_check_failed", {"limit": limit}, tuple(
+                r for r in sanity_refs(failed) if reported[r].status is Status.FAIL))
+            findings = [Finding(msg("finding.sanity_failed", method=self.title(m), limit=limit)) for m in failed]
         elif len(retained) < 2:
             status = Status.INCONCLUSIVE
-            summary = "Fewer than two methods passed the sanity check, so agreement could not be assessed."
+            summary = msg("summary.too_few_sane")
+            verdict = Verdict("too_few_sane_methods", {"limit": limit}, tuple(sanity_refs(failed)))
+            findings = [Finding(msg("finding.too_few_sane", methods=[self.title(m) for m in failed]))]
         else:
             worst = min(self.pair_rows.items(), key=lambda kv: (np.nan_to_num(kv[1]["rank_correlation"][0], nan=9)))
             (a, b), stats = worst
             rc = stats["rank_correlation"]
-            head = (f"{len(retained)} methods compared on {self.job.n} instances; the lowest rank correlation is "
-                    f"{_fmt(rc[0])} [{_fmt(rc[1])}, {_fmt(rc[2])}] ({self.title(a)} vs {self.title(b)})")
+            rcu = UNITS["rank_correlation"]
+            head = msg("summary.head", methods=Q(len(retained), Unit.COUNT), n=Q(self.job.n, Unit.COUNT),
+                       value=Q(rc[0], rcu), low=Q(rc[1], rcu), high=Q(rc[2], rcu),
+                       pair=msg("pair", a=self.title(a), b=self.title(b)))
+            pairs = list(pair_statuses)
             if low:
                 status = Status.INCONCLUSIVE
-                self.notes.append("Warning (methods.md B6.6): agreement below the policy minimum, or not shown to "
-                                  "reach it, for " + "; ".join(f"{self.title(x)} vs {self.title(y)}"
-                                                               for x, y in low) + ". Explanations shown to "
-                                  "overseers depend on the method chosen; treat each as one view, not the reason.")
-                summary = head + "; agreement is not shown to meet the policy minimum for " \
-                    f"{len(low)} of {len(pair_statuses)} pairs (warning)."
+                named = [msg("pair", a=self.title(x), b=self.title(y)) for x, y in low]
+                self.notes.append(msg("note.low_agreement", pairs=named))
+                summary = msg("summary.low_agreement", head=head, low=Q(len(low), Unit.COUNT),
+                              pairs=Q(len(pair_statuses), Unit.COUNT))
+                verdict = Verdict("agreement_not_shown", {"minimums": self._minimums()},
+                                  tuple(agreement_refs(low, Status.INCONCLUSIVE)))
+                findings = [Finding(msg("finding.low_agreement", pair=pair)) for pair in named]
             elif p.require_sanity and undecided:
                 status = Status.INCONCLUSIVE
-                summary = head + "; the sanity check could not decide for " \
-                    f"{titles(self.title(m) for m in undecided)}, so agreement alone cannot pass the check."
+                summary = msg("summary.sanity_undecided", head=head, methods=[self.title(m) for m in undecided])
+                verdict = Verdict("sanity_undecided", {"minimums": self._minimums(), "limit": limit},
+                                  tuple(sanity_refs(undecided) + agreement_refs(pairs)))
+                findings = [Finding(msg("finding.sanity_undecided", method=self.title(m), limit=limit))
+                            for m in undecided]
             else:
                 status = Status.PASS
-                summary = head + "; every pair meets the agreement minimum on its whole interval."
-        return CheckResult(status=status, summary=summary, measurements=tuple(self.measurements), details=details)
+                summary = msg("summary.pass", head=head)
+                sane = msg("sanity.required" if p.require_sanity else "sanity.not_required", limit=limit)
+                verdict = Verdict("agreement_meets_minimum", {"minimums": self._minimums(), "sanity": sane},
+                                  tuple((sanity_refs(retained) if p.require_sanity else []) + agreement_refs(pairs)))
+        if status is not Status.PASS:
+            findings += [Finding(msg("finding.protected_flag", attribute=attr, method=self.title(m)),
+                                 cause=f"attribute:{attr}") for attr, m in self.flagged]
+        evidence = Evidence(summary=(summary,), verdict=verdict, tables=tuple(self.tables), notes=tuple(self.notes),
+                            findings=tuple(findings), charts=tuple(self.charts))
+        return CheckResult(status=status, evidence=evidence, measurements=tuple(self.measurements), details=details)

@@ -23,24 +23,30 @@ trusted for this model. On a seeded sample of the audit data it
 
 Computation lives in :mod:`auditkit.explain` (model work) and
 :mod:`auditkit.metrics.agreement` / :mod:`auditkit.metrics.faithfulness` (maths);
-this module orchestrates and writes the report details (tables, charts, notes,
-per-decision explanations in words for Art. 86).
+this module orchestrates; :mod:`auditkit.checks._agreement_report` states the findings as typed evidence
+(tables, charts, notes, per-decision explanations in words for Art. 86), every sentence a message of
+:mod:`auditkit.i18n.kinds.attribution_agreement`.
+
+The verdict's rule (:attr:`AttributionAgreementCheck.rules`) is one of ``sanity_check_failed`` (FAIL),
+``too_few_sane_methods``, ``agreement_not_shown``, ``sanity_undecided`` (INCONCLUSIVE) and
+``agreement_meets_minimum`` (PASS).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from auditkit.checks._agreement_report import AgreementReport
+from auditkit.checks._agreement_report import AgreementReport, msg
 from auditkit.checks._attributions import attribution_job, attribution_seed
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, check_direction
 from auditkit.checks.registry import register
 from auditkit.errors import CheckConfigError
+from auditkit.evidence import Evidence
 from auditkit.explain import Attribution, UnsupportedMethod, cached_explain, get_method, known_methods
 from auditkit.explain.jobs import TabularJob
 from auditkit.policy.schema import Fraction
@@ -131,6 +137,10 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
     version = 1
     title = "Attribution-method agreement"
     Params = AttributionAgreementParams
+    rules: ClassVar[tuple[str, ...]] = (
+        "sanity_check_failed", "too_few_sane_methods", "agreement_not_shown", "sanity_undecided",
+        "agreement_meets_minimum",
+    )
 
     def run(self, ctx: CheckContext, params: AttributionAgreementParams, *, seed: int) -> CheckResult:
         """Explain a sample with every method, test sanity and faithfulness, measure and judge agreement."""
@@ -160,12 +170,13 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
                 attrs[name] = cached_explain(ctx.artefacts, name, job, seed=method_seed)
             except UnsupportedMethod as exc:
                 skipped[name] = exc.reason
-        notes = [f"{specs[m].title} was not run: {why}." for m, why in skipped.items()]
+        notes = [msg("note.method_not_run", method=specs[m].title, reason=why) for m, why in skipped.items()]
         if len(attrs) < 2:
-            reason = ("fewer than two attribution methods can run on this model: "
-                      + "; ".join(f"{m}: {why}" for m, why in skipped.items()))
-            return CheckResult(status=Status.SKIPPED, summary=f"Not run: {reason}.",
-                               details={"tables": [], "notes": notes, "charts": [], "explanations": []})
+            reasons = [msg("skipped.reason", method=m, reason=why) for m, why in skipped.items()]
+            return CheckResult(status=Status.SKIPPED,
+                               evidence=Evidence(summary=(msg("summary.skipped", reasons=reasons),),
+                                                 notes=tuple(notes)),
+                               details={"explanations": []})
         report = AgreementReport(ctx, params, task, job, attrs, specs, k, seed, method_seed)
         report.notes.extend(notes)
         report.cost_table(skipped)
