@@ -99,9 +99,11 @@ def test_english_report_keeps_its_structure(run, previous):
     assert '<html lang="en">' in english
     headings = _headings(english)
     assert [title for _, _, title in SECTIONS] == [h for h in headings if h in {s[2] for s in SECTIONS}]
-    # the same elements in the same order: only the words differ
+    # the same elements in the same order: only the words differ (inside a chart, a longer German label may be
+    # shortened, with its full text as a tooltip, so charts count as one element each)
     tags = re.compile(r"<(/?[a-z0-9]+)[ >]")
-    assert tags.findall(english) == tags.findall(german)
+    charts = re.compile(r"<svg.*?</svg>", re.S)
+    assert tags.findall(charts.sub("<svg></svg>", english)) == tags.findall(charts.sub("<svg></svg>", german))
     assert re.findall(r'\bid="([^"]+)"', english) == re.findall(r'\bid="([^"]+)"', german)
 
 
@@ -143,3 +145,4 @@ def test_german_pdf_has_german_headings_and_page_footer(run):
         for _, _, title in sections():
             assert title in text, title
     assert "NICHT BESTANDEN" in text and "nicht angegeben" in text
+
