@@ -111,9 +111,9 @@ def test_integrated_gradients_and_the_shared_pass_run_once_per_run(tmp_path, cou
     assert len(on_model) == 1, f"Integrated Gradients ran {len(on_model)} times on the audited model"
     assert on_model[0].n == EXAMPLES
     # and both checks did read attributions: the agreement check's cost table and the prohibited check's mass
-    agreement = run.outcome("explainers").details
-    assert any("integrated_gradients" in str(t) for t in agreement["tables"])
-    assert "attribution" in str(run.outcome("sex-not-used").details).lower()
+    agreement = run.outcome("explainers").evidence
+    assert any("integrated_gradients" in str(t.rows) for t in agreement.tables)
+    assert "attribution" in str(run.outcome("sex-not-used").evidence.to_json()).lower()
 
 
 def test_a_second_run_computes_its_own_artefacts(tmp_path, counted):

@@ -116,9 +116,9 @@ def test_check_reports_agreement_of_the_three_text_methods(tmp_path, tiny_bert_d
     pairs = {m.group for m in out.measurements if m.name == "rank_correlation"}
     assert pairs == {"integrated_gradients vs partition_shap", "integrated_gradients vs feature_ablation",
                      "partition_shap vs feature_ablation"}
-    table = next(t for t in out.details["tables"] if t["title"].startswith("Agreement per method pair"))
-    assert len(table["rows"]) == 3 and "k = 2 words" in table["title"]
-    heatmap = next(c for c in out.details["charts"] if c["type"] == "heatmap")
+    table = next(t for t in out.evidence.tables if t.title.key.startswith("attribution_agreement.table.agreement"))
+    assert len(table.rows) == 3 and table.title.params["k"].value == 2 and table.title.key.endswith(".words")
+    heatmap = next(c for c in out.evidence.charts if c["type"] == "heatmap")
     assert len(heatmap["values"]) == 3 and heatmap["rows"] == heatmap["columns"]
     names = {m.name for m in out.measurements}
     assert {"comprehensiveness_aopc", "sufficiency_aopc", "sanity_rank_correlation", "deletion_gain"} <= names
