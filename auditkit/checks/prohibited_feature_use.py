@@ -12,7 +12,9 @@ on the probe: encoded-but-unused is a PASS, and the report says both.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -29,10 +31,12 @@ from auditkit.counterfactual.refit import MappingSpec
 from auditkit.counterfactual.tabular import attribute_inputs, fit_category_maps, fit_proxy_maps, needs_draws
 from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
+from auditkit.evidence import Column, ColumnRole, Evidence, Finding, Msg, Q, Table, Unit, Verdict, ref
 from auditkit.metrics import erasure, probing
 from auditkit.metrics.categorical import CategoricalBlock
 from auditkit.metrics.counterfactual import minimum_detectable_rate, pairs_needed_for_rate
 from auditkit.metrics.fairness import confusion_counts, fairness_metrics
+from auditkit.metrics.proxies import CRAMERS_V_FLAG, NMI_FLAG, FeatureAssociation
 from auditkit.metrics.stats import adjust_pvalues, derive_seed, percentile_interval, wilson_interval
 from auditkit.policy.schema import Fraction, OpenFraction
 from auditkit.results import Measurement, Status
@@ -58,6 +62,25 @@ class ProhibitedFeatureParams(Params):
     lexicons: list[str] = Field(default_factory=list)
 
 
+#: Why a layer's erasure got its verdict (the rule that decided, methods.md A2 as restated in the README).
+RULES = {
+    "not_encoded_at_layer": Status.PASS,  # probe interval within chance + margin: nothing linear to use there
+    "erasure_effect_beyond_tolerance_and_control": Status.FAIL,
+    "complete_erasure_effect_within_tolerance": Status.PASS,
+    "encoding_undecided": Status.INCONCLUSIVE,
+    "effect_not_beyond_control": Status.INCONCLUSIVE,
+    "encoded_too_weakly_to_erase": Status.INCONCLUSIVE,
+    "erasure_incomplete": Status.INCONCLUSIVE,
+    "shift_effect_not_within_tolerance": Status.INCONCLUSIVE,
+    # key "inputs" (tabular): the attribute's counterfactual on the inputs (own columns flipped, proxies mapped)
+    "input_counterfactual_beyond_tolerance_and_placebo": Status.FAIL,
+    # key "inputs" (text): the attribute's lexicon substituted; nothing is estimated, so there is no placebo
+    "input_substitution_beyond_tolerance": Status.FAIL,
+    "input_counterfactual_not_within_tolerance": Status.INCONCLUSIVE,  # a PASS of the layers withheld
+    "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
+}
+
+
 @register
 class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     """Linear probes per layer (encoded?) and LEACE erasure with a random control (used?)."""
@@ -67,6 +90,9 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     requires = (SupportsLayers,)
+    #: The rules that can decide the verdict: each erased layer's rule (:data:`RULES`, the same ids as
+    #: ``details["rules"]``), the composite PASS of several erased layers, and too few examples to probe.
+    rules: ClassVar[tuple[str, ...]] = (*RULES, "all_erased_layers_pass", "too_few_examples_per_value")
 
     @classmethod
     def capture_rows(cls, params: ProhibitedFeatureParams) -> int:
@@ -85,14 +111,18 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         stats = ctx.statistics
         codes, values = _attribute_codes(ctx, params.attribute)
         counts = np.bincount(codes, minlength=len(values))
+        attr = params.attribute
         if len(values) < 2 or (counts > 0).sum() < 2:
-            return CheckResult(Status.SKIPPED, f"{params.attribute} takes a single value in the audit data, so "
-                               "nothing can be probed or erased.")
+            return CheckResult(Status.SKIPPED, Evidence(summary=(_m("summary.single_value", attribute=attr),)))
         need = max(params.folds * 2, 10)
         if counts.min() < need:
-            small = ", ".join(f"{v} (n={int(c)})" for v, c in zip(values, counts, strict=True) if c < need)
-            return CheckResult(Status.INCONCLUSIVE, f"Too few examples per value of {params.attribute} to probe "
-                               f"with {params.folds}-fold cross-validation (need ≥ {need}): {small}.")
+            small = [_m("summary.value_count", value=v, n=Q(int(c), Unit.COUNT))
+                     for v, c in zip(values, counts, strict=True) if c < need]
+            fields = {"attribute": attr, "folds": Q(params.folds, Unit.COUNT), "need": Q(need, Unit.COUNT)}
+            return CheckResult(Status.INCONCLUSIVE, Evidence(
+                summary=(_m("summary.too_few", **fields, values=small),),
+                verdict=Verdict("too_few_examples_per_value", fields),
+                findings=(Finding(_m("finding.too_few", **fields, values=small), cause=f"attribute:{attr}"),)))
         if params.lexicons and ctx.data.kind != "text":
             raise CheckConfigError("'lexicons' are for text models (their terms are substituted in the texts); "
                                    "this model is tabular: remove them")
@@ -209,7 +239,7 @@ def _attribution_mass(ctx: CheckContext, params: ProhibitedFeatureParams, codes:
     pos = agr.positions(agr.magnitude_order(phi))
     top3 = (pos < 3) & (mag > 0)  # a feature with no attribution is never "in the top 3"
     out = {"features": list(job.grouping.names), "share": mean, "share_low": lo, "share_high": hi,
-           "top3": top3.mean(axis=0), "n": job.n, "method": attr.reference, "attribute": None,
+           "top3": top3.mean(axis=0), "n": job.n, "background": len(getattr(job, "background", ())), "attribute": None,
            "top3_informative": phi.shape[1] > 3}
     column = ctx.policy.attribute(params.attribute).column
     if column in ctx.data.feature_names:
@@ -231,7 +261,9 @@ def _with_proxies(ctx: CheckContext, params: ProhibitedFeatureParams, result: Ch
     """Add the proxy screening and attribution mass of the tabular inputs (methods.md A3); they never decide.
 
     Features that are both strong proxies and highly attributed come first: they
-    are where an indirect use of the attribute would run.
+    are where an indirect use of the attribute would run. When the attribute is
+    not a model input and one proxy stands out (the only one flagged and
+    attributed, or the only one flagged), the findings name it as their cause.
     """
     attribute, conf = params.attribute, ctx.statistics.confidence
     column = ctx.policy.attribute(attribute).column
@@ -248,49 +280,71 @@ def _with_proxies(ctx: CheckContext, params: ProhibitedFeatureParams, result: Ch
         return bool(s[0] > 0.05 or (top3_counts and s[3] > 0.10))
 
     ranked = sorted(report.features, key=lambda f: (-(f.flagged and attributed(f.feature)), -f.nmi))
-    rows = [[f.feature, f.nmi, f.cramers_v, "; ".join(f.reasons) or "—", *share.get(f.feature, nan4)[:3],
-             "yes" if f.flagged and attributed(f.feature) else "no"] for f in ranked]
-    tables = [*result.details["tables"], {
-        "title": f"Proxy screening: how much each input reveals {attribute}, and how much the model relies on it",
-        "columns": ["feature", "NMI", "Cramér's V", "flagged because", "attribution share", "CI low", "CI high",
-                    "proxy and attributed"],
-        "rows": rows}]
-    notes = list(result.details["notes"])
+    rows = [(f.feature, f.nmi, f.cramers_v, _proxy_reasons(f, report.alpha, report.min_strength),
+             *share.get(f.feature, nan4)[:3], bool(f.flagged and attributed(f.feature))) for f in ranked]
+    screen = Table(_m("table.proxies.title", attribute=attribute), (
+        Column(_m("col.feature"), ColumnRole.LABEL),
+        Column(_m("col.nmi"), ColumnRole.VALUE, Unit.SCORE),
+        Column(_m("col.cramers_v"), ColumnRole.VALUE, Unit.SCORE),
+        Column(_m("col.flagged_because"), ColumnRole.TEXT),
+        Column(_m("col.attribution_share"), ColumnRole.VALUE, Unit.SHARE),
+        Column(_m("col.ci_low"), ColumnRole.CI_LOW, Unit.SHARE),
+        Column(_m("col.ci_high"), ColumnRole.CI_HIGH, Unit.SHARE),
+        Column(_m("col.proxy_and_attributed"), ColumnRole.FLAG)), rows)
+    notes = list(result.evidence.notes)
     ms = list(result.measurements)
     if report.encoding is not None:
         enc = report.encoding
-        ms.append(Measurement("proxy_joint_auc", enc.auc, *enc.auc_ci, n=enc.n, confidence=conf))
-        notes.append(f"The other inputs jointly predict {attribute} with cross-validated AUC {enc.auc:.2f} "
-                     f"[{enc.auc_ci[0]:.2f}, {enc.auc_ci[1]:.2f}] ({enc.level} redundant encoding)"
-                     + (f"; flagged proxies: {', '.join(report.flagged)}." if report.flagged else "."))
-    both = [r[0] for r in rows if r[-1] == "yes"]
+        ms.append(Measurement("proxy_joint_auc", enc.auc, *enc.auc_ci, n=enc.n, confidence=conf, unit=Unit.SCORE.value))
+        joint = {"attribute": attribute, "auc": Q(enc.auc, Unit.SCORE), "low": Q(enc.auc_ci[0], Unit.SCORE),
+                 "high": Q(enc.auc_ci[1], Unit.SCORE), "level": _m(f"encoding_level.{enc.level}")}
+        notes.append(_m("note.proxies.joint_flagged", **joint, proxies=list(report.flagged)) if report.flagged
+                     else _m("note.proxies.joint", **joint))
+    both = [r[0] for r in rows if r[-1]]
     if both:
-        notes.append(f"Strong proxies of {attribute} that the model also relies on (attribution share > 5% or in "
-                     f"the top 3 for > 10% of instances): {', '.join(both)}. The counterfactual sweep (propagated) "
-                     "measures whether they carry the attribute into decisions.")
+        notes.append(_m("note.proxies.both", attribute=attribute, share=Q(0.05, Unit.SHARE),
+                        top3=Q(0.10, Unit.RATE), features=both))
     if mass is not None:
-        notes.append(f"Attribution mass: Integrated Gradients on {mass['n']} seeded rows, relative to the "
-                     f"{mass['method']} (interventional; the same attributions as attribution_agreement). Low "
-                     "attribution does not prove non-use: a model can hide it; the erasure decides.")
+        notes.append(_m("note.attribution", n=Q(mass["n"], Unit.COUNT), background=Q(mass["background"], Unit.COUNT)))
     a = None if mass is None else mass["attribute"]
     if a is None:
-        notes.append(f"{attribute} is not a model input: its direct attribution is zero by construction, so only "
-                     "proxies can carry it.")
+        notes.append(_m("note.not_an_input", attribute=attribute))
     else:
         ms.append(Measurement("protected_attribution_share", a["share"], *a["ci"], group=a["feature"],
-                              n=mass["n"], confidence=conf))
+                              n=mass["n"], confidence=conf, unit=Unit.SHARE.value))
         lo, hi = wilson_interval(a["top3"], mass["n"], conf)
         ms.append(Measurement("protected_in_top3_rate", a["top3"] / mass["n"], lo, hi, group=a["feature"],
-                              n=mass["n"], confidence=conf))
+                              n=mass["n"], confidence=conf, unit=Unit.RATE.value))
         flag = a["share"] > 0.05 or (top3_counts and a["top3"] / mass["n"] > 0.10)
-        signed = ", ".join(f"{v}: {x:+.3g}" for v, x in a["signed"].items())
-        notes.append(f"{attribute} is a model input ({a['feature']}): it carries {_pct(a['share'])} "
-                     f"[{_pct(a['ci'][0])}, {_pct(a['ci'][1])}] of the attribution mass, is in the top 3 for "
-                     f"{_pct(a['top3'] / mass['n'])} of instances (mean rank {a['mean_rank']:.1f}); mean signed "
-                     f"attribution per value: {signed}."
-                     + (" This exceeds the A3 flag (share > 5% or top 3 for > 10%): the counterfactual sweep "
-                        "(flip-only) decides direct use." if flag else ""))
-    return CheckResult(result.status, result.summary, tuple(ms), {**result.details, "tables": tables, "notes": notes})
+        signed = [_m("note.signed_value", value=v, mass=Q(x, Unit.NUMBER)) for v, x in a["signed"].items()]
+        notes.append(_m("note.input_share_flagged" if flag else "note.input_share", attribute=attribute,
+                        feature=a["feature"], share=Q(a["share"], Unit.SHARE), low=Q(a["ci"][0], Unit.SHARE),
+                        high=Q(a["ci"][1], Unit.SHARE), top3=Q(a["top3"] / mass["n"], Unit.RATE),
+                        rank=Q(a["mean_rank"], Unit.NUMBER), signed=signed))
+    findings = result.evidence.findings
+    standing_out = both if both else report.flagged
+    if not exclude and len(standing_out) == 1:  # not a model input, and one proxy stands out
+        findings = tuple(Finding(f.message, cause=f"feature:{standing_out[0]}")
+                         if f.cause == f"attribute:{attribute}" else f for f in findings)
+    evidence = dataclasses.replace(result.evidence, tables=(*result.evidence.tables, screen), notes=tuple(notes),
+                                   findings=findings)
+    return CheckResult(result.status, evidence, tuple(ms), result.details)
+
+
+def _proxy_reasons(f: FeatureAssociation, alpha: float, min_strength: float) -> Msg | None:
+    """Why the screening flagged ``f`` (the accepting test and the A3 heuristics it meets); None when not flagged."""
+    if not f.flagged:
+        return None
+    v, (lo, hi) = f.cramers_v, f.strength_ci
+    out = [_m("reason.chi2", p=Q(f.p_holm, Unit.PVALUE), alpha=Q(alpha, Unit.PVALUE)),
+           _m("reason.strength", v=Q(v, Unit.SCORE), low=Q(lo, Unit.SCORE), high=Q(hi, Unit.SCORE),
+              minimum=Q(min_strength, Unit.SCORE)) if math.isfinite(v)
+           else _m("reason.strength_undefined", minimum=Q(min_strength, Unit.SCORE))]
+    if f.nmi >= NMI_FLAG:
+        out.append(_m("reason.nmi", nmi=Q(f.nmi, Unit.SCORE), flag=Q(NMI_FLAG, Unit.SCORE)))
+    if math.isfinite(v) and v >= CRAMERS_V_FLAG:
+        out.append(_m("reason.cramers_v", v=Q(v, Unit.SCORE), flag=Q(CRAMERS_V_FLAG, Unit.SCORE)))
+    return _m("reason.list", reasons=out)
 
 
 # --- A1: probes ------------------------------------------------------------------------------------
@@ -472,23 +526,6 @@ def _inputs(ctx: CheckContext, rows: np.ndarray) -> np.ndarray | list[str]:
 # --- verdict and evidence --------------------------------------------------------------------------
 
 
-#: Why a layer's erasure got its verdict (the rule that decided, methods.md A2 as restated in the README).
-RULES = {
-    "not_encoded_at_layer": Status.PASS,  # probe interval within chance + margin: nothing linear to use there
-    "erasure_effect_beyond_tolerance_and_control": Status.FAIL,
-    "complete_erasure_effect_within_tolerance": Status.PASS,
-    "encoding_undecided": Status.INCONCLUSIVE,
-    "effect_not_beyond_control": Status.INCONCLUSIVE,
-    "encoded_too_weakly_to_erase": Status.INCONCLUSIVE,
-    "erasure_incomplete": Status.INCONCLUSIVE,
-    "shift_effect_not_within_tolerance": Status.INCONCLUSIVE,
-    # key "inputs" (tabular): the attribute's counterfactual on the inputs (own columns flipped, proxies mapped)
-    "input_counterfactual_beyond_tolerance_and_placebo": Status.FAIL,
-    # key "inputs" (text): the attribute's lexicon substituted; nothing is estimated, so there is no placebo
-    "input_substitution_beyond_tolerance": Status.FAIL,
-    "input_counterfactual_not_within_tolerance": Status.INCONCLUSIVE,  # a PASS of the layers withheld
-    "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
-}
 
 
 def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measurement, shift: Measurement,
@@ -534,64 +571,165 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
     for name, p_adj in zip(layer_names, adjusted, strict=True):
         r = probes[name]["probe"]
         ms.append(Measurement("probe_balanced_accuracy", r.balanced_accuracy, r.ci_low, r.ci_high, group=name,
-                              n=r.n, p_value=r.p_value, confidence=confidence))
-        ms.append(Measurement("probe_selectivity", r.selectivity, group=name, n=r.n))
-        ms.append(Measurement("mdl_compression", probes[name]["mdl_task"], group=name, n=r.n))
+                              n=r.n, p_value=r.p_value, confidence=confidence, unit=Unit.SCORE.value))
+        ms.append(Measurement("probe_selectivity", r.selectivity, group=name, n=r.n, unit=Unit.SCORE.value))
+        ms.append(Measurement("mdl_compression", probes[name]["mdl_task"], group=name, n=r.n,
+                              unit=Unit.NUMBER.value))
         if p_adj < alpha and r.ci_low > r.chance:
             encoded.append(name)
     rules: dict[str, str] = {}
     for layer, e in erasures.items():
         before = probes[layer]["probe"]
-        fr = measure("erasure_flip_rate", e["flip_rate"], e["flip_ci"], limit=limit, confidence=confidence,
-                     group=layer, n=e["n"], p_value=e["rand_p"])
+        fr = _unit(measure("erasure_flip_rate", e["flip_rate"], e["flip_ci"], limit=limit, confidence=confidence,
+                           group=layer, n=e["n"], p_value=e["rand_p"]), Unit.RATE)
         ms += [fr,
                Measurement("erasure_mean_abs_score_change", e["mac"], *e["mac_ci"], group=layer, n=e["n"],
-                           confidence=confidence),
-               Measurement("erasure_mean_kl", e["kl"], group=layer, n=e["n"]),
+                           confidence=confidence, unit=Unit.PROBABILITY.value),
+               Measurement("erasure_mean_kl", e["kl"], group=layer, n=e["n"], unit=Unit.NUMBER.value),
                Measurement("probe_accuracy_after_erasure", e["after"].balanced_accuracy, e["after"].ci_low,
-                           e["after"].ci_high, group=layer, n=e["after"].n, confidence=confidence),
-               Measurement("random_control_flip_rate_p95", e["rand_fr_p95"], group=layer),
-               Measurement("erasure_variance_share", e["variance_share"], group=layer),
-               Measurement("erasure_delta_accuracy", e["delta_accuracy"], group=layer, n=e["n"]),
-               Measurement("erasure_delta_parity_gap", e["gap_after"] - e["gap_before"], group=layer, n=e["n"])]
-        shift = measure("shift_flip_rate", e["shift_flip_rate"], e["shift_ci"], limit=limit, confidence=confidence,
-                        group=layer, n=e["n"])
+                           e["after"].ci_high, group=layer, n=e["after"].n, confidence=confidence,
+                           unit=Unit.SCORE.value),
+               Measurement("random_control_flip_rate_p95", e["rand_fr_p95"], group=layer, unit=Unit.RATE.value),
+               Measurement("erasure_variance_share", e["variance_share"], group=layer, unit=Unit.SHARE.value),
+               Measurement("erasure_delta_accuracy", e["delta_accuracy"], group=layer, n=e["n"],
+                           unit=Unit.DIFFERENCE_PP.value),
+               Measurement("erasure_delta_parity_gap", e["gap_after"] - e["gap_before"], group=layer, n=e["n"],
+                           unit=Unit.DIFFERENCE_PP.value)]
+        shift = _unit(measure("shift_flip_rate", e["shift_flip_rate"], e["shift_ci"], limit=limit,
+                              confidence=confidence, group=layer, n=e["n"]), Unit.RATE)
         ms.append(shift)
         rules[layer] = _layer_rule(before, layer in encoded, e, fr, shift, params)
     verdicts = {layer: RULES[rule] for layer, rule in rules.items()}
     status = (Status.FAIL if Status.FAIL in verdicts.values() else
               Status.PASS if all(v is Status.PASS for v in verdicts.values()) else Status.INCONCLUSIVE)
-    summary = _sentence(attr, probes, encoded, erasures, rules, params, confidence)
+    clauses = [_head(attr, probes, encoded),
+               *(_layer_sentence(attr, layer, rules[layer], probes[layer]["probe"], e, params, confidence)
+                 for layer, e in erasures.items())]
+    after: list[Msg] = []  # sentences after the first
     if inputs is not None:
-        moved = measure("input_counterfactual_flip_rate", inputs.flip_rate, inputs.ci, limit=limit,
-                        confidence=confidence, group="inputs", n=inputs.n)
+        moved = _unit(measure("input_counterfactual_flip_rate", inputs.flip_rate, inputs.ci, limit=limit,
+                              confidence=confidence, group="inputs", n=inputs.n), Unit.RATE)
         ms.append(moved)
+        flips = {"attribute": attr, "moved": list(inputs.moved), "rate": _rate(inputs.flip_rate),
+                 "low": _rate(inputs.ci[0]), "high": _rate(inputs.ci[1])}
+        used = {"attribute": attr, "tolerance": _rate(params.max_flip_rate)}
         if inputs.placebo_p95 is not None:
-            ms.append(Measurement("input_placebo_flip_rate_p95", inputs.placebo_p95, group="inputs", n=inputs.n))
-            where = (f"moving each row's {attr} inputs and accepted proxies ({', '.join(inputs.moved)}) to the "
-                     "other value (the counterfactual of the inputs)")
-            beyond = (f" and beyond a placebo that moves the same inputs with permuted {attr} labels (95th "
-                      f"percentile {_pct(inputs.placebo_p95)})")
+            ms.append(Measurement("input_placebo_flip_rate_p95", inputs.placebo_p95, group="inputs", n=inputs.n,
+                                  unit=Unit.RATE.value))
+            where = _m("summary.inputs.where_tabular", **flips)
+            used_msg = _m("summary.inputs.used_beyond_placebo", **used, where=where, p95=_rate(inputs.placebo_p95))
             rule = "input_counterfactual_beyond_tolerance_and_placebo"
         else:
-            where, beyond = f"substituting the terms of {', '.join(inputs.moved)} in each text", ""
+            where = _m("summary.inputs.where_text", **flips)
+            used_msg = _m("summary.inputs.used", **used, where=where)
             rule = "input_substitution_beyond_tolerance"
-        where += f" flips {_pct(inputs.flip_rate)} [{_pct(inputs.ci[0])}, {_pct(inputs.ci[1])}] of decisions"
         if moved.status is Status.FAIL and inputs.flip_rate > (inputs.placebo_p95 or 0.0):
             # a hidden layer can under-state what the inputs carry (ReLUs gate a proxy row by row; erasure moves
             # rows only half way): where the attribute enters the model, its counterfactual shows use by itself
             rules["inputs"], status = rule, Status.FAIL
-            summary += (f" Where {attr} enters the model, {where}, above the tolerance of "
-                        f"{_pct(params.max_flip_rate)}{beyond}: {attr} is used.")
+            after.append(used_msg)
         elif status is Status.PASS and moved.status is not Status.PASS:
             status, rules["inputs"] = Status.INCONCLUSIVE, "input_counterfactual_not_within_tolerance"
-            summary = summary[:-1] + f"; but {where}, not shown within the tolerance: use is not shown to be absent."
-    details = {"tables": [_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params),
-                          _erasure_effects_table(erasures)],
-               "notes": _notes(values, erasures, rules, params, confidence) + _input_notes(inputs, attr),
-               "charts": [_layer_chart(attr, probes)],
-               "rules": rules}
-    return CheckResult(status=status, summary=summary, measurements=tuple(ms), details=details)
+            clauses.append(_m("summary.inputs.withheld", where=where))
+    by_ref = {ref(m.name, m.group): m for m in ms}
+    evidence = Evidence(
+        summary=(_m("summary.sentence", text=_chain(clauses)), *after),
+        verdict=_decision(status, rules, by_ref, params, inputs),
+        tables=(_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params),
+                _erasure_effects_table(erasures)),
+        notes=(*_notes(values, erasures, rules, params, confidence), *_input_notes(inputs, attr)),
+        findings=_findings(status, rules, erasures, inputs, params),
+        charts=(_layer_chart(attr, probes),),
+    )
+    return CheckResult(status=status, evidence=evidence, measurements=tuple(ms), details={"rules": rules})
+
+
+#: The measurements each rule reads, by name (the group is the erased layer, or ``inputs``).
+READS: dict[str, tuple[str, ...]] = {
+    "not_encoded_at_layer": ("probe_balanced_accuracy",),
+    "erasure_effect_beyond_tolerance_and_control": ("erasure_flip_rate", "random_control_flip_rate_p95",
+                                                    "probe_balanced_accuracy"),
+    "complete_erasure_effect_within_tolerance": ("erasure_flip_rate", "probe_accuracy_after_erasure",
+                                                 "shift_flip_rate", "probe_balanced_accuracy"),
+    "encoding_undecided": ("probe_balanced_accuracy",),
+    # the flip rate is above the tolerance, but these rules say why it does not decide (their criteria)
+    "effect_not_beyond_control": ("random_control_flip_rate_p95", "probe_balanced_accuracy"),
+    "encoded_too_weakly_to_erase": ("probe_balanced_accuracy",),
+    "erasure_incomplete": ("erasure_flip_rate", "probe_accuracy_after_erasure"),
+    "shift_effect_not_within_tolerance": ("erasure_flip_rate", "probe_accuracy_after_erasure", "shift_flip_rate"),
+    "input_counterfactual_beyond_tolerance_and_placebo": ("input_counterfactual_flip_rate",
+                                                          "input_placebo_flip_rate_p95"),
+    "input_substitution_beyond_tolerance": ("input_counterfactual_flip_rate",),
+    "input_counterfactual_not_within_tolerance": ("input_counterfactual_flip_rate", "input_placebo_flip_rate_p95"),
+    "effect_interval_straddles_tolerance": ("erasure_flip_rate",),
+}
+
+
+def _reads(key: str, rule: str, by_ref: dict[str, Measurement]) -> list[str]:
+    """What ``rule`` read to decide ``key`` (an erased layer or ``inputs``).
+
+    A rule that does not fail never reads a failing measurement: where the swap or
+    the inputs' counterfactual exceeds the tolerance without showing use (it only
+    withholds a PASS), its criterion says so and the measurement stays diagnostic.
+    """
+    out = [ref(name, key) for name in READS[rule] if ref(name, key) in by_ref]
+    if RULES[rule] is not Status.FAIL:
+        out = [r for r in out if by_ref[r].status is not Status.FAIL]
+    return out
+
+
+def _decision(status: Status, rules: dict[str, str], by_ref: dict[str, Measurement],
+              params: ProhibitedFeatureParams, inputs: InputIntervention | None) -> Verdict:
+    """The rule that decided the check: the first erased layer (or the inputs) with the check's verdict.
+
+    A PASS needs every erased layer to pass (one layer: its rule; several:
+    ``all_erased_layers_pass``) and the inputs' counterfactual, where there is
+    one, within the tolerance; the criterion states both.
+    """
+    common = {"attribute": params.attribute, "tolerance": _rate(params.max_flip_rate),
+              "margin": _score(params.effectiveness_margin), "draws": _count(params.random_draws)}
+    layers = [k for k in rules if k != "inputs"]
+    if status is Status.PASS:
+        reads = [r for k in layers for r in _reads(k, rules[k], by_ref)]
+        clause = _m("rule.clause.no_inputs", attribute=params.attribute)
+        if inputs is not None:  # a PASS needs the inputs' counterfactual within the tolerance too
+            reads.append(ref("input_counterfactual_flip_rate", "inputs"))
+            clause = _m("rule.clause.inputs_within", attribute=params.attribute,
+                        tolerance=_rate(params.max_flip_rate))
+        if len(layers) == 1:
+            return Verdict(rules[layers[0]], {**common, "layer": layers[0], "inputs": clause}, tuple(reads))
+        return Verdict("all_erased_layers_pass", {**common, "layers": layers, "inputs": clause}, tuple(reads))
+    key = next(k for k, rule in rules.items() if RULES[rule] is status)
+    reads = _reads(key, rules[key], by_ref)
+    if rules[key] == "input_counterfactual_not_within_tolerance":  # it also rests on every layer passing
+        reads = [r for k in layers for r in _reads(k, rules[k], by_ref)] + reads
+    fields = {**common, "moved": list(inputs.moved)} if key == "inputs" and inputs is not None else \
+        {**common, "layer": key}
+    return Verdict(rules[key], fields, tuple(reads))
+
+
+def _findings(status: Status, rules: dict[str, str], erasures: dict, inputs: InputIntervention | None,
+              params: ProhibitedFeatureParams) -> tuple[Finding, ...]:
+    """One finding per erased layer (or the inputs) that did not pass; none when the check passes."""
+    if status is Status.PASS:
+        return ()
+    attr, tol = params.attribute, _rate(params.max_flip_rate)
+    out = []
+    for key, rule in rules.items():
+        if RULES[rule] is Status.PASS:
+            continue
+        if key == "inputs" and inputs is not None:
+            msg = _m("finding.inputs_used" if RULES[rule] is Status.FAIL else "finding.inputs_not_within",
+                     attribute=attr, moved=list(inputs.moved), rate=_rate(inputs.flip_rate),
+                     low=_rate(inputs.ci[0]), high=_rate(inputs.ci[1]), tolerance=tol)
+        elif RULES[rule] is Status.FAIL:
+            e = erasures[key]
+            msg = _m("finding.erasure_used", attribute=attr, layer=key, rate=_rate(e["flip_rate"]),
+                     low=_rate(e["flip_ci"][0]), high=_rate(e["flip_ci"][1]), tolerance=tol)
+        else:
+            msg = _m("finding.undecided", attribute=attr, layer=key, reason=_m(f"rule_name.{rule}"))
+        out.append(Finding(msg, cause=f"attribute:{attr}"))
+    return tuple(out)
 
 
 def _complete(after: probing.ProbeResult, params: ProhibitedFeatureParams) -> bool:
@@ -607,181 +745,185 @@ def _complete(after: probing.ProbeResult, params: ProhibitedFeatureParams) -> bo
     return after.ci_low <= after.chance and after.balanced_accuracy <= after.chance + params.effectiveness_margin
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
+# --- messages --------------------------------------------------------------------------------------
 
 
-def _decide_hint(e: dict, params: ProhibitedFeatureParams, confidence: float) -> str:
+def _m(key: str, /, **params: Any) -> Msg:
+    """A message of this kind (``prohibited_feature_use.<key>``, catalogue :mod:`auditkit.i18n.kinds`)."""
+    return Msg(f"prohibited_feature_use.{key}", **params)
+
+
+def _rate(x: float) -> Q:
+    return Q(x, Unit.RATE)
+
+
+def _score(x: float) -> Q:
+    return Q(x, Unit.SCORE)
+
+
+def _count(x: int) -> Q:
+    return Q(x, Unit.COUNT)
+
+
+def _unit(m: Measurement, unit: Unit) -> Measurement:
+    return dataclasses.replace(m, unit=unit.value)
+
+
+def _chain(clauses: list[Msg]) -> Msg:
+    """Clauses joined by semicolons, as one message."""
+    if len(clauses) == 1:
+        return clauses[0]
+    return _m("summary.then", first=clauses[0], second=_chain(clauses[1:]))
+
+
+def _decide_hint(e: dict, params: ProhibitedFeatureParams, confidence: float) -> Msg:
     """What sample size would decide a flip rate whose interval straddles the tolerance, and what it can detect now."""
     tol = params.max_flip_rate
     mde = minimum_detectable_rate(e["n"], tol, confidence)
     need = pairs_needed_for_rate(e["flip_rate"], tol, confidence)
-    have = f"with {e['n']} evaluation rows a flip rate of at least {_pct(mde)} would have been shown above the " \
-           f"tolerance"
     if need is None:
-        return have + "; the observed rate sits on the tolerance, so no sample size decides it"
-    return have + f"; at the observed rate about {need} evaluation rows would decide it (raise the audit data size)"
+        return _m("hint.on_tolerance", n=_count(e["n"]), detectable=_rate(mde))
+    return _m("hint.rows", n=_count(e["n"]), detectable=_rate(mde), need=_count(need))
 
 
 def _layer_sentence(attr: str, layer: str, rule: str, before: probing.ProbeResult, e: dict,
-                    params: ProhibitedFeatureParams, confidence: float) -> str:
+                    params: ProhibitedFeatureParams, confidence: float) -> Msg:
     lo, hi = e["flip_ci"]
-    flips = f"erasing it at {layer} flips {_pct(e['flip_rate'])} [{_pct(lo)}, {_pct(hi)}] of decisions"
-    control = (f"removing random directions that carry as much of the layer's variance unrelated to {attr} as the "
-               f"erasure removed ({_pct(e['collateral_share'])}) flips up to {_pct(e['rand_fr_p95'])} (95th "
-               f"percentile of {params.random_draws} draws)")
+    flips = _m("summary.flips", layer=layer, rate=_rate(e["flip_rate"]), low=_rate(lo), high=_rate(hi))
+    control = _m("summary.control", attribute=attr, collateral=Q(e["collateral_share"], Unit.SHARE),
+                 p95=_rate(e["rand_fr_p95"]), draws=_count(params.random_draws))
     after = e["after"]
-    residual = (f"a probe after erasure reads it with balanced accuracy {after.balanced_accuracy:.2f} "
-                f"[{after.ci_low:.2f}, {after.ci_high:.2f}]")
-    if rule == "not_encoded_at_layer":
-        return (f"at {layer}, where decisions are read from, it is shown not to be linearly encoded (balanced "
-                f"accuracy at most {before.ci_high:.2f}, chance {before.chance:.2f} + margin "
-                f"{params.effectiveness_margin:g}), so the model cannot use it linearly there")
-    if rule == "encoding_undecided":
-        return (f"at {layer} its encoding is undecided (balanced accuracy {before.balanced_accuracy:.2f} "
-                f"[{before.ci_low:.2f}, {before.ci_high:.2f}]), so erasure there cannot decide use; more probe rows "
-                "(max_probe_examples) or another layer would")
-    if rule == "erasure_effect_beyond_tolerance_and_control":
-        return (f"{flips}, above the tolerance of {_pct(params.max_flip_rate)} and beyond the control ({control}): "
-                "it is used")
-    if rule == "complete_erasure_effect_within_tolerance":
-        lo_s, hi_s = e["shift_ci"]
-        return (f"{flips}, within the tolerance of {_pct(params.max_flip_rate)}, the erasure is complete "
-                f"({residual}), and moving each row to the other value along the erased directions flips "
-                f"{_pct(e['shift_flip_rate'])} [{_pct(lo_s)}, {_pct(hi_s)}]: it is not used")
-    if rule == "encoded_too_weakly_to_erase":
-        return (f"{flips}; use is undecided: {attr} is encoded there only weakly (balanced accuracy "
-                f"{before.balanced_accuracy:.2f} [{before.ci_low:.2f}, {before.ci_high:.2f}], within chance + "
-                f"{params.effectiveness_margin:g} at its lower end), so the eraser's direction is chosen mostly by "
-                "noise and can remove what the model reads for other reasons (the validity grid: a model that "
-                "cannot use sex, erased at a chance encoding of 0.54, flipped 3.3%); more rows would decide")
-    if rule == "effect_not_beyond_control":
-        return (f"{flips}; use is undecided: {control}, so the effect is not specific to {attr} (erasing at an "
-                "earlier or wider layer, or more random_draws, would separate them)")
-    if rule == "shift_effect_not_within_tolerance":
-        lo_s, hi_s = e["shift_ci"]
-        return (f"{flips}, within the tolerance, and the erasure is complete, but moving each row to the other "
-                f"value's mean along the erased directions (a counterfactual in the representation: erasure only "
-                f"moves rows half way, to the pooled mean) flips {_pct(e['shift_flip_rate'])} [{_pct(lo_s)}, "
-                f"{_pct(hi_s)}]: use is not shown to be absent")
-    if rule == "erasure_incomplete":
-        return (f"{flips}, within the tolerance, but the erasure is incomplete ({residual}, chance "
-                f"{after.chance:.2f} + margin {params.effectiveness_margin:g}): information left behind may still "
-                "be used, so use is undecided (more rows for the erasure fit, max_fit_examples, would decide)")
-    return f"{flips}; use is undecided: the interval straddles the tolerance ({_decide_hint(e, params, confidence)})"
+    residual = _m("summary.residual", accuracy=_score(after.balanced_accuracy), low=_score(after.ci_low),
+                  high=_score(after.ci_high))
+    probe = {"accuracy": _score(before.balanced_accuracy), "low": _score(before.ci_low),
+             "high": _score(before.ci_high)}
+    shift = {"shift": _rate(e["shift_flip_rate"]), "shift_low": _rate(e["shift_ci"][0]),
+             "shift_high": _rate(e["shift_ci"][1])}
+    margin, tol = _score(params.effectiveness_margin), _rate(params.max_flip_rate)
+    fields: dict[str, Any] = {
+        "not_encoded_at_layer": {"layer": layer, "high": _score(before.ci_high), "chance": _score(before.chance),
+                                 "margin": margin},
+        "encoding_undecided": {"layer": layer, **probe},
+        "erasure_effect_beyond_tolerance_and_control": {"flips": flips, "tolerance": tol, "control": control},
+        "complete_erasure_effect_within_tolerance": {"flips": flips, "tolerance": tol, "residual": residual,
+                                                     **shift},
+        "encoded_too_weakly_to_erase": {"flips": flips, "attribute": attr, **probe, "margin": margin},
+        "effect_not_beyond_control": {"flips": flips, "control": control, "attribute": attr},
+        "shift_effect_not_within_tolerance": {"flips": flips, **shift},
+        "erasure_incomplete": {"flips": flips, "residual": residual, "chance": _score(after.chance),
+                               "margin": margin},
+    }
+    if rule in fields:
+        return _m(f"summary.layer.{rule}", **fields[rule])
+    return _m("summary.layer.effect_interval_straddles_tolerance", flips=flips,
+              hint=_decide_hint(e, params, confidence))
 
 
-def _sentence(attr: str, probes: dict, encoded: list[str], erasures: dict, rules: dict,
-              params: ProhibitedFeatureParams, confidence: float) -> str:
+def _head(attr: str, probes: dict, encoded: list[str]) -> Msg:
     best = max(probes, key=lambda n: probes[n]["probe"].balanced_accuracy)
     r = probes[best]["probe"]
+    fields = {"attribute": attr, "best": best, "accuracy": _score(r.balanced_accuracy), "low": _score(r.ci_low),
+              "high": _score(r.ci_high)}
     if encoded:
-        head = (f"{attr} is linearly decodable from {len(encoded)} of {len(probes)} layers (best: {best}, balanced "
-                f"accuracy {r.balanced_accuracy:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}], selectivity "
-                f"{r.selectivity:.2f})")
-    else:
-        head = (f"{attr} is not shown to be linearly decodable from any probed layer (best: {best}, balanced "
-                f"accuracy {r.balanced_accuracy:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}])")
-    parts = [_layer_sentence(attr, layer, rules[layer], probes[layer]["probe"], e, params, confidence)
-             for layer, e in erasures.items()]
-    return head + "; " + "; ".join(parts) + "."
+        return _m("summary.encoded", **fields, encoded=_count(len(encoded)), layers=_count(len(probes)),
+                  selectivity=_score(r.selectivity))
+    return _m("summary.not_encoded", **fields)
 
 
-def _probe_table(probes: dict, adjusted: list[float], encoded: list[str]) -> dict:
+def _probe_table(probes: dict, adjusted: list[float], encoded: list[str]) -> Table:
     rows = []
     for (name, p), p_adj in zip(probes.items(), adjusted, strict=True):
         r = p["probe"]
-        rows.append([name, r.n, r.balanced_accuracy, r.ci_low, r.ci_high, r.chance, r.control_accuracy,
-                     r.selectivity, r.p_value, p_adj, p["mdl_task"], p["mdl_control"],
-                     "yes" if name in encoded else "no"])
-    return {"title": "Linear probes per layer (is the attribute encoded?)",
-            "columns": ["layer", "n", "balanced accuracy", "CI low", "CI high", "chance", "control task",
-                        "selectivity", "p (permutation)", "p (adjusted within check)", "MDL compression",
-                        "MDL control", "encoded"],
-            "rows": rows}
+        rows.append((name, r.n, r.balanced_accuracy, r.ci_low, r.ci_high, r.chance, r.control_accuracy,
+                     r.selectivity, r.p_value, p_adj, p["mdl_task"], p["mdl_control"], name in encoded))
+    return Table(_m("table.probes.title"), (
+        Column(_m("col.layer"), ColumnRole.LABEL),
+        Column(_m("col.n"), ColumnRole.N, Unit.COUNT),
+        Column(_m("col.balanced_accuracy"), ColumnRole.VALUE, Unit.SCORE),
+        Column(_m("col.ci_low"), ColumnRole.CI_LOW, Unit.SCORE),
+        Column(_m("col.ci_high"), ColumnRole.CI_HIGH, Unit.SCORE),
+        Column(_m("col.chance"), ColumnRole.VALUE, Unit.SCORE),
+        Column(_m("col.control_task"), ColumnRole.VALUE, Unit.SCORE),
+        Column(_m("col.selectivity"), ColumnRole.VALUE, Unit.SCORE),
+        Column(_m("col.p_permutation"), ColumnRole.VALUE, Unit.PVALUE),
+        Column(_m("col.p_adjusted"), ColumnRole.VALUE, Unit.PVALUE),
+        Column(_m("col.mdl"), ColumnRole.VALUE, Unit.NUMBER),
+        Column(_m("col.mdl_control"), ColumnRole.VALUE, Unit.NUMBER),
+        Column(_m("col.encoded"), ColumnRole.FLAG)), tuple(rows))
 
 
-def _erasure_table(erasures: dict, rules: dict, params: ProhibitedFeatureParams) -> dict:
+def _erasure_table(erasures: dict, rules: dict, params: ProhibitedFeatureParams) -> Table:
     """What decided each erased layer: the flip rate against tolerance and control, the swap, and the rule."""
-    rows = [[layer, e["n"], e["flip_rate"], e["flip_ci"][0], e["flip_ci"][1], e["rand_fr_p95"], e["shift_flip_rate"],
-             e["shift_ci"][1], RULES[rules[layer]].value, rules[layer]] for layer, e in erasures.items()]
-    return {"title": f"LEACE erasure on the eval split (is the attribute used?); tolerance {params.max_flip_rate:g}",
-            "columns": ["layer", "n", "flip rate", "CI low", "CI high", "control p95", "swap flip rate",
-                        "swap CI high", "verdict", "rule"],
-            "rows": rows}
+    rows = [(layer, e["n"], e["flip_rate"], e["flip_ci"][0], e["flip_ci"][1], e["rand_fr_p95"], e["shift_flip_rate"],
+             e["shift_ci"][1], RULES[rules[layer]].value, _m(f"rule_name.{rules[layer]}"))
+            for layer, e in erasures.items()]
+    return Table(_m("table.erasure.title", tolerance=_rate(params.max_flip_rate)), (
+        Column(_m("col.layer"), ColumnRole.LABEL),
+        Column(_m("col.n"), ColumnRole.N, Unit.COUNT),
+        Column(_m("col.flip_rate"), ColumnRole.VALUE, Unit.RATE),
+        Column(_m("col.ci_low"), ColumnRole.CI_LOW, Unit.RATE),
+        Column(_m("col.ci_high"), ColumnRole.CI_HIGH, Unit.RATE),
+        Column(_m("col.control_p95"), ColumnRole.VALUE, Unit.RATE),
+        Column(_m("col.swap_flip_rate"), ColumnRole.VALUE, Unit.RATE),
+        Column(_m("col.swap_ci_high"), ColumnRole.VALUE, Unit.RATE),
+        Column(_m("col.verdict"), ColumnRole.STATUS),
+        Column(_m("col.rule"), ColumnRole.TEXT)), tuple(rows))
 
 
-def _erasure_effects_table(erasures: dict) -> dict:
+def _erasure_effects_table(erasures: dict) -> Table:
     """How much each erasure removed and what else it changed (diagnostics; they do not decide the verdict)."""
-    rows = [[layer, e["rank"], e["variance_share"], e["collateral_share"], e["after"].balanced_accuracy,
+    rows = [(layer, e["rank"], e["variance_share"], e["collateral_share"], e["after"].balanced_accuracy,
              e["after"].ci_high, e["rand_fr_median"], e["mac"], e["kl"], e["delta_accuracy"], e["gap_before"],
-             e["gap_after"]] for layer, e in erasures.items()]
-    return {"title": "What each erasure removed and changed besides decisions",
-            "columns": ["layer", "directions", "variance removed", "of it collateral", "probe after erasure",
-                        "its CI high", "control median", "mean |Δscore|", "mean KL", "Δ accuracy",
-                        "parity gap before", "parity gap after"],
-            "rows": rows}
+             e["gap_after"]) for layer, e in erasures.items()]
+    return Table(_m("table.effects.title"), (
+        Column(_m("col.layer"), ColumnRole.LABEL),
+        Column(_m("col.directions"), ColumnRole.VALUE, Unit.COUNT),
+        Column(_m("col.variance_removed"), ColumnRole.VALUE, Unit.SHARE),
+        Column(_m("col.collateral"), ColumnRole.VALUE, Unit.SHARE),
+        Column(_m("col.probe_after"), ColumnRole.VALUE, Unit.SCORE),
+        Column(_m("col.probe_after_ci_high"), ColumnRole.CI_HIGH, Unit.SCORE),
+        Column(_m("col.control_median"), ColumnRole.VALUE, Unit.RATE),
+        Column(_m("col.mean_abs_score_change"), ColumnRole.VALUE, Unit.PROBABILITY),
+        Column(_m("col.mean_kl"), ColumnRole.VALUE, Unit.NUMBER),
+        Column(_m("col.delta_accuracy"), ColumnRole.VALUE, Unit.DIFFERENCE_PP),
+        Column(_m("col.gap_before"), ColumnRole.VALUE, Unit.DIFFERENCE_PP),
+        Column(_m("col.gap_after"), ColumnRole.VALUE, Unit.DIFFERENCE_PP)), tuple(rows))
 
 
 def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFeatureParams,
-           confidence: float) -> list[str]:
+           confidence: float) -> list[Msg]:
+    grouped = params.group_column is not None
     notes = [
-        "A probe shows that information is encoded; only the erasure (an intervention) shows whether decisions "
-        "depend on it. The verdict rests on the erasure: FAIL when erasing the attribute's linear information "
-        f"flips decisions with an interval above the tolerance ({_pct(params.max_flip_rate)}) and beyond the "
-        "95th percentile of a variance-matched random control (a complete erasure is not needed to show use); "
-        "PASS when the layer is shown not to encode the attribute, or when the erasure is complete (the "
-        f"after-erasure probe's interval reaches chance and its estimate is within chance + "
-        f"{params.effectiveness_margin:g}), its flip-rate interval lies below the tolerance, and so does that of "
-        "moving each row to the other value's mean along the erased directions (a counterfactual in the "
-        "representation: erasure moves rows only to the pooled mean, about half way); otherwise INCONCLUSIVE "
-        "with the reason. On tabular models the attribute's counterfactual on the inputs is a second "
-        "intervention: it FAILs the model by itself (interval above the tolerance, beyond its placebo) and "
-        "withholds a PASS unless its interval lies below the tolerance.",
-        f"Probes: L2 logistic regression, {params.folds}-fold "
-        + ("group-" if params.group_column else "") + "stratified cross-validation, C chosen from "
-        f"{', '.join(map(str, probing.C_GRID))} by cross-validated balanced accuracy; the control task "
-        + (f"gives each {params.group_column} one random label" if params.group_column else "permutes the labels")
-        + f"; {params.n_permutations} label permutations (with the same C selection) give the p-value (at least "
-        "layers / α, so that the smallest attainable p-value can survive the correction over layers).",
-        f"Erasure: LEACE fitted on {_pct(params.fit_fraction)} of the rows whose activations were captured (at "
-        f"most {params.max_fit_examples}), applied by a forward hook to every other row. The probe after erasure "
-        "runs on the held-out captured rows, scaled with their statistics before erasure. Dead and nearly-dead "
-        "units are neither erased nor probed: an edit fitted on a unit that fires on a handful of rows leaves a "
-        "copy of the erased direction in it on every other row. "
-        f"Control: {params.random_draws} draws removing as many random orthonormal directions, tilted towards the "
-        "layer's high- or low-variance directions so that they remove as much variance within each value of the "
-        "attribute (the erasure's collateral damage, everything but the attribute itself) as the erasure did.",
-        f"Values of the attribute: {', '.join(values)}.",
+        _m("note.method", tolerance=_rate(params.max_flip_rate), margin=_score(params.effectiveness_margin)),
+        _m("note.probes", cv=_m("note.probes.cv_grouped" if grouped else "note.probes.cv",
+                                folds=_count(params.folds)),
+           grid=[Q(c, Unit.NUMBER) for c in probing.C_GRID],
+           control=(_m("note.probes.control_grouped", column=params.group_column) if grouped
+                    else _m("note.probes.control_permuted")),
+           permutations=_count(params.n_permutations)),
+        _m("note.erasure", fit=Q(params.fit_fraction, Unit.SHARE), max_fit=_count(params.max_fit_examples),
+           draws=_count(params.random_draws)),
+        _m("note.values", values=list(values)),
     ]
     for layer, e in erasures.items():
         if abs(e["delta_accuracy"]) > 0.02:
-            notes.append(f"Erasing at {layer} changed task accuracy by {e['delta_accuracy']:+.3f}: where the label "
-                         "correlates with the attribute, erasure also removes label information.")
+            notes.append(_m("note.delta_accuracy", layer=layer, delta=Q(e["delta_accuracy"], Unit.DIFFERENCE_PP)))
         if e["dropped_columns"]:
-            notes.append(f"{e['dropped_columns']} unit(s) of {layer} are dead or nearly dead (variance below "
-                         f"{probing.STABLE_VARIANCE_SHARE:g} of the layer's mean unit variance on the fit rows): they "
-                         "were neither erased nor probed after erasure.")
+            notes.append(_m("note.dead_units", count=_count(e["dropped_columns"]), layer=layer,
+                            share=Q(probing.STABLE_VARIANCE_SHARE, Unit.SHARE)))
         if rules[layer] == "effect_interval_straddles_tolerance":
-            notes.append(f"At {layer}: {_decide_hint(e, params, confidence)}.")
+            notes.append(_m("note.straddles", layer=layer, hint=_decide_hint(e, params, confidence)))
     return notes
 
 
-def _input_notes(inputs: InputIntervention | None, attr: str) -> list[str]:
+def _input_notes(inputs: InputIntervention | None, attr: str) -> list[Msg]:
     if inputs is None:
         return []
     if inputs.placebo_p95 is None:
-        return [f"Inputs: the terms of {', '.join(inputs.moved)} substituted by their counterparts of each other "
-                f"value of {attr} in the {inputs.n} evaluation texts whose value is clear (the rows the eraser "
-                "was not fitted on); Wilson interval. The substitution changes only the attribute's own words and "
-                "estimates nothing, so it has no placebo."]
-    return [f"Inputs: {', '.join(inputs.moved)} moved to each other value of {attr} (own columns set to the "
-            "value's code; proxies accepted by the screening moved by the propagated counterfactual's mapping, "
-            "a categorical block as one), the mapping fitted on the erasure's fit rows and applied to the "
-            f"{inputs.n} evaluation rows. Interval: the Wilson interval widened to the percentile interval of "
-            f"{inputs.resamples} resamples that refit the mapping. Placebo: {inputs.placebo_draws} draws moving "
-            f"the same inputs with permuted {attr} labels (median {_pct(inputs.placebo_median)}, 95th percentile "
-            f"{_pct(inputs.placebo_p95)})."]
+        return [_m("note.inputs.text", moved=list(inputs.moved), attribute=attr, n=_count(inputs.n))]
+    return [_m("note.inputs.tabular", moved=list(inputs.moved), attribute=attr, n=_count(inputs.n),
+               resamples=_count(inputs.resamples), draws=_count(inputs.placebo_draws),
+               median=_rate(inputs.placebo_median), p95=_rate(inputs.placebo_p95))]
 
 
 def _layer_chart(attr: str, probes: dict) -> dict:
@@ -790,13 +932,14 @@ def _layer_chart(attr: str, probes: dict) -> dict:
     x = list(range(len(names)))
     return {
         "type": "lines",
-        "title": f"How well {attr} can be read from each layer",
-        "x_label": "layer", "y_label": "balanced accuracy",
+        "title": _m("chart.layers.title", attribute=attr),
+        "x_label": _m("chart.layers.x_label"), "y_label": _m("chart.layers.y_label"),
         "series": [
-            {"name": "probe (task)", "x": x, "y": [r.balanced_accuracy for r in rs],
+            {"name": _m("chart.layers.probe"), "x": x, "y": [r.balanced_accuracy for r in rs],
              "low": [r.ci_low for r in rs], "high": [r.ci_high for r in rs]},
-            {"name": "control task", "x": x, "y": [r.control_accuracy for r in rs], "low": None, "high": None},
+            {"name": _m("chart.layers.control"), "x": x, "y": [r.control_accuracy for r in rs], "low": None,
+             "high": None},
         ],
         "x_ticks": names,
-        "reference_lines": [{"y": rs[0].chance, "label": "chance"}],
+        "reference_lines": [{"y": rs[0].chance, "label": _m("chart.layers.chance")}],
     }

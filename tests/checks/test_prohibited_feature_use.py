@@ -90,11 +90,17 @@ def test_two_input_model_fails_where_sex_enters_although_its_2d_layer_cannot_sep
     assert fr.ci_low > 0.01 and fr.status is Status.FAIL
     assert fr.value <= out.measurement("random_control_flip_rate_p95", "1").value
     assert "not specific to sex" in out.summary
+    # the inputs' counterfactual decides (it reads a FAIL); the erasure's flip rate above the tolerance is diagnostic
+    verdict = _assert_verdict_reads_agree(out)
+    assert verdict.rule == "input_counterfactual_beyond_tolerance_and_placebo"
+    assert "input_counterfactual_flip_rate@inputs" in verdict.reads and "erasure_flip_rate@1" not in verdict.reads
+    # the one proxy flagged and attributed is the finding's cause
+    assert {f.cause for f in out.evidence.findings} == {"feature:proxy"}
     # the erasure itself is complete: the probe falls to about chance after it
     assert out.measurement("probe_accuracy_after_erasure", "1").ci_high < 0.55
     # the proxy screening names the input that carries sex, and the inputs jointly reveal it
-    screen = next(t for t in out.details["tables"] if t["title"].startswith("Proxy screening"))
-    assert screen["rows"][0][0] == "proxy" and screen["rows"][0][3] != "—"
+    screen = next(t for t in out.evidence.tables if t.title.key == "prohibited_feature_use.table.proxies.title")
+    assert screen.rows[0][0] == "proxy" and screen.rows[0][3] is not None and screen.rows[0][-1] is True
     assert out.measurement("proxy_joint_auc").ci_low > 0.9
 
 
@@ -192,8 +198,11 @@ def test_model_with_dead_units_that_uses_sex_through_a_proxy_fails(tmp_path):
     # near chance after it (what is left, ~0.55, is the eraser's estimation error over 24 units on 2,000 fit rows)
     assert out.measurement("probe_balanced_accuracy", "3").value > 0.85
     assert out.measurement("probe_accuracy_after_erasure", "3").value < 0.6
-    assert any("neither erased nor probed" in n for n in out.details["notes"])
+    assert any(n.key == "prohibited_feature_use.note.dead_units" and n.params["layer"] == "3"
+               for n in out.evidence.notes)
     assert "it is used" in out.summary
+    verdict = _assert_verdict_reads_agree(out)
+    assert verdict.rule == "erasure_effect_beyond_tolerance_and_control" and "erasure_flip_rate@3" in verdict.reads
 
 
 def test_model_with_dead_units_that_cannot_use_sex_passes(tmp_path):
@@ -202,6 +211,10 @@ def test_model_with_dead_units_that_cannot_use_sex_passes(tmp_path):
     out = _run(path, tmp_path)
     assert out.status is Status.PASS, out.summary
     assert out.details["rules"] == {"3": "not_encoded_at_layer"}
+    # the verdict is the probe at the decision layer, never the erasure's flip rate there
+    verdict = _assert_verdict_reads_agree(out)
+    assert verdict.rule == "not_encoded_at_layer" and "probe_balanced_accuracy@3" in verdict.reads
+    assert not any(r.startswith("erasure_flip_rate") for r in verdict.reads)
 
 
 def test_encoded_but_unused_passes_and_says_both(tmp_path):
@@ -216,6 +229,9 @@ def test_encoded_but_unused_passes_and_says_both(tmp_path):
     assert out.measurement("erasure_flip_rate", "1").ci_high <= 0.01
     assert out.measurement("shift_flip_rate", "1").ci_high <= 0.01
     assert "linearly decodable" in out.summary and "it is not used" in out.summary
+    verdict = _assert_verdict_reads_agree(out)
+    assert verdict.rule == "complete_erasure_effect_within_tolerance"
+    assert {"erasure_flip_rate@1", "shift_flip_rate@1"} <= set(verdict.reads)
 
 
 def test_model_unrelated_to_the_attribute_passes(tmp_path):
@@ -224,6 +240,7 @@ def test_model_unrelated_to_the_attribute_passes(tmp_path):
     assert probe.ci_low < 0.56  # nothing to decode
     assert out.status is Status.PASS, out.summary
     assert "not shown to be linearly decodable" in out.summary and "shown not to be linearly encoded" in out.summary
+    assert _assert_verdict_reads_agree(out).rule == "not_encoded_at_layer"
 
 
 def test_activations_come_from_the_shared_pass(tmp_path, monkeypatch):
@@ -274,6 +291,7 @@ def test_single_valued_attribute_is_skipped_and_tiny_groups_inconclusive(tmp_pat
     frame.to_csv(tmp_path / "data.csv", index=False)
     out = _run(policy, tmp_path)
     assert out.status is Status.INCONCLUSIVE and "Too few examples" in out.summary
+    assert _assert_verdict_reads_agree(out).rule == "too_few_examples_per_value"
 
 
 # Linear model over [x, sex_code] (sex a model input): logit = 2x + b·sex_code + c. With the background mean as
@@ -326,17 +344,193 @@ def test_attribution_mass_of_a_protected_input_matches_closed_form(tmp_path, b):
     a, c = np.abs(2 * (x - x.mean())), np.abs(b * (sex - sex.mean()))
     expected = float(np.mean(c / (a + c)))
     assert share.ci_low - 0.02 <= expected <= share.ci_high + 0.02
-    notes = " ".join(out.details["notes"])
+    notes = {n.key for n in out.evidence.notes}
     if b == 0:
         assert share.value == 0 and share.ci_high == 0
         # encoded at layer 0 (an identity), unused by the head; LEACE also moves x by its sample covariance
         # with sex, which flips a few decisions at the boundary x = 0, so use is not shown to be absent either
         assert out.status is not Status.FAIL, out.summary
-        assert "exceeds the A3 flag" not in notes
+        assert "prohibited_feature_use.note.input_share_flagged" not in notes
         assert out.measurement("protected_in_top3_rate", "sex_code").value == 0.0
     else:
-        assert share.ci_low > 0.05 and "exceeds the A3 flag" in notes
+        assert share.ci_low > 0.05 and "prohibited_feature_use.note.input_share_flagged" in notes
         assert out.measurement("protected_in_top3_rate", "sex_code").value == 1.0  # two inputs, both non-zero
         # in two dimensions erasing any one direction flips many decisions, so the random control (A2.6) keeps
         # the erasure from deciding; the direct use is the flip-only counterfactual's to decide
         assert out.status is not Status.PASS, out.summary
+        # sex is a model input: the findings name the attribute, not a proxy
+        assert {f.cause for f in out.evidence.findings} == {"attribute:sex"}
+    _assert_verdict_reads_agree(out)
+
+
+# --- the verdict as evidence: rule ids, what each rule reads, and the catalogue ---------------------------------
+
+
+def _assert_verdict_reads_agree(out):
+    """The invariants of typed evidence: PASS reads no FAIL/INCONCLUSIVE, FAIL reads a FAIL, INCONCLUSIVE no FAIL."""
+    from auditkit.checks.prohibited_feature_use import ProhibitedFeatureUseCheck
+    from auditkit.evidence import ref
+
+    verdict = out.evidence.verdict
+    assert verdict is not None and verdict.rule in ProhibitedFeatureUseCheck.rules
+    read = [m for m in out.measurements if ref(m.name, m.group) in verdict.reads]
+    assert len(read) == len(verdict.reads)
+    assert all(m.role == ("decisive" if m in read else "diagnostic") for m in out.measurements)
+    statuses = {m.status for m in read}
+    if out.status is Status.PASS:
+        assert not statuses & {Status.FAIL, Status.INCONCLUSIVE}
+        assert out.evidence.findings == ()
+    elif out.status is Status.FAIL:
+        assert Status.FAIL in statuses
+    else:
+        assert Status.FAIL not in statuses
+    if out.status is not Status.PASS:
+        assert out.evidence.findings and all(f.cause for f in out.evidence.findings)
+    return verdict
+
+
+def test_every_rule_has_its_criterion_and_name_in_every_language():
+    from auditkit.checks.prohibited_feature_use import RULES, ProhibitedFeatureUseCheck
+    from auditkit.i18n import LANGUAGES, messages
+
+    assert set(RULES) < set(ProhibitedFeatureUseCheck.rules)
+    for lang in LANGUAGES:
+        for rule in ProhibitedFeatureUseCheck.rules:
+            assert f"prohibited_feature_use.rule.{rule}" in messages(lang), (lang, rule)
+            assert f"prohibited_feature_use.rule_name.{rule}" in messages(lang), (lang, rule)
+
+
+def test_every_measurement_has_a_name_in_every_language():
+    import re
+
+    from auditkit.i18n import LANGUAGES, messages
+
+    source = (__import__("pathlib").Path(__file__).parents[2] / "auditkit/checks/prohibited_feature_use.py").read_text()
+    names = set(re.findall(r'(?:Measurement|measure)\(\s*"([a-z0-9_]+)"', source))
+    assert "erasure_flip_rate" in names and len(names) >= 15
+    for lang in LANGUAGES:
+        assert [n for n in names if f"prohibited_feature_use.measure.{n}" not in messages(lang)] == []
+
+
+def _probe(ba: float, lo: float, hi: float, p: float = 0.001):
+    from auditkit.metrics.probing import ProbeResult
+
+    return ProbeResult(ba, 0.5, lo, hi, 0.5, ba - 0.5, p, 49, 1.0, 800)
+
+
+def _erasure(flip=0.001, ci=(0.0, 0.005), p95=0.02, after=None, shift=0.001, shift_ci=(0.0, 0.005), **extra):
+    return {"n": 800, "flips": round(flip * 800), "after": after or _probe(0.5, 0.47, 0.53), "rank": 1,
+            "dropped_columns": 0, "shift_flip_rate": shift, "shift_ci": shift_ci, "flip_rate": flip, "flip_ci": ci,
+            "mac": 0.01, "mac_ci": (0.009, 0.011), "kl": 0.001, "delta_accuracy": 0.0, "gap_before": 0.1,
+            "gap_after": 0.1, "variance_share": 0.1, "collateral_share": 0.05, "control_variance_share": 0.1,
+            "rand_fr_p95": p95, "rand_kl_p95": 0.001, "rand_fr_median": p95 / 2, "rand_p": 0.05,
+            "rand_fr": [p95 / 2] * 10, **extra}
+
+
+def _synthetic(layers: dict, inputs=None):
+    """``_verdict`` on given probes and erasures (one entry per erased layer: (probe before, erasure))."""
+    from auditkit.checks.prohibited_feature_use import ProhibitedFeatureParams, _verdict
+
+    params = ProhibitedFeatureParams(attribute="sex", random_draws=10)
+    probes = {name: {"probe": p, "mdl_task": 1.0, "mdl_control": 1.0} for name, (p, _) in layers.items()}
+    erasures = {name: e for name, (_, e) in layers.items()}
+    return _verdict(params, ["female", "male"], probes, erasures, 0.95, "holm", inputs)
+
+
+NOT_ENCODED = _probe(0.50, 0.48, 0.52, p=0.5)
+ENCODED = _probe(0.90, 0.88, 0.92)
+
+
+@pytest.mark.parametrize(
+    ("before", "erasure", "status", "rule", "reads"),
+    [
+        # the fair credit model's case: nothing linear to use at the decision layer, although erasing there flips
+        # 5.8% [5.2%, 6.4%] (FAIL): the verdict reads the probe, never that flip rate
+        (NOT_ENCODED, _erasure(0.058, (0.052, 0.064)), Status.PASS, "not_encoded_at_layer",
+         {"probe_balanced_accuracy@3"}),
+        (ENCODED, _erasure(0.2, (0.18, 0.22)), Status.FAIL, "erasure_effect_beyond_tolerance_and_control",
+         {"erasure_flip_rate@3", "random_control_flip_rate_p95@3", "probe_balanced_accuracy@3"}),
+        (ENCODED, _erasure(0.2, (0.18, 0.22), p95=0.5), Status.INCONCLUSIVE, "effect_not_beyond_control",
+         {"random_control_flip_rate_p95@3", "probe_balanced_accuracy@3"}),
+        (_probe(0.56, 0.54, 0.58), _erasure(0.2, (0.18, 0.22)), Status.INCONCLUSIVE, "encoded_too_weakly_to_erase",
+         {"probe_balanced_accuracy@3"}),
+        (_probe(0.56, 0.49, 0.60, p=0.3), _erasure(), Status.INCONCLUSIVE, "encoding_undecided",
+         {"probe_balanced_accuracy@3"}),
+        (ENCODED, _erasure(), Status.PASS, "complete_erasure_effect_within_tolerance",
+         {"erasure_flip_rate@3", "probe_accuracy_after_erasure@3", "shift_flip_rate@3", "probe_balanced_accuracy@3"}),
+        (ENCODED, _erasure(after=_probe(0.7, 0.65, 0.75)), Status.INCONCLUSIVE, "erasure_incomplete",
+         {"erasure_flip_rate@3", "probe_accuracy_after_erasure@3"}),
+        # the swap only withholds a PASS: above the tolerance it is not read (the criterion says why)
+        (ENCODED, _erasure(shift=0.05, shift_ci=(0.04, 0.06)), Status.INCONCLUSIVE,
+         "shift_effect_not_within_tolerance", {"erasure_flip_rate@3", "probe_accuracy_after_erasure@3"}),
+        (ENCODED, _erasure(shift=0.01, shift_ci=(0.005, 0.02)), Status.INCONCLUSIVE,
+         "shift_effect_not_within_tolerance",
+         {"erasure_flip_rate@3", "probe_accuracy_after_erasure@3", "shift_flip_rate@3"}),
+        (ENCODED, _erasure(0.012, (0.006, 0.02)), Status.INCONCLUSIVE, "effect_interval_straddles_tolerance",
+         {"erasure_flip_rate@3"}),
+    ],
+)
+def test_each_layer_rule_is_the_verdict_and_reads_what_decided_it(before, erasure, status, rule, reads):
+    out = _synthetic({"3": (before, erasure)})
+    assert out.status is status and out.details["rules"] == {"3": rule}
+    verdict = _assert_verdict_reads_agree(out)
+    assert verdict.rule == rule and set(verdict.reads) == reads
+    assert out.evidence.tables[1].rows[0][-1].key == f"prohibited_feature_use.rule_name.{rule}"
+    if rule == "not_encoded_at_layer":
+        flip_rate = next(m for m in out.measurements if m.name == "erasure_flip_rate")
+        assert flip_rate.status is Status.FAIL and flip_rate.role == "diagnostic"  # shown, but not decisive
+        from auditkit.evidence import Msg
+        from auditkit.i18n.render import text
+
+        criterion = text(Msg(f"prohibited_feature_use.rule.{verdict.rule}", **verdict.params))
+        assert "not linearly encoded at 3" in criterion and "erasure flip rate there is diagnostic only" in criterion
+    if rule == "effect_interval_straddles_tolerance":
+        assert any(n.key == "prohibited_feature_use.note.straddles" for n in out.evidence.notes)
+
+
+def test_several_erased_layers_pass_together_and_a_failing_layer_decides():
+    both = _synthetic({"1": (NOT_ENCODED, _erasure(0.058, (0.052, 0.064))), "3": (ENCODED, _erasure())})
+    assert both.status is Status.PASS
+    verdict = _assert_verdict_reads_agree(both)
+    assert verdict.rule == "all_erased_layers_pass" and verdict.params["layers"] == ["1", "3"]
+    assert "erasure_flip_rate@1" not in verdict.reads and "erasure_flip_rate@3" in verdict.reads
+    failing = _synthetic({"1": (ENCODED, _erasure(0.012, (0.006, 0.02))), "3": (ENCODED, _erasure(0.2, (0.18, 0.22)))})
+    assert failing.status is Status.FAIL
+    assert _assert_verdict_reads_agree(failing).rule == "erasure_effect_beyond_tolerance_and_control"
+    assert [f.message.key for f in failing.evidence.findings] == ["prohibited_feature_use.finding.undecided",
+                                                                  "prohibited_feature_use.finding.erasure_used"]
+
+
+def _inputs(flip, ci, placebo_p95=0.02):
+    from auditkit.counterfactual.intervention import InputIntervention
+
+    return InputIntervention(moved=("proxy",), n=800, flip_rate=flip, ci=ci, placebo_p95=placebo_p95,
+                             placebo_median=None if placebo_p95 is None else placebo_p95 / 2, placebo_draws=10,
+                             resamples=50)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "status", "rule", "reads"),
+    [
+        (_inputs(0.3, (0.27, 0.33)), Status.FAIL, "input_counterfactual_beyond_tolerance_and_placebo",
+         {"input_counterfactual_flip_rate@inputs", "input_placebo_flip_rate_p95@inputs"}),
+        (_inputs(0.3, (0.27, 0.33), None), Status.FAIL, "input_substitution_beyond_tolerance",
+         {"input_counterfactual_flip_rate@inputs"}),
+        # above the tolerance but not beyond its placebo: it withholds the PASS and is not read as a failure
+        (_inputs(0.03, (0.02, 0.04), 0.05), Status.INCONCLUSIVE, "input_counterfactual_not_within_tolerance",
+         {"probe_balanced_accuracy@3", "input_placebo_flip_rate_p95@inputs"}),
+        (_inputs(0.01, (0.005, 0.02)), Status.INCONCLUSIVE, "input_counterfactual_not_within_tolerance",
+         {"probe_balanced_accuracy@3", "input_counterfactual_flip_rate@inputs", "input_placebo_flip_rate_p95@inputs"}),
+        (_inputs(0.001, (0.0, 0.005)), Status.PASS, "not_encoded_at_layer",
+         {"probe_balanced_accuracy@3", "input_counterfactual_flip_rate@inputs"}),
+    ],
+)
+def test_the_inputs_counterfactual_decides_or_withholds(inputs, status, rule, reads):
+    out = _synthetic({"3": (NOT_ENCODED, _erasure(0.058, (0.052, 0.064)))}, inputs)
+    assert out.status is status
+    verdict = _assert_verdict_reads_agree(out)
+    assert verdict.rule == rule and set(verdict.reads) == reads
+    if status is Status.PASS:
+        assert verdict.params["inputs"].key == "prohibited_feature_use.rule.clause.inputs_within"
+    else:
+        assert out.details["rules"]["inputs"] == rule

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import yaml
+from test_prohibited_feature_use import _assert_verdict_reads_agree
 from tiny_bert import train_tiny_bert
 
 import auditkit
@@ -83,8 +84,13 @@ def test_classifier_whose_label_depends_on_gendered_words_fails(tmp_path, audit_
     assert out.measurement("input_counterfactual_flip_rate", "inputs").ci_low > 0.01
     layers = {m.group for m in out.measurements if m.name == "probe_balanced_accuracy"}
     assert layers == {"encoder.layer.1", "pooler"}
-    chart = out.details["charts"][0]
+    chart = out.evidence.charts[0]
     assert chart["type"] == "lines" and chart["x_ticks"][-1] == "pooler"
+    assert chart["title"].key == "prohibited_feature_use.chart.layers.title"
+    # the verdict reads a failing measurement; gender enters the model as words, so the finding names the attribute
+    verdict = _assert_verdict_reads_agree(out)
+    assert verdict.rule in ("erasure_effect_beyond_tolerance_and_control", "input_substitution_beyond_tolerance")
+    assert {f.cause for f in out.evidence.findings} == {"attribute:gender"}
 
 
 @pytest.mark.slow
@@ -98,3 +104,7 @@ def test_classifier_trained_without_gendered_words_passes(tmp_path, audit_rows):
     assert out.status is Status.PASS, out.summary
     assert "inputs" not in out.details["rules"]  # substituting names and pronouns changes no decision
     assert out.measurement("input_counterfactual_flip_rate", "inputs").ci_high < 0.01
+    # a PASS also needs the substitution within the tolerance, and its criterion says so
+    verdict = _assert_verdict_reads_agree(out)
+    assert "input_counterfactual_flip_rate@inputs" in verdict.reads
+    assert verdict.params["inputs"].key == "prohibited_feature_use.rule.clause.inputs_within"
