@@ -27,6 +27,7 @@ import pytest
 import torch
 import yaml
 from fairlearn.metrics import demographic_parity_ratio
+from report_acceptance import assert_reports_state_their_rules, golden_problems
 from typer.testing import CliRunner
 
 from auditkit.cli import app
@@ -445,6 +446,10 @@ def test_demo_command_audits_the_sample_end_to_end(prepared: dict[str, Path], tm
         runs = {r.system_version: store.get_run(r.run_id) for r in store.list_runs(system="cv-screening-assistant")}
     finally:
         store.close()
+    # typed evidence (issue #13) changed how results are stated, not what was computed
+    assert golden_problems([runs["3.1.0"], runs["3.2.0"]], "cv-screening.json") == []
+    for run in runs.values():  # each report prints the deciding rule; the German one has no English sentence
+        assert_reports_state_their_rules(run)
     assert {v: r.gate for v, r in runs.items()} == {"3.1.0": GateDecision.FAIL, "3.2.0": GateDecision.PASS}
     # Acceptance (d) of prohibited_feature_use on the MiniLM encoder: the head trained on labels that follow
     # the gendered words uses gender; the one behind blind screening does not (and neither one reacts
