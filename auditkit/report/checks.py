@@ -65,9 +65,13 @@ def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[K
 
 
 def measure_name(kind: str, name: str) -> str:
-    """The printed name of a measurement: the kind's catalogue entry ``<kind>.measure.<name>``, else humanised."""
+    """The printed name of a measurement (a table cell or chart label, so capitalised): the kind's catalogue entry
+    ``<kind>.measure.<name>``, else the humanised name."""
     key = f"{kind}.measure.{name}"
-    return t(key) if key in messages(current_language()) else fmt.humanise(name)
+    if key not in messages(current_language()):
+        return fmt.humanise(name)
+    text = t(key)
+    return text[:1].upper() + text[1:]
 
 
 def _measurement_row(kind: str, m: Measurement, p_adj: float | None, confidence: float | None) -> MeasurementRow:

@@ -26,6 +26,8 @@ from auditkit.store.signoffs import GENESIS_SHA256, signoff_sha256
 from auditkit.store.tables import metadata
 
 RUN, CRASHED = "run0001complete", "run0001crashed"
+#: Outcome and measurement columns later revisions added (0004: typed evidence); a 0001 database has none.
+ADDED_AFTER_0001 = ("evidence", "role", "unit")
 HTML = b"<html><body>report v1 of run0001complete</body></html>"
 HTML_SHA = hashlib.sha256(HTML).hexdigest()
 
@@ -51,12 +53,13 @@ def _fill_at_0001(url: str) -> dict:
         conn.execute(t["runs"].insert().values(run_id=CRASHED, state="running", **common))
         for position, (run_id, check_id) in enumerate([(RUN, "parity"), (RUN, "perf"), (CRASHED, "parity")]):
             row = outcome_row(outcome(check_id))
-            values = {c.key: getattr(row, c.key) for c in t["check_outcomes"].columns if c.key != "id"}
+            values = {c.key: getattr(row, c.key) for c in t["check_outcomes"].columns
+                      if c.key not in ("id", *ADDED_AFTER_0001)}
             values.update(run_id=run_id, position=position if run_id == RUN else 0)
             outcome_id = conn.execute(t["check_outcomes"].insert().values(**values)).inserted_primary_key[0]
             for m in row.measurements:
-                cols = {c.key: getattr(m, c.key) for c in t["measurements"].columns if c.key not in ("id",
-                                                                                                     "outcome_id")}
+                cols = {c.key: getattr(m, c.key) for c in t["measurements"].columns
+                        if c.key not in ("id", "outcome_id", *ADDED_AFTER_0001)}
                 conn.execute(t["measurements"].insert().values(outcome_id=outcome_id, **cols))
         report = conn.execute(t["reports"].insert().values(
             report_id="retail-credit-scorer-v1", run_id=RUN, system_id=system, version=1, created_at=T0,
