@@ -27,9 +27,10 @@ resamples (:mod:`auditkit.counterfactual.refit`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -39,12 +40,13 @@ from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
 from auditkit.counterfactual.analysis import SweepOutcome
-from auditkit.counterfactual.details import MODE_LABELS, pair_label
+from auditkit.counterfactual.details import MODE_LABELS, col, msg, pair_label
 from auditkit.counterfactual.lexicon import load_lexicons
 from auditkit.counterfactual.tabular_sweep import TabularSettings, sweep_tabular
 from auditkit.counterfactual.text_sweep import sweep_text
 from auditkit.data.values import as_text
 from auditkit.errors import CheckConfigError
+from auditkit.evidence import ColumnRole, Evidence, Finding, Msg, Q, Table, Unit, Verdict, ref
 from auditkit.metrics.counterfactual import (
     detectable_mean,
     maximum_passing_rate,
@@ -60,6 +62,20 @@ from auditkit.results import Measurement, Status
 
 #: Most points a grid may have (each is one model row per example).
 MAX_GRID_POINTS = 1000
+
+#: The rules that can decide the verdict (criterion texts: ``counterfactual_sweep.rule.<id>``).
+#: ``every_interval_inside_tolerance`` (PASS): every flip rate's and mean |Δ|'s one-sided upper bound is inside
+#: its tolerance; ``interval_above_tolerance`` (FAIL): some lower bound is above it;
+#: ``interval_straddles_tolerance`` (INCONCLUSIVE): none above, some straddling it;
+#: ``value_pairs_not_judged`` (INCONCLUSIVE): every judged interval inside, but some value pairs (or all) could
+#: not be judged.
+RULES = ("every_interval_inside_tolerance", "interval_above_tolerance", "interval_straddles_tolerance",
+         "value_pairs_not_judged")
+
+#: The unit of each measurement this check reports.
+UNITS = {"flip_rate": Unit.RATE, "mean_abs_change": Unit.NUMBER, "net_favourable_change": Unit.DIFFERENCE_PP,
+         "proxy_flip_rate_difference": Unit.DIFFERENCE_PP, "grid_flip_rate": Unit.RATE,
+         "grid_mean_abs_change": Unit.NUMBER}
 
 
 class _Strict(Params):
@@ -127,6 +143,7 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
     version = 1
     title = "Counterfactual sweep"
     Params = CounterfactualSweepParams
+    rules: ClassVar[tuple[str, ...]] = RULES
 
     def run(self, ctx: CheckContext, params: CounterfactualSweepParams, *, seed: int) -> CheckResult:
         """Generate every counterfactual, score them in bulk, judge flip rates and score changes per value pair."""
@@ -141,8 +158,8 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
         pred = ctx.predictions()
         ids = ctx.data.ids
 
-        def example_id(i: int) -> str:
-            return str(ids[i]) if ids is not None else f"row {i + 1}"
+        def example_id(i: int) -> str | Msg:
+            return str(ids[i]) if ids is not None else msg("row", n=Q(i + 1, Unit.COUNT))
 
         declared = [t for t in (as_text(v) for v in attr.values) if t is not None]
         if ctx.data.kind == "text":
@@ -199,28 +216,33 @@ def _group(mode: str, values: Sequence[str], a: int, b: int) -> str:
     return pair if mode == "text" else f"{MODE_LABELS[mode]}: {pair}"
 
 
+def _measure(name: str, *args: Any, **kwargs: Any) -> Measurement:
+    """:func:`measure` with the measurement's unit."""
+    return dataclasses.replace(measure(name, *args, **kwargs), unit=UNITS[name].value)
+
+
 def _measurements(out: SweepOutcome, params: CounterfactualSweepParams, level: float) -> list[Measurement]:
     fr_limit, mac_limit = Limit(max=params.max_flip_rate), Limit(max=params.max_mean_abs_change)
     ms: list[Measurement] = []
     for mode, results in out.results.items():
         for r in results:
             e, group = r.effects, _group(mode, out.values, r.source, r.target)
-            ms.append(measure("flip_rate", e.flip_rate, e.flip_rate_ci, limit=fr_limit, confidence=level,
-                              group=group, n=e.n))
-            ms.append(measure("mean_abs_change", e.mean_abs_change, e.mean_abs_change_ci, limit=mac_limit,
-                              confidence=level, group=group, n=e.n))
-            ms.append(measure("net_favourable_change", e.net_change, e.net_change_ci, limit=None, confidence=level,
-                              group=group, n=e.n, p_value=e.mcnemar_p))
+            ms.append(_measure("flip_rate", e.flip_rate, e.flip_rate_ci, limit=fr_limit, confidence=level,
+                               group=group, n=e.n))
+            ms.append(_measure("mean_abs_change", e.mean_abs_change, e.mean_abs_change_ci, limit=mac_limit,
+                               confidence=level, group=group, n=e.n))
+            ms.append(_measure("net_favourable_change", e.net_change, e.net_change_ci, limit=None,
+                               confidence=level, group=group, n=e.n, p_value=e.mcnemar_p))
     for p in out.parts:
         group = f"propagated − flip-only: {pair_label(out.values, p.source, p.target)}"
-        ms.append(measure("proxy_flip_rate_difference", p.flip_rate_diff, p.flip_rate_diff_ci, limit=None,
-                          confidence=level, group=group))
+        ms.append(_measure("proxy_flip_rate_difference", p.flip_rate_diff, p.flip_rate_diff_ci, limit=None,
+                           confidence=level, group=group))
     if out.grid is not None:
         g, n = out.grid, int(out.grid.changed.size)
-        ms.append(measure("grid_flip_rate", g.flip_rate, g.flip_rate_ci, limit=fr_limit, confidence=level,
-                          group="grid", n=n))
-        ms.append(measure("grid_mean_abs_change", g.mean_abs_change, g.mean_abs_change_ci, limit=mac_limit,
-                          confidence=level, group="grid", n=n))
+        ms.append(_measure("grid_flip_rate", g.flip_rate, g.flip_rate_ci, limit=fr_limit, confidence=level,
+                           group="grid", n=n))
+        ms.append(_measure("grid_mean_abs_change", g.mean_abs_change, g.mean_abs_change_ci, limit=mac_limit,
+                           confidence=level, group="grid", n=n))
     return ms
 
 
@@ -252,129 +274,206 @@ def _detectable(m: Measurement, level: float) -> tuple[float, float]:
     return detectable_mean((m.ci_low or 0.0, m.ci_high or 0.0), m.threshold or 0.0)
 
 
-def _power_table(ms: Sequence[Measurement], level: float) -> dict | None:
+def _power_table(ms: Sequence[Measurement], level: float) -> Table | None:
     """For every undecided measurement: the minimum detectable effect at its n and the pairs that would decide it."""
     rows = []
     for m in _undecided(ms):
         fail_at, pass_at = _detectable(m, level)
-        rows.append([m.name, m.group, m.n, m.value, m.ci_low, m.ci_high, m.threshold,
-                     fail_at if np.isfinite(fail_at) else None, pass_at if np.isfinite(pass_at) else None,
-                     _needed_one(m, level)])
+        unit = UNITS[m.name]
+        rows.append((msg(f"measure.{m.name}"), m.group, m.n, Q(m.value, unit), Q(m.ci_low, unit),
+                     Q(m.ci_high, unit), Q(m.threshold, unit), Q(fail_at if np.isfinite(fail_at) else None, unit),
+                     Q(pass_at if np.isfinite(pass_at) else None, unit), _needed_one(m, level)))
     if not rows:
         return None
-    return {"title": "What would decide the undecided measurements: minimum detectable effect at the pairs used",
-            "columns": ["measurement", "group", "pairs", "value", "CI low", "CI high", "tolerance",
-                        "fails from (MDE)", "passes up to", "pairs that would decide it"], "rows": rows}
+    return Table(msg("table.power"), (
+        col("measurement"), col("group", ColumnRole.GROUP), col("pairs", ColumnRole.N), col("value", ColumnRole.VALUE),
+        col("ci_low", ColumnRole.CI_LOW), col("ci_high", ColumnRole.CI_HIGH), col("tolerance", ColumnRole.THRESHOLD),
+        col("fails_from", ColumnRole.VALUE), col("passes_up_to", ColumnRole.VALUE),
+        col("pairs_to_decide", ColumnRole.N),
+    ), tuple(rows))
+
+
+def _refs(ms: Sequence[Measurement]) -> tuple[str, ...]:
+    return tuple(ref(m.name, m.group) for m in ms)
+
+
+def _verdict(status: Status, ms: Sequence[Measurement], params: CounterfactualSweepParams, conf: float) -> Verdict:
+    """The rule that decided ``status`` and the measurements it read."""
+    judged = [m for m in ms if m.status is not None]
+    limits = {"confidence": Q(conf, Unit.SHARE), "max_flip_rate": Q(params.max_flip_rate, Unit.RATE),
+              "max_mean_abs_change": Q(params.max_mean_abs_change, UNITS["mean_abs_change"])}
+    if status is Status.FAIL:
+        return Verdict("interval_above_tolerance", limits, _refs([m for m in judged if m.status is Status.FAIL]))
+    if status is Status.PASS:
+        return Verdict("every_interval_inside_tolerance", limits, _refs(judged))
+    undecided = [m for m in judged if m.status is Status.INCONCLUSIVE]
+    if undecided:
+        return Verdict("interval_straddles_tolerance", limits, _refs(undecided))
+    return Verdict("value_pairs_not_judged", limits, _refs(judged))
 
 
 def _judge(out: SweepOutcome, params: CounterfactualSweepParams, conf: float, level: float) -> CheckResult:
-    details: dict[str, Any] = {"tables": out.tables, "notes": out.notes, "charts": out.charts}
+    details: dict[str, Any] = {"values": list(out.values), "proxies": list(out.proxies)}
     if out.skipped:
-        out.notes.insert(0, f"Not assessed: {out.skipped}.")
-        return CheckResult(status=Status.SKIPPED, summary=f"Not assessed: {out.skipped}.", details=details)
+        return CheckResult(Status.SKIPPED, Evidence(summary=(msg("summary.skipped", reason=out.skipped),),
+                                                    tables=tuple(out.tables), notes=tuple(out.notes),
+                                                    charts=tuple(out.charts)), details=details)
     ms = _measurements(out, params, level)
     status = combine_verdicts(m.status for m in ms)
+    notes = list(out.notes)
+    tables = list(out.tables)
     if out.unjudged:
-        out.notes.append("Not judged: " + "; ".join(out.unjudged) + ".")
+        notes.append(msg("note.not_judged", reasons=out.unjudged))
         if status is Status.PASS:
             status = Status.INCONCLUSIVE
     needed = _needed(ms, level) if status is Status.INCONCLUSIVE else None
     zero = min_pairs_zero_events(params.max_flip_rate, conf)
     power = _power_table(ms, level) if status is Status.INCONCLUSIVE else None
     if power is not None:
-        out.tables.append(power)
+        tables.append(power)
     if needed:
-        out.notes.append(f"About {needed} pairs per value pair would be needed to decide every undecided "
-                         f"measurement at this rate; with zero flips, {zero} pairs show a flip rate below "
-                         f"{params.max_flip_rate:.0%}.")
-    out.notes.append(f"Intervals are two-sided {level:.0%} (exact for rates, paired bootstrap for score changes): "
-                     f"their ends are the one-sided {conf:.0%} bounds of the equivalence test (methods.md C6).")
-    return CheckResult(status=status, summary=_summary(out, ms, status, params, needed, zero, level),
-                       measurements=tuple(ms), details=details)
+        notes.append(msg("note.pairs_needed", needed=Q(needed, Unit.COUNT), zero=Q(zero, Unit.COUNT),
+                         max_flip_rate=Q(params.max_flip_rate, Unit.RATE)))
+        details["pairs_needed"] = needed
+    notes.append(msg("note.intervals", level=Q(level, Unit.SHARE), confidence=Q(conf, Unit.SHARE)))
+    evidence = Evidence(summary=_summary(out, ms, status, params, needed, zero, level),
+                        verdict=_verdict(status, ms, params, conf), tables=tuple(tables), notes=tuple(notes),
+                        findings=_findings(out, ms, status, needed), charts=tuple(out.charts))
+    return CheckResult(status, evidence, measurements=tuple(ms), details=details)
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.2%}" if x < 0.1 else f"{x:.1%}"
+def _q(m: Measurement, value: float | None) -> Q:
+    """A value of ``m``'s quantity (its unit)."""
+    return Q(value, UNITS[m.name])
 
 
-def _subject(m: Measurement, attr: str) -> str:
+def _subject(m: Measurement, attr: str) -> Msg:
     """What was changed, for a summary sentence: ``Flipping sex (female→male)``."""
     group = m.group or ""
     if group == "grid":
-        return f"Sweeping {attr} over the grid"
-    if group.startswith("flip-only: "):
-        return f"Flipping {attr} ({group.removeprefix('flip-only: ')})"
-    if group.startswith("propagated: "):
-        return f"Moving {attr} and its proxies ({group.removeprefix('propagated: ')})"
-    return f"Substituting {attr} terms ({group})"
+        return msg("subject.grid", attribute=attr)
+    for mode in ("flip_only", "propagated"):
+        prefix = f"{MODE_LABELS[mode]}: "
+        if group.startswith(prefix):
+            return msg(f"subject.{mode}", attribute=attr, pair=group.removeprefix(prefix))
+    return msg("subject.text", attribute=attr, pair=group)
 
 
-def _value(m: Measurement) -> tuple[str, str, str, str]:
-    """Value, interval ends and limit as text: percentages for rates, 3–4 decimals for score changes."""
-    if m.name.endswith("flip_rate"):
-        return _pct(m.value), _pct(m.ci_low), _pct(m.ci_high), _pct(m.threshold)
-    return f"{m.value:.4f}", f"{m.ci_low:.4f}", f"{m.ci_high:.4f}", f"{m.threshold:g}"
-
-
-def _effect(m: Measurement) -> str:
+def _effect(m: Measurement) -> Msg:
     if m.name == "grid_flip_rate":
-        return "of examples get another decision somewhere along the grid"
-    return "of decisions change" if m.name.endswith("flip_rate") else "mean |Δ P(favourable)|"
+        return msg("effect.grid_flip_rate")
+    return msg("effect.flip_rate") if m.name.endswith("flip_rate") else msg("effect.mean_abs_change")
 
 
-def _mde_text(m: Measurement, level: float) -> str:
+def _observed(m: Measurement, attr: str) -> dict[str, Any]:
+    """The fields every sentence about one measurement has: what was changed, its value, interval, tolerance."""
+    return {"subject": _subject(m, attr), "value": _q(m, m.value), "low": _q(m, m.ci_low), "high": _q(m, m.ci_high),
+            "tolerance": _q(m, m.threshold)}
+
+
+def _mde(m: Measurement, level: float) -> Msg:
     """The minimum detectable effect at the measurement's n, in a sentence (and what would pass)."""
     fail_at, pass_at = _detectable(m, level)
-    show = _pct if m.name.endswith("flip_rate") else (lambda x: f"{x:.4f}")
-    what = m.name.replace("_", " ")
-    if not np.isfinite(fail_at):
-        head = f" At {m.n} pairs no {what} can be shown above the tolerance"
-    else:
-        head = (f" At {m.n} pairs the minimum detectable effect is a {what} of {show(fail_at)} (the least that "
-                "would be shown above the tolerance)")
+    what = msg(f"term.{m.name}")
+    n = Q(m.n, Unit.COUNT)
+    head = (msg("mde.none_above", n=n, measure=what) if not np.isfinite(fail_at)
+            else msg("mde.at", n=n, measure=what, fail_at=_q(m, fail_at)))
     if np.isfinite(pass_at) and pass_at >= 0:
-        return f"{head}; at most {show(pass_at)} would be shown below it."
-    return f"{head}; none can be shown below it with so few pairs."
+        return msg("mde.pass", head=head, pass_at=_q(m, pass_at))
+    return msg("mde.no_pass", head=head)
+
+
+def _proxies(out: SweepOutcome) -> Any:
+    return list(out.proxies) or msg("none")
+
+
+def _rates(ms: Sequence[Measurement]) -> list[Measurement]:
+    return [m for m in ms if m.name in ("flip_rate", "grid_flip_rate") and m.value is not None]
+
+
+def _via_proxies(out: SweepOutcome, ms: Sequence[Measurement]) -> bool:
+    """Whether the propagated counterfactual fails while flip-only does not (vacuous or inside the tolerance)."""
+    rates = _rates(ms)
+    prop_fail = [m for m in rates if m.status is Status.FAIL and (m.group or "").startswith("propagated")]
+    flip_ok = [m for m in rates if (m.group or "").startswith("flip-only")]
+    if not prop_fail:
+        return False
+    if out.vacuous and "propagated" in out.results:
+        return True
+    return bool(flip_ok) and all(m.status is not Status.FAIL for m in flip_ok)
+
+
+def _tail(out: SweepOutcome, ms: Sequence[Measurement]) -> tuple[Msg, ...]:
+    """The sentence that says where the effect travels (flip-only vacuous, or staying inside the tolerance)."""
+    attr, proxies = out.attribute, _proxies(out)
+    rates = _rates(ms)
+    flip_ok = [m for m in rates if (m.group or "").startswith("flip-only")]
+    via = _via_proxies(out, ms)
+    if out.vacuous and "propagated" in out.results:
+        key = "tail.vacuous_missed" if via else "tail.vacuous_decides"
+        return (msg(key, attribute=attr, proxies=proxies),)
+    if via:
+        return (msg("tail.flip_only_stays", value=Q(max(m.value or 0 for m in flip_ok), Unit.RATE),
+                    proxies=proxies),)
+    return ()
+
+
+def _worst_fail(ms: Sequence[Measurement]) -> Measurement:
+    return max((m for m in ms if m.status is Status.FAIL), key=lambda m: (m.name.endswith("flip_rate"), m.value or 0))
 
 
 def _summary(out: SweepOutcome, ms: list[Measurement], status: Status, params: CounterfactualSweepParams,
-             needed: int | None, zero: int, level: float) -> str:
+             needed: int | None, zero: int, level: float) -> tuple[Msg, ...]:
     attr = out.attribute
-    proxies = ", ".join(out.proxies) or "none"
-    rates = [m for m in ms if m.name in ("flip_rate", "grid_flip_rate") and m.value is not None]
-    prop_fail = [m for m in rates if m.status is Status.FAIL and (m.group or "").startswith("propagated")]
-    flip_ok = [m for m in rates if (m.group or "").startswith("flip-only")]
-    tail = ""
-    if out.vacuous and "propagated" in out.results:
-        tail = (f" Flip-only is vacuous because {attr} is not a model input; the propagated counterfactual moves its "
-                f"proxies ({proxies}) and decides.")
-        if prop_fail:
-            tail = (f" The effect travels entirely through the proxies ({proxies}): {attr} is not a model input, so "
-                    "a flip-only test is vacuous and would have missed it.")
-    elif prop_fail and flip_ok and all(m.status is not Status.FAIL for m in flip_ok):
-        tail = (f" Flip-only stays at {_pct(max(m.value or 0 for m in flip_ok))}: the effect travels through the "
-                f"proxies ({proxies}), which only the propagated counterfactual catches.")
+    rates = _rates(ms)
+    tail = _tail(out, ms)
     if status is Status.FAIL:
-        worst = max((m for m in ms if m.status is Status.FAIL), key=lambda m: (m.name.endswith("flip_rate"),
-                                                                                m.value or 0))
-        value, lo, hi, limit = _value(worst)
-        return (f"{_subject(worst, attr)}: {value} [{lo}, {hi}] {_effect(worst)}, wholly above the {limit} "
-                f"tolerance.{tail}")
+        worst = _worst_fail(ms)
+        return (msg("summary.fail", **_observed(worst, attr), effect=_effect(worst)), *tail)
     if status is Status.PASS:
         hi_fr = max(m.ci_high or 0 for m in rates)
         hi_mac = max(m.ci_high or 0 for m in ms if m.name.endswith("mean_abs_change"))
         n_min = min(m.n or 0 for m in rates)
-        unit = "examples" if all(m.group == "grid" for m in rates) else "pairs per value pair"
-        return (f"Changing {attr} moves no decision beyond the tolerance: every flip rate's upper bound is at most "
-                f"{_pct(hi_fr)} (limit {_pct(params.max_flip_rate)}) and every mean |Δ|'s at most {hi_mac:.4f} "
-                f"(limit {params.max_mean_abs_change:g}), with at least {n_min} {unit}.{tail}")
+        key = "summary.pass.examples" if all(m.group == "grid" for m in rates) else "summary.pass.pairs"
+        return (msg(key, attribute=attr, max_flip_rate=Q(hi_fr, Unit.RATE),
+                    flip_limit=Q(params.max_flip_rate, Unit.RATE), max_mean_abs_change=Q(hi_mac, Unit.NUMBER),
+                    mac_limit=Q(params.max_mean_abs_change, Unit.NUMBER), n=Q(n_min, Unit.COUNT)), *tail)
     undecided = [m for m in ms if m.status is Status.INCONCLUSIVE]
     if not undecided:
-        return f"Counterfactuals of {attr} could not be judged for every value pair: {'; '.join(out.unjudged)}.{tail}"
+        return (msg("summary.not_judged", attribute=attr, reasons=out.unjudged or msg("none")), *tail)
     m = max(undecided, key=lambda m: (m.ci_high or 0) - (m.threshold or 0))
-    value, lo, hi, limit = _value(m)
-    need = f"; about {needed} pairs per value pair would be needed" if needed else ""
+    fields = {**_observed(m, attr), "measure": msg(f"term.{m.name}"), "n": Q(m.n, Unit.COUNT)}
     if needed and needed != zero and m.name.endswith("flip_rate"):
-        need += f" (with zero flips, {zero} would do)"
-    return (f"{_subject(m, attr)}: {m.name.replace('_', ' ')} {value} [{lo}, {hi}] from {m.n} pairs cannot be "
-            f"separated from the {limit} tolerance{need}.{_mde_text(m, level) if m.n else ''}{tail}")
+        head = msg("summary.undecided.need_zero", **fields, needed=Q(needed, Unit.COUNT), zero=Q(zero, Unit.COUNT))
+    elif needed:
+        head = msg("summary.undecided.need", **fields, needed=Q(needed, Unit.COUNT))
+    else:
+        head = msg("summary.undecided", **fields)
+    return (head, *((_mde(m, level),) if m.n else ()), *tail)
+
+
+def _findings(out: SweepOutcome, ms: Sequence[Measurement], status: Status,
+              needed: int | None) -> tuple[Finding, ...]:
+    """What a reader must act on: the proxies that carry the attribute into the decisions, or the attribute's
+    direct effect; for an undecided sweep, what would decide it."""
+    attr = out.attribute
+    cause = f"attribute:{attr}"
+    if status is Status.FAIL:
+        if _via_proxies(out, ms) and out.proxies:
+            worst = max((m for m in _rates(ms) if m.status is Status.FAIL
+                         and (m.group or "").startswith("propagated")), key=lambda m: m.value or 0)
+            return tuple(Finding(msg("finding.proxy", proxy=p, attribute=attr, proxies=_proxies(out),
+                                     **_observed(worst, attr), effect=_effect(worst)), cause=f"feature:{p}")
+                         for p in out.proxies)
+        worst = _worst_fail(ms)
+        return (Finding(msg("finding.direct", attribute=attr, **_observed(worst, attr), effect=_effect(worst)),
+                        cause=cause),)
+    if status is Status.INCONCLUSIVE:
+        undecided = [m for m in ms if m.status is Status.INCONCLUSIVE]
+        if not undecided:
+            return (Finding(msg("finding.not_judged", attribute=attr, reasons=out.unjudged or msg("none")),
+                            cause=cause),)
+        what = msg("finding.undecided.need", attribute=attr, needed=Q(needed, Unit.COUNT)) if needed else \
+            msg("finding.undecided", attribute=attr)
+        return (Finding(what, cause=cause),)
+    return ()

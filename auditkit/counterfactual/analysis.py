@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from auditkit.counterfactual.refit import RefitBootstrap
+from auditkit.evidence import Msg, Table
 from auditkit.metrics.counterfactual import (
     PairEffects,
     hull,
@@ -234,18 +235,22 @@ def quantile_groups(values: np.ndarray, name: str, bins: int = 4) -> tuple[np.nd
 
 @dataclass
 class SweepOutcome:
-    """What a sweep measured, ready to be judged: paired results per generator, grid summary, report material."""
+    """What a sweep measured, ready to be judged: paired results per generator, grid summary, report material.
+
+    Everything said is typed evidence: ``vacuous``, ``skipped``, ``unjudged`` and ``notes`` are messages,
+    ``tables`` typed tables, ``charts`` chart specifications whose words are messages.
+    """
 
     attribute: str
     values: tuple[str, ...]
     results: dict[str, list[PairResult]] = field(default_factory=dict)
     parts: list[ProxyPart] = field(default_factory=list)
     grid: GridSummary | None = None
-    vacuous: str | None = None
-    skipped: str | None = None
+    vacuous: Msg | None = None
+    skipped: Msg | None = None
     proxies: list[str] = field(default_factory=list)
-    unjudged: list[str] = field(default_factory=list)
+    unjudged: list[Msg] = field(default_factory=list)
     refit: RefitBootstrap | None = None
-    tables: list[dict] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)

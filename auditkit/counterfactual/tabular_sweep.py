@@ -4,7 +4,8 @@
 vacuous when the attribute is not a model input; propagated needs proxies),
 fits the proxy maps, scores every variant in bulk
 (:func:`auditkit.counterfactual.sweep.tabular_sweep`), pairs the scores with the
-original predictions, and lays out tables and charts. It returns a
+original predictions, and lays out tables and charts (typed evidence: messages of
+the ``counterfactual_sweep`` catalogue, never prose). It returns a
 :class:`SweepOutcome`; judging the results against the policy's tolerances is
 the check's job.
 """
@@ -28,6 +29,7 @@ from auditkit.counterfactual.analysis import (
     quantile_groups,
     with_refit,
 )
+from auditkit.counterfactual.details import col, msg, semicolons
 from auditkit.counterfactual.refit import MappingSpec, refit_bootstrap
 from auditkit.counterfactual.sweep import MODES, SweepScores, grid_sweep, tabular_sweep
 from auditkit.counterfactual.tabular import (
@@ -43,12 +45,27 @@ from auditkit.counterfactual.tabular import (
     propagate,
 )
 from auditkit.errors import CheckConfigError
+from auditkit.evidence import ColumnRole, Msg, Q, Table, Unit
 from auditkit.metrics.categorical import CategoricalBlock, find_blocks
-from auditkit.metrics.proxies import ProxyReport
+from auditkit.metrics.proxies import FeatureAssociation, ProxyReport
 
 #: Value-pair counterfactuals need a categorical attribute: at most this many values.
 MAX_VALUES = 12
-_LEVELS = {"strong": "strong encoding", "notable": "notable encoding", "none": "no notable encoding"}
+#: Kinds of candidates and proxies with a message (``counterfactual_sweep.kind.<slug>``); others are shown verbatim.
+_KINDS = {"numeric": "numeric", "discrete": "discrete", "bounded": "bounded", "integer": "integer",
+          "continuous": "continuous", "categorical": "categorical", "declared group": "declared_group",
+          "one-hot block": "one_hot_block"}
+_METHODS = {"mean shift": "mean_shift", "quantile map": "quantile_map", "category redraw": "category_redraw"}
+
+
+def kind_msg(kind: str) -> Msg | str:
+    """A candidate's or proxy's kind in the report's language (unknown kinds verbatim)."""
+    return msg(f"kind.{_KINDS[kind]}") if kind in _KINDS else kind
+
+
+def method_msg(method: str) -> Msg | str:
+    """How a proxy is moved, in the report's language (unknown methods verbatim)."""
+    return msg(f"method.{_METHODS[method]}") if method in _METHODS else method
 
 
 @dataclass(frozen=True)
@@ -73,13 +90,12 @@ class TabularSettings:
         return min(self.refit_resamples, self.resamples)
 
 
-def _values(labels: np.ndarray, declared: Sequence[str], attribute: str, notes: list[str]) -> tuple[str, ...]:
+def _values(labels: np.ndarray, declared: Sequence[str], attribute: str, notes: list[Msg]) -> tuple[str, ...]:
     present = set(labels.tolist())
     values = [v for v in declared if v in present] if declared else sorted(present)
     absent = [v for v in declared if v not in present]
     if absent:
-        notes.append(f"Declared value(s) {', '.join(absent)} of {attribute} do not occur in the data and are not "
-                     "compared (no code to flip to, no rows to flip from).")
+        notes.append(msg("note.absent_values", values=absent, attribute=attribute))
     return tuple(values)
 
 
@@ -87,17 +103,45 @@ def _fmt(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
-def _screen_table(report: ProxyReport, attribute: str) -> dict:
+def _datum(x: float) -> int | float:
+    """A value of a model input (a grid point, a clipping bound) as a message parameter: whole numbers as
+    integers (``20``, not ``20.0000``), others as they are."""
+    x = float(x)
+    return int(x) if x.is_integer() and abs(x) < 2**53 else x
+
+
+def _screen_reason(f: FeatureAssociation, report: ProxyReport) -> Msg:
+    """Why a candidate was accepted or rejected (the decision of :func:`~auditkit.metrics.proxies.detect_proxies`,
+    stated from its fields)."""
+    interval = (msg("screen.interval", v=Q(f.cramers_v, Unit.SCORE), low=Q(f.strength_ci[0], Unit.SCORE),
+                    high=Q(f.strength_ci[1], Unit.SCORE)) if np.isfinite(f.cramers_v)
+                else msg("screen.interval_undefined"))
+    alpha, strength = Q(report.alpha, Unit.PVALUE), Q(report.min_strength, Unit.SCORE)
+    if f.flagged:
+        return msg("screen.proxy", p=Q(f.p_holm, Unit.PVALUE), alpha=alpha, interval=interval,
+                   min_strength=strength)
+    if not np.isfinite(f.p_value):
+        return msg("screen.single_level")
+    if not f.significant:
+        return msg("screen.not_significant", p=Q(f.p_holm, Unit.PVALUE), alpha=alpha)
+    return msg("screen.too_weak", interval=interval, min_strength=strength)
+
+
+def _screen_table(report: ProxyReport, attribute: str) -> Table:
     """Every candidate proxy with its test, its strength interval and the decision (accepted or why not)."""
-    rows = [[f.feature, _fmt(f.nmi), _fmt(f.cramers_v), "yes" if f.flagged else "no", f.why or "; ".join(f.reasons),
-             _fmt(f.p_value), _fmt(f.p_holm), _fmt(f.strength_ci[0]), _fmt(f.strength_ci[1]),
-             ", ".join(f.columns) if len(f.columns) > 1 else f.kind]
-            for f in report.features]
-    return {"title": f"Proxy screening for {attribute}: a proxy needs a significant χ² test (Holm, α = "
-                     f"{report.alpha:g}) and Cramér's V whose {report.level:.0%} lower bound reaches "
-                     f"{report.min_strength:g}",
-            "columns": ["candidate", "NMI", "Cramér's V", "proxy", "accepted / rejected because", "χ² p", "Holm p",
-                        "V CI low", "V CI high", "kind / columns"], "rows": rows}
+    rows = tuple((f.feature, _fmt(f.nmi), _fmt(f.cramers_v), bool(f.flagged), _screen_reason(f, report),
+                  _fmt(f.p_value), _fmt(f.p_holm), _fmt(f.strength_ci[0]), _fmt(f.strength_ci[1]),
+                  ", ".join(f.columns) if len(f.columns) > 1 else kind_msg(f.kind))
+                 for f in report.features)
+    title = msg("table.screen", attribute=attribute, alpha=Q(report.alpha, Unit.PVALUE),
+                level=Q(report.level, Unit.SHARE), min_strength=Q(report.min_strength, Unit.SCORE))
+    return Table(title, (
+        col("candidate", ColumnRole.LABEL), col("nmi", ColumnRole.VALUE, Unit.SCORE),
+        col("cramers_v", ColumnRole.VALUE, Unit.SCORE), col("proxy", ColumnRole.FLAG), col("screen_decision"),
+        col("chi2_p", ColumnRole.VALUE, Unit.PVALUE), col("holm_p", ColumnRole.VALUE, Unit.PVALUE),
+        col("v_ci_low", ColumnRole.CI_LOW, Unit.SCORE), col("v_ci_high", ColumnRole.CI_HIGH, Unit.SCORE),
+        col("kind_columns"),
+    ), rows)
 
 
 def _proxy_columns(settings: TabularSettings, names: list[str], own: set[int], blocks: list[CategoricalBlock],
@@ -133,23 +177,26 @@ def _proxy_columns(settings: TabularSettings, names: list[str], own: set[int], b
                                    "list only other features (flip-only already changes these)")
         for p in settings.proxies:
             add(p)
-        out.notes.append(f"Proxies declared in the policy: {', '.join(settings.proxies) or 'none'}.")
+        out.notes.append(msg("note.proxies_declared", proxies=list(settings.proxies) or msg("none")))
         return singles, chosen
     report = screen([names[j] for j in sorted(own)])
     out.tables.append(_screen_table(report, out.attribute))
     if report.encoding is not None:
         e = report.encoding
-        out.notes.append(f"The other inputs jointly predict {out.attribute} with cross-validated AUC {e.auc:.3f} "
-                         f"[{e.auc_ci[0]:.3f}, {e.auc_ci[1]:.3f}] ({_LEVELS[e.level]}; Credo score "
-                         f"{e.credo_score:.3f}; gradient boosting, {e.folds}-fold, n={e.n}). It describes the data; "
-                         "only candidates accepted in the screening table are moved.")
+        out.notes.append(msg("note.encoding", attribute=out.attribute, auc=Q(e.auc, Unit.SCORE),
+                             low=Q(e.auc_ci[0], Unit.SCORE), high=Q(e.auc_ci[1], Unit.SCORE),
+                             level=msg(f"encoding.{e.level}"), credo=Q(e.credo_score, Unit.SCORE),
+                             folds=Q(e.folds, Unit.COUNT), n=Q(e.n, Unit.COUNT)))
     rejected = [f for f in report.features if not f.flagged and f.significant]
     if rejected:
-        out.notes.append("Associated with " + out.attribute + " but too weak to be moved as proxies: "
-                         + "; ".join(f"{f.feature} (V {f.cramers_v:.3f} [{f.strength_ci[0]:.3f}, "
-                                     f"{f.strength_ci[1]:.3f}])" for f in rejected[:10])
-                         + (f" and {len(rejected) - 10} more" if len(rejected) > 10 else "")
-                         + "; declare a suspected proxy with 'proxies: [...]' to test it anyway.")
+        weak = semicolons([msg("weak_candidate", feature=f.feature, v=Q(f.cramers_v, Unit.SCORE),
+                               low=Q(f.strength_ci[0], Unit.SCORE), high=Q(f.strength_ci[1], Unit.SCORE))
+                           for f in rejected[:10]])
+        if len(rejected) > 10:
+            out.notes.append(msg("note.weak_associations_more", attribute=out.attribute, candidates=weak,
+                                 more=Q(len(rejected) - 10, Unit.COUNT)))
+        else:
+            out.notes.append(msg("note.weak_associations", attribute=out.attribute, candidates=weak))
     for name in report.flagged:
         if name in names and names.index(name) in own:
             continue
@@ -160,7 +207,7 @@ def _proxy_columns(settings: TabularSettings, names: list[str], own: set[int], b
 def sweep_tabular(
     *, adapter: ModelAdapter, X: np.ndarray, feature_names: Sequence[str], labels: np.ndarray,
     declared: Sequence[str], attribute: str, column: str, scores: np.ndarray, decisions: np.ndarray,
-    example_id: Callable[[int], str], settings: TabularSettings, screen: Callable[[Sequence[str]], ProxyReport],
+    example_id: Callable[[int], str | Msg], settings: TabularSettings, screen: Callable[[Sequence[str]], ProxyReport],
     rng: np.random.Generator,
 ) -> SweepOutcome:
     """Run the tabular sweep for one attribute (see the module docstring)."""
@@ -181,12 +228,13 @@ def sweep_tabular(
     if settings.grid is not None:
         _grid(out, adapter, X, names, column, labels, values, scores, decisions, settings, rng)
     if not out.results and out.grid is None and out.skipped is None:
-        out.skipped = "no generator changed any model input"
+        out.skipped = msg("skip.no_input_changed")
     return out
 
 
 def _pairs(out: SweepOutcome, adapter: ModelAdapter, X: np.ndarray, names: list[str], group: np.ndarray,
-           inputs: AttributeInputs, scores: np.ndarray, decisions: np.ndarray, example_id: Callable[[int], str],
+           inputs: AttributeInputs, scores: np.ndarray, decisions: np.ndarray,
+           example_id: Callable[[int], str | Msg],
            settings: TabularSettings, screen: Callable[[Sequence[str]], ProxyReport], rng: np.random.Generator) -> None:
     values, k, attribute = out.values, len(out.values), out.attribute
     want = {"both": MODES, "flip_only": ("flip_only",), "propagated": ("propagated",)}[settings.mode]
@@ -195,9 +243,8 @@ def _pairs(out: SweepOutcome, adapter: ModelAdapter, X: np.ndarray, names: list[
         if inputs.is_input:
             run.append("flip_only")
         else:
-            out.vacuous = (f"{attribute} is not a model input, so flipping it changes no input: flip-only is vacuous "
-                           "(reported, not counted as a pass) and only the propagated counterfactual informs")
-            out.notes.append(f"Flip-only: {out.vacuous}.")
+            out.vacuous = msg("vacuous", attribute=attribute)
+            out.notes.append(msg("note.flip_only_vacuous", reason=out.vacuous))
     maps: list = []
     keys = None
     if "propagated" in want:
@@ -208,30 +255,24 @@ def _pairs(out: SweepOutcome, adapter: ModelAdapter, X: np.ndarray, names: list[
         sizes = np.bincount(group[group >= 0], minlength=k)
         small = [values[g] for g in range(k) if sizes[g] < settings.min_group_size]
         if small and out.proxies:
-            out.unjudged.append(f"propagated pairs involving {', '.join(small)} (fewer than "
-                                f"{settings.min_group_size} rows to estimate the proxy mapping)")
+            out.unjudged.append(msg("unjudged.small_groups", values=small,
+                                    min_rows=Q(settings.min_group_size, Unit.COUNT)))
         if out.proxies:
             maps = fit_proxy_maps(X, group, k, proxies, names) + fit_category_maps(X, group, k, proxy_blocks)
-            out.notes.append("Propagated: " + "; ".join(_how(m) for m in maps)
-                             + ". Assumes each proxy depends on the attribute only (x′ = f(a′) + ε̂), in one step.")
+            out.notes.append(msg("note.propagated_how", maps=semicolons([_how(m) for m in maps])))
             if needs_draws(maps) and settings.draws > 1:
                 keys = rng.random((settings.draws, X.shape[0]))
-                out.notes.append(f"Propagated: category redraws and quantile-map ties take random keys; "
-                                 f"{settings.draws} seeded draws are averaged per pair (flip indicator and |Δ|), so "
-                                 "no verdict hinges on one draw. Examples shown use draw 1.")
+                out.notes.append(msg("note.draws", draws=Q(settings.draws, Unit.COUNT)))
             run.append("propagated")
         elif inputs.is_input and "flip_only" not in run:
             run.append("propagated")  # no proxies: propagated is the flip itself
         elif inputs.is_input:
-            out.notes.append("Propagated: no proxy was declared or detected, so it equals flip-only and is not "
-                             "repeated.")
+            out.notes.append(msg("note.no_proxy"))
         else:
-            out.skipped = (f"no counterfactual can change the model's inputs: {attribute} is not a model input and "
-                           "no feature was declared or detected as its proxy; declare suspected proxies with "
-                           "'proxies: [...]' to test them")
+            out.skipped = msg("skip.no_counterfactual", attribute=attribute)
     if not run:
         if out.skipped is None and out.vacuous:
-            out.skipped = f"{out.vacuous}; set mode: propagated (or both) to move its proxies"
+            out.skipped = msg("skip.vacuous_only", vacuous=out.vacuous)
         return
     skip_groups = {g for g in range(k) if np.count_nonzero(group == g) < settings.min_group_size} if maps else set()
     sweep = tabular_sweep(adapter, X, group, k, inputs, maps, run, keys=keys)
@@ -269,14 +310,12 @@ def _pairs(out: SweepOutcome, adapter: ModelAdapter, X: np.ndarray, names: list[
                                     [(r.source, r.target) for r in prop], scores, decisions, fo,
                                     resamples=settings.refit, rng=rng, inv_threshold=settings.inv_threshold)
         out.results["propagated"] = [with_refit(r, out.refit, settings.level) for r in prop]
-        out.notes.append(
-            f"Propagated intervals bootstrap the whole estimator: in each of {settings.refit} resamples the rows "
-            "are resampled within each group, the proxy mapping (means, quantiles, category distributions) is "
-            "refitted on the resample and the resampled rows' counterfactuals are regenerated and scored"
-            + (f" (fewer resamples than statistics.bootstrap = {settings.resamples}, to bound the cost of "
-               f"{settings.refit} × {int(np.count_nonzero(group >= 0))} × {k - 1} model rows)"
-               if settings.refit < settings.resamples else "")
-            + "; a flip rate's interval is never narrower than its exact binomial interval.")
+        if settings.refit < settings.resamples:
+            out.notes.append(msg("note.refit_capped", resamples=Q(settings.refit, Unit.COUNT),
+                                 bootstrap=Q(settings.resamples, Unit.COUNT),
+                                 rows=Q(int(np.count_nonzero(group >= 0)), Unit.COUNT), targets=Q(k - 1, Unit.COUNT)))
+        else:
+            out.notes.append(msg("note.refit", resamples=Q(settings.refit, Unit.COUNT)))
         out.parts = [proxy_part(flips.get((r.source, r.target)), r, level=settings.level,
                                 resamples=settings.resamples, rng=rng, boot=out.refit)
                      for r in out.results["propagated"]]
@@ -287,20 +326,21 @@ def _pairs(out: SweepOutcome, adapter: ModelAdapter, X: np.ndarray, names: list[
             for name, c in counts.items():
                 clipped[name] += c
         if any(clipped.values()):
-            out.notes.append("Propagated values clipped to the observed range (over every draw): "
-                             + ", ".join(f"{n} {c}" for n, c in clipped.items() if c) + ".")
+            out.notes.append(msg("note.clipped", counts=[msg("clipped_count", feature=n, n=Q(c, Unit.COUNT))
+                                                         for n, c in clipped.items() if c]))
     _layout(out, X, names, inputs, maps, example_id, settings, rng, keys)
 
 
-def _how(m: ProxyMap | CategoryMap) -> str:
-    """How one proxy is moved, in words."""
+def _how(m: ProxyMap | CategoryMap) -> Msg:
+    """How one proxy is moved, as a message."""
     if isinstance(m, CategoryMap):
-        return (f"{m.feature} (categorical, {len(m.columns)} columns, {m.patterns.shape[0]} categories) by category "
-                "redraw from the target group's distribution, all its columns at once")
-    return f"{m.feature} by {m.method} ({m.kind}, clipped to {m.low:g}…{m.high:g})"
+        return msg("how.category", feature=m.feature, columns=Q(len(m.columns), Unit.COUNT),
+                   categories=Q(m.patterns.shape[0], Unit.COUNT))
+    return msg("how.numeric", feature=m.feature, method=method_msg(m.method), kind=kind_msg(m.kind),
+               low=_datum(m.low), high=_datum(m.high))
 
 
-def _moved_table(sweep: SweepScores, maps: list, results: Sequence[PairResult], values: tuple[str, ...]) -> dict:
+def _moved_table(sweep: SweepScores, maps: list, results: Sequence[PairResult], values: tuple[str, ...]) -> Table:
     """How far each proxy moved per value pair (averaged over rows and draws); a block: rows whose category changed."""
     rows = []
     mode = MODES.index("propagated")
@@ -310,16 +350,19 @@ def _moved_table(sweep: SweepScores, maps: list, results: Sequence[PairResult], 
         for m in maps:
             v = moved.get(m.feature, np.zeros(4))
             block = isinstance(m, CategoryMap)
-            rows.append([details.pair_label(values, r.source, r.target), m.feature,
-                         "category redraw" if block else m.method, None if block else _fmt(v[1] / n),
-                         None if block else _fmt(v[2] / n), _fmt(v[3] / n), int(v[0])])
-    return {"title": "Proxies moved by the propagated counterfactual (means over rows and draws)",
-            "columns": ["value pair", "proxy", "how", "mean change", "mean |change|", "share of rows changed",
-                        "values clipped"], "rows": rows}
+            rows.append((details.pair_label(values, r.source, r.target), m.feature,
+                         method_msg("category redraw" if block else m.method), None if block else _fmt(v[1] / n),
+                         None if block else _fmt(v[2] / n), _fmt(v[3] / n), int(v[0])))
+    return Table(msg("table.moved"), (
+        col("value_pair", ColumnRole.GROUP), col("proxy_name", ColumnRole.LABEL), col("how"),
+        col("moved_mean_change", ColumnRole.VALUE, Unit.NUMBER),
+        col("moved_mean_abs_change", ColumnRole.VALUE, Unit.NUMBER),
+        col("share_rows_changed", ColumnRole.VALUE, Unit.SHARE), col("values_clipped", ColumnRole.VALUE, Unit.COUNT),
+    ), tuple(rows))
 
 
 def _layout(out: SweepOutcome, X: np.ndarray, names: list[str], inputs: AttributeInputs, maps: list,
-            example_id: Callable[[int], str], settings: TabularSettings, rng: np.random.Generator,
+            example_id: Callable[[int], str | Msg], settings: TabularSettings, rng: np.random.Generator,
             keys: np.ndarray | None = None) -> None:
     values = out.values
 
@@ -332,25 +375,25 @@ def _layout(out: SweepOutcome, X: np.ndarray, names: list[str], inputs: Attribut
             cf = propagate(row, inputs, maps, r.source, r.target, np.array([ex]),
                            None if keys is None else keys[0, [ex]])[0]
         changed = np.flatnonzero(row[0] != cf[0])
-        return ["; ".join(f"{names[j]}: {row[0, j]:.6g} → {cf[0, j]:.4g}" for j in changed) or "no input changed"]
+        # the inputs' values are data: shown as they are, each changed input as "name: old → new"
+        return ["; ".join(f"{names[j]}: {row[0, j]:.6g} → {cf[0, j]:.4g}" for j in changed)
+                or msg("cell.no_input_changed")]
 
     for mode, results in out.results.items():
-        label = details.MODE_LABELS[mode]
-        out.tables.append(details.flip_table(results, values, f"Decision flips per value pair ({label})"))
-        out.tables.append(details.change_table(results, values, f"Score changes per value pair ({label})",
-                                               example_id))
+        label = details.mode_msg(mode)
+        out.tables.append(details.flip_table(results, values, msg("table.flips", mode=label)))
+        out.tables.append(details.change_table(results, values, msg("table.changes", mode=label), example_id))
         ctf = ctf_by_group(results, len(values), X.shape[0], level=settings.level, resamples=settings.resamples,
                            rng=rng, boot=out.refit if mode == "propagated" else None)
-        out.tables.append(details.ctf_table(ctf, values, f"CTF gap per source value ({label})"))
+        out.tables.append(details.ctf_table(ctf, values, msg("table.ctf", mode=label)))
         charts, notes = details.matrices(results, values, mode)
         out.charts += charts
         out.notes += notes
         if settings.top_changes:
             picked = details.top_changes(results, settings.top_changes)
-            out.tables.append({"title": f"The {len(picked)} largest score changes ({label}): inputs side by side",
-                               "columns": ["generator", "value pair", "example", "P(fav) original",
-                                           "P(fav) counterfactual", "Δ", "decision", "changed inputs"],
-                               "rows": details.change_rows(picked, values, example_id, describe)})
+            out.tables.append(Table(msg("table.top_inputs", n=Q(len(picked), Unit.COUNT), mode=label),
+                                    details.change_columns(col("changed_inputs")),
+                                    tuple(details.change_rows(picked, values, example_id, describe))))
 
 
 def _grid(out: SweepOutcome, adapter: ModelAdapter, X: np.ndarray, names: list[str], column: str,
@@ -376,5 +419,6 @@ def _grid(out: SweepOutcome, adapter: ModelAdapter, X: np.ndarray, names: list[s
                             level=settings.level, resamples=settings.resamples, rng=rng)
     out.tables.append(details.grid_table(out.grid, settings.level))
     out.charts.append(details.grid_chart(out.grid, column, adapter.decision_threshold))
-    out.notes.append(f"Grid: {column} set to {points.size} values from {points[0]:g} to {points[-1]:g} "
-                     f"(step {step:g}) for each of {X.shape[0]} examples ({points.size * X.shape[0]} model rows).")
+    out.notes.append(msg("note.grid", column=column, points=Q(points.size, Unit.COUNT),
+                         start=_datum(points[0]), stop=_datum(points[-1]), step=_datum(step),
+                         examples=Q(X.shape[0], Unit.COUNT), rows=Q(points.size * X.shape[0], Unit.COUNT)))

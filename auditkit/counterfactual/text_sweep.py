@@ -5,11 +5,13 @@ other value (:func:`auditkit.counterfactual.text.text_variants`), scores all
 rewritten texts in one ``predict`` call (tokenized once per batch, batched by
 length), pairs them with the original scores of the shared pass, and lays out
 coverage, exclusions, the word pairs involved and the largest changes with both
-texts side by side.
+texts side by side (typed evidence: messages of the ``counterfactual_sweep`` catalogue, never prose).
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -17,9 +19,11 @@ import numpy as np
 from auditkit.adapters.base import ModelAdapter
 from auditkit.counterfactual import details
 from auditkit.counterfactual.analysis import PairResult, SweepOutcome, ctf_by_group, pair_result
+from auditkit.counterfactual.details import col, msg, semicolons
 from auditkit.counterfactual.lexicon import Lexicon
 from auditkit.counterfactual.sweep import predict_variants
 from auditkit.counterfactual.text import Substituter, TextVariants, text_variants
+from auditkit.evidence import ColumnRole, Msg, Q, Table, Unit
 
 #: Longest text shown in a table cell (characters); longer texts are cut with an ellipsis.
 MAX_SHOWN = 400
@@ -29,27 +33,55 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1].rstrip() + "…"
 
 
+_QUOTED = r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+_EXCLUSIONS = (
+    (re.compile(r"no lexicon term in the text"), "exclusion.no_term", ()),
+    (re.compile(r"contains the excluded term " + _QUOTED), "exclusion.excluded_term", ("term",)),
+    (re.compile(r"mentions (.+) equally often \(source value unclear\)"), "exclusion.tie", ("values",)),
+    (re.compile(r"no (.+) counterpart for " + _QUOTED), "exclusion.no_counterpart", ("value", "term")),
+)
+
+
+def exclusion_reason(reason: str, values: Sequence[str]) -> Msg | str:
+    """An exclusion reason of :func:`~auditkit.counterfactual.text.text_variants` as a message (its terms and
+    values as data); a reason of another form stays as it is."""
+    for pattern, key, fields in _EXCLUSIONS:
+        hit = pattern.fullmatch(reason)
+        if hit is None:
+            continue
+        params: dict[str, object] = {}
+        for name, raw in zip(fields, hit.groups(), strict=True):
+            if name == "term":
+                params[name] = ast.literal_eval(raw)
+            elif name == "values":
+                tied = [v for v in values if v in raw.split(" and ")]
+                if " and ".join(tied) != raw:
+                    return reason
+                params[name] = tied
+            else:
+                params[name] = raw
+        return msg(key, **params)
+    return reason
+
+
 def sweep_text(
     *, adapter: ModelAdapter, texts: Sequence[str], lexicon: Lexicon, attribute: str, scores: np.ndarray,
-    decisions: np.ndarray, example_id: Callable[[int], str], exclude_terms: Sequence[str], top_changes: int,
+    decisions: np.ndarray, example_id: Callable[[int], str | Msg], exclude_terms: Sequence[str], top_changes: int,
     inv_threshold: float, resamples: int, level: float, rng: np.random.Generator,
 ) -> SweepOutcome:
     """Run the text sweep for one attribute (see the module docstring)."""
     values = lexicon.values
     out = SweepOutcome(attribute=attribute, values=values)
     variants = text_variants(texts, Substituter(lexicon), exclude_terms=exclude_terms)
-    sources = "; ".join(f"{f}, SHA-256 {d}" for f, d in zip(lexicon.files, lexicon.digests, strict=True))
-    out.notes.append(
-        f"Lexicon {lexicon.name} ({sources}): {lexicon.pair_count} rows of counterparts for "
-        f"{', '.join(values)}. Substitution is case-preserving, on word boundaries, longest match first, every "
-        "mention; mentions of the target value are swapped back (as in counterfactual data augmentation). Pronoun "
-        "case (her → his/him) is resolved by the next word, a heuristic without a POS tagger."
-    )
+    sources = semicolons([msg("lexicon_source", file=str(f), digest=str(d))
+                          for f, d in zip(lexicon.files, lexicon.digests, strict=True)])
+    out.notes.append(msg("note.lexicon", lexicon=lexicon.name, sources=sources,
+                         rows=Q(lexicon.pair_count, Unit.COUNT), values=list(values)))
     out.tables += [_coverage_table(variants, values), _exclusion_table(variants, values, example_id)]
     if not variants.texts:
-        reasons = "; ".join(f"{r} ({len(v)})" for r, v in variants.exclusions.items())
-        out.skipped = (f"no text could be rewritten: none of the {variants.n_texts} texts yields a counterfactual "
-                       f"with lexicon {lexicon.name} ({reasons})")
+        reasons = semicolons([msg("exclusion.count", reason=exclusion_reason(r, values), n=Q(len(v), Unit.COUNT))
+                              for r, v in variants.exclusions.items()])
+        out.skipped = msg("skip.no_text", n=Q(variants.n_texts, Unit.COUNT), lexicon=lexicon.name, reasons=reasons)
         return out
     s_cf = predict_variants(adapter, variants.texts)
     y_cf = adapter.decide(s_cf)
@@ -70,7 +102,7 @@ def sweep_text(
 
 
 def _layout(out: SweepOutcome, results: list[PairResult], positions: dict[tuple[int, int], np.ndarray],
-            variants: TextVariants, texts: Sequence[str], example_id: Callable[[int], str], top_changes: int,
+            variants: TextVariants, texts: Sequence[str], example_id: Callable[[int], str | Msg], top_changes: int,
             level: float, resamples: int, rng: np.random.Generator) -> None:
     values = out.values
 
@@ -83,40 +115,43 @@ def _layout(out: SweepOutcome, results: list[PairResult], positions: dict[tuple[
         return [_clip(texts[int(r.example[i])]), _clip(variants.texts[v]), subs]
 
     out.tables.append(details.word_pair_table(results, pairs_of))
-    out.tables.append(details.flip_table(results, values, "Decision flips per value pair"))
-    out.tables.append(details.change_table(results, values, "Score changes per value pair", example_id))
+    out.tables.append(details.flip_table(results, values, msg("table.flips_text")))
+    out.tables.append(details.change_table(results, values, msg("table.changes_text"), example_id))
     ctf = ctf_by_group(results, len(values), variants.n_texts, level=level, resamples=resamples, rng=rng)
-    out.tables.append(details.ctf_table(ctf, values, "CTF gap per source value (Garg et al. 2019)"))
+    out.tables.append(details.ctf_table(ctf, values, msg("table.ctf_text")))
     charts, notes = details.matrices(results, values, "text")
     out.charts += charts
     out.notes += notes
     if top_changes:
         picked = details.top_changes(results, top_changes)
-        out.tables.append({"title": f"The {len(picked)} largest score changes: original and counterfactual text",
-                           "columns": ["generator", "value pair", "example", "P(fav) original",
-                                       "P(fav) counterfactual", "Δ", "decision", "original text",
-                                       "counterfactual text", "substitutions"],
-                           "rows": details.change_rows(picked, values, example_id, describe)})
+        out.tables.append(Table(msg("table.top_texts", n=Q(len(picked), Unit.COUNT)),
+                                details.change_columns(col("original_text"), col("counterfactual_text"),
+                                                       col("substitutions")),
+                                tuple(details.change_rows(picked, values, example_id, describe))))
 
 
-def _coverage_table(variants: TextVariants, values: Sequence[str]) -> dict:
+def _coverage_table(variants: TextVariants, values: Sequence[str]) -> Table:
     n = variants.n_texts
     covered = int(variants.covered.sum())
-    rows = [["texts audited", n, 1.0 if n else None],
-            ["with at least one substitution (coverage)", covered, covered / n if n else None]]
+    rows = [(msg("coverage.audited"), n, 1.0 if n else None),
+            (msg("coverage.covered"), covered, covered / n if n else None)]
     for a, value in enumerate(values):
         count = int(np.count_nonzero(variants.source_of == a))
-        rows.append([f"source value {value}", count, count / n if n else None])
-    return {"title": "Coverage: texts the lexicon could rewrite", "columns": ["texts", "count", "share"],
-            "rows": rows}
+        rows.append((msg("coverage.source", value=value), count, count / n if n else None))
+    return Table(msg("table.coverage"), (col("texts_row"), col("count", ColumnRole.VALUE, Unit.COUNT),
+                                         col("share", ColumnRole.VALUE, Unit.SHARE)), tuple(rows))
 
 
-def _exclusion_table(variants: TextVariants, values: Sequence[str], example_id: Callable[[int], str]) -> dict:
+def _exclusion_table(variants: TextVariants, values: Sequence[str],
+                     example_id: Callable[[int], str | Msg]) -> Table:
     rows = []
     for reason, items in variants.exclusions.items():
         ids = [example_id(i if isinstance(i, int) else i[0]) for i in items]
         texts = len({i if isinstance(i, int) else i[0] for i in items})
         lost = sum(len(values) - 1 if isinstance(i, int) else 1 for i in items)
-        rows.append([reason, texts, lost, ", ".join(ids[:5]) + (" …" if len(ids) > 5 else "")])
-    return {"title": "Exclusions: texts (or single counterfactuals) left out, and why",
-            "columns": ["reason", "texts", "counterfactuals lost", "examples"], "rows": rows}
+        shown = msg("examples_more" if len(ids) > 5 else "examples", ids=ids[:5])
+        rows.append((exclusion_reason(reason, values), texts, lost, shown))
+    return Table(msg("table.exclusions"), (
+        col("reason"), col("texts", ColumnRole.N), col("counterfactuals_lost", ColumnRole.VALUE, Unit.COUNT),
+        col("examples_shown"),
+    ), tuple(rows))

@@ -13,8 +13,12 @@ import yaml
 
 import auditkit
 from auditkit.checks import registry
+from auditkit.checks.counterfactual_sweep import CounterfactualSweepCheck
 from auditkit.demo import prepare_sample
 from auditkit.errors import PolicyError
+from auditkit.evidence import ColumnRole, Msg, ref
+from auditkit.i18n import messages
+from auditkit.i18n.render import text
 from auditkit.policy import parse_policy
 from auditkit.results import GateDecision, Status
 from auditkit.store import open_store
@@ -80,6 +84,49 @@ def run(policy: Path, tmp: Path):
 
 
 CF = {"id": "cf", "kind": "counterfactual_sweep", "attribute": "sex", "severity": "blocker"}
+K = "counterfactual_sweep"
+
+
+def table(out, key: str):
+    """The evidence table whose title is the message ``counterfactual_sweep.table.<key>``."""
+    return next(t for t in out.evidence.tables if t.title.key == f"{K}.table.{key}")
+
+
+def keys(out) -> list[str]:
+    """Message keys of the summary sentences."""
+    return [m.key for m in out.evidence.summary]
+
+
+def note(out, key: str) -> Msg:
+    return next(n for n in out.evidence.notes if n.key == f"{K}.note.{key}")
+
+
+def assert_verdict(out, rule: str) -> None:
+    """The verdict's rule is ``rule`` and it read exactly the measurements marked decisive; a FAIL verdict read a
+    FAIL measurement, a PASS or INCONCLUSIVE one no FAIL."""
+    verdict = out.evidence.verdict
+    assert verdict is not None and verdict.rule == rule and rule in CounterfactualSweepCheck.rules
+    read = [m for m in out.measurements if ref(m.name, m.group) in verdict.reads]
+    assert len(read) == len(verdict.reads) and read
+    assert {ref(m.name, m.group) for m in out.measurements if m.role == "decisive"} == set(verdict.reads)
+    statuses = {m.status for m in read}
+    if out.status is Status.FAIL:
+        assert statuses == {Status.FAIL}
+    else:
+        assert Status.FAIL not in statuses
+    if out.status is Status.PASS:
+        assert statuses == {Status.PASS}
+
+
+def test_every_rule_has_its_criterion_in_every_language():
+    assert CounterfactualSweepCheck.rules
+    for language in ("en", "de"):
+        catalogue = messages(language)
+        for rule in CounterfactualSweepCheck.rules:
+            assert f"{K}.rule.{rule}" in catalogue
+        for name in ("flip_rate", "mean_abs_change", "net_favourable_change", "proxy_flip_rate_difference",
+                     "grid_flip_rate", "grid_mean_abs_change"):
+            assert f"{K}.measure.{name}" in catalogue
 
 
 def test_model_using_the_attribute_fails_with_interval_above_tolerance(tmp_path):
@@ -90,22 +137,29 @@ def test_model_using_the_attribute_fails_with_interval_above_tolerance(tmp_path)
     assert fr.n == 400 and fr.confidence == pytest.approx(0.90)
     net = out.measurement("net_favourable_change", "flip-only: 0→1")
     assert net.p_value < 1e-10 and net.value > 0  # 0→1 only ever raises the score
-    assert out.summary.startswith("Flipping sex (") and "wholly above the 1.00% tolerance" in out.summary
-    titles = [t["title"] for t in out.details["tables"]]
-    assert any(t.startswith("Proxy screening") for t in titles)  # nothing else encodes sex here...
-    assert not any(r[3] == "yes" for r in out.details["tables"][0]["rows"])  # ...so nothing is flagged
-    heat = [c for c in out.details["charts"] if c["type"] == "heatmap"]
+    assert out.summary.startswith("Flipping sex (") and "wholly above the 1.0% tolerance" in out.summary
+    assert keys(out)[0] == f"{K}.summary.fail"
+    assert_verdict(out, "interval_above_tolerance")
+    assert ref("flip_rate", "flip-only: 0→1") in out.evidence.verdict.reads
+    assert fr.unit == "rate" and net.unit == "difference_pp"
+    assert [f.cause for f in out.evidence.findings] == ["attribute:sex"]
+    screening = table(out, "screen")  # nothing else encodes sex here...
+    assert screening.columns[3].role is ColumnRole.FLAG
+    assert not any(r[3] for r in screening.rows)  # ...so nothing is flagged
+    heat = [c for c in out.evidence.charts if c["type"] == "heatmap"]
     assert heat and heat[0]["values"][0][0] is None and heat[0]["values"][0][1] == pytest.approx(fr.value)
-    top = next(t for t in out.details["tables"] if t["title"].startswith("The 10 largest"))
-    assert len(top["rows"]) == 10
-    assert top["rows"][0][-1] in ("sex_code: 0 → 1", "sex_code: 1 → 0")
+    assert heat[0]["title"].key == f"{K}.chart.flip_rate"
+    top = table(out, "top_inputs")
+    assert top.title.params["n"].value == 10 and len(top.rows) == 10
+    assert top.rows[0][-1] in ("sex_code: 0 → 1", "sex_code: 1 → 0")
+    assert "tables" not in out.details and "notes" not in out.details and "charts" not in out.details
 
 
 def test_same_seed_gives_identical_outcomes(tmp_path):
     policy = tabular_audit(tmp_path, [CF], beta=1.0)
     a, b = run(policy, tmp_path).outcome("cf"), run(policy, tmp_path).outcome("cf")
     assert [m.to_dict() for m in a.measurements] == [m.to_dict() for m in b.measurements]
-    assert a.details == b.details and a.summary == b.summary
+    assert a.details == b.details and a.summary == b.summary and a.evidence == b.evidence
 
 
 def test_model_ignoring_the_attribute_passes_with_enough_pairs(tmp_path):
@@ -116,6 +170,9 @@ def test_model_ignoring_the_attribute_passes_with_enough_pairs(tmp_path):
         assert fr.value == 0 and fr.ci_high == pytest.approx(1 - 0.05 ** (1 / 400)) and fr.ci_high < 0.01
         assert out.measurement("mean_abs_change", group).ci_high == 0
     assert "moves no decision beyond the tolerance" in out.summary
+    assert keys(out) == [f"{K}.summary.pass.pairs"]
+    assert_verdict(out, "every_interval_inside_tolerance")
+    assert ref("flip_rate", "flip-only: 0→1") in out.evidence.verdict.reads and not out.evidence.findings
 
 
 def test_model_ignoring_the_attribute_is_inconclusive_with_too_few_pairs(tmp_path):
@@ -124,25 +181,36 @@ def test_model_ignoring_the_attribute_is_inconclusive_with_too_few_pairs(tmp_pat
     assert out.measurement("flip_rate", "flip-only: 0→1").value == 0
     assert "299" in out.summary and "pairs per value pair would be needed" in out.summary
     # the minimum detectable effect at the 100 pairs used: 4 flips of 100 is the least rate shown above 1 %
-    assert "At 100 pairs the minimum detectable effect is a flip rate of 4.00%" in out.summary
+    assert "At 100 pairs the minimum detectable effect is a flip rate of 4.0%" in out.summary
     assert "none can be shown below it with so few pairs" in out.summary
-    power = next(t for t in out.details["tables"] if t["title"].startswith("What would decide"))
-    row = next(r for r in power["rows"] if r[:2] == ["flip_rate", "flip-only: 0→1"])
-    assert row[2] == 100 and row[7] == pytest.approx(0.04) and row[8] is None and row[9] == 299
+    assert keys(out) == [f"{K}.summary.undecided.need", f"{K}.mde.no_pass"]
+    assert out.evidence.summary[1].params["head"].params["fail_at"].value == pytest.approx(0.04)
+    assert_verdict(out, "interval_straddles_tolerance")
+    assert ref("flip_rate", "flip-only: 0→1") in out.evidence.verdict.reads
+    assert [f.message.key for f in out.evidence.findings] == [f"{K}.finding.undecided.need"]
+    assert out.details["pairs_needed"] == 299
+    power = table(out, "power")
+    row = next(r for r in power.rows if r[0] == Msg(f"{K}.measure.flip_rate") and r[1] == "flip-only: 0→1")
+    assert row[2] == 100 and row[7].value == pytest.approx(0.04) and row[8].value is None and row[9] == 299
 
 
 def test_grid_sweep_counts_crossings_and_judges_the_curve(tmp_path):
     check = {**CF, "id": "age", "attribute": "age", "grid": {"start": 20, "stop": 70, "step": 5}}
     out = run(tabular_audit(tmp_path, [check], age_weight=2.0), tmp_path).outcome("age")
     assert out.status is Status.FAIL and out.measurement("grid_flip_rate", "grid").ci_low > 0.01
-    chart = next(c for c in out.details["charts"] if c["type"] == "lines")
+    assert_verdict(out, "interval_above_tolerance")
+    assert ref("grid_flip_rate", "grid") in out.evidence.verdict.reads
+    chart = next(c for c in out.evidence.charts if c["type"] == "lines")
     assert chart["series"][0]["x"] == list(np.arange(20.0, 71.0, 5.0))
     assert all(len(s["y"]) == 11 and len(s["low"]) == 11 for s in chart["series"])
     assert chart["reference_lines"][0]["y"] == 0.5
-    table = next(t for t in out.details["tables"] if t["title"].startswith("Decision-boundary crossings"))
-    assert len(table["rows"]) == 4 and all(r[2] > 0 for r in table["rows"])
+    assert chart["reference_lines"][0]["label"].key == f"{K}.chart.decision_threshold"
+    crossings = table(out, "grid")
+    assert len(crossings.rows) == 4 and all(r[2] > 0 for r in crossings.rows)
     flat = run(tabular_audit(tmp_path, [check], age_weight=0.0), tmp_path).outcome("age")
     assert flat.status is Status.PASS and flat.measurement("grid_flip_rate", "grid").value == 0
+    assert_verdict(flat, "every_interval_inside_tolerance")
+    assert keys(flat) == [f"{K}.summary.pass.examples"]
 
 
 def test_grid_outside_the_observed_range_is_an_error(tmp_path):
@@ -236,19 +304,23 @@ def test_a_one_hot_proxy_moves_as_one_and_a_weak_correlate_is_not_moved(tmp_path
     out = run(block_audit(tmp_path, region=3.0), tmp_path).outcome("cf")
     assert out.status is Status.FAIL
     assert "travels entirely through the proxies (region)" in out.summary  # the block, by its name
-    screening = next(t for t in out.details["tables"] if t["title"].startswith("Proxy screening"))
-    rows = {r[0]: r for r in screening["rows"]}
+    assert keys(out) == [f"{K}.summary.fail", f"{K}.tail.vacuous_missed"]
+    assert_verdict(out, "interval_above_tolerance")
+    assert [f.cause for f in out.evidence.findings] == ["feature:region"]
+    screening = table(out, "screen")
+    rows = {r[0]: r for r in screening.rows}
     assert set(rows) == {"score", "age", "region"}  # the block's columns are one candidate
-    assert rows["region"][3] == "yes" and rows["region"][9] == "region_north, region_south, region_east"
-    assert rows["age"][3] == "no" and rows["age"][4].startswith("rejected: too weak")  # used by the model, yet
+    assert rows["region"][3] is True and rows["region"][9] == "region_north, region_south, region_east"
+    assert rows["age"][3] is False and rows["age"][4].key == f"{K}.screen.too_weak"  # used by the model, yet
     assert rows["age"][7] < 0.3 <= rows["region"][7]  # not a proxy of sex: its V's lower bound is small
-    moved = next(t for t in out.details["tables"] if t["title"].startswith("Proxies moved"))
-    assert [r[1] for r in moved["rows"]] == ["region", "region"]
-    assert all(r[2] == "category redraw" and r[3] is None and 0.3 < r[5] < 0.7 for r in moved["rows"])
+    moved = table(out, "moved")
+    assert [r[1] for r in moved.rows] == ["region", "region"]
+    assert all(r[2] == Msg(f"{K}.method.category_redraw") and r[3] is None and 0.3 < r[5] < 0.7
+               for r in moved.rows)
     fr = out.measurement("flip_rate", "propagated: female→male")
     assert fr.ci_low > 0.01 and fr.ci_low <= fr.value <= fr.ci_high
-    assert any("5 seeded draws are averaged" in n for n in out.details["notes"])
-    assert any("in each of 100 resamples" in n for n in out.details["notes"])
+    assert note(out, "draws").params["draws"].value == 5
+    assert note(out, "refit_capped").params["resamples"].value == 100  # capped: statistics.bootstrap is 200
 
 
 def test_a_declared_feature_group_is_screened_and_moved_as_one(tmp_path):
@@ -262,15 +334,16 @@ def test_a_declared_feature_group_is_screened_and_moved_as_one(tmp_path):
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     out = run(path, tmp_path).outcome("cf")
     assert out.status is Status.FAIL and "proxies (home_region)" in out.summary
-    screening = next(t for t in out.details["tables"] if t["title"].startswith("Proxy screening"))
-    region = next(r for r in screening["rows"] if r[0] == "home_region")
-    assert region[3] == "yes" and region[9] == "north, south, east"
+    region = next(r for r in table(out, "screen").rows if r[0] == "home_region")
+    assert region[3] is True and region[9] == "north, south, east"
+    assert [f.cause for f in out.evidence.findings] == ["feature:home_region"]
 
 
 def test_a_model_ignoring_the_one_hot_proxy_passes(tmp_path):
     out = run(block_audit(tmp_path, region=0.0), tmp_path).outcome("cf")
     assert out.status is Status.PASS  # age is used but is no proxy of sex: it is not moved
     assert out.measurement("flip_rate", "propagated: male→female").value == 0
+    assert_verdict(out, "every_interval_inside_tolerance")
 
 
 # ---------------------------------------------------------------- the credit sample's proxy model
@@ -302,16 +375,20 @@ def test_proxy_model_is_caught_by_propagated_not_by_flip_only(credit):
         assert out.measurement("mean_abs_change", group).value == pytest.approx(0.14, abs=0.03)
     assert "travels entirely through the proxies (hours_per_week)" in out.summary
     assert "flip-only test is vacuous and would have missed it" in out.summary
-    comparison = next(t for t in out.details["tables"] if t["title"].startswith("Flip-only vs propagated"))
-    assert all(row[1] == "vacuous" for row in comparison["rows"])
-    screening = next(t for t in out.details["tables"] if t["title"].startswith("Proxy screening"))
-    assert [r[0] for r in screening["rows"] if r[3] == "yes"] == ["hours_per_week"]
+    assert_verdict(out, "interval_above_tolerance")
+    assert ref("flip_rate", "propagated: female→male") in out.evidence.verdict.reads
+    assert [(f.message.key, f.cause) for f in out.evidence.findings] == [(f"{K}.finding.proxy",
+                                                                          "feature:hours_per_week")]
+    comparison = table(out, "comparison")
+    assert all(row[1] == Msg(f"{K}.cell.vacuous") for row in comparison.rows)
+    assert [r[0] for r in table(out, "screen").rows if r[3]] == ["hours_per_week"]
 
 
 def test_flip_only_alone_cannot_judge_a_model_that_never_sees_the_attribute(credit):
     out = _credit_run(credit, "policy.yaml", {**CF, "id": "flip", "mode": "flip_only"}).outcome("flip")
     assert out.status is Status.SKIPPED  # reported as not assessed, never as a pass
     assert "flip-only is vacuous" in out.summary and "set mode: propagated" in out.summary
+    assert keys(out) == [f"{K}.summary.skipped"] and out.evidence.verdict is None
 
 
 def test_fair_model_is_not_caught(credit):
@@ -319,6 +396,9 @@ def test_fair_model_is_not_caught(credit):
     assert out.status is Status.PASS
     assert out.measurement("flip_rate", "propagated: female→male").ci_high < 0.01
     assert "Flip-only is vacuous because sex is not a model input" in out.summary
+    assert keys(out) == [f"{K}.summary.pass.pairs", f"{K}.tail.vacuous_decides"]
+    assert_verdict(out, "every_interval_inside_tolerance")
+    assert ref("flip_rate", "propagated: female→male") in out.evidence.verdict.reads
 
 
 # ---------------------------------------------------------------- text: a tiny BERT that learned gender words
@@ -404,15 +484,21 @@ def test_text_model_keyed_on_gender_words_fails_and_names_the_word_pairs(tmp_pat
     assert out.status is Status.FAIL
     fr = out.measurement("flip_rate", "female→male")
     assert fr.value > 0.5 and fr.ci_low > 0.01 and fr.n == 40
-    words = next(t for t in out.details["tables"] if t["title"].startswith("Word pairs responsible"))
-    responsible = {row[0] for row in words["rows"] if row[2] > 0}
+    assert_verdict(out, "interval_above_tolerance")
+    assert ref("flip_rate", "female→male") in out.evidence.verdict.reads
+    assert [f.cause for f in out.evidence.findings] == ["attribute:gender"]
+    words = table(out, "word_pairs")
+    responsible = {row[0] for row in words.rows if row[2] > 0}
     assert {"she → he", "he → she"} <= responsible
-    coverage = next(t for t in out.details["tables"] if t["title"].startswith("Coverage"))
-    assert coverage["rows"][1][1:] == [80, pytest.approx(80 / 82)]
-    excluded = next(t for t in out.details["tables"] if t["title"].startswith("Exclusions"))
-    assert excluded["rows"] == [["no lexicon term in the text", 2, 2, "row 81, row 82"]]
-    top = next(t for t in out.details["tables"] if t["title"].startswith("The 10 largest"))
-    original, counterfactual = top["rows"][0][7], top["rows"][0][8]
+    coverage = table(out, "coverage")
+    assert list(coverage.rows[1][1:]) == [80, pytest.approx(80 / 82)]
+    excluded = table(out, "exclusions")
+    assert [(text(r[0]), r[1], r[2], text(r[3])) for r in excluded.rows] == [
+        ("no lexicon term in the text", 2, 2, "row 81, row 82")]  # English: the report's default language
+    assert excluded.rows[0][0].key == f"{K}.exclusion.no_term"
+    top = table(out, "top_texts")
+    assert top.title.params["n"].value == 10
+    original, counterfactual = top.rows[0][7], top.rows[0][8]
     assert original != counterfactual and len(original.split()) == len(counterfactual.split())
 
 
