@@ -46,7 +46,7 @@ from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, check_direction
 from auditkit.checks.registry import register
 from auditkit.errors import CheckConfigError
-from auditkit.evidence import Evidence
+from auditkit.evidence import Evidence, Msg
 from auditkit.explain import Attribution, UnsupportedMethod, cached_explain, get_method, known_methods
 from auditkit.explain.jobs import TabularJob
 from auditkit.policy.schema import Fraction
@@ -164,7 +164,7 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
                 f"trivial; set k to at most {m_features - 1}"
                 + (" (or leave it out: the default is min(5, ceil(0.25·d)))" if task == "tabular" else ""))
         attrs: dict[str, Attribution] = {}
-        skipped: dict[str, str] = {}
+        skipped: dict[str, Msg] = {}
         for name in specs:
             try:
                 attrs[name] = cached_explain(ctx.artefacts, name, job, seed=method_seed)

@@ -20,7 +20,10 @@ import numpy as np
 import torch
 
 from auditkit.errors import AuditkitError, CheckConfigError
+from auditkit.evidence import Msg
 from auditkit.explain.settings import MethodSettings, NoSettings
+from auditkit.i18n import use_language
+from auditkit.i18n.render import text
 
 Explained = Literal["logit", "probability"]
 Task = Literal["tabular", "text"]
@@ -30,10 +33,12 @@ Family = Literal["gradient", "perturbation"]
 class UnsupportedMethod(AuditkitError):
     """An attribution method cannot run on this model (e.g. gradients through a non-differentiable forward)."""
 
-    def __init__(self, method: str, reason: str) -> None:
+    def __init__(self, method: str, reason: Msg) -> None:
         self.method = method
+        #: Why, as a message (the report states it in its language; ``str(exc)`` is English).
         self.reason = reason
-        super().__init__(f"{method} cannot run on this model: {reason}")
+        with use_language("en"):
+            super().__init__(f"{method} cannot run on this model: {text(reason)}")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from auditkit.evidence import Msg
 from auditkit.explain.base import Attribution, UnsupportedMethod
 from auditkit.explain.jobs import TabularJob, TextJob, subset, with_adapter
 from auditkit.explain.perturb import attribution_curves, endpoint_scores, eraser_scores, random_curves
@@ -45,7 +46,7 @@ class Randomisation:
     instances: int
     draws: int
     rho: dict[str, dict[int, np.ndarray]] = field(default_factory=dict)
-    unsupported: dict[str, str] = field(default_factory=dict)
+    unsupported: dict[str, Msg] = field(default_factory=dict)
 
 
 def randomisation_correlations(job: TabularJob | TextJob, attrs: dict[str, Attribution], *, count: int,

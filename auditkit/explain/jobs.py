@@ -23,6 +23,7 @@ import torch
 
 from auditkit.adapters.base import ModelAdapter, SupportsGradients, SupportsTokens
 from auditkit.errors import CheckConfigError
+from auditkit.evidence import Msg
 from auditkit.explain.base import METHODS, Explained, FeatureGrouping
 
 #: Words are replaced by the pad token (attention kept) in every text method: one baseline for all.
@@ -247,8 +248,9 @@ def text_job(
                    rows=np.asarray(rows, dtype=np.int64), settings=check_settings(settings))
 
 
-def gradient_problem(job: TabularJob | TextJob) -> str | None:
-    """Why gradient methods cannot run on the job's model, or None if they can.
+def gradient_problem(job: TabularJob | TextJob) -> Msg | None:
+    """Why gradient methods cannot run on the job's model (a message, so a report states it in its language), or
+    None if they can.
 
     Probes a few instances: the adapter must support gradients, the explained
     score must carry an autograd graph back to the inputs (or, for text, to
@@ -256,7 +258,7 @@ def gradient_problem(job: TabularJob | TextJob) -> str | None:
     """
     adapter = job.adapter
     if not isinstance(adapter, SupportsGradients):
-        return f"the {type(adapter).__name__} does not provide gradients (SupportsGradients)"
+        return Msg("explain.gradient.unsupported", adapter=type(adapter).__name__)
     try:
         with torch.enable_grad():
             if isinstance(job, TabularJob):
@@ -283,22 +285,19 @@ def gradient_problem(job: TabularJob | TextJob) -> str | None:
                 finally:
                     handle.remove()
                 if not captured:
-                    return "the embedding layer did not run in the forward pass, so no gradients reach the tokens"
+                    return Msg("explain.gradient.embedding_unused")
                 target = captured[0]
             if not out.requires_grad:
-                return ("the model's score has no autograd graph back to its inputs (its forward pass detaches, "
-                        "rounds or leaves torch), so gradients cannot be taken")
+                return Msg("explain.gradient.no_graph")
             (grad,) = torch.autograd.grad(out.sum(), target, allow_unused=True)
     except RuntimeError as exc:
-        return f"taking gradients through the model failed ({str(exc).splitlines()[0]})"
+        return Msg("explain.gradient.failed", error=str(exc).splitlines()[0])
     if grad is None:
-        return "the model's score does not depend differentiably on its inputs"
+        return Msg("explain.gradient.not_differentiable")
     if not torch.isfinite(grad).all():
-        return "the gradients of the model's score are not finite on the probe instances"
+        return Msg("explain.gradient.not_finite")
     if not bool((grad != 0).any()):
-        return ("the gradients of the model's score are zero on every probe point (the instances, points on "
-                "their paths from the baseline and background rows): the model is piecewise constant (rounding or "
-                "thresholds inside) or saturated, so gradient methods would attribute nothing")
+        return Msg("explain.gradient.zero")
     return None
 
 

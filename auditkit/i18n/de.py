@@ -505,4 +505,22 @@ MESSAGES: dict[str, str] = {
         "erläutern sie."
     ),
     "outcome.requires": "Nicht ausgeführt: {kind} benötigt {abilities}, was der {adapter} nicht bietet.",
+    "explain.gradient.unsupported": "der {adapter} stellt keine Gradienten bereit (SupportsGradients)",
+    "explain.gradient.embedding_unused": (
+        "die Einbettungsschicht lief im Vorwärtsdurchlauf nicht, daher erreichen keine Gradienten die "
+        "Tokens"
+    ),
+    "explain.gradient.no_graph": (
+        "der Score des Modells hat keinen Autograd-Graphen zurück zu seinen Eingaben (sein "
+        "Vorwärtsdurchlauf trennt den Graphen ab, rundet oder verlässt torch), daher lassen sich keine "
+        "Gradienten bilden"
+    ),
+    "explain.gradient.failed": "die Gradientenberechnung durch das Modell ist fehlgeschlagen ({error})",
+    "explain.gradient.not_differentiable": "der Score des Modells hängt nicht differenzierbar von seinen Eingaben ab",
+    "explain.gradient.not_finite": "die Gradienten des Modell-Scores sind auf den Prüfinstanzen nicht endlich",
+    "explain.gradient.zero": (
+        "die Gradienten des Modell-Scores sind an jedem Prüfpunkt null (Instanzen, Punkte auf ihren "
+        "Pfaden von der Baseline und Hintergrundzeilen): Das Modell ist stückweise konstant (Rundungen "
+        "oder Schwellen im Inneren) oder gesättigt, daher würden Gradientenmethoden nichts zuordnen"
+    ),
 }

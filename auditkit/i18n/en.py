@@ -481,4 +481,20 @@ MESSAGES: dict[str, str] = {
         "Measurements marked “diagnostic” did not enter the deciding rule; they are shown to explain it."
     ),
     "outcome.requires": "Not run: {kind} requires {abilities}, which the {adapter} does not provide.",
+    "explain.gradient.unsupported": "the {adapter} does not provide gradients (SupportsGradients)",
+    "explain.gradient.embedding_unused": (
+        "the embedding layer did not run in the forward pass, so no gradients reach the tokens"
+    ),
+    "explain.gradient.no_graph": (
+        "the model's score has no autograd graph back to its inputs (its forward pass detaches, rounds or"
+        " leaves torch), so gradients cannot be taken"
+    ),
+    "explain.gradient.failed": "taking gradients through the model failed ({error})",
+    "explain.gradient.not_differentiable": "the model's score does not depend differentiably on its inputs",
+    "explain.gradient.not_finite": "the gradients of the model's score are not finite on the probe instances",
+    "explain.gradient.zero": (
+        "the gradients of the model's score are zero on every probe point (the instances, points on their"
+        " paths from the baseline and background rows): the model is piecewise constant (rounding or "
+        "thresholds inside) or saturated, so gradient methods would attribute nothing"
+    ),
 }
