@@ -25,6 +25,7 @@ from auditkit.counterfactual.tabular import (
     propagate,
 )
 from auditkit.counterfactual.tabular_sweep import TabularSettings, sweep_tabular
+from auditkit.evidence import Msg
 from auditkit.metrics.categorical import category_codes, find_blocks
 
 COUNTRIES = ["us", "mexico", "india", "philippines", "germany"]
@@ -146,17 +147,17 @@ def test_every_row_the_model_scores_is_valid_in_every_draw_and_resample(census):
     # 6 ordered pairs × 3 draws of every row's group, then 60 refit resamples × every row × 2 targets
     assert rows.shape[0] == 3 * 2 * X.shape[0] + 60 * 2 * X.shape[0]
     assert_valid_rows(rows, X)
-    moved = next(t for t in out.tables if t["title"].startswith("Proxies moved"))
-    by = {(r[0], r[1]): r for r in moved["rows"]}
-    assert by[("white→asian_pi", "birth_country")][2] == "category redraw"
+    moved = next(t for t in out.tables if t.title.key == "counterfactual_sweep.table.moved")
+    by = {(r[0], r[1]): r for r in moved.rows}
+    assert by[("white→asian_pi", "birth_country")][2] == Msg("counterfactual_sweep.method.category_redraw")
     assert by[("white→asian_pi", "birth_country")][5] > 0.4  # most white rows get another birth country
     assert by[("white→asian_pi", "age")][3] == pytest.approx(-6.0, abs=1.5)  # 42 → 36 years on average
     r = next(r for r in out.results["propagated"] if (r.source, r.target) == (0, 2))
     assert r.draws == 3 and r.refit_resamples == 60 and r.effects.flip_rate_ci[0] <= r.effects.flip_rate
     assert r.effects.flip_rate == pytest.approx(float(r.flip_shares.mean()))
-    assert any("3 seeded draws are averaged" in n for n in out.notes)
-    assert any("in each of 60 resamples" in n and "fewer resamples than statistics.bootstrap = 100" in n
-               for n in out.notes)
+    assert any(n.key == "counterfactual_sweep.note.draws" and n.params["draws"].value == 3 for n in out.notes)
+    assert any(n.key == "counterfactual_sweep.note.refit_capped" and n.params["resamples"].value == 60
+               and n.params["bootstrap"].value == 100 for n in out.notes)
 
 
 def test_category_codes_and_pattern_lookup_agree(census):
