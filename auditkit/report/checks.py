@@ -186,7 +186,8 @@ def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
     # different scales, and sharing an axis would squash one of them
     for op, kind in ((">=", t("chart.lower")), ("<=", t("chart.upper"))):
         rows = [charts.ForestRow(
-            label=measure_name(o.kind, m.name) + (f" · {m.group}" if m.group is not None else ""),
+            label=measure_name(o.kind, m.name) + (f" · {m.group}" if m.group is not None else "")
+            + (f" ({t('check.diagnostic')})" if m.role == Role.DIAGNOSTIC.value else ""),
             value=m.value, low=m.ci_low, high=m.ci_high, threshold=m.threshold,
             comparator=m.comparator, verdict=m.status.value if m.status else None,
         ) for m in o.measurements if m.threshold is not None and m.comparator == op]
