@@ -106,7 +106,10 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
         return ""
     nums = [v for r in drawable for v in (r.value, r.low, r.high, r.threshold) if v is not None]
     lo, hi = _domain(nums)
-    x0, x1 = _LABEL_W + 10, svg.WIDTH - _VERDICT_W - 10
+    printed = [words.get(r.verdict or "no verdict", r.verdict or "no verdict") for r in drawable]
+    verdict_w = max(_VERDICT_W, *(svg.text_width(w, 11) * (1.08 if r.verdict == "FAIL" else 1.0) + 12
+                                  for w, r in zip(printed, drawable, strict=True)))
+    x0, x1 = _LABEL_W + 10, svg.WIDTH - verdict_w - 10
     top = 8.0
     axis_y = top + _ROW_H * len(drawable) + 4
 
@@ -137,8 +140,8 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
         if r.value is not None:
             out.append(_marker(r.verdict, sx(r.value), y))
         weight = ' font-weight="bold"' if r.verdict == "FAIL" else ""
-        out.append(f'<text x="{_f(svg.WIDTH - _VERDICT_W + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
-                   f"{esc(words.get(r.verdict or 'no verdict', r.verdict or 'no verdict'))}</text>")
+        out.append(f'<text x="{_f(svg.WIDTH - verdict_w + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
+                   f"{esc(printed[i])}</text>")
     out += _legend(axis_y + 44, words)
     out.append("</svg>")
     return "".join(out)
