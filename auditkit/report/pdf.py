@@ -9,7 +9,17 @@ subsetter: without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools,
 which stamps each embedded font's ``head.modified`` with the current time unless
 ``SOURCE_DATE_EPOCH`` is set (the reproducible-builds convention). Rendering
 therefore sets ``SOURCE_DATE_EPOCH`` to the document date while it runs, so the
-same HTML gives the same bytes. Attachments (results JSON, policy, test log, manifest and an
+same HTML gives the same bytes.
+
+Fonts ship with auditkit (``templates/fonts/``, DejaVu Sans and DejaVu Sans Mono): the stylesheet
+loads them with ``@font-face`` under family names no installed font carries ("auditkit DejaVu
+Sans"), because fontconfig prefers an installed font of the same name over an application font,
+so a machine's own DejaVu (another build, another version) would otherwise win. Inline SVG charts
+name their font family in an attribute the stylesheet cannot reach; :func:`bundled_chart_fonts`
+puts the bundled family first there, so the charts use it too. Only characters none of the
+bundled fonts has (CJK, for example) still come from the machine's fonts.
+
+Attachments (results JSON, policy, test log, manifest and an
 optional signature) are embedded as PDF/A-3 associated files with the same fixed date and the
 ``AFRelationship`` each one names.
 
@@ -90,6 +100,23 @@ def make_url_fetcher(root: Path | None = None) -> Any:
     return SafeFetcher(allowed_protocols=("data", "file"))
 
 
+#: The family of the bundled sans-serif font in report.css.
+BUNDLED_SANS = "auditkit DejaVu Sans"
+#: A ``font-family`` attribute (only inline SVG charts have them; text from the data is escaped, so its quotes
+#: are ``&#34;`` and never match) that does not already name a bundled family first.
+_SVG_FONT = re.compile(rb'font-family="(?!auditkit )')
+
+
+def bundled_chart_fonts(html: bytes) -> bytes:
+    """``html`` with the bundled font first in every inline SVG's ``font-family`` attribute.
+
+    The stylesheet cannot reach the font a chart names in an attribute, and fontconfig resolves a
+    family such as "DejaVu Sans" to the machine's own font even when a bundled one is loaded under
+    that name; only the PDF's input changes, the stored HTML keeps its screen fonts.
+    """
+    return _SVG_FONT.sub(b'font-family="' + BUNDLED_SANS.encode() + b", ", html)
+
+
 def document_date(html: bytes) -> dt.datetime:
     """The date in the HTML's ``dcterms.created`` meta (the run's date); 1970-01-01 when absent."""
     match = _CREATED.search(html)
@@ -152,7 +179,8 @@ def render_pdf(
         for a in attachments
     ]
     with _gc_paused(), _source_date_epoch(when):
-        document = weasyprint.HTML(string=html.decode("utf-8"), base_url=root.as_uri() + "/", url_fetcher=fetcher)
+        document = weasyprint.HTML(string=bundled_chart_fonts(html).decode("utf-8"), base_url=root.as_uri() + "/",
+                                   url_fetcher=fetcher)
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=files)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf returns bytes without a target
         raise ReportError("WeasyPrint returned no PDF bytes")
