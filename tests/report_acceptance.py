@@ -7,6 +7,7 @@
   from its German one and has at least three words of fixed text, its placeholders matched as wildcards); data
   values (feature names, group labels, and the policy text the provider wrote, printed verbatim) are removed
   before the search.
+* The opinion page fits on one page in every language and quotes its numbers.
 * Every stored number equals the golden file written from the release before typed evidence.
 """
 
@@ -96,9 +97,9 @@ def assert_reports_state_their_rules(run: RunRecord, languages: tuple[str, ...] 
         assert o.evidence is not None, o.check_id
         assert verdict_problems(o.status, o.evidence.verdict, o.measurements) == [], o.check_id
     for language in languages:
-        formats = ("html", "pdf") if language == "de" else ("html",)
-        rendered = render_report(run, report_id=f"acceptance-{language}", version=1, formats=formats,
+        rendered = render_report(run, report_id=f"acceptance-{language}", version=1, formats=("html", "pdf"),
                                  language=language)
+        assert_opinion_on_one_page(rendered.pdf, language)
         html = rendered.html.decode()
         assert "could not be drawn" not in html and "Traceback" not in html and "Error:" not in html
         flat = _squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
@@ -111,6 +112,19 @@ def assert_reports_state_their_rules(run: RunRecord, languages: tuple[str, ...] 
             assert english_sentences(pdf_text(rendered.pdf), data=run.policy_text) == []
         pages[language] = rendered.html
     return pages
+
+
+def assert_opinion_on_one_page(pdf: bytes, language: str) -> None:
+    """The opinion page exists, starts a page and fits on it: its title and its last heading are on one page,
+    and it quotes numbers."""
+    with use_language(language):
+        title, last = text(Msg("section.opinion")), text(Msg("opinion.residual_title"))
+        residual = _squash(text(Msg("opinion.residual")))
+    pages = [_squash(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    where = [i for i, p in enumerate(pages) if _squash(title) in p and _squash(last) in p and residual in p]
+    assert where, f"the {language} opinion does not fit on one page"
+    page = pages[where[0]]
+    assert "%" in page, "the opinion quotes no numbers"
 
 
 def golden_problems(runs: list[RunRecord], name: str) -> list[str]:

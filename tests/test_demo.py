@@ -11,6 +11,7 @@ from auditkit.chartspec import validate_charts
 from auditkit.cli import app
 from auditkit.i18n import use_language
 from auditkit.i18n.render import localise
+from auditkit.report.view import build_view
 from auditkit.results import GateDecision, Status
 from auditkit.store import open_store
 
@@ -121,3 +122,31 @@ def test_reports_print_the_deciding_rule_and_german_has_no_english(sample_runs):
     assert decisive and all(m.status in (None, Status.PASS) for m in decisive)
     for run in (proxy, fair):
         assert_reports_state_their_rules(run)
+
+
+def test_the_opinion_states_the_decision_numbers_and_root_cause_in_plain_words(sample_runs):
+    """Issue #14: women approved 41.6 % and men 64.1 % although repayment is equal; one cause behind two findings."""
+    _, proxy, fair = sample_runs
+    with use_language("en"):
+        view = build_view(proxy, report_id="R", version=1)
+        opinion = view.opinion
+        assert opinion.decision == "do_not_release" and opinion.headline.startswith("Do not release")
+        rates = opinion.numbers[0]
+        assert "sex=female: decided favourably 41.6%, favourable outcome 67.0%" in rates
+        assert "sex=male: decided favourably 64.1%, favourable outcome 66.8%" in rates
+        gap = "Gap in favourable decisions between groups: 22.5\u00a0pp (95% confidence: 20.4\u00a0pp to 24.5\u00a0pp)"
+        assert gap in opinion.numbers[1]
+        assert "This criterion is not met." in opinion.numbers[1]
+        (cause,) = opinion.causes
+        blocking = [f.ref for f in view.findings if f.blocking]
+        assert cause.startswith("The input hours_per_week is behind findings")
+        assert set(cause.split("findings ")[1].rstrip(".").split(", ")) < set(blocking)
+        assert [c.split(" (")[0] for c in opinion.conditions] == [f"Fix and re-audit {r}" for r in blocking]
+        assert "names no role" in opinion.override and "Not signed off" in opinion.signoff
+        jargon = ("selectivity", "control task", "flip-only", "Holm", "LEACE", "probe", "propagated")
+        text = " ".join([opinion.headline, *opinion.numbers, *opinion.causes, *opinion.conditions]).lower()
+        assert [w for w in jargon if w.lower() in text] == []
+        fair_opinion = build_view(fair, report_id="R", version=1).opinion
+    assert fair_opinion.decision == "release" and fair_opinion.conditions == ()
+    assert len(fair_opinion.numbers) >= 3 and all("%" in n for n in fair_opinion.numbers)
+    assert all("This criterion is met." in n for n in fair_opinion.numbers[1:])

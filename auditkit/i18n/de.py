@@ -523,4 +523,96 @@ MESSAGES: dict[str, str] = {
         "Pfaden von der Baseline und Hintergrundzeilen): Das Modell ist stückweise konstant (Rundungen "
         "oder Schwellen im Inneren) oder gesättigt, daher würden Gradientenmethoden nichts zuordnen"
     ),
+    "section.opinion": "Prüfurteil",
+    "opinion.lead": (
+        "Die Entscheidung, die diese Prüfung stützt, die Zahlen, die sie tragen, und was als Nächstes "
+        "geschehen muss. Die Ergebnisabschnitte (6) enthalten die Methode und jede Zahl mit ihrem "
+        "Intervall."
+    ),
+    "opinion.decision.release": "Freigabe: {system} erfüllt jedes Abnahmekriterium seiner Richtlinie.",
+    "opinion.decision.conditions": (
+        "Freigabe unter Auflagen: {system} erfüllt jedes blockierende Kriterium, aber es bleiben "
+        "Feststellungen, die behoben oder ausdrücklich akzeptiert werden müssen."
+    ),
+    "opinion.decision.do_not_release": (
+        "Keine Freigabe: {system} verfehlt mindestens ein blockierendes Kriterium seiner Richtlinie."
+    ),
+    "opinion.decision.none": (
+        "Keine Entscheidung: Die Prüfung von {system} wurde nicht abgeschlossen, daher lässt sich aus ihr"
+        " keine Freigabeentscheidung ableiten."
+    ),
+    "opinion.numbers": "Die tragenden Zahlen",
+    "opinion.rates": (
+        "Wie oft jede Gruppe die günstige Entscheidung erhält und wie oft das günstige Ergebnis in dieser"
+        " Gruppe tatsächlich eintritt: {groups}."
+    ),
+    "opinion.group_rate": "{group}: günstig entschieden {rate}, günstiges Ergebnis {base}",
+    "opinion.number": "{name}: {value} ({interval}); {limit}. {verdict}",
+    "opinion.interval": "{level} Konfidenz: {low} bis {high}",
+    "opinion.limit_max": "die Richtlinie erlaubt höchstens {limit}",
+    "opinion.limit_min": "die Richtlinie verlangt mindestens {limit}",
+    "opinion.verdict.FAIL": "Dieses Kriterium ist nicht erfüllt.",
+    "opinion.verdict.PASS": "Dieses Kriterium ist erfüllt.",
+    "opinion.verdict.INCONCLUSIVE": "Die Daten zeigen nicht, ob dieses Kriterium erfüllt ist.",
+    "opinion.verdict.ERROR": "Dieses Kriterium konnte nicht beurteilt werden.",
+    "opinion.verdict.SKIPPED": "Dieses Kriterium wurde nicht geprüft.",
+    "opinion.causes": "Ursache",
+    "opinion.cause": "{cause} steht hinter den Feststellungen {refs}.",
+    "opinion.causes_none": "Die Nachweise nennen keine Ursache, die mehreren Feststellungen gemeinsam ist.",
+    "opinion.conditions": "Bedingungen für eine Freigabe",
+    "opinion.condition_fix": "{ref} ({title}) beheben und erneut prüfen.",
+    "opinion.condition_accept": "{ref} ({title}) beheben oder in der Freigabe schriftlich akzeptieren.",
+    "opinion.conditions_none": "Keine.",
+    "opinion.override": "Übersteuern einer blockierenden Feststellung",
+    "opinion.override_roles": (
+        "Nur eine Freigabe in der Rolle {roles} darf das System trotz einer blockierenden Feststellung "
+        "freigeben (Richtlinie gate.override_roles); die Freigabe hält fest, wer das tat und warum."
+    ),
+    "opinion.override_none": (
+        "Niemand darf das System trotz einer blockierenden Feststellung freigeben: Die Richtlinie nennt "
+        "dafür keine Rolle (gate.override_roles)."
+    ),
+    "opinion.signoff_title": "Freigabe",
+    "opinion.signoff": "Letzte Freigabeentscheidung: {name} ({role}), {decision}, {date}.",
+    "opinion.signoff_none": "Noch nicht freigegeben (Abschnitt 10).",
+    "opinion.signoff_decision.approve": "genehmigt",
+    "opinion.signoff_decision.reject": "abgelehnt",
+    "opinion.residual_title": "Restrisiko",
+    "opinion.residual": (
+        "Diese Prüfung testet, was ihre Richtlinie verlangt, und nichts sonst (Abschnitt 7 nennt, was "
+        "nicht geprüft wurde); das Restrisiko zu akzeptieren (Art. 9 Abs. 5) ist die Entscheidung der "
+        "Personen, die Abschnitt 10 unterzeichnen."
+    ),
+    "opinion.measure.performance.accuracy": "Anteil richtiger Entscheidungen",
+    "opinion.measure.performance.selection_rate": "Anteil günstiger Entscheidungen",
+    "opinion.measure.group_fairness.demographic_parity_difference": (
+        "Unterschied zwischen den Gruppen beim Anteil günstiger Entscheidungen"
+    ),
+    "opinion.measure.group_fairness.demographic_parity_ratio": (
+        "Anteil günstiger Entscheidungen der am wenigsten begünstigten Gruppe im Verhältnis zur am "
+        "meisten begünstigten"
+    ),
+    "opinion.measure.group_fairness.equalized_odds_difference": (
+        "Größter Unterschied zwischen den Gruppen darin, wie oft das Modell bei berechtigten und "
+        "unberechtigten Fällen richtig liegt"
+    ),
+    "opinion.measure.group_fairness.equal_opportunity_difference": (
+        "Unterschied zwischen den Gruppen darin, wie oft berechtigte Fälle günstig entschieden werden"
+    ),
+    "opinion.measure.prohibited_feature_use.erasure_flip_rate": (
+        "Entscheidungen, die sich ändern, wenn das geschützte Merkmal aus den Berechnungen des Modells "
+        "entfernt wird"
+    ),
+    "opinion.measure.prohibited_feature_use.input_counterfactual_flip_rate": (
+        "Entscheidungen, die sich ändern, wenn das geschützte Merkmal und die Eingaben, die es tragen, "
+        "geändert werden"
+    ),
+    "opinion.measure.counterfactual_sweep.flip_rate": (
+        "Entscheidungen, die sich für dieselbe Person ändern, wenn sich nur das geschützte Merkmal (und "
+        "was es trägt) ändert"
+    ),
+    "opinion.measure.counterfactual_sweep.mean_abs_change": (
+        "Mittlere Änderung des Modell-Scores für dieselbe Person, wenn sich nur das geschützte Merkmal "
+        "ändert"
+    ),
 }

@@ -497,4 +497,85 @@ MESSAGES: dict[str, str] = {
         " paths from the baseline and background rows): the model is piecewise constant (rounding or "
         "thresholds inside) or saturated, so gradient methods would attribute nothing"
     ),
+    "section.opinion": "Audit opinion",
+    "opinion.lead": (
+        "The decision this audit supports, the numbers that carry it and what has to happen next. The "
+        "result sections (6) give the method and every number with its interval."
+    ),
+    "opinion.decision.release": "Release: {system} met every acceptance criterion of its policy.",
+    "opinion.decision.conditions": (
+        "Release with conditions: {system} met every blocking criterion, but findings remain that must be"
+        " accepted or fixed."
+    ),
+    "opinion.decision.do_not_release": "Do not release: {system} fails at least one blocking criterion of its policy.",
+    "opinion.decision.none": (
+        "No decision: the audit of {system} did not finish, so no release decision can be taken from it."
+    ),
+    "opinion.numbers": "The numbers that carry it",
+    "opinion.rates": (
+        "How often each group gets the favourable decision, and how often the favourable outcome actually"
+        " occurs in that group: {groups}."
+    ),
+    "opinion.group_rate": "{group}: decided favourably {rate}, favourable outcome {base}",
+    "opinion.number": "{name}: {value} ({interval}); {limit}. {verdict}",
+    "opinion.interval": "{level} confidence: {low} to {high}",
+    "opinion.limit_max": "the policy allows at most {limit}",
+    "opinion.limit_min": "the policy requires at least {limit}",
+    "opinion.verdict.FAIL": "This criterion is not met.",
+    "opinion.verdict.PASS": "This criterion is met.",
+    "opinion.verdict.INCONCLUSIVE": "The data cannot tell whether this criterion is met.",
+    "opinion.verdict.ERROR": "This criterion could not be judged.",
+    "opinion.verdict.SKIPPED": "This criterion was not assessed.",
+    "opinion.causes": "Root cause",
+    "opinion.cause": "{cause} is behind findings {refs}.",
+    "opinion.causes_none": "The evidence names no root cause shared by several findings.",
+    "opinion.conditions": "Conditions for release",
+    "opinion.condition_fix": "Fix and re-audit {ref} ({title}).",
+    "opinion.condition_accept": "Fix {ref} ({title}), or accept it in writing in the sign-off.",
+    "opinion.conditions_none": "None.",
+    "opinion.override": "Overriding a blocking finding",
+    "opinion.override_roles": (
+        "Only a sign-off in the role {roles} may release the system despite a blocking finding (policy "
+        "gate.override_roles); the sign-off records who did and why."
+    ),
+    "opinion.override_none": (
+        "No one may release the system despite a blocking finding: the policy names no role for it "
+        "(gate.override_roles)."
+    ),
+    "opinion.signoff_title": "Sign-off",
+    "opinion.signoff": "Latest sign-off: {name} ({role}), {decision}, {date}.",
+    "opinion.signoff_none": "Not signed off yet (section 10).",
+    "opinion.signoff_decision.approve": "approved",
+    "opinion.signoff_decision.reject": "rejected",
+    "opinion.residual_title": "Residual risk",
+    "opinion.residual": (
+        "This audit tests what its policy asks and nothing else (section 7 lists what was not assessed); "
+        "accepting the residual risk (Art. 9(5)) is the decision of the people who sign section 10."
+    ),
+    "opinion.measure.performance.accuracy": "Share of correct decisions",
+    "opinion.measure.performance.selection_rate": "Share of favourable decisions",
+    "opinion.measure.group_fairness.demographic_parity_difference": "Gap in favourable decisions between groups",
+    "opinion.measure.group_fairness.demographic_parity_ratio": (
+        "Favourable decisions of the least favoured group relative to the most favoured"
+    ),
+    "opinion.measure.group_fairness.equalized_odds_difference": (
+        "Largest gap between groups in how often the model is right about deserving and undeserving cases"
+    ),
+    "opinion.measure.group_fairness.equal_opportunity_difference": (
+        "Gap between groups in how often deserving cases are decided favourably"
+    ),
+    "opinion.measure.prohibited_feature_use.erasure_flip_rate": (
+        "Decisions that change when the protected attribute is removed from what the model computes"
+    ),
+    "opinion.measure.prohibited_feature_use.input_counterfactual_flip_rate": (
+        "Decisions that change when the protected attribute and the inputs that carry it are changed"
+    ),
+    "opinion.measure.counterfactual_sweep.flip_rate": (
+        "Decisions that change for the same applicant when only the protected attribute (and what carries"
+        " it) changes"
+    ),
+    "opinion.measure.counterfactual_sweep.mean_abs_change": (
+        "Average change of the model's score for the same applicant when only the protected attribute "
+        "changes"
+    ),
 }

@@ -113,6 +113,20 @@ class FamilyView:
 
 
 @dataclass(frozen=True)
+class OpinionView:
+    """The opinion page (:mod:`auditkit.report.opinion`), every string final."""
+
+    decision: str  # release | conditions | do_not_release | none
+    headline: str
+    numbers: tuple[str, ...]
+    causes: tuple[str, ...]
+    conditions: tuple[str, ...]
+    override: str
+    signoff: str
+    residual: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """A finding for section 8: what was found and what must be done."""
 
@@ -272,6 +286,8 @@ class ReportView:
     # 7 not assessed
     not_assessed: tuple[str, ...]
     not_covered: tuple[str, ...]
+    # opinion page (before the contents)
+    opinion: OpinionView
     # 8 findings
     findings: tuple[Finding, ...]
     #: Root causes shared by several findings: (the cause in words, the findings' references).

@@ -53,6 +53,7 @@ from auditkit.report.model import (
     TocEntry,
     TraceRow,
 )
+from auditkit.report.opinion import build_opinion
 from auditkit.results import RunRecord, Status
 
 _STAT_DEFAULTS: dict[str, Any] = {"confidence": 0.95, "correction": "holm", "min_group_size": 30,
@@ -376,6 +377,7 @@ def _build(
         not_assessed=absent,
         absent_groups=absent_groups(run.outcomes),
         not_covered=standing,
+        opinion=build_opinion(run, all_findings, policy.section("gate"), signoffs),
         findings=all_findings,
         shared_causes=shared_causes(all_findings),
         residual_risk=(
