@@ -9,19 +9,30 @@ file fetches nothing and reads the same offline, in ten years, as today.
 Fixed text comes from the message catalogue of the view's language: templates
 call ``t("key")`` (and ``status(code)``, ``severity(code)`` for the words of
 status and severity codes), rendered with that language in force.
+
+Identifiers (check ids, method, feature and layer names, row ids) go through the ``ident`` filter:
+the stylesheet turns automatic hyphenation and mid-word breaks off in tables, and ``ident`` gives
+a line break opportunity (``<wbr>``) after ``_`` and ``/``, and after ``-`` and ``.`` between a
+letter or digit and a letter, so ``integrated_gradients`` may break as ``integrated_`` /
+``gradients`` but a number such as ``-0.26`` or ``0.646`` never breaks.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from auditkit import i18n
 from auditkit.report.model import ReportView
 from auditkit.resources import resource_dir
 
 TEMPLATE = "report.html.j2"
+#: Where an identifier may break, always between letters or digits: after `_` or `/`; after `-` or `.` before a letter.
+_IDENT_BREAK = re.compile(r"(?<=[0-9A-Za-z][_/])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z][-.])(?=[A-Za-z])")
 STYLESHEET = "report.css"
 
 
@@ -35,7 +46,13 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(t=i18n.t, status=i18n.status, severity=i18n.severity)
+    env.filters["ident"] = ident
     return env
+
+
+def ident(value: Any) -> Markup:
+    """``value`` escaped, with ``<wbr>`` where an identifier may break across lines (see the module doc)."""
+    return Markup(_IDENT_BREAK.sub("<wbr>", str(escape(value))))
 
 
 def render_html(view: ReportView) -> bytes:
