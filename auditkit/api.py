@@ -26,7 +26,7 @@ from auditkit.provenance import ci_commit
 from auditkit.report import render_report
 from auditkit.report.signing import Signer, SigningKey
 from auditkit.report.trend import MAX_RUNS as TREND_RUNS
-from auditkit.results import ReportRecord, RunRecord
+from auditkit.results import GateDecision, ReportRecord, RunRecord
 from auditkit.runner import Progress, execute
 from auditkit.store import Store, open_store
 from auditkit.verify import stored_signature
@@ -256,6 +256,7 @@ def sign_off(
     if not name or not role:
         raise SignoffError("a sign-off needs the signer's name (--by) and role (--role), both non-empty")
     run = store.get_run(run_id)
+    _check_override(run, role, decision)
     signed = store.get_report(run.run_id)
     if signed is None:
         raise SignoffError(f"run {run.run_id[:12]} has no stored report to sign; render it with "
@@ -277,6 +278,22 @@ def sign_off(
         render=render, created_at=max(dt.datetime.now(dt.UTC), signed_at),
     )
     return SignOff(record, signed, rec)
+
+
+def _check_override(run: RunRecord, role: str, decision: str) -> None:
+    """An approval of a run whose gate did not pass overrides a blocking finding: only the policy's
+    ``gate.override_roles`` may do that (the report's opinion page states the same rule)."""
+    if decision != "approve" or run.gate is GateDecision.PASS:
+        return
+    gate = StoredPolicy.parse(run.policy_text).section("gate")
+    roles = [str(r) for r in gate.get("override_roles") or []] if isinstance(gate.get("override_roles"), list) else []
+    if role not in roles:
+        allowed = (f"only the role(s) {', '.join(roles)} may" if roles else "no role may (the policy sets no "
+                   "gate.override_roles)")
+        raise SignoffError(
+            f"run {run.run_id[:12]} did not pass its gate ({run.gate.value if run.gate else 'no decision'}); "
+            f"approving it would override a blocking finding, which {allowed}. Record --decision reject, sign "
+            "in an allowed role, or add the role to gate.override_roles in a new policy version")
 
 
 def _already_signed(store: Store, run: RunRecord, latest: ReportRecord, fields: dict[str, Any]) -> SignOff | None:

@@ -123,3 +123,26 @@ def test_signoff_mistakes_exit_2_and_record_nothing(analytic, tmp_path):
     with open_store(db_url) as store:
         assert store.list_signoffs(run_id) == []
         assert store.get_report(run_id).version == 1
+
+
+PARITY = {"id": "parity", "kind": "group_fairness", "severity": "blocker", "attributes": ["sex"],
+          "thresholds": {"demographic_parity_difference": {"max": 0.1}}}
+
+
+def test_approving_a_failed_gate_needs_a_role_the_policy_allows_to_override(analytic, tmp_path):
+    """The opinion page names who may override a blocker (gate.override_roles); the sign-off enforces the same."""
+    for roles, allowed in (([], ()), (["approver"], ("approver",))):
+        db_url = f"sqlite:///{tmp_path / f'o{len(roles)}.db'}"
+        policy = analytic({"female": 0.2, "male": 0.8}, [PARITY], n_per_group=200,
+                          gate={"override_roles": roles})
+        with open_store(db_url) as store:
+            run = api.run_audit(policy, store=store, device="cpu")
+        assert run.gate.value == "FAIL"
+        html = open_store(db_url).get_report(run.run_id).html.decode()
+        assert ("Only a sign-off in the role approver may" in html) == bool(allowed)
+        base = ("signoff", run.run_id, "--by", "Ada", "--db", db_url, "--out", tmp_path / "o")
+        refused = _cli(*base, "--role", "reviewer", "--decision", "approve")
+        assert refused.exit_code != 0 and "would override a blocking finding" in refused.output
+        assert _cli(*base, "--role", "reviewer", "--decision", "reject").exit_code == 0  # rejecting is always open
+        approved = _cli(*base, "--role", "approver", "--decision", "approve")
+        assert (approved.exit_code == 0) == bool(allowed), approved.output

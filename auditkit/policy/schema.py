@@ -297,6 +297,9 @@ class GateSpec(Section):
     #: Fail the gate (exit 1) when a check regressed against the previous run of the system
     #: (``auditkit run --compare-to``; see :mod:`auditkit.diff` for the definition of a regression).
     fail_on_regression: bool = False
+    #: Sign-off roles that may approve a run whose gate did not pass (override a blocking finding). Empty: no
+    #: one may; ``auditkit signoff --decision approve`` then refuses such a run, and the report says so.
+    override_roles: list[str] = Field(default_factory=list)
 
 
 class ReportSpec(Section):
