@@ -54,7 +54,7 @@ def test_evidence_round_trips_through_plain_json():
 @pytest.mark.parametrize(("value", "unit", "en", "de"), [
     (0.0583, Unit.RATE, "5.8%", "5.8\u00a0%"),
     (0.0004, Unit.RATE, "0.040%", "0.040\u00a0%"),
-    (-0.032, Unit.DIFFERENCE_PP, "-3.2\u00a0pp", "-3.2\u00a0Prozentpunkte"),
+    (-0.032, Unit.DIFFERENCE_PP, "-3.2\u00a0pp", "-3.2\u00a0PP"),
     (0.81234, Unit.RATIO, "0.812", "0.812"),
     (12.0, Unit.COUNT, "12", "12"),
     (0.00001, Unit.PVALUE, "< 0.0001", "< 0.0001"),

@@ -466,7 +466,7 @@ MESSAGES: dict[str, str] = {
     "trace.art14_4c.evidence": "Übereinstimmung zwischen Attributionsmethoden",
     "trace.art86.demand": "Klare und aussagekräftige Erläuterung der wichtigsten Elemente einer Entscheidung",
     "trace.art86.evidence": "Übereinstimmung der Attributionen und kontrafaktische Umschlagraten",
-    "unit.pp": "Prozentpunkte",
+    "unit.pp": "PP",
     "outcome.not_run": "Nicht ausgeführt: {reason}.",
     "outcome.error": "Konnte nicht berechnet werden: {reason}",
     "findings.cause": "Gemeinsame Ursache: {cause}",
@@ -615,4 +615,17 @@ MESSAGES: dict[str, str] = {
         "Mittlere Änderung des Modell-Scores für dieselbe Person, wenn sich nur das geschützte Merkmal "
         "ändert"
     ),
+    "findings.register_lead": (
+        "Eine Zeile je Feststellung, blockierende zuerst, dann nach Schweregrad. Die Spalte Nachweis "
+        "verweist auf den Ergebnisabschnitt; Verantwortliche und Fälligkeit stammen aus dem Eintrag der "
+        "Prüfung in der Richtlinie (owner, remediation_days)."
+    ),
+    "findings.col.status": "Status und Schweregrad",
+    "findings.col.evidence": "Nachweis",
+    "findings.col.owner": "Verantwortlich und fällig",
+    "findings.col.cause": "Ursache",
+    "findings.col.register": "Im Register",
+    "findings.section": "Abschnitt {number}",
+    "findings.due": "fällig",
+    "findings.see_register": "{ref} in Abschnitt 8",
 }

@@ -578,4 +578,17 @@ MESSAGES: dict[str, str] = {
         "Average change of the model's score for the same applicant when only the protected attribute "
         "changes"
     ),
+    "findings.register_lead": (
+        "One row per finding, blocking first, then by severity. The evidence column points to the result "
+        "section; the owner and due date come from the check's entry in the policy (owner, "
+        "remediation_days)."
+    ),
+    "findings.col.status": "Status and severity",
+    "findings.col.evidence": "Evidence",
+    "findings.col.owner": "Owner and due date",
+    "findings.col.cause": "Root cause",
+    "findings.col.register": "In the register",
+    "findings.section": "section {number}",
+    "findings.due": "due",
+    "findings.see_register": "{ref} in section 8",
 }

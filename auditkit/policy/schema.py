@@ -283,6 +283,10 @@ class CheckSpec(BaseModel):
     severity: Literal["blocker", "major", "minor", "info"] = "major"
     title: str | None = None
     rationale: str | None = None
+    #: Who owns a finding of this check (the report's findings register; "not provided" when absent).
+    owner: str | None = None
+    #: Days from the report's date by which a finding of this check is to be remedied (its due date).
+    remediation_days: int | None = Field(default=None, ge=1)
 
     @property
     def params(self) -> dict[str, Any]:

@@ -116,7 +116,8 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
     def sx(v: float) -> float:
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
-    height = axis_y + 62
+    legend, extra = _legend(axis_y + 44, words)
+    height = axis_y + 62 + extra
     out = svg.open_svg(height, title)
     out += _axis(x0, x1, axis_y, lo, hi, axis_label, top)
     for i, r in enumerate(drawable):
@@ -142,28 +143,38 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
         weight = ' font-weight="bold"' if r.verdict == "FAIL" else ""
         out.append(f'<text x="{_f(svg.WIDTH - verdict_w + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
                    f"{esc(printed[i])}</text>")
-    out += _legend(axis_y + 44, words)
+    out += legend
     out.append("</svg>")
     return "".join(out)
 
 
-def _legend(y: float, words: Mapping[str, str]) -> list[str]:
-    out = []
-    x = 10.0
-    for verdict, key in (("PASS", "PASS"), ("FAIL", "FAIL"), ("INCONCLUSIVE", "INCONCLUSIVE"), (None, "other")):
-        text = words.get(key, key)
-        out.append(_marker(verdict, x + 5, y))
-        out.append(f'<text x="{_f(x + 14)}" y="{_f(y + 4)}">{esc(text)}</text>')
-        x += 34 + 7.6 * len(text)
-    out.append(f'<line x1="{_f(x + 4)}" y1="{_f(y)}" x2="{_f(x + 28)}" y2="{_f(y)}" stroke="#000" '
-               'stroke-width="2.2"/>')
-    ci_text = words.get("confidence interval", "confidence interval")
-    out.append(f'<text x="{_f(x + 34)}" y="{_f(y + 4)}">{esc(ci_text)}</text>')
-    x += max(150.0, 16 + 7.0 * len(ci_text))
-    out.append(f'<line x1="{_f(x + 4)}" y1="{_f(y - 8)}" x2="{_f(x + 4)}" y2="{_f(y + 8)}" stroke="#000" '
-               'stroke-width="1.2" stroke-dasharray="3,2"/>')
-    out.append(f'<text x="{_f(x + 12)}" y="{_f(y + 4)}">{esc(words.get("threshold", "threshold"))}</text>')
-    return out
+def _legend(y: float, words: Mapping[str, str]) -> tuple[list[str], float]:
+    """The verdict markers, the interval bar and the threshold line with their words, wrapped onto as many rows
+    as the chart width needs (German words are longer); returns the elements and the height of the extra rows."""
+    size = 10.0
+    items: list[tuple[str, str | None, str]] = [("marker", verdict, words.get(key, key)) for verdict, key in (
+        ("PASS", "PASS"), ("FAIL", "FAIL"), ("INCONCLUSIVE", "INCONCLUSIVE"), (None, "other"))]
+    items += [("interval", None, words.get("confidence interval", "confidence interval")),
+              ("threshold", None, words.get("threshold", "threshold"))]
+    out: list[str] = []
+    x, row = 10.0, 0
+    for kind, verdict, text in items:
+        symbol = 28.0 if kind == "interval" else 14.0
+        width = symbol + svg.text_width(text, size) + 16
+        if x + width > svg.WIDTH - 6 and x > 10.0:
+            x, row = 10.0, row + 1
+        yy = y + 18 * row
+        if kind == "marker":
+            out.append(_marker(verdict, x + 5, yy))
+        elif kind == "interval":
+            out.append(f'<line x1="{_f(x)}" y1="{_f(yy)}" x2="{_f(x + 24)}" y2="{_f(yy)}" stroke="#000" '
+                       'stroke-width="2.2"/>')
+        else:
+            out.append(f'<line x1="{_f(x + 4)}" y1="{_f(yy - 8)}" x2="{_f(x + 4)}" y2="{_f(yy + 8)}" '
+                       'stroke="#000" stroke-width="1.2" stroke-dasharray="3,2"/>')
+        out.append(f'<text x="{_f(x + symbol)}" y="{_f(yy + 4)}" font-size="{size:g}">{esc(text)}</text>')
+        x += width
+    return out, 18.0 * row
 
 
 def _value(v: float, scale: float) -> str:

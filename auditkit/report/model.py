@@ -139,6 +139,11 @@ class Finding:
     action: str
     blocking: bool
     causes: tuple[str, ...] = ()
+    #: The register's columns: root cause in words, the result section's number, who owns it and by when.
+    cause_text: str = ""
+    section: str = ""
+    owner: str = ""
+    due: str = ""
 
 
 @dataclass(frozen=True)

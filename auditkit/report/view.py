@@ -30,6 +30,7 @@ from auditkit.report.catalog import metric_definitions, not_covered, sections, t
 from auditkit.report.checks import (
     absent_groups,
     adjust_family,
+    cause_text,
     check_view,
     findings,
     group_families,
@@ -97,6 +98,27 @@ def _statistics(stats: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Item, .
     items = tuple(Item(t(f"stats.{k}"), fmt.plain(v) + ("" if k in stats else t("fmt.default_suffix")))
                   for k, v in values.items())
     return values, items
+
+
+def _register(found: Sequence[Finding], specs: Mapping[str, Mapping[str, Any]], families: Sequence[FamilyView],
+              when: dt.datetime) -> tuple[Finding, ...]:
+    """The findings with the register's columns: root cause in words, result section, owner and due date.
+
+    Owner and due date come from the check's policy entry (``owner``, ``remediation_days`` counted from the
+    report's date); without them the register prints a visible "not provided".
+    """
+    section = {c.anchor: (f.number, c.check_id) for f in families for c in f.checks}
+    out = []
+    for f in found:
+        number, check_id = section.get(f.anchor, ("", ""))
+        spec = specs.get(check_id, {})
+        days = spec.get("remediation_days")
+        due = (fmt.date(when + dt.timedelta(days=int(days))) if isinstance(days, int) and not isinstance(days, bool)
+               else "")
+        out.append(dataclasses.replace(
+            f, cause_text="; ".join(cause_text(c) for c in f.causes), section=number,
+            owner=str(spec.get("owner") or ""), due=due))
+    return tuple(out)
 
 
 def _criteria(policy: StoredPolicy, run: RunRecord) -> Table:
@@ -270,7 +292,7 @@ def _build(
     timing, timing_ok = policy_timing(run, policy)
     extra = () if timing_ok else (Finding("", "criteria", t("timing.finding"), _severity("major"), "FAIL", timing,
                                           t("timing.action"), False),)
-    all_findings = findings(views, extra)
+    all_findings = _register(findings(views, extra), specs, families, run.finished_at or run.started_at)
     blocking = tuple(f for f in all_findings if f.blocking)
     min_size = int(stats_values["min_group_size"]) if str(stats_values["min_group_size"]).isdigit() else 30
     cov_table, group_tables, gaps = coverage(run.outcomes, min_size)

@@ -103,7 +103,10 @@ def test_english_report_keeps_its_structure(run, previous):
     # shortened, with its full text as a tooltip, so charts count as one element each)
     tags = re.compile(r"<(/?[a-z0-9]+)[ >]")
     charts = re.compile(r"<svg.*?</svg>", re.S)
-    assert tags.findall(charts.sub("<svg></svg>", english)) == tags.findall(charts.sub("<svg></svg>", german))
+    def structure(page: str) -> list[str]:  # <wbr> marks where an identifier may break: its words differ
+        return [tag for tag in tags.findall(charts.sub("<svg></svg>", page)) if tag != "wbr"]
+
+    assert structure(english) == structure(german)
     assert re.findall(r'\bid="([^"]+)"', english) == re.findall(r'\bid="([^"]+)"', german)
 
 
@@ -145,4 +148,5 @@ def test_german_pdf_has_german_headings_and_page_footer(run):
         for _, _, title in sections():
             assert title in text, title
     assert "NICHT BESTANDEN" in text and "nicht angegeben" in text
+
 
