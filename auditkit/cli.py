@@ -281,6 +281,10 @@ def report(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefi
         err.print(f"report v{rec.version}: {_e(path)}")
     if result.html_matches and result.pdf_matches in (True, None):
         err.print(f"re-rendered from the database; identical to stored v{rec.version} (sha256 {rec.html_sha256[:16]}…)")
+    elif result.html_matches:  # same HTML, other PDF bytes: the PDF toolchain, not the report's content
+        err.print(f"[yellow]warning:[/] the HTML re-renders identically but the PDF does not match stored "
+                  f"v{rec.version}: a different WeasyPrint, Pango or fontTools version, or characters the bundled "
+                  "fonts lack and a system font supplied; the files written are the stored ones")
     else:
         err.print(f"[yellow]warning:[/] re-rendering gives different bytes than stored v{rec.version} "
                   "(was auditkit or a template upgraded?); the files written are the stored ones")
