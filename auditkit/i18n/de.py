@@ -628,4 +628,31 @@ MESSAGES: dict[str, str] = {
     "findings.section": "Abschnitt {number}",
     "findings.due": "fällig",
     "findings.see_register": "{ref} in Abschnitt 8",
+    "section.annex-f": "Anhang F. Diagnosen je Prüfung",
+    "annex.diagnostics_lead": (
+        "Was jede Prüfung über die Zahlen hinaus gemessen hat, auf denen ihr Urteil beruht: die "
+        "Messungen, die ihre entscheidende Regel nicht gelesen hat, weitere Diagramme, die ausführlichen "
+        "Tabellen, Hinweise und die Parameter, mit denen sie lief. Jeder Block verweist zurück auf seinen"
+        " Ergebnisabschnitt."
+    ),
+    "check.to_diagnostics": "Diagnosen, ausführliche Tabellen und Parameter: Anhang F",
+    "check.back_to_result": "zurück zum Ergebnis",
+    "check.to_all_measurements": "alle Messungen, auch die diagnostischen: Anhang B",
+    "check.diagnostic_measurements": "Messungen, die die entscheidende Regel nicht gelesen hat (diagnostisch)",
+    "signoff.block.prepared": "Erstellt von",
+    "signoff.block.reviewed": "Geprüft von",
+    "signoff.block.approved": "Freigegeben von",
+    "signoff.statement.prepared": "Ich habe diese Prüfung wie in den Abschnitten 3 und 4 beschrieben erstellt.",
+    "signoff.statement.reviewed": (
+        "Ich habe diesen Bericht unabhängig von der Entwicklung des geprüften Modells geprüft."
+    ),
+    "signoff.statement.approved": (
+        "Ich entscheide über die Freigabe wie angegeben, unabhängig von der Entwicklung des geprüften "
+        "Modells, und akzeptiere das in Abschnitt 8 genannte Restrisiko."
+    ),
+    "signoff.col.signature": "Unterschrift",
+    "revision.signed": "freigegeben von {name} ({role}): {decision}, {time}",
+    "revision.this": "diese Fassung, erstellt {date}, mit {n} Freigabe(n)",
+    "doc.revisions": "Versionsverlauf des Berichts zu diesem Lauf",
+    "cover.latest_signoff": "Letzte Freigabeentscheidung: {name} ({role}), {decision}, {time}",
 }

@@ -591,4 +591,28 @@ MESSAGES: dict[str, str] = {
     "findings.section": "section {number}",
     "findings.due": "due",
     "findings.see_register": "{ref} in section 8",
+    "section.annex-f": "Annex F. Diagnostics per check",
+    "annex.diagnostics_lead": (
+        "What each check measured beyond the numbers its verdict rests on: the measurements its deciding "
+        "rule did not read, further charts, the detailed tables, notes and the parameters it ran with. "
+        "Each block links back to its result section."
+    ),
+    "check.to_diagnostics": "Diagnostics, detailed tables and parameters: Annex F",
+    "check.back_to_result": "back to the result",
+    "check.to_all_measurements": "every measurement, diagnostic ones included: Annex B",
+    "check.diagnostic_measurements": "Measurements the deciding rule did not read (diagnostic)",
+    "signoff.block.prepared": "Prepared by",
+    "signoff.block.reviewed": "Reviewed by",
+    "signoff.block.approved": "Approved by",
+    "signoff.statement.prepared": "I prepared this audit as stated in sections 3 and 4.",
+    "signoff.statement.reviewed": "I reviewed this report independently of the development of the audited model.",
+    "signoff.statement.approved": (
+        "I decide on release as stated, independently of the development of the audited model, and accept"
+        " the residual risk named in section 8."
+    ),
+    "signoff.col.signature": "Signature",
+    "revision.signed": "signed off by {name} ({role}): {decision}, {time}",
+    "revision.this": "this version, rendered {date}, showing {n} sign-off(s)",
+    "doc.revisions": "Revision history of this run's report",
+    "cover.latest_signoff": "Latest sign-off: {name} ({role}), {decision}, {time}",
 }

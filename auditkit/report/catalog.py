@@ -32,6 +32,7 @@ SECTION_NUMBERS: tuple[tuple[str, str], ...] = (
     ("annex-c", "C"),
     ("annex-d", "D"),
     ("annex-e", "E"),
+    ("annex-f", "F"),
 )
 
 

@@ -165,11 +165,15 @@ def _notes(details: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _charts(o: CheckOutcome) -> tuple[Chart, ...]:
-    """The measurement charts, then the charts the check specified (its evidence's, else ``details["charts"]``)."""
+def _charts(o: CheckOutcome) -> tuple[tuple[Chart, ...], int]:
+    """The measurement charts, then the charts the check specified (its evidence's, else ``details["charts"]``),
+    and how many of them belong in the check's section: its interval plots against the thresholds (the verdict's
+    picture), else its first chart; the rest go to Annex F."""
     specified = (spec_charts({"charts": [render.localise(c) for c in o.evidence.charts]}) if o.evidence is not None
                  else spec_charts(o.details))
-    return (*_measurement_charts(o), *specified)
+    measured = _measurement_charts(o)
+    forest = sum(1 for c in measured if c.forest)
+    return (*measured, *specified), forest or 1
 
 
 def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
@@ -194,7 +198,7 @@ def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
         svg = charts.forest_plot(rows, title=t("chart.forest_title", check=o.check_id, kind=kind),
                                  axis_label=t("chart.value"), words=words)
         if svg:
-            out.append(Chart(t("chart.forest_caption", check=o.check_id, kind=kind), svg))
+            out.append(Chart(t("chart.forest_caption", check=o.check_id, kind=kind), svg, forest=True))
     names = list(dict.fromkeys(m.name for m in o.measurements if m.group is not None))
     for name in names:
         grouped = [m for m in o.measurements if m.name == name and m.group is not None]
@@ -248,6 +252,7 @@ def check_view(
         tables = details_tables(o.details)
         notes = _notes(o.details)
         found, causes = (), ()
+    charts, main_charts = _charts(o)
     return CheckView(
         check_id=o.check_id,
         anchor=f"check-{i + 1}-{_slug(o.check_id)}",
@@ -265,7 +270,8 @@ def check_view(
                            for j, m in enumerate(o.measurements)),
         tables=tables,
         notes=notes,
-        charts=_charts(o),
+        charts=charts,
+        main_charts=main_charts,
         blocking=is_blocking(o),
         finding_texts=found,
         causes=causes,

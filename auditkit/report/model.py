@@ -71,6 +71,8 @@ class Chart:
     caption: str
     svg: str
     error: str = ""
+    #: An interval plot of measurements against their thresholds (shown with the verdict, not in Annex F).
+    forest: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class CheckView:
     notes: tuple[str, ...]
     charts: tuple[Chart, ...]
     blocking: bool
+    #: How many of ``charts`` the check's section shows (the rest are in Annex F).
+    main_charts: int = 1
     #: What the check's evidence says a reader must act on (empty: the summary stands for it).
     finding_texts: tuple[str, ...] = ()
     #: Root-cause references of those findings (``feature:hours_per_week``), for grouping across checks.
@@ -168,6 +172,24 @@ class Changes:
     trends: tuple[Chart, ...] = ()
     trends_omitted: int = 0
     trend_lead: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """One signature block of section 10 (prepared, reviewed, approved): filled from the latest sign-off in that
+    role, else blank lines to sign on paper."""
+
+    title: str
+    name: str = ""
+    function: str = ""
+    date: str = ""
+    decision: str = ""
+    statement: str = ""
+
+    @property
+    def filled(self) -> bool:
+        """Whether a recorded sign-off fills the block (else it prints blank lines to sign)."""
+        return bool(self.name)
 
 
 @dataclass(frozen=True)
@@ -303,6 +325,12 @@ class ReportView:
     # 10 sign-off
     signoffs: tuple[Signoff, ...]
     signoff_hint: str
+    #: Prepared / reviewed / approved, filled from the hash-chained sign-off records.
+    signature_blocks: tuple[SignatureBlock, ...]
+    #: Every report version of the run so far: (version, what happened, when).
+    revisions: tuple[Item, ...]
+    #: The latest sign-off in one line for the cover ("" when none).
+    latest_signoff: str
     # annexes
     test_log: tuple[TestLogRow, ...]
     full_table: Table

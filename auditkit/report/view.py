@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from auditkit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t, tn, use_language
+from auditkit.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, messages, t, tn, use_language
 from auditkit.i18n import severity as _severity
 from auditkit.i18n import status as status_word
 from auditkit.policy.stored import StoredPolicy
@@ -47,6 +47,7 @@ from auditkit.report.model import (
     Item,
     Link,
     ReportView,
+    SignatureBlock,
     Signoff,
     StatusCount,
     Table,
@@ -200,6 +201,41 @@ def _signoffs(records: Sequence[Any]) -> tuple[Signoff, ...]:
     return tuple(out)
 
 
+#: Signature blocks in order, each with the words a sign-off's free-text role must contain to fill it.
+_BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("prepared", ("prepar", "author", "ersteller")), ("reviewed", ("review", "prüf", "pruef")),
+    ("approved", ("approv", "freigeb", "genehmig")))
+
+
+def _decision_word(decision: str) -> str:
+    """A recorded decision (approve, reject) in the report's language; anything else as recorded."""
+    key = f"opinion.signoff_decision.{decision}"
+    return t(key) if key in messages(current_language()) else decision
+
+
+def _signature_blocks(rows: Sequence[Signoff]) -> tuple[SignatureBlock, ...]:
+    """Prepared, reviewed and approved blocks, each from the latest sign-off whose role names it."""
+    out = []
+    for block, words in _BLOCKS:
+        match = [s for s in rows if any(w in s.role.lower() for w in words)]
+        title = t(f"signoff.block.{block}")
+        statement = t(f"signoff.statement.{block}")
+        if match:
+            s = match[-1]
+            out.append(SignatureBlock(title, s.name, s.function, s.time, _decision_word(s.decision), statement))
+        else:
+            out.append(SignatureBlock(title, statement=statement))
+    return tuple(out)
+
+
+def _revisions(rows: Sequence[Signoff], report_id: str, when: str) -> tuple[Item, ...]:
+    """The run's report versions: each signed version with who signed it, then this one."""
+    out = [Item(s.report_id or fmt.DASH, t("revision.signed", name=s.name, role=s.role,
+                                              decision=_decision_word(s.decision), time=s.time)) for s in rows]
+    out.append(Item(report_id, t("revision.this", date=when, n=len(rows))))
+    return tuple(out)
+
+
 def _full_table(views: Sequence[CheckView]) -> Table:
     rows = tuple((v.check_id, m.name, m.group, m.value, m.ci, m.threshold, status_word(m.verdict), m.n, m.p_raw,
                   m.p_adjusted) for v in views for m in v.measurements)
@@ -324,6 +360,7 @@ def _build(
         highlights.append(changes.summary[0])
 
     system_label = f"{run.system_name} {run.system_version}"
+    signoff_rows = _signoffs(signoffs)
     return ReportView(
         title=str(report_opts.get("title") or t("cover.title", system=system_label)),
         report_id=report_id,
@@ -408,8 +445,13 @@ def _build(
             t("residual.acceptance"),
         ),
         changes=changes,
-        signoffs=_signoffs(signoffs),
+        signoffs=signoff_rows,
         signoff_hint=t("signoff.hint"),
+        signature_blocks=_signature_blocks(signoff_rows),
+        revisions=_revisions(signoff_rows, report_id, fmt.timestamp(when)),
+        latest_signoff=(t("cover.latest_signoff", name=signoff_rows[-1].name, role=signoff_rows[-1].role,
+                          decision=_decision_word(signoff_rows[-1].decision), time=signoff_rows[-1].time)
+                        if signoff_rows else ""),
         test_log=tuple(TestLogRow(o.check_id, o.kind, str(o.version), o.fingerprint, str(o.seed),
                                   fmt.timestamp(o.started_at), fmt.duration(o.duration_s), o.status.value)
                        for o in run.outcomes),
