@@ -78,7 +78,7 @@ def test_test_log_has_one_json_line_per_check():
 def test_annex_c_lists_the_three_evidence_files_with_their_hashes(rendered):
     names = [a.name for a in build_attachments(make_run())]
     assert names == ["results.json", "policy.yaml", "test-log.jsonl"]
-    html = rendered.html.decode("utf-8")
+    html = rendered.html.decode("utf-8").replace("<wbr>", "")  # file names may break after their dot
     for a in build_attachments(make_run()):
         assert a.name in html and a.sha256 in html
 

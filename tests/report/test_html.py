@@ -62,10 +62,11 @@ def test_adjusted_p_values_next_to_raw(run):
     assert "p adj." in parity
 
 
-def test_not_assessed_and_signoff_hint(run):
+def test_not_assessed_and_blank_signature_blocks(run):
     html = _html(run)
     assert "Counterfactual sweeps: not assessed — the policy has no counterfactual_sweep check" in html
-    assert "No sign-off recorded. Record one with `auditkit signoff RUN --by NAME --role ROLE" in html
+    signoff = html.split('id="signoff"')[1].split("</section>")[0]  # blank blocks to sign, not a command line
+    assert signoff.count('class="signature-block blank"') == 3 and "auditkit signoff" not in signoff
 
 
 def test_html_is_standalone(run):

@@ -320,19 +320,29 @@ def _article(html: str, check_id: str) -> str:
     return match.group(1)
 
 
+def _labels(html: str) -> list[str]:
+    figures = re.findall(r'<figure class="chart">.*?</figure>', html, re.S)
+    return [re.search(r'aria-label="([^"]*)"', f).group(1) for f in figures]
+
+
 def test_spec_charts_in_the_check_section_html(chart_report):
     html = chart_report.html.decode()
     section = _article(html, "sex-not-used")
-    figures = re.findall(r'<figure class="chart">.*?</figure>', section, re.S)
-    labels = [re.search(r'aria-label="([^"]*)"', f).group(1) for f in figures]
-    # the measurement chart first, then the specified charts in their order, then the unknown one as a note
-    assert labels == ["sex-not-used: measurements with an upper limit (≤)", HEATMAP["title"], LINES["title"],
-                      BARS["title"]]
-    note = section.index("chart could not be drawn: unknown chart type &#39;sankey&#39;")
-    assert section.index(BARS["title"]) < note < section.index('<table class="data measurements">')
-    assert section.index("</figure>") < section.index("Probe accuracy</p>")  # charts before the details tables
-    assert "Charts:" not in section  # the specs are drawn, not dumped as a note
-    for f in figures:
+    # the check's section shows the measurement chart (the verdict's picture) and links to its diagnostics
+    assert _labels(section) == ["sex-not-used: measurements with an upper limit (≤)"]
+    match = re.search(r'<article class="check diagnostics" id="diag-check-\d+-sex-not-used">(.*?)</article>', html,
+                      re.S)
+    anchor = re.search(r'id="(diag-check-\d+-sex-not-used)"', match.group(0)).group(1)
+    assert match and f'href="#{anchor}"' in section  # linked both ways
+    assert f'href="#{anchor[len("diag-"):]}"' in match.group(1)
+    diagnostics = match.group(1)
+    # Annex F: the specified charts in their order, then the unknown one as a note
+    assert _labels(diagnostics) == [HEATMAP["title"], LINES["title"], BARS["title"]]
+    note = diagnostics.index("chart could not be drawn: unknown chart type &#39;sankey&#39;")
+    assert diagnostics.index(BARS["title"]) < note
+    assert diagnostics.index("</figure>") < diagnostics.index("Probe accuracy</p>")  # charts before the tables
+    assert "Charts:" not in section + diagnostics  # the specs are drawn, not dumped as a note
+    for f in re.findall(r'<figure class="chart">.*?</figure>', section + diagnostics, re.S):
         ET.fromstring(re.search(r"<svg .*?</svg>", f, re.S).group(0))
     again = render_report(make_chart_run(), report_id="AR-2026-0042", version=3, formats=("html",))
     assert again.html == chart_report.html
