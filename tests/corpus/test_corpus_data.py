@@ -206,7 +206,7 @@ def test_absent_group_and_remote_code_appear_in_the_report(audit, gate):
     assert "Remote code allowed" not in page
     remote = dataclasses.replace(run, policy_text=run.policy_text + "allow_remote_code: true\n")
     page = render_report(remote, report_id="R", version=1, formats=("html",)).html.decode("utf-8")
-    assert "Remote code allowed (allow_remote_code)" in page
+    assert "Remote code allowed (allow_remote_code)" in page.replace("<wbr>", "")  # the key may break at its _
 
 
 def test_absent_declared_group_is_listed_for_per_group_performance(audit, gate):
