@@ -655,4 +655,14 @@ MESSAGES: dict[str, str] = {
     "revision.this": "diese Fassung, erstellt {date}, mit {n} Freigabe(n)",
     "doc.revisions": "Versionsverlauf des Berichts zu diesem Lauf",
     "cover.latest_signoff": "Letzte Freigabeentscheidung: {name} ({role}), {decision}, {time}",
+    # --- the HTML report on screen (navigation, table filter and sort, collapsible annexes; report.js) ---
+    "screen.nav": "Navigation im Bericht",
+    "screen.filter": "Zeilen filtern",
+    "screen.filter_placeholder": "Zeilen filtern …",
+    "screen.rows_shown": "{shown} von {total} Zeilen",
+    "screen.sort": "Klicken, um nach dieser Spalte zu sortieren",
+    "screen.show": "einblenden",
+    "screen.hide": "ausblenden",
+    "screen.expand_all": "Alles aufklappen",
+    "screen.collapse_all": "Anhänge zuklappen",
 }

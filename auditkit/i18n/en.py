@@ -615,4 +615,14 @@ MESSAGES: dict[str, str] = {
     "revision.this": "this version, rendered {date}, showing {n} sign-off(s)",
     "doc.revisions": "Revision history of this run's report",
     "cover.latest_signoff": "Latest sign-off: {name} ({role}), {decision}, {time}",
+    # --- the HTML report on screen (navigation, table filter and sort, collapsible annexes; report.js) ---
+    "screen.nav": "Report navigation",
+    "screen.filter": "Filter rows",
+    "screen.filter_placeholder": "Filter rows…",
+    "screen.rows_shown": "{shown} of {total} rows",
+    "screen.sort": "Click to sort by this column",
+    "screen.show": "show",
+    "screen.hide": "hide",
+    "screen.expand_all": "Expand all",
+    "screen.collapse_all": "Collapse annexes",
 }

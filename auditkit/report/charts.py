@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from auditkit.report import svg
+from auditkit.report import fmt, svg
 from auditkit.report.svg import esc
 from auditkit.report.svg import f as _f
 
@@ -127,10 +127,11 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
             out.append(f'<rect x="0" y="{_f(y - _ROW_H / 2)}" width="{_f(svg.WIDTH)}" height="{_f(_ROW_H)}" '
                        'fill="#000" fill-opacity="0.035"/>')
         out.append(svg.label(_LABEL_W, y + 4, r.label, svg.fit(r.label, _LABEL_W - 8, 11), ' text-anchor="end"'))
+        hover = _row_hover(r, printed[i], words)
         if r.low is not None and r.high is not None:
             a, b = sx(r.low), sx(r.high)
-            out.append(f'<line x1="{_f(a)}" y1="{_f(y)}" x2="{_f(b)}" y2="{_f(y)}" stroke="{colour}" '
-                       'stroke-width="2.2"/>')
+            out.append(svg.tip(f'<line x1="{_f(a)}" y1="{_f(y)}" x2="{_f(b)}" y2="{_f(y)}" stroke="{colour}" '
+                               'stroke-width="2.2"/>', hover))
             for e in (a, b):
                 out.append(f'<line x1="{_f(e)}" y1="{_f(y - 4)}" x2="{_f(e)}" y2="{_f(y + 4)}" '
                            f'stroke="{colour}" stroke-width="1.4"/>')
@@ -139,13 +140,24 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
             out.append(f'<line x1="{_f(t)}" y1="{_f(y - 10)}" x2="{_f(t)}" y2="{_f(y + 10)}" stroke="#000" '
                        'stroke-width="1.2" stroke-dasharray="3,2"/>')
         if r.value is not None:
-            out.append(_marker(r.verdict, sx(r.value), y))
+            out.append(svg.tip(_marker(r.verdict, sx(r.value), y), hover))
         weight = ' font-weight="bold"' if r.verdict == "FAIL" else ""
         out.append(f'<text x="{_f(svg.WIDTH - verdict_w + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
                    f"{esc(printed[i])}</text>")
     out += legend
     out.append("</svg>")
     return "".join(out)
+
+
+def _row_hover(r: ForestRow, verdict: str, words: Mapping[str, str]) -> str:
+    """What a forest row's marker and interval show on hover: the label, value, interval, threshold and verdict,
+    formatted as in the report's tables."""
+    parts = [f"{r.label}: {fmt.num(r.value) if r.value is not None else fmt.DASH}"]
+    if r.low is not None or r.high is not None:
+        parts.append(f"{words.get('confidence interval', 'confidence interval')} {fmt.interval(r.low, r.high)}")
+    if r.threshold is not None:
+        parts.append(f"{words.get('threshold', 'threshold')} {fmt.threshold(r.comparator, r.threshold)}")
+    return "; ".join(parts) + f" ({verdict})"
 
 
 def _legend(y: float, words: Mapping[str, str]) -> tuple[list[str], float]:
@@ -227,8 +239,11 @@ def group_bars(
         out.append(svg.label(_LABEL_W, y + 4, b.label + suffix, shown, ' text-anchor="end"'))
         assert b.value is not None
         left, right = sorted((sx(0.0), sx(b.value)))
-        out.append(f'<rect x="{_f(left)}" y="{_f(y - 7)}" width="{_f(right - left)}" height="14" '
-                   'fill="#a9bccf" stroke="#1f3a56" stroke-width="0.8"/>')
+        hover = f"{b.label}{suffix}: {_value(b.value, scale)}" + (
+            f"; {interval_label} [{_value(b.low, scale)}, {_value(b.high, scale)}]"
+            if b.low is not None and b.high is not None else "")
+        out.append(svg.tip(f'<rect x="{_f(left)}" y="{_f(y - 7)}" width="{_f(right - left)}" height="14" '
+                           'fill="#a9bccf" stroke="#1f3a56" stroke-width="0.8"/>', hover))
         if b.low is not None and b.high is not None:
             a, c = sx(b.low), sx(b.high)
             out.append(f'<line x1="{_f(a)}" y1="{_f(y)}" x2="{_f(c)}" y2="{_f(y)}" stroke="#000" '

@@ -3,8 +3,9 @@
 Templates are found only through :func:`auditkit.resources.resource_dir`, so a
 wheel and a source checkout render the same way. Autoescaping is on and
 undefined names are errors, so a typo in a template fails loudly instead of
-printing nothing. The stylesheet is inlined and the charts are inline SVG: the
-file fetches nothing and reads the same offline, in ten years, as today.
+printing nothing. The stylesheet and the one script (``report.js``: table sort and filter, collapsible
+annexes, navigation highlight on screen) are inlined and the charts are inline SVG: the file fetches
+nothing and reads the same offline, in ten years, as today, with or without JavaScript.
 
 Fixed text comes from the message catalogue of the view's language: templates
 call ``t("key")`` (and ``status(code)``, ``severity(code)`` for the words of
@@ -27,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from auditkit import i18n
+from auditkit.errors import ReportError
 from auditkit.report.model import ReportView
 from auditkit.resources import resource_dir
 
@@ -34,6 +36,9 @@ TEMPLATE = "report.html.j2"
 #: Where an identifier may break, always between letters or digits: after `_` or `/`; after `-` or `.` before a letter.
 _IDENT_BREAK = re.compile(r"(?<=[0-9A-Za-z][_/])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z][-.])(?=[A-Za-z])")
 STYLESHEET = "report.css"
+#: The screen behaviour (table sort and filter, collapsible annexes, navigation highlight), inlined as the report's
+#: only script; WeasyPrint runs no script, and without JavaScript the page reads as the printed report does.
+SCRIPT = "report.js"
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +63,9 @@ def ident(value: Any) -> Markup:
 def render_html(view: ReportView) -> bytes:
     """The report as UTF-8 HTML bytes; the same view always gives the same bytes."""
     css = (resource_dir("templates") / STYLESHEET).read_text(encoding="utf-8")
+    js = (resource_dir("templates") / SCRIPT).read_text(encoding="utf-8")
+    if "</" in js:  # the script is inlined: it must not be able to close its own <script> element
+        raise ReportError(f"{SCRIPT} must not contain '</'")
     with i18n.use_language(view.language):
-        text = _environment().get_template(TEMPLATE).render(v=view, css=css)
+        text = _environment().get_template(TEMPLATE).render(v=view, css=css, js=js)
     return text.encode("utf-8")

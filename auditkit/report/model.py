@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Check statuses, most serious first (a family's navigation mark is the first one any of its checks has).
+_MOST_SERIOUS_FIRST = ("FAIL", "ERROR", "INCONCLUSIVE", "SKIPPED", "PASS")
+
 
 @dataclass(frozen=True)
 class Item:
@@ -114,6 +117,12 @@ class FamilyView:
     title: str
     method: str
     checks: tuple[CheckView, ...]
+
+    @property
+    def status(self) -> str:
+        """The family's mark in the screen navigation: the most serious status among its checks."""
+        found = {c.status for c in self.checks}
+        return next((s for s in _MOST_SERIOUS_FIRST if s in found), sorted(found)[0] if found else "SKIPPED")
 
 
 @dataclass(frozen=True)

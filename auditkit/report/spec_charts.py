@@ -184,7 +184,7 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
         out.append(svg.label((left + right) / 2, fr.bottom + tick_h + 14, x_label,
                              svg.fit(x_label, (right - left) * 0.85, 10.5),
                              ' font-size="10.5" font-weight="bold" text-anchor="middle"'))
-    out += _plot(series, refs, fr)
+    out += _plot(series, refs, fr, names)
     out += legend
     out.append("</svg>")
     caption = _t("spec.lines_caption", title=title)
@@ -196,8 +196,13 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
     return "".join(out), caption
 
 
-def _plot(series: tuple[chartspec.Series, ...], refs: list[tuple[float, str]], fr: svg.Frame) -> list[str]:
-    """Bands, then reference lines, then series lines and markers, then reference labels on a white ground."""
+def _plot(series: tuple[chartspec.Series, ...], refs: list[tuple[float, str]], fr: svg.Frame,
+          names: list[str] | None = None) -> list[str]:
+    """Bands, then reference lines, then series lines and markers (their values on hover), then reference labels
+    on a white ground."""
+    def x_text(x: float) -> str:
+        return names[int(x)] if names and float(x).is_integer() and 0 <= int(x) < len(names) else f"{x:g}"
+
     out = []
     for s, (colour, *_) in zip(series, _STYLES, strict=False):
         if s.low is None or s.high is None:
@@ -219,7 +224,7 @@ def _plot(series: tuple[chartspec.Series, ...], refs: list[tuple[float, str]], f
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8"{pattern} '
                        'stroke-linejoin="round"/>')
         step = max(1, math.ceil(len(s.x) / 20))  # about 20 markers a series, staggered between series
-        out += [svg.marker(shape, hollow, fr.sx(x), fr.sy(y), colour)
+        out += [svg.marker(shape, hollow, fr.sx(x), fr.sy(y), colour, hover=f"{s.name}: {x_text(x)}, {y:.4g}")
                 for k, (x, y) in enumerate(zip(s.x, s.y, strict=True)) if y is not None and (k + i) % step == 0]
     for y, text in refs:
         if text:

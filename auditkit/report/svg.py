@@ -82,6 +82,14 @@ def label(x: float, y: float, text: str, shown: str, attrs: str = "") -> str:
     return body if shown == text else f"<g><title>{esc(text)}</title>{body}</g>"
 
 
+def tip(element: str, text: str) -> str:
+    """A self-closing element (``<circle .../>``) with ``text`` as its ``<title>`` child: the value a browser shows
+    on hover. A child title draws nothing in the PDF (a wrapping ``<g>`` would add a graphics state there)."""
+    assert element.endswith("/>"), element
+    name = element[1:].split(" ", 1)[0]
+    return f"{element[:-2]}><title>{esc(text)}</title></{name}>"
+
+
 def ticks(lo: float, hi: float, target: int = 5) -> tuple[list[float], int]:
     """Round tick positions covering [lo, hi] (steps 1, 2 or 5 × 10^k) and the decimals to print them."""
     span = hi - lo
@@ -230,16 +238,19 @@ def hatch(x: float, y: float, w: float, h: float, gap: float = 5.0) -> str:
     return "".join(out)
 
 
-def marker(shape: str, hollow: bool, x: float, y: float, colour: str) -> str:
-    """A data marker: ``circle``, ``square``, ``triangle`` or ``diamond``, filled or hollow."""
+def marker(shape: str, hollow: bool, x: float, y: float, colour: str, hover: str = "") -> str:
+    """A data marker: ``circle``, ``square``, ``triangle`` or ``diamond``, filled or hollow; ``hover`` (when
+    given) is its title, shown on screen when the pointer rests on it."""
     style = f'fill="{"#ffffff" if hollow else colour}" stroke="{colour}" stroke-width="1.2"'
     if shape == "square":
-        return f'<rect x="{f(x - 3)}" y="{f(y - 3)}" width="6" height="6" {style}/>'
-    if shape == "triangle":
-        return f'<polygon points="{f(x)},{f(y - 4)} {f(x + 3.6)},{f(y + 2.6)} {f(x - 3.6)},{f(y + 2.6)}" {style}/>'
-    if shape == "diamond":
-        return f'<polygon points="{f(x)},{f(y - 4)} {f(x + 4)},{f(y)} {f(x)},{f(y + 4)} {f(x - 4)},{f(y)}" {style}/>'
-    return f'<circle cx="{f(x)}" cy="{f(y)}" r="3.2" {style}/>'
+        out = f'<rect x="{f(x - 3)}" y="{f(y - 3)}" width="6" height="6" {style}/>'
+    elif shape == "triangle":
+        out = f'<polygon points="{f(x)},{f(y - 4)} {f(x + 3.6)},{f(y + 2.6)} {f(x - 3.6)},{f(y + 2.6)}" {style}/>'
+    elif shape == "diamond":
+        out = f'<polygon points="{f(x)},{f(y - 4)} {f(x + 4)},{f(y)} {f(x)},{f(y + 4)} {f(x - 4)},{f(y)}" {style}/>'
+    else:
+        out = f'<circle cx="{f(x)}" cy="{f(y)}" r="3.2" {style}/>'
+    return tip(out, hover) if hover else out
 
 
 def scale_legend(x: float, y: float, lo: float, hi: float, title: str, colour: Callable[[float], str],

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from auditkit.results import CheckOutcome, GateDecision, Measurement, RunRecord, RunState, Severity, Status
 
 UTC = dt.UTC
 HOSTILE = "<script>alert(1)</script>"
+#: The report's own inline script (templates/report.js after the catalogue words): the one script a page may hold.
+REPORT_SCRIPT = re.compile(r"<script>\nconst AUDITKIT_UI = .*?</script>\n", re.S)
 HOSTILE_CELL = "</td></tr></table><img src=x onerror=alert(2)>"
 HOSTILE_CSS = "url(http://evil.example/x)"
 HOSTILE_IMG = '<img src="http://evil.example/pixel.png">'
@@ -213,3 +216,11 @@ def make_chart_run() -> RunRecord:
         details={"charts": list(CHART_SPECS), "tables": [{"title": "Probe accuracy", "columns": ["layer", "acc"],
                                                             "rows": [["encoder.layer.0.output", 0.52]]}]})
     return make_run(outcomes=tuple(outcomes))
+
+
+def without_report_script(page: str) -> str:
+    """``page`` without the report's own inline script, which it must hold exactly once: what is left may hold
+    no script at all (hostile text in the data never becomes one)."""
+    out, n = REPORT_SCRIPT.subn("", page)
+    assert n == 1, f"expected the report's one inline script, found {n}"
+    return out

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from report_samples import without_report_script
 
 import auditkit
 from auditkit.report import render_report
@@ -114,6 +115,7 @@ def stored(store):
 
 
 def _assert_html_safe(page: str, literals: tuple[str, ...]) -> None:
+    page = without_report_script(page)
     parsed = _parse(page)
     assert not {"script", "img", "iframe", "object", "link"} & set(parsed.tags)
     urls = [v for v in parsed.values if "//" in v and v != "http://www.w3.org/2000/svg"]  # SVG namespace only

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from pypdf import PdfReader
-from report_samples import CHART_SPECS, HOSTILE, LAYERS, make_chart_run
+from report_samples import CHART_SPECS, HOSTILE, LAYERS, make_chart_run, without_report_script
 
 from auditkit.report import render_report, spec_charts, svg
 from auditkit.report.spec_charts import draw
@@ -155,7 +155,7 @@ def test_hostile_chart_in_report_html_is_escaped():
     odd = dataclasses.replace(run.outcomes[3], details={"charts": [bad, dict(BARS, title=HOSTILE)]})
     html = render_report(dataclasses.replace(run, outcomes=(*run.outcomes[:3], odd, run.outcomes[4])),
                          report_id="R", version=1, formats=("html",)).html.decode()
-    assert "<script" not in html
+    assert "<script" not in without_report_script(html)
     assert "chart could not be drawn: unknown chart type &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in html
 
 
