@@ -150,3 +150,23 @@ def test_the_opinion_states_the_decision_numbers_and_root_cause_in_plain_words(s
     assert fair_opinion.decision == "release" and fair_opinion.conditions == ()
     assert len(fair_opinion.numbers) >= 3 and all("%" in n for n in fair_opinion.numbers)
     assert all("This criterion is met." in n for n in fair_opinion.numbers[1:])
+
+
+def test_one_quantity_reads_the_same_everywhere_in_the_report(sample_runs):
+    """Issue #14: one number format, through the evidence's units: a measurement's value in its check's table,
+    in Annex B, in the check's summary sentence and on the opinion page are the same characters."""
+    _, proxy, _ = sample_runs
+    with use_language("en"):
+        view = build_view(proxy, report_id="R", version=1)
+    checks = {c.check_id: c for f in view.families for c in f.checks}
+    annex_b = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in view.full_table.rows}
+    for c in checks.values():
+        for m in c.measurements:
+            assert annex_b[(c.check_id, m.name, m.group)] == (m.value, m.ci, m.threshold), (c.check_id, m.name)
+    parity = checks["sex-selection-parity"]
+    gap = next(m for m in parity.measurements if m.name == "Demographic parity difference")
+    assert gap.value == "22.5\u00a0pp" and gap.value in parity.summary and gap.value in view.opinion.numbers[1]
+    low, high = gap.ci.removeprefix("95% [").removesuffix("]").split(", ")
+    assert f"[{low}, {high}]" in parity.summary and f"{low} to {high}" in view.opinion.numbers[1]
+    ratio = next(m for m in parity.measurements if m.name == "Impact ratio" and m.group == "sex=male")
+    assert ratio.ci == "reference group"  # a group compared with itself has no interval to print

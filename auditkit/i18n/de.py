@@ -665,4 +665,6 @@ MESSAGES: dict[str, str] = {
     "screen.hide": "ausblenden",
     "screen.expand_all": "Alles aufklappen",
     "screen.collapse_all": "Anhänge zuklappen",
+    "fmt.reference": "Referenzgruppe",
+    "chart.limit": "Grenze {value}",
 }

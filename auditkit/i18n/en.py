@@ -625,4 +625,6 @@ MESSAGES: dict[str, str] = {
     "screen.hide": "hide",
     "screen.expand_all": "Expand all",
     "screen.collapse_all": "Collapse annexes",
+    "fmt.reference": "reference group",
+    "chart.limit": "limit {value}",
 }

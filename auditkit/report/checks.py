@@ -74,13 +74,31 @@ def measure_name(kind: str, name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _is_reference(m: Measurement) -> bool:
+    """A group compared with itself: a ratio of exactly 1 with the degenerate interval [1, 1]."""
+    return m.unit == Unit.RATIO.value and m.group is not None and m.value == m.ci_low == m.ci_high == 1.0
+
+
 def _measurement_row(kind: str, m: Measurement, p_adj: float | None, confidence: float | None) -> MeasurementRow:
+    """One row of a measurement table; a measurement with a unit is formatted by it, as in every sentence and
+    table of the report (rates as %, differences in percentage points, ...), older ones with four decimals."""
+    level = m.confidence or confidence
+    if m.unit is None:
+        value, ci = fmt.num(m.value), fmt.interval(m.ci_low, m.ci_high, level)
+        limit = fmt.threshold(m.comparator, m.threshold)
+    else:
+        value = fmt.quantity(m.value, m.unit)
+        ci = (t("fmt.reference") if _is_reference(m) else fmt.DASH if m.ci_low is None and m.ci_high is None
+              else f"{fmt.percent(level, 0) + ' ' if level is not None else ''}"
+                   f"[{fmt.quantity(m.ci_low, m.unit)}, {fmt.quantity(m.ci_high, m.unit)}]")
+        limit = (fmt.DASH if m.threshold is None
+                 else f"{fmt.comparator(m.comparator)} {fmt.quantity(m.threshold, m.unit)}".strip())
     return MeasurementRow(
         name=measure_name(kind, m.name),
         group=m.group if m.group is not None else t("fmt.overall"),
-        value=fmt.num(m.value),
-        ci=fmt.interval(m.ci_low, m.ci_high, m.confidence or confidence),
-        threshold=fmt.threshold(m.comparator, m.threshold),
+        value=value,
+        ci=ci,
+        threshold=limit,
         verdict=m.status.value if m.status else fmt.DASH,
         n=fmt.num(m.n),
         p_raw=fmt.pvalue(m.p_value),
@@ -176,6 +194,10 @@ def _charts(o: CheckOutcome) -> tuple[tuple[Chart, ...], int]:
     return (*measured, *specified), forest or 1
 
 
+#: A per-group measurement drawn against the policy limit of another (its overall form) when it has none itself.
+_LIMIT_OF = {"impact_ratio": "demographic_parity_ratio"}
+
+
 def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
     """The measurement charts (intervals against thresholds, values by group), then ``details["charts"]``.
 
@@ -205,10 +227,14 @@ def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
         if len(grouped) < 2 or all(m.threshold is not None and m.comparator in (">=", "<=") for m in grouped):
             continue  # fewer than two groups, or every group is already a row of the interval plots above
         overall = next((m.value for m in o.measurements if m.name == name and m.group is None), None)
+        reference, reference_label = overall, t("fmt.overall")
+        limit = next((m for m in o.measurements if m.name == _LIMIT_OF.get(name) and m.threshold is not None), None)
+        if overall is None and limit is not None:  # e.g. each group's impact ratio against the four-fifths limit
+            reference, reference_label = limit.threshold, t("chart.limit", value=fmt.num(limit.threshold, 2))
         bars = [charts.Bar(str(m.group), m.value, m.ci_low, m.ci_high, m.n) for m in grouped]
         label = measure_name(o.kind, name)
-        svg = charts.group_bars(bars, title=t("chart.by_group", name=label), axis_label=label, reference=overall,
-                                reference_label=t("fmt.overall"), interval_label=t("chart.ci"),
+        svg = charts.group_bars(bars, title=t("chart.by_group", name=label), axis_label=label, reference=reference,
+                                reference_label=reference_label, interval_label=t("chart.ci"),
                                 whiskers_label=t("chart.whiskers"))
         if svg:
             out.append(Chart(t("chart.by_group_caption", name=label), svg))

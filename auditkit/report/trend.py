@@ -26,6 +26,8 @@ from auditkit.results import Measurement, RunRecord
 
 #: How many audits (this one included) a trend chart spans; the caller fetches at most this many.
 MAX_RUNS = 10
+#: Fewer audits than this (this one included) make no trend: two are a comparison, which section 9's tables show.
+MIN_RUNS = 3
 #: How many key metrics get a chart; the rest are counted in a note.
 MAX_CHARTS = 12
 
@@ -145,7 +147,10 @@ def trend_svg(trend: Trend, title: str) -> str:
 
 
 def trend_charts(history: Sequence[RunRecord], run: RunRecord) -> tuple[tuple[Chart, ...], int]:
-    """The trend charts of ``run``'s key metrics (at most :data:`MAX_CHARTS`) and how many were left out."""
+    """The trend charts of ``run``'s key metrics (at most :data:`MAX_CHARTS`) and how many were left out; none
+    with fewer than :data:`MIN_RUNS` audits of the system."""
+    if len({r.run_id for r in history} | {run.run_id}) < MIN_RUNS:
+        return (), 0
     all_trends = trends(history, run)
     charts = []
     for tr in all_trends[:MAX_CHARTS]:
@@ -157,4 +162,4 @@ def trend_charts(history: Sequence[RunRecord], run: RunRecord) -> tuple[tuple[Ch
     return tuple(c for c in charts if c.svg), max(0, len(all_trends) - MAX_CHARTS)
 
 
-__all__ = ["MAX_CHARTS", "MAX_RUNS", "Trend", "TrendPoint", "trend_charts", "trend_svg", "trends"]
+__all__ = ["MAX_CHARTS", "MAX_RUNS", "MIN_RUNS", "Trend", "TrendPoint", "trend_charts", "trend_svg", "trends"]

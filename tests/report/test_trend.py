@@ -82,7 +82,7 @@ def test_many_metrics_are_capped_with_a_note():
     many = dataclasses.replace(run, outcomes=outcomes)
     before = dataclasses.replace(make_previous(), outcomes=outcomes)
     with use_language("en"):
-        charts, omitted = trend_charts([before], many)
+        charts, omitted = trend_charts([before, _older(1, 0.9)], many)
     # 21 key metrics in both runs: accuracy (overall and 2 groups), parity ratio and difference, eo, m0..m14
     assert len(charts) == MAX_CHARTS and omitted == 21 - MAX_CHARTS
 
@@ -96,13 +96,13 @@ def test_section_9_of_the_report_shows_the_trends():
     section = html.split('id="changes"', 1)[1].split('id="signoff"', 1)[0]
     assert "Trend of the key metrics" in section and section.count('<figure class="chart"><svg') == len(
         view.changes.trends)
-    # no history beyond the previous run still charts previous → now; no previous: no section-9 charts
-    assert build_view(run, report_id="R", version=2, previous=prev).changes.trends
+    # two audits are a comparison (section 9's tables), not a trend: no charts below three audits
+    assert not build_view(run, report_id="R", version=2, previous=prev).changes.trends
     assert build_view(run, report_id="R", version=1).changes is None
 
 
 def test_trends_in_german():
     run, prev = make_run(), make_previous()
     with use_language("de"):
-        charts, _ = trend_charts([prev], run)
+        charts, _ = trend_charts([prev, _older(1, 0.9)], run)
     assert "Prüfungen" in charts[0].caption and "diese Prüfung" in charts[0].svg
