@@ -15,6 +15,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from auditkit.checks._judged import Statements
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, check_direction, measure
 from auditkit.checks.registry import register
@@ -219,7 +220,7 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
         fails = [m for m in judged if m.status is Status.FAIL]
         doubts = [m for m in judged if m.status is Status.INCONCLUSIVE]
         limits = [Msg("group_fairness.metric_limit", measure=Msg(f"group_fairness.measure.{metric}"),
-                      limit=_limit(metric, limit.comparator, limit.threshold))
+                      limit=_SAY.limit(metric, limit.comparator, limit.threshold))
                   for metric, limit in params.thresholds.items()]
         level = Q(conf, Unit.SHARE)
         if status is Status.FAIL:
@@ -291,11 +292,11 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
             return Msg("group_fairness.summary.range", **head)
         m = worst[0]
         if m.value is None:
-            clause = Msg("group_fairness.clause.undefined", measure=_name(m))
+            clause = Msg("group_fairness.clause.undefined", measure=_SAY.name(m))
         else:
             # a PASS as the worst means every judged measurement passed (the check's status is PASS)
             key = {Status.FAIL: "breaches", Status.INCONCLUSIVE: "straddles", Status.PASS: "meets"}[m.status]
-            clause = Msg(f"group_fairness.clause.{key}", **_interval(m))
+            clause = Msg(f"group_fairness.clause.{key}", **_SAY.interval(m))
         return Msg("group_fairness.summary.range_and", **head, clause=clause)
 
 
@@ -303,6 +304,9 @@ def _unit(metric: str) -> Unit:
     """Differences of rates are in percentage points; ratios of rates are ratios."""
     return Unit.DIFFERENCE_PP if metric.endswith("_difference") else Unit.RATIO
 
+
+
+_SAY = Statements("group_fairness", _unit)
 
 def _united(m: Measurement) -> Measurement:
     return dataclasses.replace(m, unit=_unit(m.name).value)
@@ -313,32 +317,17 @@ def _cause(attributes: list[str]) -> str | None:
     return f"attribute:{attributes[0]}" if len(attributes) == 1 else None
 
 
-def _name(m: Measurement) -> Msg:
-    """The measurement's name in the report's language, with its group (data) when it has one."""
-    name = Msg(f"group_fairness.measure.{m.name}")
-    return name if m.group is None else Msg("group_fairness.for_group", measure=name, group=m.group)
 
-
-def _limit(metric: str, comparator: str | None, threshold: float | None) -> Msg:
-    side = "min" if comparator == ">=" else "max"
-    return Msg(f"group_fairness.limit.{side}", threshold=Q(threshold, _unit(metric)))
-
-
-def _interval(m: Measurement) -> dict:
-    """Parameters shared by every sentence that states a judged measurement against its limit."""
-    u = _unit(m.name)
-    return {"measure": _name(m), "value": Q(m.value, u), "ci_low": Q(m.ci_low, u), "ci_high": Q(m.ci_high, u),
-            "limit": _limit(m.name, m.comparator, m.threshold)}
 
 
 def _finding(m: Measurement, attributes: list[str]) -> Msg:
     """What a reader must act on for one FAIL or INCONCLUSIVE measurement."""
     if m.value is None:
-        return Msg("group_fairness.finding.undefined", measure=_name(m),
-                   limit=_limit(m.name, m.comparator, m.threshold))
+        return Msg("group_fairness.finding.undefined", measure=_SAY.name(m),
+                   limit=_SAY.limit(m.name, m.comparator, m.threshold))
     if m.status is Status.FAIL:
-        return Msg("group_fairness.finding.breaches", **_interval(m), attributes=list(attributes))
-    return Msg("group_fairness.finding.straddles", **_interval(m))
+        return Msg("group_fairness.finding.breaches", **_SAY.interval(m), attributes=list(attributes))
+    return Msg("group_fairness.finding.straddles", **_SAY.interval(m))
 
 
 def _rows(n: float) -> Msg | Q:
@@ -381,11 +370,11 @@ def power_statement(m: Measurement, counts: np.ndarray, labels: list[str],
     mde = minimum_detectable_effect(pair, sizes, confidence=confidence)
     # the normal approximation understates rows near rates of 0 or 1; the rows used did not decide it, so more are
     need = max(rows_per_group_needed(pair, gap, confidence=confidence), max(sizes) + 1)
-    limit = _limit(m.name, m.comparator, m.threshold)
+    limit = _SAY.limit(m.name, m.comparator, m.threshold)
     rows_kind = Msg(f"group_fairness.rows.{rate}")
     decide = (Msg("group_fairness.power.decide", rows=_rows(need), rows_kind=rows_kind, limit=limit)
               if np.isfinite(need) else Msg("group_fairness.power.undecidable", limit=limit))
-    text = Msg("group_fairness.power.statement", measure=_name(m), rows_a=Q(sizes[0], Unit.COUNT),
+    text = Msg("group_fairness.power.statement", measure=_SAY.name(m), rows_a=Q(sizes[0], Unit.COUNT),
                rows_b=Q(sizes[1], Unit.COUNT), rows_kind=rows_kind, group_a=labels[hi], group_b=labels[lo],
                rate=Msg(f"group_fairness.rate.{rate}"), alpha=Q(1 - confidence, Unit.PROBABILITY),
                mde=Q(mde, Unit.DIFFERENCE_PP), decide=decide)

@@ -14,6 +14,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
+from auditkit.checks._judged import Statements
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
@@ -128,7 +129,7 @@ class PerformanceCheck(Check[PerformanceParams]):
                 decided_by_absence = True
                 summary.append(Msg("performance.summary.absent", groups=absent))
         limits = [Msg("performance.metric_limit", measure=Msg(f"performance.measure.{rate}"),
-                      limit=_limit(rate, limit.comparator, limit.threshold))
+                      limit=_SAY.limit(rate, limit.comparator, limit.threshold))
                   for rate, limit in params.thresholds.items()]
         scope = (Msg("performance.scope.groups", min_size=Q(min_size, Unit.COUNT))
                  if params.per_group_thresholds and params.attributes else Msg("performance.scope.overall"))
@@ -191,7 +192,7 @@ class PerformanceCheck(Check[PerformanceParams]):
             return Msg("performance.clause.all_met")
         m = bad[0]
         clause = Msg("performance.clause.breaches" if m.status is Status.FAIL else "performance.clause.straddles",
-                     **_interval(m))
+                     **_SAY.interval(m))
         return Msg("performance.clause.and_more", clause=clause, n=Q(len(bad) - 1, Unit.COUNT)) if len(bad) > 1 \
             else clause
 
@@ -201,30 +202,19 @@ def _unit(rate: str) -> Unit:
     return Unit.SCORE if rate == "accuracy" else Unit.RATE
 
 
-def _name(m: Measurement) -> Msg:
-    """The rate's name in the report's language, with its group (data) when it has one."""
-    name = Msg(f"performance.measure.{m.name}")
-    return name if m.group is None else Msg("performance.for_group", measure=name, group=m.group)
+
+_SAY = Statements("performance", _unit)
 
 
-def _limit(rate: str, comparator: str | None, threshold: float | None) -> Msg:
-    side = "min" if comparator == ">=" else "max"
-    return Msg(f"performance.limit.{side}", threshold=Q(threshold, _unit(rate)))
-
-
-def _interval(m: Measurement) -> dict:
-    """Parameters shared by every sentence that states a judged rate against its threshold."""
-    u = _unit(m.name)
-    return {"measure": _name(m), "value": Q(m.value, u), "ci_low": Q(m.ci_low, u), "ci_high": Q(m.ci_high, u),
-            "limit": _limit(m.name, m.comparator, m.threshold)}
 
 
 def _finding(m: Measurement) -> Msg:
     """What a reader must act on for one FAIL or INCONCLUSIVE rate."""
     if m.value is None:
-        return Msg("performance.finding.undefined", measure=_name(m), limit=_limit(m.name, m.comparator, m.threshold))
+        return Msg("performance.finding.undefined", measure=_SAY.name(m),
+                   limit=_SAY.limit(m.name, m.comparator, m.threshold))
     return Msg("performance.finding.breaches" if m.status is Status.FAIL else "performance.finding.straddles",
-               **_interval(m))
+               **_SAY.interval(m))
 
 
 def rate_power(m: Measurement, confidence: float) -> tuple[dict, Msg] | None:
@@ -240,12 +230,12 @@ def rate_power(m: Measurement, confidence: float) -> tuple[dict, Msg] | None:
     mde = minimum_detectable_effect((m.value,), (m.n,), confidence=confidence)
     # the rows used did not decide it, so more are needed even where the normal approximation says fewer
     need = max(rows_per_group_needed((m.value,), m.value - m.threshold, confidence=confidence), m.n + 1)
-    limit = _limit(m.name, m.comparator, m.threshold)
+    limit = _SAY.limit(m.name, m.comparator, m.threshold)
     decide = (Msg("performance.power.decide_group" if m.group else "performance.power.decide",
                   rows=Q(int(np.ceil(need)), Unit.COUNT), limit=limit)
               if np.isfinite(need) else Msg("performance.power.undecidable", limit=limit))
     distance = Unit.SCORE if _unit(m.name) is Unit.SCORE else Unit.DIFFERENCE_PP
-    text = Msg("performance.power.statement", measure=_name(m), n=Q(m.n, Unit.COUNT),
+    text = Msg("performance.power.statement", measure=_SAY.name(m), n=Q(m.n, Unit.COUNT),
                alpha=Q(1 - confidence, Unit.PROBABILITY), mde=Q(mde, distance), decide=decide)
     data = {"measurement": m.name, "group": m.group, "rows": m.n, "minimum_detectable_effect": mde,
             "rows_needed": int(np.ceil(need)) if np.isfinite(need) else None}
