@@ -11,6 +11,9 @@ Three types, each parsed into a frozen record (fields documented on the parse fu
 * ``lines``: :func:`parse_lines` → :class:`LinesSpec`;
 * ``bars``: :func:`parse_bars` → :class:`BarsSpec`.
 
+Every type may name, in ``table``, the title of a table of the same evidence that prints every number the chart
+draws (:func:`twin_table`): the chart is then a picture of that table, which a printed report may leave out.
+
 :func:`validate_charts` checks every chart of a details mapping and raises :class:`SpecError` naming the chart
 (position and title) and what is wrong with it. Standard library only.
 """
@@ -277,7 +280,14 @@ def kind_of(spec: Any) -> str:
 
 def parse(spec: Any) -> ChartSpec:
     """One chart specification, parsed by the parser of its ``type``; SpecError if it cannot be drawn."""
-    return PARSERS[kind_of(spec)](spec)
+    parsed = PARSERS[kind_of(spec)](spec)
+    twin_table(spec)
+    return parsed
+
+
+def twin_table(spec: Mapping[str, Any]) -> str:
+    """The title of the table that prints every number of the chart ``spec`` draws ("" when it names none)."""
+    return text(spec, "table")
 
 
 def charts_of(details: Any) -> list[Any]:

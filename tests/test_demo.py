@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from report_acceptance import assert_reports_state_their_rules, golden_problems
 from typer.testing import CliRunner
@@ -11,6 +13,7 @@ from auditkit.chartspec import validate_charts
 from auditkit.cli import app
 from auditkit.i18n import use_language
 from auditkit.i18n.render import localise
+from auditkit.report.html import render_html
 from auditkit.report.view import build_view
 from auditkit.results import GateDecision, Status
 from auditkit.store import open_store
@@ -154,15 +157,22 @@ def test_the_opinion_states_the_decision_numbers_and_root_cause_in_plain_words(s
 
 def test_one_quantity_reads_the_same_everywhere_in_the_report(sample_runs):
     """Issue #14: one number format, through the evidence's units: a measurement's value in its check's table,
-    in Annex B, in the check's summary sentence and on the opinion page are the same characters."""
+    in the check's summary sentence and on the opinion page are the same characters; and every measurement is
+    printed in exactly one measurement table (decisive ones in the check's section, diagnostic ones in Annex B)."""
     _, proxy, _ = sample_runs
     with use_language("en"):
         view = build_view(proxy, report_id="R", version=1)
+        html = render_html(view).decode()
     checks = {c.check_id: c for f in view.families for c in f.checks}
-    annex_b = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in view.full_table.rows}
+    rows = sum(len(c.measurements) for c in checks.values())
+    tables = re.findall(r'<table class="data measurements">.*?</table>', html, flags=re.S)
+    assert sum(t.count("<tr>") - 1 for t in tables) == rows  # each table's header row, then one row per measurement
+    annex_b = html[html.index('id="annex-b"'):html.index('id="annex-c"')]
     for c in checks.values():
+        section = html[html.index(f'id="{c.anchor}"'):]
+        section = section[:section.index("</article>")]
         for m in c.measurements:
-            assert annex_b[(c.check_id, m.name, m.group)] == (m.value, m.ci, m.threshold), (c.check_id, m.name)
+            assert (m.value in annex_b) if m.diagnostic else (m.value in section), (c.check_id, m.name)
     parity = checks["sex-selection-parity"]
     gap = next(m for m in parity.measurements if m.name == "Demographic parity difference")
     assert gap.value == "22.5\u00a0pp" and gap.value in parity.summary and gap.value in view.opinion.numbers[1]

@@ -57,7 +57,7 @@ def test_evidence_round_trips_through_plain_json():
     (-0.032, Unit.DIFFERENCE_PP, "-3.2\u00a0pp", "-3.2\u00a0PP"),
     (0.81234, Unit.RATIO, "0.812", "0.812"),
     (12.0, Unit.COUNT, "12", "12"),
-    (0.00001, Unit.PVALUE, "< 0.0001", "< 0.0001"),
+    (0.00001, Unit.PVALUE, "< 0.001", "< 0.001"),
     (None, Unit.RATE, "—", "—"),
 ])
 def test_quantities_are_formatted_by_unit_in_each_language(value, unit, en, de):

@@ -229,8 +229,9 @@ class AgreementReport:
             verdict = msg(f"sanity_verdict.{statuses[m].name.lower()}")
             rows.append([m, *[_mean(res.rho[m][s]) for s in res.stages], _num(lo), _num(hi), verdict])
         rho = Unit.CORRELATION
+        title = msg("table.sanity.title", instances=Q(res.instances, Unit.COUNT), limit=Q(limit.threshold, rho))
         self.tables.append(Table(
-            msg("table.sanity.title", instances=Q(res.instances, Unit.COUNT), limit=Q(limit.threshold, rho)),
+            title,
             (_col("method", ColumnRole.LABEL),
              *[_col("stage", ColumnRole.VALUE, rho, stage=Q(s, Unit.COUNT), blocks=Q(res.blocks, Unit.COUNT))
                for s in res.stages[:-1]],
@@ -238,7 +239,7 @@ class AgreementReport:
                   draws=Q(res.draws, Unit.COUNT)),
              _col("ci_low", ColumnRole.CI_LOW, rho), _col("ci_high", ColumnRole.CI_HIGH, rho), _col("verdict")),
             tuple(tuple(r) for r in rows)))
-        self.charts.append(self._cascade_chart(res, limit))
+        self.charts.append(self._cascade_chart(res, limit, title))
         failed = [m for m, s in statuses.items() if s is Status.FAIL]
         if failed:
             self.notes.append(msg("note.model_insensitive", methods=[self.title(m) for m in failed]))
@@ -246,12 +247,13 @@ class AgreementReport:
             self.notes.append(msg("note.not_recomputed", method=self.title(m), reason=why))
         return statuses
 
-    def _cascade_chart(self, res: Randomisation, limit: Limit) -> dict[str, Any]:
+    def _cascade_chart(self, res: Randomisation, limit: Limit, table: Msg) -> dict[str, Any]:
         """Mean ρ per method at each randomisation stage, one named x position per stage.
 
         ``x_ticks`` name the positions 0..n-1 of a line chart, so each series' x is the stage's position, not
         its number of randomised layers (stages are e.g. 1, 2, 3 of 3 layers: as x values the last one fell
-        outside the three named positions, and the report could not draw the chart).
+        outside the three named positions, and the report could not draw the chart). ``table`` is the sanity
+        table's title: it prints every mean ρ drawn here.
         """
         last = len(res.stages) - 1
         blocks = Q(res.blocks, Unit.COUNT)
@@ -259,7 +261,8 @@ class AgreementReport:
                      draws=Q(res.draws, Unit.COUNT)) if i == last and res.draws > 1
                  else msg("chart.cascade.tick", stage=Q(s, Unit.COUNT), blocks=blocks)
                  for i, s in enumerate(res.stages)]
-        return {"type": "lines", "title": msg("chart.cascade.title"), "x_label": msg("chart.cascade.x_label"),
+        return {"type": "lines", "title": msg("chart.cascade.title"), "table": table,
+                "x_label": msg("chart.cascade.x_label"),
                 "y_label": msg("chart.cascade.y_label"),
                 "series": [{"name": self.title(m), "x": [float(i) for i in range(len(res.stages))],
                             "y": [_mean(res.rho[m][s]) for s in res.stages], "low": None, "high": None}
@@ -382,17 +385,21 @@ class AgreementReport:
                          _num(stats["rank_correlation"][1]), _num(stats["rank_correlation"][2])])
         rc = UNITS["rank_correlation"]
         width = "features" if self.task == "tabular" else "words"
+        title = msg(f"table.agreement.title.{width}", k=Q(self.k, Unit.COUNT))
         self.tables.append(Table(
-            msg(f"table.agreement.title.{width}", k=Q(self.k, Unit.COUNT)),
+            title,
             (_col("pair", ColumnRole.LABEL), _col("families"),
              *[Column(measure_name(n), ColumnRole.VALUE, UNITS[n]) for n in agr.AGREEMENT_METRICS],
              _col("rc_ci_low", ColumnRole.CI_LOW, rc), _col("rc_ci_high", ColumnRole.CI_HIGH, rc)),
             tuple(tuple(r) for r in rows)))
         for metric in ("rank_correlation", "feature_agreement_star"):
-            self.charts.append(self._heatmap(retained, metric))
+            self.charts.append(self._heatmap(retained, metric, title))
         return statuses
 
-    def _heatmap(self, methods: list[str], metric: str) -> dict[str, Any]:
+    def _heatmap(self, methods: list[str], metric: str, table: Msg) -> dict[str, Any]:
+        """One agreement metric between every two methods; the diagonal is each method's self-agreement ceiling.
+        ``table`` is the agreement table's title (it prints every pair's value and interval; the ceilings are in
+        the ceiling table)."""
         unit = UNITS[metric]
         values, notes = [], []
         for a in methods:
@@ -410,7 +417,8 @@ class AgreementReport:
                 ann.append(msg("chart.heatmap.cell", value=Q(p, unit), low=Q(lo, unit), high=Q(hi, unit)))
             values.append(row)
             notes.append(ann)
-        return {"type": "heatmap", "title": msg(f"chart.heatmap.{metric}"), "rows": [self.title(m) for m in methods],
+        return {"type": "heatmap", "title": msg(f"chart.heatmap.{metric}"), "table": table,
+                "rows": [self.title(m) for m in methods],
                 "columns": [self.title(m) for m in methods], "values": values, "annotations": notes,
                 "value_label": measure_name(metric),
                 "range": [-1.0, 1.0] if metric == "rank_correlation" else [0.0, 1.0]}

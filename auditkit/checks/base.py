@@ -29,13 +29,14 @@ from pydantic import BaseModel, ConfigDict
 from auditkit.adapters.base import ModelAdapter, SupportsLayers
 from auditkit.adapters.hooks import capture
 from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
-from auditkit.chartspec import validate_charts
+from auditkit.chartspec import twin_table, validate_charts
 from auditkit.data import AuditData
 from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
 from auditkit.evidence import Evidence, Role, ref, verdict_problems
 from auditkit.i18n import LANGUAGES, use_language
 from auditkit.i18n.render import localise, missing_keys, sentences
+from auditkit.i18n.render import text as render_text
 from auditkit.metrics.stats import derive_seed
 from auditkit.policy.schema import Policy, Statistics
 from auditkit.results import Measurement, Status
@@ -80,7 +81,12 @@ class CheckResult:
             raise ValueError(f"evidence messages missing from the catalogues: {', '.join(sorted(set(problems)))}")
         for lang in LANGUAGES:
             with use_language(lang):
-                validate_charts({"charts": [localise(c) for c in ev.charts]})
+                charts = [localise(c) for c in ev.charts]
+                validate_charts({"charts": charts})
+                titles = {render_text(tb.title) for tb in ev.tables}
+                twins = {twin_table(c) for c in charts} - {""} - titles
+                if twins:
+                    raise ValueError(f"a chart names a table the evidence does not have: {', '.join(sorted(twins))}")
         reads = set(ev.verdict.reads) if ev.verdict else set()
         known = {ref(m.name, m.group) for m in self.measurements}
         if reads - known:

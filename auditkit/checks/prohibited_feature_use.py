@@ -933,6 +933,7 @@ def _layer_chart(attr: str, probes: dict) -> dict:
     return {
         "type": "lines",
         "title": _m("chart.layers.title", attribute=attr),
+        "table": _m("table.probes.title"),  # which prints each layer's accuracies with their intervals
         "x_label": _m("chart.layers.x_label"), "y_label": _m("chart.layers.y_label"),
         "series": [
             {"name": _m("chart.layers.probe"), "x": x, "y": [r.balanced_accuracy for r in rs],

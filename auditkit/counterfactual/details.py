@@ -141,8 +141,11 @@ def _interval(value: float, low: float, high: float, unit: Unit) -> Msg:
     return msg("chart.cell", value=Q(value, unit), low=Q(low, unit), high=Q(high, unit))
 
 
-def matrices(results: Sequence[PairResult], values: Sequence[str], mode: str) -> tuple[list[dict], list[Msg]]:
-    """K×K heat maps of flip rate and mean Δ (rows: from, columns: to), and antisymmetry notes."""
+def matrices(results: Sequence[PairResult], values: Sequence[str], mode: str,
+             tables: tuple[Msg, Msg]) -> tuple[list[dict], list[Msg]]:
+    """K×K heat maps of flip rate and mean Δ (rows: from, columns: to), and antisymmetry notes.
+
+    ``tables`` are the titles of the flip and change tables of the same results, which print every cell."""
     k = len(values)
     label = mode_msg(mode)
     fr = pair_matrix({(r.source, r.target): r.effects.flip_rate for r in results}, k)
@@ -155,11 +158,11 @@ def matrices(results: Sequence[PairResult], values: Sequence[str], mode: str) ->
         ann_md[r.source][r.target] = _interval(e.mean_change, *e.mean_change_ci, Unit.PROBABILITY)
     span = float(np.nanmax(np.abs(md))) if np.isfinite(md).any() else 1.0
     charts = [
-        {"type": "heatmap", "title": msg("chart.flip_rate", mode=label),
+        {"type": "heatmap", "title": msg("chart.flip_rate", mode=label), "table": tables[0],
          "rows": list(values), "columns": list(values), "values": _grid(fr), "annotations": ann_fr,
          "value_label": msg("chart.flip_rate_label"),
          "range": [0.0, max(float(np.nanmax(fr)) if np.isfinite(fr).any() else 0.0, 0.01)]},
-        {"type": "heatmap", "title": msg("chart.mean_change", mode=label),
+        {"type": "heatmap", "title": msg("chart.mean_change", mode=label), "table": tables[1],
          "rows": list(values), "columns": list(values), "values": _grid(md), "annotations": ann_md,
          "value_label": msg("chart.mean_change_label"), "range": [-max(span, 0.01), max(span, 0.01)],
          "diverging": True},

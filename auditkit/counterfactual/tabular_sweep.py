@@ -381,12 +381,13 @@ def _layout(out: SweepOutcome, X: np.ndarray, names: list[str], inputs: Attribut
 
     for mode, results in out.results.items():
         label = details.mode_msg(mode)
-        out.tables.append(details.flip_table(results, values, msg("table.flips", mode=label)))
-        out.tables.append(details.change_table(results, values, msg("table.changes", mode=label), example_id))
+        titles = msg("table.flips", mode=label), msg("table.changes", mode=label)
+        out.tables.append(details.flip_table(results, values, titles[0]))
+        out.tables.append(details.change_table(results, values, titles[1], example_id))
         ctf = ctf_by_group(results, len(values), X.shape[0], level=settings.level, resamples=settings.resamples,
                            rng=rng, boot=out.refit if mode == "propagated" else None)
         out.tables.append(details.ctf_table(ctf, values, msg("table.ctf", mode=label)))
-        charts, notes = details.matrices(results, values, mode)
+        charts, notes = details.matrices(results, values, mode, titles)
         out.charts += charts
         out.notes += notes
         if settings.top_changes:

@@ -115,11 +115,12 @@ def _layout(out: SweepOutcome, results: list[PairResult], positions: dict[tuple[
         return [_clip(texts[int(r.example[i])]), _clip(variants.texts[v]), subs]
 
     out.tables.append(details.word_pair_table(results, pairs_of))
-    out.tables.append(details.flip_table(results, values, msg("table.flips_text")))
-    out.tables.append(details.change_table(results, values, msg("table.changes_text"), example_id))
+    titles = msg("table.flips_text"), msg("table.changes_text")
+    out.tables.append(details.flip_table(results, values, titles[0]))
+    out.tables.append(details.change_table(results, values, titles[1], example_id))
     ctf = ctf_by_group(results, len(values), variants.n_texts, level=level, resamples=resamples, rng=rng)
     out.tables.append(details.ctf_table(ctf, values, msg("table.ctf_text")))
-    charts, notes = details.matrices(results, values, "text")
+    charts, notes = details.matrices(results, values, "text", titles)
     out.charts += charts
     out.notes += notes
     if top_changes:

@@ -42,7 +42,6 @@ MESSAGES: dict[str, str] = {
     "section.changes": "Änderungen seit der vorigen Prüfung",
     "section.signoff": "Freigabe und Unterschriften",
     "section.annex-a": "Anhang A. Prüfprotokoll",
-    "section.annex-b": "Anhang B. Vollständige Messwerttabellen",
     "section.annex-c": "Anhang C. Prüfrichtlinie (wörtlich) und Anlagen",
     "section.annex-d": "Anhang D. Definitionen der Kennzahlen",
     "section.annex-e": "Anhang E. Rückverfolgbarkeitsmatrix",
@@ -144,9 +143,9 @@ MESSAGES: dict[str, str] = {
     "criteria.col.kind": "Art",
     "criteria.col.severity": "Schweregrad",
     "criteria.col.params": "Schwellenwerte und Parameter",
-    "criteria.col.rationale": "Begründung",
     "criteria.note_policy": "Wie in der Prüfrichtlinie geschrieben; nicht angegebene Parameter haben die "
-    "dokumentierten Standardwerte der Prüfung.",
+    "dokumentierten Standardwerte der Prüfung (Anhang B nennt alle Parameter des Laufs). Die Begründung jeder "
+    "Prüfung steht bei ihrem Ergebnis in Abschnitt 6.",
     "criteria.note_outcomes": "Der gespeicherte Richtlinientext nennt keine Prüfungen; die Parameter sind die mit "
     "jedem Ergebnis gespeicherten.",
     # --- 4 setup ---
@@ -185,8 +184,8 @@ MESSAGES: dict[str, str] = {
     "data.source_lexicon": "Lexikon {name}",
     "data.no_attributes": "Der Richtlinientext deklariert keine geschützten Merkmale.",
     "data.coverage": "Von den Prüfungen gesehene Gruppengrößen (größtes n je Prüfung und Gruppe)",
-    "data.col.group": "Gruppe",
-    "data.col.n": "n",
+    "data.col.groups": "Gruppen (n)",
+    "data.group_n": "{group} ({n})",
     "data.col.against": "Gegenüber Minimum",
     "data.below": "unter Minimum ({min_size})",
     "data.adequate": "ausreichend",
@@ -199,14 +198,13 @@ MESSAGES: dict[str, str] = {
     "results.lead": "Jede Messung mit Schwellenwert wird an ihrem ganzen Konfidenzintervall beurteilt: BESTANDEN "
     "nur, wenn das Intervall innerhalb der Toleranz liegt, NICHT BESTANDEN, wenn es ganz außerhalb liegt, sonst "
     "UNENTSCHIEDEN. p-Werte werden über den ganzen Bericht adjustiert ({correction}) und neben dem Rohwert gezeigt.",
-    "results.family_table": "Familie der konfirmatorischen Tests: {n} p-Werte, Korrektur {method}",
     "results.method": "Methode.",
     "results.no_outcomes": "Der Lauf hat keine Prüfergebnisse.",
     "col.measurement": "Messung",
     "col.group": "Gruppe",
     "col.value": "Wert",
     "col.ci": "Konfidenzintervall",
-    "col.ci_short": "KI",
+    "col.ci_level": "Konfidenzintervall ({level})",
     "col.threshold": "Schwelle",
     "col.verdict": "Urteil",
     "col.n": "n",
@@ -243,8 +241,6 @@ MESSAGES: dict[str, str] = {
     "chart.forest_title": "{check}: Messungen mit {kind}",
     "chart.forest_caption": "{check}: Messungen mit {kind}; jeweils mit Konfidenzintervall (Balken) und "
     "Schwellenwert (gestrichelt).",
-    "chart.by_group": "{name} nach Gruppe",
-    "chart.by_group_caption": "{name} nach Gruppe, mit Konfidenzintervallen.",
     "chart.value": "Wert",
     "chart.other": "sonstige",
     "chart.no_verdict": "kein Urteil",
@@ -327,7 +323,7 @@ MESSAGES: dict[str, str] = {
     "changes.trend_caption": "{check}: {name} in {n} Prüfungen, jeweils mit Konfidenzintervall; gestrichelt: der "
     "Schwellenwert.",
     "changes.trend_more": "{n} weitere Messung(en) mit Schwellenwert sind nicht dargestellt; siehe die Tabellen "
-    "oben und Anhang B.",
+    "oben.",
     # --- 10 sign-off ---
     "signoff.lead": "Prüfberichte müssen von den verantwortlichen Personen datiert und unterzeichnet werden "
     "(Anhang IV Nummer 2 Buchstabe g).",
@@ -350,7 +346,6 @@ MESSAGES: dict[str, str] = {
     "annex.log.seed": "Startwert",
     "annex.log.started": "Gestartet",
     "annex.log.duration": "Dauer",
-    "annex.full_table": "Alle Messungen des Laufs",
     "annex.policy_lead": "Die Prüfrichtlinie genau so, wie sie mit dem Lauf gespeichert wurde (SHA-256 in "
     "Abschnitt 3).",
     "annex.manifest": "Verzeichnis der Anlagen",
@@ -628,16 +623,17 @@ MESSAGES: dict[str, str] = {
     "findings.section": "Abschnitt {number}",
     "findings.due": "fällig",
     "findings.see_register": "{ref} in Abschnitt 8",
-    "section.annex-f": "Anhang F. Diagnosen je Prüfung",
+    "section.annex-b": "Anhang B. Diagnosen je Prüfung",
     "annex.diagnostics_lead": (
         "Was jede Prüfung über die Zahlen hinaus gemessen hat, auf denen ihr Urteil beruht: die "
         "Messungen, die ihre entscheidende Regel nicht gelesen hat, weitere Diagramme, die ausführlichen "
         "Tabellen, Hinweise und die Parameter, mit denen sie lief. Jeder Block verweist zurück auf seinen"
-        " Ergebnisabschnitt."
+        " Ergebnisabschnitt. Ein Diagramm, das nur eine Tabelle seines Blocks abbildet (eine Heatmap der "
+        "Paartabelle, eine Kurve der Tabelle je Schicht), erscheint in der HTML-Ausgabe; auf Papier trägt die "
+        "Tabelle seine Zahlen."
     ),
-    "check.to_diagnostics": "Diagnosen, ausführliche Tabellen und Parameter: Anhang F",
+    "check.to_diagnostics": "Diagnostische Messungen, ausführliche Tabellen und Parameter: Anhang B",
     "check.back_to_result": "zurück zum Ergebnis",
-    "check.to_all_measurements": "alle Messungen, auch die diagnostischen: Anhang B",
     "check.diagnostic_measurements": "Messungen, die die entscheidende Regel nicht gelesen hat (diagnostisch)",
     "signoff.block.prepared": "Erstellt von",
     "signoff.block.reviewed": "Geprüft von",
@@ -666,5 +662,4 @@ MESSAGES: dict[str, str] = {
     "screen.expand_all": "Alles aufklappen",
     "screen.collapse_all": "Anhänge zuklappen",
     "fmt.reference": "Referenzgruppe",
-    "chart.limit": "Grenze {value}",
 }

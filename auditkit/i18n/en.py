@@ -42,7 +42,6 @@ MESSAGES: dict[str, str] = {
     "section.changes": "Changes since the previous audit",
     "section.signoff": "Sign-off",
     "section.annex-a": "Annex A. Test log",
-    "section.annex-b": "Annex B. Full metric tables",
     "section.annex-c": "Annex C. Policy (verbatim) and attachments",
     "section.annex-d": "Annex D. Metric definitions",
     "section.annex-e": "Annex E. Traceability matrix",
@@ -139,9 +138,9 @@ MESSAGES: dict[str, str] = {
     "criteria.col.kind": "Kind",
     "criteria.col.severity": "Severity",
     "criteria.col.params": "Thresholds and parameters",
-    "criteria.col.rationale": "Rationale",
     "criteria.note_policy": "As written in the policy; parameters not written take the check's documented "
-    "defaults.",
+    "defaults (Annex B lists every parameter as run). Each check's rationale is printed with its result in "
+    "section 6.",
     "criteria.note_outcomes": "The stored policy text lists no checks; parameters are those recorded with each "
     "outcome.",
     # --- 4 setup ---
@@ -180,8 +179,8 @@ MESSAGES: dict[str, str] = {
     "data.source_lexicon": "lexicon {name}",
     "data.no_attributes": "The policy text declares no protected attributes.",
     "data.coverage": "Group sizes seen by the checks (largest n per check and group)",
-    "data.col.group": "Group",
-    "data.col.n": "n",
+    "data.col.groups": "Groups (n)",
+    "data.group_n": "{group} ({n})",
     "data.col.against": "Against minimum",
     "data.below": "below minimum ({min_size})",
     "data.adequate": "adequate",
@@ -194,14 +193,13 @@ MESSAGES: dict[str, str] = {
     "results.lead": "Each thresholded measurement is judged on its whole confidence interval: PASS only if the "
     "interval lies inside the tolerance, FAIL if it lies wholly outside, INCONCLUSIVE otherwise. p-values are "
     "adjusted over the whole report ({correction}) and shown next to the raw value.",
-    "results.family_table": "Confirmatory test family: {n} p-values, correction {method}",
     "results.method": "Method.",
     "results.no_outcomes": "The run has no check outcomes.",
     "col.measurement": "Measurement",
     "col.group": "Group",
     "col.value": "Value",
     "col.ci": "Confidence interval",
-    "col.ci_short": "CI",
+    "col.ci_level": "{level} confidence interval",
     "col.threshold": "Threshold",
     "col.verdict": "Verdict",
     "col.n": "n",
@@ -237,8 +235,6 @@ MESSAGES: dict[str, str] = {
     "chart.forest_title": "{check}: measurements with {kind}",
     "chart.forest_caption": "{check}: measurements with {kind}; each with its confidence interval (bar) and "
     "threshold (dashed).",
-    "chart.by_group": "{name} by group",
-    "chart.by_group_caption": "{name} by group, with confidence intervals.",
     "chart.value": "Value",
     "chart.other": "other",
     "chart.no_verdict": "no verdict",
@@ -316,7 +312,7 @@ MESSAGES: dict[str, str] = {
     "changes.trend_title": "{check}: {name} across audits",
     "changes.trend_caption": "{check}: {name} in {n} audits, each with its confidence interval; dashed: the "
     "threshold.",
-    "changes.trend_more": "{n} further thresholded measurement(s) are not charted; see the tables above and Annex B.",
+    "changes.trend_more": "{n} further thresholded measurement(s) are not charted; see the tables above.",
     # --- 10 sign-off ---
     "signoff.lead": "Test reports must be dated and signed by the responsible persons (Annex IV 2(g)).",
     "signoff.col.name": "Name",
@@ -338,7 +334,6 @@ MESSAGES: dict[str, str] = {
     "annex.log.seed": "Seed",
     "annex.log.started": "Started",
     "annex.log.duration": "Duration",
-    "annex.full_table": "All measurements of the run",
     "annex.policy_lead": "The policy exactly as stored with the run (SHA-256 in section 3).",
     "annex.manifest": "Attachment manifest",
     "annex.manifest_lead": ("Embedded in the PDF version of this report, with manifest.json (the SHA-256 of these "
@@ -591,15 +586,16 @@ MESSAGES: dict[str, str] = {
     "findings.section": "section {number}",
     "findings.due": "due",
     "findings.see_register": "{ref} in section 8",
-    "section.annex-f": "Annex F. Diagnostics per check",
+    "section.annex-b": "Annex B. Diagnostics per check",
     "annex.diagnostics_lead": (
         "What each check measured beyond the numbers its verdict rests on: the measurements its deciding "
         "rule did not read, further charts, the detailed tables, notes and the parameters it ran with. "
-        "Each block links back to its result section."
+        "Each block links back to its result section. A chart that only pictures a table of its block (a heat "
+        "map of the pair table, a curve of the per-layer table) is shown in the HTML edition; on paper the table "
+        "carries its numbers."
     ),
-    "check.to_diagnostics": "Diagnostics, detailed tables and parameters: Annex F",
+    "check.to_diagnostics": "Diagnostic measurements, detailed tables and parameters: Annex B",
     "check.back_to_result": "back to the result",
-    "check.to_all_measurements": "every measurement, diagnostic ones included: Annex B",
     "check.diagnostic_measurements": "Measurements the deciding rule did not read (diagnostic)",
     "signoff.block.prepared": "Prepared by",
     "signoff.block.reviewed": "Reviewed by",
@@ -626,5 +622,4 @@ MESSAGES: dict[str, str] = {
     "screen.expand_all": "Expand all",
     "screen.collapse_all": "Collapse annexes",
     "fmt.reference": "reference group",
-    "chart.limit": "limit {value}",
 }

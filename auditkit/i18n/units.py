@@ -42,11 +42,12 @@ def num(x: float | int | None, digits: int = 4) -> str:
 
 
 def pvalue(p: float | None) -> str:
-    """A p-value with four decimals; values below 0.0001 as ``< 0.0001``."""
+    """A p-value with four decimals; values below 0.001 as ``< 0.001`` (smaller ones are not estimated more
+    precisely than that by a bootstrap or permutation of the usual size, and ``1.24e-265`` only misleads)."""
     if p is None or math.isnan(p):
         return DASH
-    if p < 0.0001:
-        return "< 0.0001"
+    if p < 0.001:
+        return "< 0.001"
     return f"{min(p, 1.0):.4f}"
 
 

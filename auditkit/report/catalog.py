@@ -32,7 +32,6 @@ SECTION_NUMBERS: tuple[tuple[str, str], ...] = (
     ("annex-c", "C"),
     ("annex-d", "D"),
     ("annex-e", "E"),
-    ("annex-f", "F"),
 )
 
 

@@ -25,14 +25,19 @@ from auditkit.report.svg import f as _f
 __all__ = ["Bar", "ForestRow", "esc", "forest_plot", "group_bars"]
 _COLOURS = {"PASS": "#1b5e20", "FAIL": "#b71c1c", "INCONCLUSIVE": "#7a4f00"}
 _OTHER = "#4d4d4d"
-_LABEL_W = 200.0
+_LABEL_W = 250.0  # the widest a forest plot's label column gets (narrower when its labels are shorter)
+_LABEL_MIN = 110.0
 _VERDICT_W = 92.0
-_ROW_H = 22.0
+_ROW_H = 19.0
 
 
 @dataclass(frozen=True)
 class ForestRow:
-    """One thresholded measurement: its value, interval, threshold and verdict."""
+    """One thresholded measurement: its value, interval, threshold and verdict.
+
+    ``heading`` groups rows: the rows of one heading are drawn together under it (in order of first appearance),
+    so a long measurement name is written once and each row's label is only what tells it apart (its group).
+    """
 
     label: str
     value: float | None
@@ -41,6 +46,7 @@ class ForestRow:
     threshold: float | None
     comparator: str | None
     verdict: str | None
+    heading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,14 +110,25 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
     drawable = [r for r in rows if any(v is not None for v in (r.value, r.low, r.high))]
     if not drawable:
         return ""
+    headings = list(dict.fromkeys(r.heading for r in drawable))
+    drawable = [r for h in headings for r in drawable if r.heading == h]  # each heading's rows together
     nums = [v for r in drawable for v in (r.value, r.low, r.high, r.threshold) if v is not None]
     lo, hi = _domain(nums)
     printed = [words.get(r.verdict or "no verdict", r.verdict or "no verdict") for r in drawable]
     verdict_w = max(_VERDICT_W, *(svg.text_width(w, 11) * (1.08 if r.verdict == "FAIL" else 1.0) + 12
                                   for w, r in zip(printed, drawable, strict=True)))
-    x0, x1 = _LABEL_W + 10, svg.WIDTH - verdict_w - 10
+    label_w = min(_LABEL_W, max(_LABEL_MIN, *(svg.text_width(r.label, 11) + 12 for r in drawable)))
+    x0, x1 = label_w + 10, svg.WIDTH - verdict_w - 10
     top = 8.0
-    axis_y = top + _ROW_H * len(drawable) + 4
+    # one line per row, plus one per heading (a row without heading in a headed chart gets none)
+    ys, y, last = [], top, object()
+    for r in drawable:
+        if r.heading is not None and r.heading != last:
+            y += _ROW_H
+        last = r.heading
+        ys.append(y + _ROW_H / 2)
+        y += _ROW_H
+    axis_y = y + 4
 
     def sx(v: float) -> float:
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
@@ -120,13 +137,18 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
     height = axis_y + 62 + extra
     out = svg.open_svg(height, title)
     out += _axis(x0, x1, axis_y, lo, hi, axis_label, top)
+    last = object()
     for i, r in enumerate(drawable):
-        y = top + _ROW_H * i + _ROW_H / 2
+        y = ys[i]
         colour = _COLOURS.get(r.verdict or "", _OTHER)
+        if r.heading is not None and r.heading != last:
+            out.append(svg.label(4, y - _ROW_H + 4, r.heading, svg.fit(r.heading, svg.WIDTH - 8, 11),
+                                 ' font-weight="bold"'))
+        last = r.heading
         if i % 2 == 0:
             out.append(f'<rect x="0" y="{_f(y - _ROW_H / 2)}" width="{_f(svg.WIDTH)}" height="{_f(_ROW_H)}" '
                        'fill="#000" fill-opacity="0.035"/>')
-        out.append(svg.label(_LABEL_W, y + 4, r.label, svg.fit(r.label, _LABEL_W - 8, 11), ' text-anchor="end"'))
+        out.append(svg.label(label_w, y + 4, r.label, svg.fit(r.label, label_w - 8, 11), ' text-anchor="end"'))
         hover = _row_hover(r, printed[i], words)
         if r.low is not None and r.high is not None:
             a, b = sx(r.low), sx(r.high)
@@ -152,7 +174,8 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
 def _row_hover(r: ForestRow, verdict: str, words: Mapping[str, str]) -> str:
     """What a forest row's marker and interval show on hover: the label, value, interval, threshold and verdict,
     formatted as in the report's tables."""
-    parts = [f"{r.label}: {fmt.num(r.value) if r.value is not None else fmt.DASH}"]
+    name = f"{r.heading} · {r.label}" if r.heading else r.label
+    parts = [f"{name}: {fmt.num(r.value) if r.value is not None else fmt.DASH}"]
     if r.low is not None or r.high is not None:
         parts.append(f"{words.get('confidence interval', 'confidence interval')} {fmt.interval(r.low, r.high)}")
     if r.threshold is not None:

@@ -20,7 +20,16 @@ from auditkit.i18n import status as status_word
 from auditkit.metrics.stats import adjust_pvalues
 from auditkit.report import charts, fmt
 from auditkit.report.catalog import FAMILY_KINDS, family
-from auditkit.report.model import Chart, CheckView, FamilyView, Finding, Item, MeasurementRow, Table
+from auditkit.report.model import (
+    Chart,
+    CheckView,
+    FamilyView,
+    Finding,
+    Item,
+    MeasurementLayout,
+    MeasurementRow,
+    Table,
+)
 from auditkit.report.spec_charts import spec_charts
 from auditkit.results import CheckOutcome, Measurement, Severity, Status
 
@@ -35,11 +44,11 @@ def is_blocking(o: CheckOutcome) -> bool:
     return o.severity == Severity.BLOCKER and o.status in _BLOCKING
 
 
-def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[Key, float], Table]:
-    """Adjust every raw p-value of the run as one family; return them by (outcome, measurement) and as a table.
+def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> dict[Key, float]:
+    """Adjust every raw p-value of the run as one family; return them by (outcome, measurement).
 
-    The order of the family is the run's outcome order, then measurement order,
-    so the table is stable; the adjusted values do not depend on that order.
+    The adjusted values do not depend on the order of the family; each check's measurement table prints them
+    next to the raw ones (a separate family table repeated every one of them).
     """
     keys: list[Key] = []
     raw: list[float] = []
@@ -48,20 +57,7 @@ def adjust_family(outcomes: Sequence[CheckOutcome], method: str) -> tuple[dict[K
             if m.p_value is not None:
                 keys.append((i, j))
                 raw.append(m.p_value)
-    adjusted = dict(zip(keys, adjust_pvalues(raw, method), strict=True))
-    rows = []
-    for (i, j), p in zip(keys, raw, strict=True):
-        o, m = outcomes[i], outcomes[i].measurements[j]
-        rows.append((o.check_id, measure_name(o.kind, m.name), m.group or fmt.DASH, fmt.pvalue(p),
-                     fmt.pvalue(adjusted[(i, j)])))
-    table = Table(
-        title=t("results.family_table", n=len(raw), method=method),
-        columns=(t("col.check"), t("col.measurement"), t("col.group"), t("col.p_raw"), t("col.p_adjusted")),
-        rows=tuple(rows),
-        numeric=(False, False, False, True, True),
-        widths=(20, 32, 16, 16, 16),
-    )
-    return adjusted, table
+    return dict(zip(keys, adjust_pvalues(raw, method), strict=True))
 
 
 def measure_name(kind: str, name: str) -> str:
@@ -88,9 +84,12 @@ def _measurement_row(kind: str, m: Measurement, p_adj: float | None, confidence:
         limit = fmt.threshold(m.comparator, m.threshold)
     else:
         value = fmt.quantity(m.value, m.unit)
+        bounds = f"[{fmt.quantity(m.ci_low, m.unit)}, {fmt.quantity(m.ci_high, m.unit)}]"
+        printed_level = fmt.percent(level, 0) if level is not None else ""
         ci = (t("fmt.reference") if _is_reference(m) else fmt.DASH if m.ci_low is None and m.ci_high is None
-              else f"{fmt.percent(level, 0) + ' ' if level is not None else ''}"
-                   f"[{fmt.quantity(m.ci_low, m.unit)}, {fmt.quantity(m.ci_high, m.unit)}]")
+              else f"{printed_level + ' ' if printed_level else ''}{bounds}")
+        if ci != f"{printed_level} {bounds}":  # a reference group, no interval, or no level: printed as it is
+            printed_level, bounds = "", ""
         limit = (fmt.DASH if m.threshold is None
                  else f"{fmt.comparator(m.comparator)} {fmt.quantity(m.threshold, m.unit)}".strip())
     return MeasurementRow(
@@ -104,6 +103,19 @@ def _measurement_row(kind: str, m: Measurement, p_adj: float | None, confidence:
         p_raw=fmt.pvalue(m.p_value),
         p_adjusted=fmt.pvalue(p_adj) if m.p_value is not None else fmt.DASH,
         diagnostic=m.role == Role.DIAGNOSTIC.value,
+        **({"level": printed_level, "bounds": bounds} if m.unit is not None else {}),
+    )
+
+
+def measurement_layout(rows: Sequence[MeasurementRow]) -> MeasurementLayout:
+    """The shared interval level of ``rows`` and the optional columns that hold something (see the record)."""
+    levels = {r.level for r in rows if r.bounds}
+    shared = len(levels) == 1 and all(r.bounds or r.ci in (fmt.DASH, t("fmt.reference")) for r in rows)
+    return MeasurementLayout(
+        level=levels.pop() if shared else "",
+        threshold=any(r.threshold != fmt.DASH for r in rows),
+        verdict=any(r.verdict != fmt.DASH for r in rows),
+        p_values=any(r.p_raw != fmt.DASH or r.p_adjusted != fmt.DASH for r in rows),
     )
 
 
@@ -186,23 +198,23 @@ def _notes(details: Mapping[str, Any]) -> tuple[str, ...]:
 def _charts(o: CheckOutcome) -> tuple[tuple[Chart, ...], int]:
     """The measurement charts, then the charts the check specified (its evidence's, else ``details["charts"]``),
     and how many of them belong in the check's section: its interval plots against the thresholds (the verdict's
-    picture), else its first chart; the rest go to Annex F."""
-    specified = (spec_charts({"charts": [render.localise(c) for c in o.evidence.charts]}) if o.evidence is not None
-                 else spec_charts(o.details))
+    picture), else its first chart; the rest go to Annex B."""
+    if o.evidence is not None:  # a chart naming the table that prints its numbers is that table's picture
+        specs = [render.localise(c) for c in o.evidence.charts]
+        specified = tuple(dataclasses.replace(ch, twin=bool(s.get("table")))
+                          for ch, s in zip(spec_charts({"charts": specs}), specs, strict=True))
+    else:
+        specified = spec_charts(o.details)
     measured = _measurement_charts(o)
     forest = sum(1 for c in measured if c.forest)
     return (*measured, *specified), forest or 1
 
 
-#: A per-group measurement drawn against the policy limit of another (its overall form) when it has none itself.
-_LIMIT_OF = {"impact_ratio": "demographic_parity_ratio"}
-
-
 def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
-    """The measurement charts (intervals against thresholds, values by group), then ``details["charts"]``.
+    """The interval plots of the thresholded measurements against their limits (lower and upper limits apart).
 
-    A metric gets a by-group bar chart only when some of its group values are not already rows of the
-    interval plots (which show every thresholded measurement): one picture per number, no repeats.
+    Unthresholded per-group values get no bar chart of their own: the check's measurement tables print each
+    with its interval (diagnostic ones in Annex B), and a picture repeating a table row only adds pages.
     """
     out = []
     words = {code: t(f"status.{code}") for code in ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "SKIPPED")}
@@ -211,9 +223,10 @@ def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
     # one panel per kind of limit: lower limits (ratios, accuracy) and upper limits (differences) live on
     # different scales, and sharing an axis would squash one of them
     for op, kind in ((">=", t("chart.lower")), ("<=", t("chart.upper"))):
+        # a measurement with groups is a heading over one row per group, so that no label is cut to a stub
         rows = [charts.ForestRow(
-            label=measure_name(o.kind, m.name) + (f" · {m.group}" if m.group is not None else "")
-            + (f" ({t('check.diagnostic')})" if m.role == Role.DIAGNOSTIC.value else ""),
+            label=str(m.group) if m.group is not None else _forest_name(o.kind, m),
+            heading=_forest_name(o.kind, m) if m.group is not None else None,
             value=m.value, low=m.ci_low, high=m.ci_high, threshold=m.threshold,
             comparator=m.comparator, verdict=m.status.value if m.status else None,
         ) for m in o.measurements if m.threshold is not None and m.comparator == op]
@@ -221,24 +234,11 @@ def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
                                  axis_label=t("chart.value"), words=words)
         if svg:
             out.append(Chart(t("chart.forest_caption", check=o.check_id, kind=kind), svg, forest=True))
-    names = list(dict.fromkeys(m.name for m in o.measurements if m.group is not None))
-    for name in names:
-        grouped = [m for m in o.measurements if m.name == name and m.group is not None]
-        if len(grouped) < 2 or all(m.threshold is not None and m.comparator in (">=", "<=") for m in grouped):
-            continue  # fewer than two groups, or every group is already a row of the interval plots above
-        overall = next((m.value for m in o.measurements if m.name == name and m.group is None), None)
-        reference, reference_label = overall, t("fmt.overall")
-        limit = next((m for m in o.measurements if m.name == _LIMIT_OF.get(name) and m.threshold is not None), None)
-        if overall is None and limit is not None:  # e.g. each group's impact ratio against the four-fifths limit
-            reference, reference_label = limit.threshold, t("chart.limit", value=fmt.num(limit.threshold, 2))
-        bars = [charts.Bar(str(m.group), m.value, m.ci_low, m.ci_high, m.n) for m in grouped]
-        label = measure_name(o.kind, name)
-        svg = charts.group_bars(bars, title=t("chart.by_group", name=label), axis_label=label, reference=reference,
-                                reference_label=reference_label, interval_label=t("chart.ci"),
-                                whiskers_label=t("chart.whiskers"))
-        if svg:
-            out.append(Chart(t("chart.by_group_caption", name=label), svg))
     return tuple(out)
+
+
+def _forest_name(kind: str, m: Measurement) -> str:
+    return measure_name(kind, m.name) + (f" ({t('check.diagnostic')})" if m.role == Role.DIAGNOSTIC.value else "")
 
 
 def _slug(text: str) -> str:

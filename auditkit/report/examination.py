@@ -113,20 +113,24 @@ def coverage(outcomes: Sequence[CheckOutcome], min_size: int) -> tuple[Table, tu
                     sizes[key] = max(sizes.get(key, 0), n)
             group_tables.append(Table(title=f"{o.check_id}: {tbl.title}", columns=tbl.columns, rows=tbl.rows,
                                       numeric=tbl.numeric, flagged=tuple(flags), widths=tbl.widths))
-    rows, flags, gaps = [], [], []
+    # one row per check, its groups and sizes in one cell: a row per group made this table a page long
+    by_check: dict[str, list[tuple[str, int]]] = {}
     for (check_id, group), n in sizes.items():
-        small = n < min_size
-        rows.append((check_id, group, str(n), t("data.below", min_size=min_size) if small else t("data.adequate")))
-        flags.append(small)
-        if small:
-            gaps.append(t("data.gap", group=group, check=check_id, n=n, min_size=min_size))
+        by_check.setdefault(check_id, []).append((group, n))
+    rows, flags, gaps = [], [], []
+    for check_id, groups in by_check.items():
+        small = [(g, n) for g, n in groups if n < min_size]
+        rows.append((check_id, " · ".join(t("data.group_n", group=g, n=n) for g, n in groups),
+                     t("data.below", min_size=min_size) if small else t("data.adequate")))
+        flags.append(bool(small))
+        gaps += [t("data.gap", group=g, check=check_id, n=n, min_size=min_size) for g, n in small]
     table = Table(
         title=t("data.coverage"),
-        columns=(t("col.check"), t("data.col.group"), t("data.col.n"), t("data.col.against")),
+        columns=(t("col.check"), t("data.col.groups"), t("data.col.against")),
         rows=tuple(rows),
-        numeric=(False, False, True, False),
+        numeric=(False, False, False),
         flagged=tuple(flags),
         note="" if rows else t("data.no_sizes"),
-        widths=(25, 35, 15, 25),
+        widths=(22, 58, 20),
     )
     return table, tuple(group_tables), tuple(gaps)

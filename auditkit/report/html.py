@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from auditkit import i18n
 from auditkit.errors import ReportError
+from auditkit.report.checks import measurement_layout
 from auditkit.report.model import ReportView
 from auditkit.resources import resource_dir
 
@@ -50,7 +51,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals.update(t=i18n.t, status=i18n.status, severity=i18n.severity)
+    env.globals.update(t=i18n.t, status=i18n.status, severity=i18n.severity, measurement_layout=measurement_layout)
     env.filters["ident"] = ident
     return env
 

@@ -61,6 +61,21 @@ class MeasurementRow:
     p_adjusted: str
     #: The verdict's rule did not read it (typed evidence); it explains the verdict, it did not decide it.
     diagnostic: bool = False
+    #: ``ci`` in two parts, its level ("95%") and its bounds ("[0.1, 0.2]"), so that a table whose intervals share
+    #: one level states it once in its header; a row without them prints ``ci``.
+    level: str = ""
+    bounds: str = ""
+
+
+@dataclass(frozen=True)
+class MeasurementLayout:
+    """How a measurement table prints its rows: the interval level all of them share (stated once, in the
+    header; "" when they differ) and which of the optional columns hold anything but a dash."""
+
+    level: str
+    threshold: bool
+    verdict: bool
+    p_values: bool
 
 
 @dataclass(frozen=True)
@@ -74,8 +89,10 @@ class Chart:
     caption: str
     svg: str
     error: str = ""
-    #: An interval plot of measurements against their thresholds (shown with the verdict, not in Annex F).
+    #: An interval plot of measurements against their thresholds (shown with the verdict, not in Annex B).
     forest: bool = False
+    #: A picture of a table printed beside it (the check named the table): on screen only, the PDF has the table.
+    twin: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +116,7 @@ class CheckView:
     notes: tuple[str, ...]
     charts: tuple[Chart, ...]
     blocking: bool
-    #: How many of ``charts`` the check's section shows (the rest are in Annex F).
+    #: How many of ``charts`` the check's section shows (the rest are in Annex B).
     main_charts: int = 1
     #: What the check's evidence says a reader must act on (empty: the summary stands for it).
     finding_texts: tuple[str, ...] = ()
@@ -317,7 +334,6 @@ class ReportView:
     gaps: tuple[str, ...]
     # 6 results
     correction: str
-    p_family: Table
     families: tuple[FamilyView, ...]
     # 7 not assessed
     not_assessed: tuple[str, ...]
@@ -342,7 +358,6 @@ class ReportView:
     latest_signoff: str
     # annexes
     test_log: tuple[TestLogRow, ...]
-    full_table: Table
     policy_text: str
     attachments: tuple[AttachmentView, ...]
     definitions: tuple[Item, ...]

@@ -38,7 +38,7 @@ _STYLES = tuple(zip(
     (False,) * 4 + (True,) * 8,
     strict=False,
 ))
-_PLOT_H = 210.0
+_PLOT_H = 170.0
 
 
 def _value_text(v: float, span: float) -> str:

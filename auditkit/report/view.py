@@ -41,7 +41,6 @@ from auditkit.report.crosscheck import erasure_vs_counterfactual
 from auditkit.report.examination import art4a_item, attributes_table, coverage
 from auditkit.report.history import compare_runs
 from auditkit.report.model import (
-    CheckView,
     FamilyView,
     Finding,
     Item,
@@ -128,17 +127,16 @@ def _criteria(policy: StoredPolicy, run: RunRecord) -> Table:
         rows = tuple((
             str(c.get("id", fmt.DASH)), str(c.get("kind", fmt.DASH)), _severity(str(c.get("severity", "major"))),
             fmt.plain({k: v for k, v in c.items() if k not in _CHECK_KEYS}) or fmt.DASH,
-            str(c.get("rationale") or fmt.DASH),
         ) for c in specs)
         note = t("criteria.note_policy")
     else:
-        rows = tuple((o.check_id, o.kind, _severity(o.severity.value), fmt.plain(dict(o.params)) or fmt.DASH,
-                      fmt.DASH) for o in run.outcomes)
+        rows = tuple((o.check_id, o.kind, _severity(o.severity.value), fmt.plain(dict(o.params)) or fmt.DASH)
+                     for o in run.outcomes)
         note = t("criteria.note_outcomes")
     return Table(title=t("criteria.table"),
                  columns=(t("col.check"), t("criteria.col.kind"), t("criteria.col.severity"),
-                          t("criteria.col.params"), t("criteria.col.rationale")),
-                 rows=rows, note=note, widths=(16, 17, 9, 34, 24))
+                          t("criteria.col.params")),
+                 rows=rows, note=note, widths=(18, 18, 10, 54))
 
 
 def _environment(env: Mapping[str, Any]) -> tuple[tuple[Item, ...], Table]:
@@ -236,16 +234,6 @@ def _revisions(rows: Sequence[Signoff], report_id: str, when: str) -> tuple[Item
     return tuple(out)
 
 
-def _full_table(views: Sequence[CheckView]) -> Table:
-    rows = tuple((v.check_id, m.name, m.group, m.value, m.ci, m.threshold, status_word(m.verdict), m.n, m.p_raw,
-                  m.p_adjusted) for v in views for m in v.measurements)
-    return Table(title=t("annex.full_table"),
-                 columns=(t("col.check"), t("col.measurement"), t("col.group"), t("col.value"), t("col.ci_short"),
-                          t("col.threshold"), t("col.verdict"), t("col.n"), t("col.p_raw"), t("col.p_adj")),
-                 rows=rows, numeric=(False, False, False, True, False, True, False, True, True, True),
-                 widths=(12, 16, 10, 7, 15, 8, 11, 6, 7, 8))
-
-
 def _links(anchors: Sequence[str], families: Sequence[FamilyView]) -> tuple[Link, ...]:
     titles = {a: (f"{n} {title}" if n.isdigit() else title) for a, n, title in sections()}
     by_kind = {f.kind: f for f in families}
@@ -316,10 +304,10 @@ def _build(
     specs = {str(c.get("id")): c for c in policy.checks}
     try:
         confidence: float | None = float(stats_values["confidence"])
-        adjusted, p_table = adjust_family(run.outcomes, str(stats_values["correction"]))
+        adjusted = adjust_family(run.outcomes, str(stats_values["correction"]))
     except (TypeError, ValueError):
         confidence, stats_values["correction"] = None, "holm"
-        adjusted, p_table = adjust_family(run.outcomes, "holm")
+        adjusted = adjust_family(run.outcomes, "holm")
     views = [check_view(i, o, adjusted, specs.get(o.check_id, {}), confidence) for i, o in enumerate(run.outcomes)]
     cross = erasure_vs_counterfactual(run.outcomes, confidence or 0.95)
     views = [dataclasses.replace(v, notes=(*v.notes, *cross[v.check_id])) if v.check_id in cross else v
@@ -431,7 +419,6 @@ def _build(
         group_tables=group_tables,
         gaps=gaps,
         correction=str(stats_values["correction"]),
-        p_family=p_table,
         families=families,
         not_assessed=absent,
         absent_groups=absent_groups(run.outcomes),
@@ -455,7 +442,6 @@ def _build(
         test_log=tuple(TestLogRow(o.check_id, o.kind, str(o.version), o.fingerprint, str(o.seed),
                                   fmt.timestamp(o.started_at), fmt.duration(o.duration_s), o.status.value)
                        for o in run.outcomes),
-        full_table=_full_table(views),
         policy_text=run.policy_text,
         attachments=build_attachments(run),
         definitions=tuple(Item(k, v) for k, v in metric_definitions().items()),

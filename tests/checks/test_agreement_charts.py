@@ -40,7 +40,7 @@ def test_the_randomisation_chart_of_a_real_run_validates_and_draws(tmp_path):
 
 
 def test_an_invalid_chart_is_an_error_of_the_check_not_a_note_in_the_report(tmp_path, monkeypatch):
-    def stage_numbers_as_positions(self, res, limit):  # the chart as it was built before the fix
+    def stage_numbers_as_positions(self, res, limit, table):  # the chart as it was built before the fix
         return {"type": "lines", "title": CASCADE, "x_ticks": [str(s) for s in res.stages],
                 "series": [{"name": self.title(m), "x": [float(s) for s in res.stages],
                             "y": [0.0] * len(res.stages)} for m in self.attrs]}

@@ -58,7 +58,7 @@ def test_error_check_shows_reason_and_is_never_labelled_pass(run):
 
 def test_adjusted_p_values_next_to_raw(run):
     parity = _article(_html(run), "selection-parity")
-    assert re.search(r"0\.0004</td><td class=\"num\">0\.0016</td>", parity)
+    assert re.search(r"&lt; 0\.001</td><td class=\"num\">0\.0016</td>", parity)
     assert "p adj." in parity
 
 
