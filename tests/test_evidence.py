@@ -133,3 +133,15 @@ def test_findings_that_share_a_cause_are_listed_together():
         (item,) = shared_causes(rows)
     assert (item.label, item.value) == ("Common cause: the input hours_per_week", "F-0, F-1")
     assert findings([]) == ()
+
+
+def test_a_chart_may_name_the_table_that_prints_its_numbers_and_only_a_table_of_its_evidence():
+    """A chart that pictures a table names it ("table": the table's title); the report then leaves it off paper.
+    A name that is no table of the same evidence is a bug of the check, caught when it builds the result."""
+    ms = (Measurement("flip_rate", 0.005, group="net.3", unit="rate"),)
+    chart = {"type": "bars", "title": Msg("spec.reference"), "value_label": "rate",
+             "bars": [{"label": "a", "value": 0.5}]}
+    twin = CheckResult(Status.PASS, _evidence(charts=({**chart, "table": RATE_TABLE.title},)), ms)
+    assert Evidence.from_json(json.loads(json.dumps(twin.evidence.to_json()))).charts[0]["table"] == RATE_TABLE.title
+    with pytest.raises(ValueError, match="names a table the evidence does not have"):
+        CheckResult(Status.PASS, _evidence(charts=({**chart, "table": Msg("col.value")},)), ms)

@@ -42,7 +42,7 @@ MESSAGES: dict[str, str] = {
     "section.changes": "Änderungen seit der vorigen Prüfung",
     "section.signoff": "Freigabe und Unterschriften",
     "section.annex-a": "Anhang A. Prüfprotokoll",
-    "section.annex-c": "Anhang C. Prüfrichtlinie (wörtlich) und Anlagen",
+    "section.annex-c": "Anhang C. Prüfrichtlinie und Anlagen",
     "section.annex-d": "Anhang D. Definitionen der Kennzahlen",
     "section.annex-e": "Anhang E. Rückverfolgbarkeitsmatrix",
     "section.contents": "Inhalt",
@@ -268,6 +268,17 @@ MESSAGES: dict[str, str] = {
     "not_covered.adversarial": "Robustheit gegenüber feindlichen Beispielen (Art. 15(5)): Eingaben, die gezielt "
     "Fehler auslösen sollen — von auditkit nicht geprüft; kontrafaktische Variationen ändern nur das geschützte "
     "Merkmal.",
+    "not_covered.robustness": "Robustheit gegenüber Fehlern, Störungen und Unstimmigkeiten sowie "
+    "Rückkopplungsschleifen (Art. 15(4)) — von auditkit nicht geprüft, außer durch die kontrafaktischen "
+    "Variationen, die nur das geschützte Merkmal und seine Stellvertreter ändern.",
+    "not_covered.record_keeping": "Aufzeichnungspflichten des Systems (Art. 12): ob es Ereignisse während seiner "
+    "Lebensdauer protokolliert (Art. 12(2)(a)–(c)) — von auditkit nicht geprüft; das Prüfprotokoll (Anhang A) "
+    "zeichnet diese Prüfung auf, nicht den Betrieb des Systems.",
+    "not_covered.automation_bias": "Bewusstsein für Automatisierungsbias bei den Personen, die das System "
+    "beaufsichtigen (Art. 14(4)(b)) — eine organisatorische Maßnahme, von auditkit nicht geprüft; die "
+    "Übereinstimmung der Attributionsmethoden zeigt, wie weit den ihnen gezeigten Erklärungen zu trauen ist.",
+    "not_covered.qms": "Das Qualitätsmanagementsystem des Anbieters (Art. 17) — von auditkit nicht geprüft; dieser "
+    "Bericht ist eine seiner gelenkten Aufzeichnungen (Dokumentenlenkung, Änderungshistorie, Freigabe).",
     "not_covered.training_data": "Qualität der Trainingsdaten (Art. 10(2)(a)–(e)): Konzeptionsentscheidungen, "
     "Erhebung und Herkunft, Aufbereitung, Annahmen und Eignung der Trainings- und Validierungsdaten — von "
     "auditkit nicht geprüft, da es nur die Prüf-(Test-)Daten sieht.",
@@ -340,14 +351,21 @@ MESSAGES: dict[str, str] = {
     "signoff.hint": "Keine Freigabe aufgezeichnet. Aufzeichnen mit "
     "`auditkit signoff RUN --by NAME --role ROLE --decision approve|reject`.",
     # --- annexes ---
+    "annex.log_lead": "Eine Zeile je Prüfung, wie sie lief; test-log.jsonl (Anhang C) enthält die vollständigen "
+    "Fingerabdrücke und die Parameter.",
     "annex.log.kind": "Art",
     "annex.log.version": "Vers.",
-    "annex.log.fingerprint": "Fingerabdruck",
+    "annex.log.fingerprint": "Fingerabdruck (Anfang)",
     "annex.log.seed": "Startwert",
-    "annex.log.started": "Gestartet",
+    "annex.log.started": "Gestartet (UTC)",
     "annex.log.duration": "Dauer",
     "annex.policy_lead": "Die Prüfrichtlinie genau so, wie sie mit dem Lauf gespeichert wurde (SHA-256 in "
     "Abschnitt 3).",
+    "annex.policy_print": "Die Prüfrichtlinie genau so, wie sie mit dem Lauf gespeichert wurde ({lines} Zeilen), "
+    "ist in dieses PDF als policy.yaml eingebettet (siehe unten; ihr SHA-256 steht in Abschnitt 3). Die Abschnitte "
+    "2, 3 und 6 geben wieder, was sie festlegt: das System und seinen Kontext, jede Prüfung mit ihren "
+    "Schwellenwerten und Parametern und die Begründung jeder Prüfung. Die HTML-Fassung dieses Berichts zeigt den "
+    "vollständigen Text.",
     "annex.manifest": "Verzeichnis der Anlagen",
     "annex.manifest_lead": ("In die PDF-Fassung dieses Berichts eingebettet, zusammen mit manifest.json (SHA-256 "
                             "dieser Dateien, des Modells, der Daten und der HTML-Fassung dieses Berichts; sein "
@@ -361,6 +379,11 @@ MESSAGES: dict[str, str] = {
     "annex.trace.demand": "Inhalt der Anforderung",
     "annex.trace.section": "Berichtsabschnitt",
     "annex.trace.evidence": "Nachweis",
+    "annex.trace.status": "Abdeckung und Status",
+    "trace.coverage.tested": "geprüft",
+    "trace.coverage.partly": "teilweise geprüft (Rest: Abschnitt 7)",
+    "trace.coverage.documented": "dokumentiert",
+    "trace.coverage.not_assessed": "nicht geprüft",
     "annex.trace.absent": "7 Nicht geprüft (keine Prüfung der Art {kind})",
     "annex.colophon": "Erstellt von {generator} aus gespeicherten Laufergebnissen. Bericht {report_id} {version}, "
     "{date}.",
@@ -455,8 +478,22 @@ MESSAGES: dict[str, str] = {
     "trace.annex4_2g.demand": "Validierungs- und Testverfahren, Kennzahlen, datierte und unterzeichnete "
     "Testprotokolle",
     "trace.annex4_2g.evidence": "Umgebung, Startwerte, Hashes, Prüfprotokoll, Freigabetabelle",
-    "trace.annex4_2f.demand": "Änderungen über den Lebenszyklus",
-    "trace.annex4_2f.evidence": "Änderungen von Fingerabdrücken und Status seit der vorigen Prüfung",
+    "trace.annex4_6.demand": "Änderungen am System über seinen Lebenszyklus; ob eine davon eine wesentliche "
+    "Änderung ist",
+    "trace.annex4_6.evidence": "Änderungen von Fingerabdrücken, Schwellenwerten und Status seit der vorigen "
+    "Prüfung; Verläufe",
+    "trace.art12.demand": "Automatische Aufzeichnung von Ereignissen während der Lebensdauer des Systems",
+    "trace.art12.evidence": "Als nicht geprüft ausgewiesen (das Prüfprotokoll zeichnet diese Prüfung auf, nicht "
+    "das System)",
+    "trace.art14_4b.demand": "Aufsichtspersonen bleiben sich der Gefahr des Automatisierungsbias bewusst",
+    "trace.art14_4b.evidence": "Wie weit den Aufsichtspersonen gezeigten Erklärungen zu trauen ist; die "
+    "organisatorische Maßnahme ist nicht geprüft",
+    "trace.art15_4.demand": "Robustheit gegenüber Fehlern, Störungen und Unstimmigkeiten; Rückkopplungsschleifen",
+    "trace.art15_4.evidence": "Stabilität der Entscheidungen, wenn sich das geschützte Merkmal und seine "
+    "Stellvertreter ändern; der Rest ist nicht geprüft",
+    "trace.art17.demand": "Qualitätsmanagement: gelenkte Aufzeichnungen der Verifizierung und Validierung",
+    "trace.art17.evidence": "Berichtskennung, Version, Änderungshistorie, Unterschriftsblöcke und hashverkettete "
+    "Freigabe",
     "trace.art14_4c.demand": "Aufsichtspersonen interpretieren die Ausgabe mit den verfügbaren Werkzeugen korrekt",
     "trace.art14_4c.evidence": "Übereinstimmung zwischen Attributionsmethoden",
     "trace.art86.demand": "Klare und aussagekräftige Erläuterung der wichtigsten Elemente einer Entscheidung",

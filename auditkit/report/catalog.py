@@ -65,7 +65,8 @@ def family(kind: str) -> Family:
 
 #: Items a regulator expects that auditkit does not test at all, whatever the policy says (message keys).
 NOT_COVERED_KEYS: tuple[str, ...] = ("not_covered.cybersecurity", "not_covered.adversarial",
-                                     "not_covered.training_data")
+                                     "not_covered.robustness", "not_covered.record_keeping",
+                                     "not_covered.automation_bias", "not_covered.qms", "not_covered.training_data")
 
 
 def not_covered() -> tuple[str, ...]:
@@ -87,33 +88,44 @@ def metric_definitions() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Trace:
-    """One row of the traceability matrix: a requirement and where the report answers it."""
+    """One row of the traceability matrix: a requirement and where the report answers it.
+
+    ``coverage`` says how: ``tested`` (the checks of the linked families decide it; the report prints their worst
+    verdict as the row's status), ``partly`` (tested in part, the rest listed as not assessed), ``documented``
+    (the report records it; nothing is judged) or ``not_assessed``.
+    """
 
     requirement: str
     demand: str
     sections: tuple[str, ...]  # section anchors or "family:<kind>"
     evidence: str
+    coverage: str
 
 
-#: (message id, requirement, section anchors); demand and evidence are ``trace.<id>.demand`` / ``.evidence``.
-TRACE_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("art9_8", "Art. 9(8)", ("criteria", "annex-c")),
-    ("art9_2d", "Art. 9(2)(d), 9(5)", ("findings", "signoff")),
-    ("art10_2f", "Art. 10(2)(f)–(h)", ("data", "family:group_fairness", "family:prohibited_feature_use")),
-    ("art13_3bv", "Art. 13(3)(b)(v)", ("family:performance",)),
-    ("art15_1", "Art. 15(1), 15(3)", ("family:performance", "criteria")),
-    ("art15_5", "Art. 15(5)", ("not-assessed",)),
-    ("annex4_2g", "Annex IV 2(g)", ("setup", "annex-a", "annex-b", "signoff")),
-    ("annex4_2f", "Annex IV 2(f), 6", ("changes",)),
-    ("art14_4c", "Art. 14(4)(c)", ("family:attribution_agreement",)),
-    ("art86", "Art. 86", ("family:attribution_agreement", "family:counterfactual_sweep")),
+#: (message id, requirement, section anchors, coverage); demand and evidence are ``trace.<id>.demand`` /
+#: ``.evidence``, the printed coverage ``trace.coverage.<coverage>``.
+TRACE_ROWS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("art9_8", "Art. 9(8)", ("criteria", "annex-c"), "documented"),
+    ("art9_2d", "Art. 9(2)(d), 9(5)", ("findings", "signoff"), "documented"),
+    ("art10_2f", "Art. 10(2)(f)–(h)", ("data", "family:group_fairness", "family:prohibited_feature_use"), "tested"),
+    ("art12", "Art. 12", ("not-assessed",), "not_assessed"),
+    ("art13_3bv", "Art. 13(3)(b)(v)", ("family:performance",), "tested"),
+    ("art14_4b", "Art. 14(4)(b)", ("not-assessed", "family:attribution_agreement"), "partly"),
+    ("art14_4c", "Art. 14(4)(c)", ("family:attribution_agreement",), "tested"),
+    ("art15_1", "Art. 15(1), 15(3)", ("family:performance", "criteria"), "tested"),
+    ("art15_4", "Art. 15(4)", ("family:counterfactual_sweep", "not-assessed"), "partly"),
+    ("art15_5", "Art. 15(5)", ("not-assessed",), "not_assessed"),
+    ("art17", "Art. 17", ("document-control", "signoff"), "documented"),
+    ("art86", "Art. 86", ("family:attribution_agreement", "family:counterfactual_sweep"), "tested"),
+    ("annex4_2g", "Annex IV 2(g)", ("setup", "annex-a", "annex-b", "signoff"), "documented"),
+    ("annex4_6", "Annex IV 6; Art. 43(4)", ("changes",), "documented"),
 )
 
 
 def traceability() -> tuple[Trace, ...]:
     """Annex E rows in the current language."""
-    return tuple(Trace(req, t(f"trace.{i}.demand"), anchors, t(f"trace.{i}.evidence"))
-                 for i, req, anchors in TRACE_ROWS)
+    return tuple(Trace(req, t(f"trace.{i}.demand"), anchors, t(f"trace.{i}.evidence"), coverage)
+                 for i, req, anchors, coverage in TRACE_ROWS)
 
 
 with use_language("en"):

@@ -1,4 +1,4 @@
-"""Section 9: what changed between the previous audit of a system and this one (Annex IV 2(f), 6).
+"""Section 9: what changed between the previous audit of a system and this one (Annex IV 6; Art. 43(4)).
 
 Compares two stored runs: the artefact fingerprints (model, data, policy), the
 status of every check id (before → now, new, removed) and the value of every

@@ -263,6 +263,10 @@ class TraceRow:
     demand: str
     sections: tuple[Link, ...]
     evidence: str
+    #: How the report covers it, in words ("tested", "partly tested", ...).
+    coverage: str
+    #: The worst verdict of the checks that decide it (a status code) when it is tested; "" otherwise.
+    status: str = ""
 
 
 @dataclass(frozen=True)

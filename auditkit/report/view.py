@@ -26,7 +26,7 @@ from auditkit.i18n import status as status_word
 from auditkit.policy.stored import StoredPolicy
 from auditkit.report import fmt
 from auditkit.report.attachments import build_attachments
-from auditkit.report.catalog import metric_definitions, not_covered, sections, traceability
+from auditkit.report.catalog import Trace, metric_definitions, not_covered, sections, traceability
 from auditkit.report.checks import (
     absent_groups,
     adjust_family,
@@ -234,6 +234,27 @@ def _revisions(rows: Sequence[Signoff], report_id: str, when: str) -> tuple[Item
     return tuple(out)
 
 
+#: Worst first: the status a traceability row prints when several checks decide it.
+_WORST = ("ERROR", "FAIL", "INCONCLUSIVE", "SKIPPED", "PASS")
+
+
+def _trace_row(row: Trace, families: Sequence[FamilyView]) -> TraceRow:
+    """A traceability row with its links (page numbers in print) and, when checks decide it, their worst verdict;
+    a tested requirement whose families did not run is not assessed."""
+    kinds = {a.split(":", 1)[1] for a in row.sections if a.startswith("family:")}
+    statuses = {c.status for f in families if f.kind in kinds for c in f.checks}
+    coverage = row.coverage
+    if coverage == "tested" and not statuses:
+        coverage = "not_assessed"
+    status = (next(s for s in _WORST if s in statuses) if statuses and coverage in ("tested", "partly") else "")
+    return TraceRow(row.requirement, row.demand, _links(row.sections, families), row.evidence,
+                    t(f"trace.coverage.{coverage}"), status)
+
+
+def _short_hash(digest: str, digits: int = 16) -> str:
+    return digest if len(digest) <= digits else f"{digest[:digits]}…"
+
+
 def _links(anchors: Sequence[str], families: Sequence[FamilyView]) -> tuple[Link, ...]:
     titles = {a: (f"{n} {title}" if n.isdigit() else title) for a, n, title in sections()}
     by_kind = {f.kind: f for f in families}
@@ -439,14 +460,16 @@ def _build(
         latest_signoff=(t("cover.latest_signoff", name=signoff_rows[-1].name, role=signoff_rows[-1].role,
                           decision=_decision_word(signoff_rows[-1].decision), time=signoff_rows[-1].time)
                         if signoff_rows else ""),
-        test_log=tuple(TestLogRow(o.check_id, o.kind, str(o.version), o.fingerprint, str(o.seed),
-                                  fmt.timestamp(o.started_at), fmt.duration(o.duration_s), o.status.value)
+        # the fingerprint's first 16 hex digits identify it (the full value is in test-log.jsonl, attached);
+        # times are UTC, as the column header says
+        test_log=tuple(TestLogRow(o.check_id, o.kind, str(o.version), _short_hash(o.fingerprint), str(o.seed),
+                                  fmt.timestamp(o.started_at).removesuffix(" UTC"), fmt.duration(o.duration_s),
+                                  o.status.value)
                        for o in run.outcomes),
         policy_text=run.policy_text,
         attachments=build_attachments(run),
         definitions=tuple(Item(k, v) for k, v in metric_definitions().items()),
-        traceability=tuple(TraceRow(row.requirement, row.demand, _links(row.sections, families), row.evidence)
-                           for row in traceability()),
+        traceability=tuple(_trace_row(row, families) for row in traceability()),
         generator=f"auditkit {auditkit_version}" if auditkit_version else "auditkit",
         language=language,
     )

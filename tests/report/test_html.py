@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 import xml.etree.ElementTree as ET
 
+import pypdf
 import pytest
 from markupsafe import escape
 from report_samples import HOSTILE, HOSTILE_CELL, SIGNOFFS, without_report_script
@@ -109,3 +112,23 @@ def test_table_structure_survives_hostile_cell(hostile_run):
 def test_unknown_format_is_an_error(run):
     with pytest.raises(ReportError, match="unknown report format"):
         render_report(run, report_id="R", version=1, formats=("docx",))
+
+
+def test_a_chart_that_pictures_a_table_is_on_screen_only(run):
+    """Annex B: a chart naming its table gets the class that print CSS hides; the PDF keeps the table and loses the
+    picture, the HTML (screen) keeps both."""
+    from auditkit.evidence import Column, ColumnRole, Evidence, Msg, Table
+
+    table = Table(Msg("spec.reference"), (Column(Msg("col.group"), ColumnRole.GROUP),
+                                          Column(Msg("col.value"), ColumnRole.VALUE)), (("a", 0.5),))
+    chart = {"type": "bars", "title": Msg("spec.reference"), "value_label": "rate", "table": table.title,
+             "bars": [{"label": "twin-bar-label", "value": 0.5}]}
+    ev = Evidence(summary=(Msg("outcome.not_run", reason="x"),), tables=(table,), charts=(chart,))
+    o = run.outcomes[0]
+    twin_run = dataclasses.replace(run, outcomes=(dataclasses.replace(o, evidence=ev), *run.outcomes[1:]))
+    html = _html(twin_run)
+    assert re.search(r'<figure class="chart twin">.*?twin-bar-label', html, re.S)
+    assert "@media print { .diagnostics figure.chart.twin { display: none; } }" in html
+    pdf = render_report(twin_run, report_id="R", version=1, formats=("html", "pdf")).pdf
+    text = "".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "twin-bar-label" not in text

@@ -8,6 +8,7 @@ import datetime as dt
 from report_samples import SIGNOFFS, make_run
 
 from auditkit.i18n import messages
+from auditkit.report.html import render_html
 from auditkit.report.view import build_view
 from auditkit.results import Status
 
@@ -213,3 +214,26 @@ def test_number_formatting():
     assert fmt.interval(0.54, 0.62, 0.95) == "95% [0.5400, 0.6200]"
     assert fmt.humanise("equalized_odds_difference") == "Equalized odds difference"
     assert fmt.humanise("fpr") == "FPR"
+
+
+def test_traceability_covers_the_articles_a_reviewer_asks_for_with_coverage_and_worst_status(run):
+    """Annex E (issue #14 item 5): Art. 12, 14(4)(b), 15(4) and 17 are rows; lifecycle changes cite Annex IV 6 (not
+    2(f), the predetermined changes); a tested row prints the worst verdict of the checks deciding it, a row whose
+    families did not run reads "not assessed"; every section link is a page reference."""
+    v = _view(run)
+    rows = {r.requirement: r for r in v.traceability}
+    assert {"Art. 12", "Art. 14(4)(b)", "Art. 15(4)", "Art. 17", "Annex IV 6; Art. 43(4)"} <= set(rows)
+    assert not any("2(f)" in r for r in rows)
+    assert rows["Art. 12"].coverage == "not assessed" and rows["Art. 12"].status == ""
+    assert rows["Art. 17"].coverage == "documented"
+    statuses = {f.kind: [c.status for c in f.checks] for f in v.families}
+    order = ("ERROR", "FAIL", "INCONCLUSIVE", "SKIPPED", "PASS")
+    worst = min(statuses["performance"], key=order.index)
+    assert (rows["Art. 13(3)(b)(v)"].coverage, rows["Art. 13(3)(b)(v)"].status) == ("tested", worst)
+    no_agreement = dataclasses.replace(run, outcomes=tuple(o for o in run.outcomes
+                                                           if o.kind != "attribution_agreement"))
+    assert {r.requirement: r for r in _view(no_agreement).traceability}["Art. 14(4)(c)"].coverage == "not assessed"
+    html = render_html(v).decode()
+    annex_e = html[html.index('id="annex-e"'):]
+    assert annex_e.count('<a class="secref"') == sum(len(r.sections) for r in v.traceability)
+    assert len(v.not_covered) == 7 and any("Art. 12" in s for s in v.not_covered)
