@@ -128,7 +128,7 @@ MESSAGES = {
         ),
         "group_fairness.chart.sweep": "Selection gap by decision threshold",
         "group_fairness.chart.threshold": "decision threshold (score)",
-        "group_fairness.chart.gap": "demographic parity difference (pp)",
+        "group_fairness.chart.gap": "selection gap (pp)",
         "group_fairness.chart.operating_point": "operating point",
         "group_fairness.chart.limit": "limit",
         "group_fairness.finding.breaches": (
@@ -271,7 +271,7 @@ MESSAGES = {
         "group_fairness.col.fpr": "Falsch-Positiv-Rate",
         "group_fairness.col.compared": "verglichen (n ≥ {min_size})",
         "group_fairness.table.sweep": "Auswahllücke im Arbeitspunkt und über die Entscheidungsschwellen",
-        "group_fairness.col.where": "wo",
+        "group_fairness.col.where": "Stelle",
         "group_fairness.col.threshold": "Entscheidungsschwelle",
         "group_fairness.col.overall_selection": "Auswahlquote (verglichene Gruppen)",
         "group_fairness.col.gap": "Differenz der demografischen Parität",
@@ -287,7 +287,7 @@ MESSAGES = {
         ),
         "group_fairness.chart.sweep": "Auswahllücke nach Entscheidungsschwelle",
         "group_fairness.chart.threshold": "Entscheidungsschwelle (Score)",
-        "group_fairness.chart.gap": "Differenz der demografischen Parität (PP)",
+        "group_fairness.chart.gap": "Auswahllücke (PP)",
         "group_fairness.chart.operating_point": "Arbeitspunkt",
         "group_fairness.chart.limit": "Grenze",
         "group_fairness.finding.breaches": (

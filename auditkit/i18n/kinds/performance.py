@@ -34,7 +34,7 @@ MESSAGES = {
         ),
         "performance.chart.scores": "Score distribution by group",
         "performance.chart.score": "score (probability of the favourable outcome)",
-        "performance.chart.share": "share of the group's rows (%)",
+        "performance.chart.share": "share of group (%)",
         "performance.chart.decision_threshold": "decision threshold",
         "performance.chart.all_rows": "all rows",
         "performance.rule.interval_inside_limit": (
@@ -154,7 +154,7 @@ MESSAGES = {
         ),
         "performance.chart.scores": "Score-Verteilung nach Gruppe",
         "performance.chart.score": "Score (Wahrscheinlichkeit des günstigen Ergebnisses)",
-        "performance.chart.share": "Anteil an den Zeilen der Gruppe (%)",
+        "performance.chart.share": "Anteil der Gruppe (%)",
         "performance.chart.decision_threshold": "Entscheidungsschwelle",
         "performance.chart.all_rows": "alle Zeilen",
         "performance.rule.interval_inside_limit": (
