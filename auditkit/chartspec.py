@@ -30,6 +30,7 @@ MAX_LABELS = 40  # rows or columns of a heat map, x positions named by x_ticks
 MAX_BARS = 36
 MAX_SERIES = 12
 MAX_POINTS = 2000  # per series
+MAX_MARKERS = 8  # vertical markers of a line chart
 _LIMIT = 1e15  # larger magnitudes cannot be placed on an axis with meaningful ticks
 
 
@@ -175,6 +176,8 @@ class LinesSpec:
     x_ticks: tuple[str, ...] | None
     series: tuple[Series, ...]
     reference_lines: tuple[tuple[float, str], ...]
+    #: Vertical markers (x, label): a position on the x axis, such as a decision threshold.
+    x_markers: tuple[tuple[float, str], ...] = ()
 
 
 def _series(spec: Any, i: int, positions: int | None) -> Series:
@@ -194,7 +197,8 @@ def _series(spec: Any, i: int, positions: int | None) -> Series:
 
 def parse_lines(spec: Mapping[str, Any]) -> LinesSpec:
     """Lines over x: ``series`` of {name, x, y, low, high} (a band from low to high), ``x_label``, ``y_label``,
-    ``x_ticks`` (names of x positions 0..n-1, e.g. layers) and ``reference_lines`` [{y, label}]."""
+    ``x_ticks`` (names of x positions 0..n-1, e.g. layers), ``reference_lines`` [{y, label}] (horizontal) and
+    ``x_markers`` [{x, label}] (vertical: an operating point, a decision threshold; the x axis reaches them)."""
     title = text(spec, "title", "Line chart")
     names = _labels(spec, "x_ticks") if spec.get("x_ticks") is not None else None
     raw = _seq(spec.get("series"))
@@ -208,7 +212,21 @@ def parse_lines(spec: Mapping[str, Any]) -> LinesSpec:
                  for k, r in enumerate(refs_raw))
     if not any(v is not None for s in series for values in (s.y, s.low, s.high) for v in values or ()):
         raise SpecError("no series has a y value to draw")
-    return LinesSpec(title, text(spec, "x_label"), text(spec, "y_label"), names, series, refs)
+    return LinesSpec(title, text(spec, "x_label"), text(spec, "y_label"), names, series, refs,
+                     _x_markers(spec, len(names) if names else None))
+
+
+def _x_markers(spec: Mapping[str, Any], positions: int | None) -> tuple[tuple[float, str], ...]:
+    """The optional ``x_markers`` [{x, label}] of a line chart: vertical lines at positions on the x axis."""
+    raw = _seq(spec.get("x_markers")) or []
+    if not isinstance(raw, list | tuple) or not all(isinstance(r, Mapping) for r in raw):
+        raise SpecError("'x_markers' must be a list of {x, label} objects")
+    if len(raw) > MAX_MARKERS:
+        raise SpecError(f"'x_markers' has {len(raw)} markers, more than the {MAX_MARKERS} one chart can show")
+    out = tuple((number(r.get("x"), f"x marker {k + 1} 'x'"), text(r, "label")) for k, r in enumerate(raw))
+    if positions is not None and any(not 0 <= x <= positions - 1 for x, _ in out):
+        raise SpecError(f"'x_markers' must be positions 0 to {positions - 1} of 'x_ticks'")
+    return out
 
 
 # --------------------------------------------------------------------------- bars

@@ -72,3 +72,28 @@ def test_the_report_draws_every_type_the_validator_accepts():
     for spec in (LINES, HEATMAP, BARS):
         chart = spec_charts.draw(spec)
         assert chart.error == "" and chart.svg.startswith("<svg")
+
+
+def test_x_markers_parse_and_are_optional():
+    assert chartspec.parse(LINES).x_markers == ()
+    numeric = {"type": "lines", "title": "Selection gap", "series": [{"name": "gap", "x": [0.1, 0.5, 0.9],
+                                                                      "y": [0.05, 0.2, 0.05]}],
+               "x_markers": [{"x": 0.42, "label": "operating point"}, {"x": np.float64(0.95)}]}
+    validate_charts({"charts": [numeric]})
+    assert chartspec.parse(numeric).x_markers == ((0.42, "operating point"), (0.95, ""))
+    named = {**LINES, "x_markers": [{"x": 2, "label": "last"}]}
+    assert chartspec.parse(named).x_markers == ((2.0, "last"),)
+
+
+@pytest.mark.parametrize(("markers", "reason"), [
+    ({"x": 0.5}, "'x_markers' must be a list of {x, label} objects"),
+    ([0.5], "'x_markers' must be a list of {x, label} objects"),
+    ([{"x": "half"}], "x marker 1 'x' must be a number, not 'half'"),
+    ([{"x": float("nan")}], "x marker 1 'x' is nan, which cannot be drawn"),
+    ([{"x": 3}], "'x_markers' must be positions 0 to 2 of 'x_ticks'"),
+    ([{"x": 0}] * 9, "'x_markers' has 9 markers, more than the 8 one chart can show"),
+])
+def test_malformed_x_markers_give_their_reason(markers, reason):
+    with pytest.raises(SpecError) as caught:
+        validate_charts({"charts": [{**LINES, "x_markers": markers}]})
+    assert reason in str(caught.value)

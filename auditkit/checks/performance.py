@@ -4,6 +4,16 @@ EU AI Act Art. 15(1),(3) and 13(3)(b)(v) ask for declared accuracy levels,
 including for specific groups of persons. Every rate carries a Wilson
 interval; thresholds are judged on the interval, overall and (when asked)
 for every group that meets ``min_group_size``.
+
+For the performance for the intended purpose (Annex IV 2(g), 3) the check also
+states, as diagnostic measurements that no threshold reads, the ROC AUC of the
+favourable-class score and its Gini coefficient (``2·AUC − 1``) overall and per
+group, each with a DeLong interval at the policy's confidence
+(:mod:`auditkit.metrics.roc`); the group table carries each group's confusion
+counts next to its rates; a chart shows the score distribution of each group
+with the decision threshold marked. The AUC stays diagnostic: the rules of this
+kind state Wilson intervals of rates, and their power statements are those of
+proportions, neither of which holds for an AUC.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
+from auditkit.chartspec import MAX_SERIES
 from auditkit.checks._judged import Statements
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
@@ -29,6 +40,7 @@ from auditkit.metrics.fairness import (
     minimum_detectable_effect,
     rows_per_group_needed,
 )
+from auditkit.metrics.roc import AucEstimate, roc_auc, roc_auc_by_group, score_distribution
 from auditkit.metrics.stats import combine_verdicts, wilson_interval
 from auditkit.results import Measurement, Status
 
@@ -63,7 +75,7 @@ class PerformanceCheck(Check[PerformanceParams]):
     """Accuracy, TPR, FPR, FNR and selection rate with Wilson intervals, overall and per group."""
 
     kind = "performance"
-    version = 1
+    version = 2  # 2: ROC AUC and Gini, confusion counts per group, score distributions
     title = "Performance and disaggregated accuracy"
     Params = PerformanceParams
     rules: ClassVar[tuple[str, ...]] = (
@@ -79,32 +91,42 @@ class PerformanceCheck(Check[PerformanceParams]):
         min_size = params.min_group_size or ctx.statistics.min_group_size
         pred = ctx.predictions()
         y = ctx.data.y_true
+        scores = np.asarray(pred.scores, dtype=np.float64)
         overall = confusion_counts(y, pred.decisions, np.zeros(len(y), dtype=np.int64), 1)
         measurements: list[Measurement] = []
         measurements += self._rates(overall, ("overall",), params, conf, judged=[True], grouped=False)
+        aucs: list[tuple[str | None, AucEstimate]] = [(None, roc_auc(scores, y, conf))]
         rows: list[tuple] = []
         notes: list[Msg] = []
+        codes, labels = np.zeros(len(y), dtype=np.int64), (Msg("performance.chart.all_rows"),)
         if params.attributes:
             groups = ctx.groups(params.attributes)
+            codes, labels = groups.codes, groups.labels
             counts = confusion_counts(y, pred.decisions, groups.codes, len(groups.labels))
             big = [int(n) >= min_size for n in counts.sum(axis=1)]
             judged = [b and params.per_group_thresholds for b in big]
             measurements += self._rates(counts, groups.labels, params, conf, judged=judged, grouped=True)
+            aucs += list(zip(groups.labels, roc_auc_by_group(scores, y, groups.codes, len(groups.labels), conf),
+                             strict=True))
             rates = group_rates(counts)
             for g, label in enumerate(groups.labels):
-                rows.append((label, int(counts[g].sum()), *(float(rates[r][g]) for r in
-                             ("base_rate", "selection_rate", "accuracy", "tpr", "fpr", "fnr")), bool(big[g])))
+                rows.append((label, int(counts[g].sum()), *(int(counts[g, c]) for c in (TP, FP, TN, FN)),
+                             *(float(rates[r][g]) for r in
+                               ("base_rate", "selection_rate", "accuracy", "tpr", "fpr", "fnr")), bool(big[g])))
+            notes.append(Msg("performance.note.confusion"))
             small = [label for label, b in zip(groups.labels, big, strict=True) if not b]
             if small:
                 notes.append(Msg("performance.note.small_groups", min_size=Q(min_size, Unit.COUNT), groups=small))
             absent = list(groups.absent)
         else:
             absent = []
+        measurements += _auc_measurements(aucs, conf)
+        notes += _auc_notes(aucs, conf)
         status = combine_verdicts(m.status for m in measurements)
         acc = next(m for m in measurements if m.name == "accuracy" and m.group is None)
         summary = [Msg("performance.summary.overall", value=Q(acc.value, Unit.SCORE), ci_low=Q(acc.ci_low, Unit.SCORE),
                        ci_high=Q(acc.ci_high, Unit.SCORE), n=Q(acc.n, Unit.COUNT),
-                       clause=self._failing_clause(measurements))]
+                       clause=self._failing_clause(measurements)), _auc_summary(aucs[0][1])]
         details: dict = {}
         power = [p for m in measurements if m.status is Status.INCONCLUSIVE for p in [rate_power(m, conf)] if p]
         if power:
@@ -148,12 +170,14 @@ class PerformanceCheck(Check[PerformanceParams]):
             verdict = Verdict("interval_inside_limit", rule_params, tuple(ref(m.name, m.group) for m in judged_ms))
             findings = ()
         tables = (self._group_table(rows, min_size),) if rows else ()
+        chart = _score_chart(scores, codes, labels, ctx.adapter.decision_threshold)
         evidence = Evidence(summary=tuple(summary), verdict=verdict, tables=tables, notes=tuple(notes),
-                            findings=findings)
+                            findings=findings, charts=(chart,))
         return CheckResult(status=status, evidence=evidence, measurements=tuple(measurements), details=details)
 
     @staticmethod
     def _group_table(rows: list[tuple], min_size: int) -> Table:
+        """The one performance-by-group table: size, confusion counts (the favourable outcome is positive), rates."""
         def value(key: str, unit: Unit) -> Column:
             return Column(Msg(f"performance.col.{key}"), ColumnRole.VALUE, unit)
 
@@ -162,6 +186,7 @@ class PerformanceCheck(Check[PerformanceParams]):
             columns=(
                 Column(Msg("performance.col.group"), ColumnRole.GROUP),
                 Column(Msg("performance.col.n"), ColumnRole.N, Unit.COUNT),
+                value("tp", Unit.COUNT), value("fp", Unit.COUNT), value("tn", Unit.COUNT), value("fn", Unit.COUNT),
                 value("base_rate", Unit.RATE), value("selection_rate", Unit.RATE), value("accuracy", Unit.SCORE),
                 value("tpr", Unit.RATE), value("fpr", Unit.RATE), value("fnr", Unit.RATE),
                 Column(Msg("performance.col.large_enough", min_size=Q(min_size, Unit.COUNT)), ColumnRole.FLAG),
@@ -198,8 +223,54 @@ class PerformanceCheck(Check[PerformanceParams]):
 
 
 def _unit(rate: str) -> Unit:
-    """Accuracy is a score; the other rates are fractions of rows."""
-    return Unit.SCORE if rate == "accuracy" else Unit.RATE
+    """Accuracy, ROC AUC and Gini are scores; the other rates are fractions of rows."""
+    return Unit.SCORE if rate in ("accuracy", "roc_auc", "gini") else Unit.RATE
+
+
+def _auc_measurements(aucs: list[tuple[str | None, AucEstimate]], conf: float) -> list[Measurement]:
+    """ROC AUC and Gini (``2·AUC − 1``) overall and per group: diagnostic, no threshold reads them."""
+    out = []
+    for group, e in aucs:
+        for name, (value, lo, hi) in (("roc_auc", (e.auc, e.ci_low, e.ci_high)), ("gini", e.gini)):
+            m = measure(name, value, (lo, hi), limit=None, confidence=conf, group=group, n=e.n)
+            out.append(dataclasses.replace(m, unit=Unit.SCORE.value))
+    return out
+
+
+def _auc_summary(e: AucEstimate) -> Msg:
+    """The overall ROC AUC and Gini with their intervals, or why the AUC is undefined."""
+    if e.method == "":
+        return Msg("performance.summary.auc_undefined")
+    g, g_lo, g_hi = e.gini
+    return Msg("performance.summary.auc", value=Q(e.auc, Unit.SCORE), ci_low=Q(e.ci_low, Unit.SCORE),
+               ci_high=Q(e.ci_high, Unit.SCORE), gini=Q(g, Unit.SCORE), gini_low=Q(g_lo, Unit.SCORE),
+               gini_high=Q(g_hi, Unit.SCORE))
+
+
+def _auc_notes(aucs: list[tuple[str | None, AucEstimate]], conf: float) -> list[Msg]:
+    """How the AUC interval is computed, where the score interval replaced DeLong's, where the AUC is undefined."""
+    def named(group: str | None) -> str | Msg:
+        return Msg("performance.overall") if group is None else group
+
+    notes = [Msg("performance.note.auc", level=Q(conf, Unit.SHARE))]
+    separated = [named(g) for g, e in aucs if e.method == "score"]
+    if separated:
+        notes.append(Msg("performance.note.auc_separated", groups=separated))
+    undefined = [named(g) for g, e in aucs if e.method == ""]
+    if undefined:
+        notes.append(Msg("performance.note.auc_undefined", groups=undefined))
+    return notes
+
+
+def _score_chart(scores: np.ndarray, codes: np.ndarray, labels: tuple[str | Msg, ...], threshold: float) -> dict:
+    """Share of each group's rows per score bin (one line per group, at most :data:`MAX_SERIES`), the decision
+    threshold marked. No table prints these shares, so the chart names none."""
+    centres, shares = score_distribution(scores, codes, len(labels))
+    series = [{"name": label, "x": centres.tolist(), "y": (100.0 * shares[g]).tolist(), "low": None, "high": None}
+              for g, label in enumerate(labels[:MAX_SERIES]) if np.isfinite(shares[g]).all()]
+    return {"type": "lines", "title": Msg("performance.chart.scores"), "x_label": Msg("performance.chart.score"),
+            "y_label": Msg("performance.chart.share"), "series": series, "reference_lines": [],
+            "x_markers": [{"x": float(threshold), "label": Msg("performance.chart.decision_threshold")}]}
 
 
 

@@ -373,3 +373,45 @@ def simultaneous_intervals(counts: np.ndarray, boot: np.ndarray, confidence: flo
         else:
             out[f"{name}_ratio"] = (float("nan"), float("nan"))
     return out
+
+
+# --- sensitivity of the selection gap to the decision threshold ------------------------------------------------------
+
+#: Thresholds of the sensitivity curve: 0.05 to 0.95 in steps of 0.05 (the operating point is added where it is off).
+SWEEP_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 20))
+
+
+def selection_gap_curve(scores: np.ndarray, y_true: np.ndarray, codes: np.ndarray, n_groups: int,
+                        thresholds: tuple[float, ...] | np.ndarray, *, confidence: float, resamples: int,
+                        rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Demographic parity difference (max − min selection rate over groups) as the decision threshold moves.
+
+    At each threshold ``t`` the decisions are ``score >= t`` (the adapters' rule) and the difference gets the
+    interval the ``group_fairness`` check gives it at the operating point: a stratified bootstrap
+    (:func:`bootstrap_counts`), pairwise signed differences Bonferroni-adjusted over the pairs
+    (:func:`simultaneous_intervals`, valid at parity), widened to Wilson bounds where a group's resamples cannot
+    vary (every row selected or none, as at extreme thresholds), and covering the estimate. The band is
+    *pointwise*: each threshold's interval holds at ``confidence`` on its own, not all at once.
+
+    Returns arrays over the thresholds: ``threshold``, ``gap``, ``low``, ``high`` and ``selection_rate`` (overall,
+    the rows of all ``n_groups`` groups), each of shape ``(T,)``; ``rates`` has shape ``(T, n_groups)``.
+    """
+    from auditkit.metrics.stats import covering
+
+    s = np.asarray(scores, dtype=np.float64)
+    ts = np.asarray(thresholds, dtype=np.float64)
+    gap, low, high, overall = (np.empty(ts.size) for _ in range(4))
+    rates = np.empty((ts.size, n_groups))
+    for i, t in enumerate(ts):
+        counts = confusion_counts(y_true, (s >= t).astype(np.int64), codes, n_groups)
+        boot = bootstrap_counts(counts, resamples, rng)
+        gap[i] = fairness_metrics(counts)["demographic_parity_difference"]
+        lo, hi = simultaneous_intervals(counts, boot, confidence)["demographic_parity_difference"]
+        if degenerate_rates(counts)["selection_rate"].any():
+            w_lo, w_hi = wilson_metric_bounds(counts, confidence)["demographic_parity_difference"]
+            lo, hi = np.fmin(lo, w_lo), np.fmax(hi, w_hi)
+        low[i], high[i] = covering(np.asarray(lo), np.asarray(hi), gap[i])
+        rates[i] = group_rates(counts)["selection_rate"]
+        total = counts.sum()
+        overall[i] = (counts[:, FP] + counts[:, TP]).sum() / total if total else np.nan
+    return {"threshold": ts, "gap": gap, "low": low, "high": high, "selection_rate": overall, "rates": rates}

@@ -144,7 +144,8 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
     pad = (hi - lo) * 0.04  # lines off the frame, but an axis of rates (data in [0, 1]) not past 0 or 1
     y_lo, y_hi, y_ticks, y_dec = svg.nice_domain(lo - pad if lo - pad >= 0 or lo < 0 else 0.0,
                                                  hi + pad if hi + pad <= 1 or hi > 1 else 1.0)
-    xs = [x for s in series for x in s.x]
+    markers = list(ls.x_markers)
+    xs = [x for s in series for x in s.x] + [x for x, _ in markers]  # the axis reaches every marker
     x_lo, x_hi = (-0.5, len(names) - 0.5) if names else (min(xs), max(xs))
     if x_hi - x_lo < 1e-12 * max(1.0, abs(x_lo)):
         x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
@@ -185,15 +186,38 @@ def lines(spec: Mapping[str, Any]) -> tuple[str, str]:
                              svg.fit(x_label, (right - left) * 0.85, 10.5),
                              ' font-size="10.5" font-weight="bold" text-anchor="middle"'))
     out += _plot(series, refs, fr, names)
+    out += _x_markers(markers, fr)
     out += legend
     out.append("</svg>")
     caption = _t("spec.lines_caption", title=title)
     if any(s.low is not None and s.high is not None for s in series):
         caption += " " + _t("spec.bands")
-    if refs:
+    if refs or markers:  # vertical markers are dashed reference values too, named by their label
         caption += " " + _t("spec.references", refs="; ".join(
-            f"{label or _t('spec.unlabelled')} = {y:g}" for y, label in refs))
+            f"{label or _t('spec.unlabelled')} = {v:g}" for v, label in (*refs, *markers)))
     return "".join(out), caption
+
+
+def _x_markers(markers: list[tuple[float, str]], fr: svg.Frame) -> list[str]:
+    """Vertical dashed lines at the markers' x, each labelled at the top of the plot on a white ground, on the
+    side of the line with more room (right of it in the left half of the plot, left of it in the right half)."""
+    out = []
+    for x, label in markers:
+        px = fr.sx(x)
+        out.append(f'<line x1="{_f(px)}" y1="{_f(fr.top)}" x2="{_f(px)}" y2="{_f(fr.bottom)}" '
+                   'stroke="#333333" stroke-width="1" stroke-dasharray="4,3"/>')
+        if not label:
+            continue
+        right = px <= (fr.left + fr.right) / 2
+        room = (fr.right - px if right else px - fr.left) - 8
+        shown = svg.fit(label, max(room, 24.0), 9)
+        w, ty = svg.text_width(shown, 9), fr.top + 11
+        tx = px + 4 if right else px - 4
+        out.append(f'<rect x="{_f(tx - 2 if right else tx - w - 2)}" y="{_f(ty - 8.5)}" width="{_f(w + 4)}" '
+                   'height="11" fill="#ffffff" fill-opacity="0.85"/>')
+        out.append(svg.label(tx, ty, label, shown,
+                             f' font-size="9" text-anchor="{"start" if right else "end"}" fill="#333333"'))
+    return out
 
 
 def _plot(series: tuple[chartspec.Series, ...], refs: list[tuple[float, str]], fr: svg.Frame,

@@ -168,13 +168,16 @@ def test_performance_pass_reads_every_judged_rate(analytic, store):
     verdict = out.evidence.verdict
     assert verdict.rule == "interval_inside_limit" and not out.evidence.findings
     assert set(verdict.reads) == {"selection_rate", "selection_rate@sex=female", "selection_rate@sex=male"}
-    assert {m.unit for m in out.measurements if m.name == "accuracy"} == {Unit.SCORE}
-    assert {m.unit for m in out.measurements if m.name != "accuracy"} == {Unit.RATE}
+    scores = ("accuracy", "roc_auc", "gini")
+    assert {m.unit for m in out.measurements if m.name in scores} == {Unit.SCORE}
+    assert {m.unit for m in out.measurements if m.name not in scores} == {Unit.RATE}
     assert "every threshold is met on its whole interval" in out.summary
     table = out.evidence.tables[0]
     assert table.title.key == "performance.table.by_group"
-    assert [c.role for c in table.columns] == [ColumnRole.GROUP, ColumnRole.N, *[ColumnRole.VALUE] * 6,
+    # four confusion counts, then six rates
+    assert [c.role for c in table.columns] == [ColumnRole.GROUP, ColumnRole.N, *[ColumnRole.VALUE] * 10,
                                                ColumnRole.FLAG]
+    assert [c.unit for c in table.columns[2:6]] == [Unit.COUNT] * 4
     assert [r[0] for r in table.rows] == ["sex=female", "sex=male"] and all(r[-1] is True for r in table.rows)
 
 

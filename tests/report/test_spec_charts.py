@@ -106,6 +106,48 @@ def test_lines_numeric_x_and_gaps():
     assert {"20", "40", "60", "80"} <= set(_texts(root))
 
 
+def _vertical_dashed(root: ET.Element) -> list[ET.Element]:
+    return [ln for ln in root.iter(f"{NS}line") if ln.get("x1") == ln.get("x2") and ln.get("stroke-dasharray")]
+
+
+def test_lines_x_markers_are_vertical_dashed_lines_with_labels():
+    spec = {"type": "lines", "title": "Selection gap by decision threshold", "x_label": "decision threshold",
+            "y_label": "gap (pp)", "series": [{"name": "gap", "x": [0.1, 0.3, 0.5, 0.7, 0.9],
+                                               "y": [5.0, 15.0, 25.0, 15.0, 5.0], "low": [2.0, 11, 20, 11, 2],
+                                               "high": [8.0, 19, 30, 19, 8]}],
+            "reference_lines": [{"y": 10.0, "label": "limit"}],
+            "x_markers": [{"x": 0.3, "label": "operating point"}, {"x": 0.8, "label": "alternative"}]}
+    root = _root(spec)
+    verticals = _vertical_dashed(root)
+    assert len(verticals) == 2
+    xs = [float(v.get("x1")) for v in verticals]
+    frame = next(r for r in root.iter(f"{NS}rect") if r.get("stroke") == "#000")  # the plot frame
+    left, width = float(frame.get("x")), float(frame.get("width"))
+    # 0.3 and 0.8 on an axis from 0.1 to 0.9: a quarter and seven eighths of the way across
+    assert xs == pytest.approx([left + width * 0.25, left + width * 0.875], abs=0.1)
+    assert all(float(v.get("y1")) == pytest.approx(float(frame.get("y"))) for v in verticals)
+    labels = {t.text: t for t in root.iter(f"{NS}text")}
+    assert labels["operating point"].get("text-anchor") == "start"  # left half: the label runs right of the line
+    assert labels["alternative"].get("text-anchor") == "end"  # right half: it runs left of the line
+    caption = draw(spec).caption
+    assert "limit = 10" in caption and "operating point = 0.3" in caption and "alternative = 0.8" in caption
+
+
+def test_x_axis_reaches_a_marker_beyond_the_data():
+    spec = {"type": "lines", "title": "Scores", "series": [{"name": "share", "x": [0.1, 0.2, 0.3],
+                                                            "y": [1.0, 2.0, 3.0]}],
+            "x_markers": [{"x": 0.9, "label": "decision threshold"}]}
+    root = _root(spec)
+    frame = next(r for r in root.iter(f"{NS}rect") if r.get("stroke") == "#000")
+    x = float(_vertical_dashed(root)[0].get("x1"))
+    assert x == pytest.approx(float(frame.get("x")) + float(frame.get("width")), abs=0.1)  # 0.9 ends the axis
+    assert {"0.6", "0.8"} <= set(_texts(root))  # ticked past the data (0.1 to 0.3) out to the marker
+
+
+def test_lines_without_markers_draw_no_vertical_dashed_line():
+    assert _vertical_dashed(_root(LINES)) == []
+
+
 def test_bars_reuse_group_bars():
     root = _root(BARS)
     texts = _texts(root)

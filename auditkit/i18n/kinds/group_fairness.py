@@ -111,6 +111,26 @@ MESSAGES = {
         "group_fairness.col.tpr": "TPR",
         "group_fairness.col.fpr": "FPR",
         "group_fairness.col.compared": "compared (n ≥ {min_size})",
+        "group_fairness.table.sweep": "Selection gap at the operating point and across decision thresholds",
+        "group_fairness.col.where": "where",
+        "group_fairness.col.threshold": "decision threshold",
+        "group_fairness.col.overall_selection": "selection rate (compared groups)",
+        "group_fairness.col.gap": "demographic parity difference",
+        "group_fairness.sweep.operating": "operating point",
+        "group_fairness.sweep.smallest": "smallest gap on the grid",
+        "group_fairness.sweep.largest": "largest gap on the grid",
+        "group_fairness.sweep.constant": "every threshold on the grid (the same gap)",
+        "group_fairness.note.sweep": (
+            "Threshold sensitivity: the demographic parity difference recomputed with the decision threshold at "
+            "{low} to {high} in steps of {step}, each with its own {level} interval (pointwise, not holding for "
+            "all thresholds at once); at the operating point, the measured difference and its interval. Shown "
+            "for information: the verdict reads the operating point only."
+        ),
+        "group_fairness.chart.sweep": "Selection gap by decision threshold",
+        "group_fairness.chart.threshold": "decision threshold (score)",
+        "group_fairness.chart.gap": "selection gap (pp)",
+        "group_fairness.chart.operating_point": "operating point",
+        "group_fairness.chart.limit": "limit",
         "group_fairness.finding.breaches": (
             "Disparity between groups of {attributes}: {measure} {value} [{ci_low}, {ci_high}] breaches "
             "the limit {limit} on its whole confidence interval."
@@ -250,6 +270,26 @@ MESSAGES = {
         "group_fairness.col.tpr": "Richtig-Positiv-Rate",
         "group_fairness.col.fpr": "Falsch-Positiv-Rate",
         "group_fairness.col.compared": "verglichen (n ≥ {min_size})",
+        "group_fairness.table.sweep": "Auswahllücke im Arbeitspunkt und über die Entscheidungsschwellen",
+        "group_fairness.col.where": "Stelle",
+        "group_fairness.col.threshold": "Entscheidungsschwelle",
+        "group_fairness.col.overall_selection": "Auswahlquote (verglichene Gruppen)",
+        "group_fairness.col.gap": "Differenz der demografischen Parität",
+        "group_fairness.sweep.operating": "Arbeitspunkt",
+        "group_fairness.sweep.smallest": "kleinste Lücke im Raster",
+        "group_fairness.sweep.largest": "größte Lücke im Raster",
+        "group_fairness.sweep.constant": "jede Schwelle im Raster (dieselbe Lücke)",
+        "group_fairness.note.sweep": (
+            "Empfindlichkeit gegenüber der Schwelle: Die Differenz der demografischen Parität wird mit der "
+            "Entscheidungsschwelle bei {low} bis {high} in Schritten von {step} neu berechnet, jeweils mit eigenem "
+            "{level}-Intervall (punktweise, nicht für alle Schwellen zugleich); im Arbeitspunkt die gemessene "
+            "Differenz mit ihrem Intervall. Nur zur Information: Das Urteil beruht allein auf dem Arbeitspunkt."
+        ),
+        "group_fairness.chart.sweep": "Auswahllücke nach Entscheidungsschwelle",
+        "group_fairness.chart.threshold": "Entscheidungsschwelle (Score)",
+        "group_fairness.chart.gap": "Auswahllücke (PP)",
+        "group_fairness.chart.operating_point": "Arbeitspunkt",
+        "group_fairness.chart.limit": "Grenze",
         "group_fairness.finding.breaches": (
             "Ungleichbehandlung zwischen Gruppen von {attributes}: {measure} {value} [{ci_low}, "
             "{ci_high}] verletzt die Grenze {limit} auf dem ganzen Konfidenzintervall."

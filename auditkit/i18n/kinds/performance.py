@@ -7,6 +7,36 @@ MESSAGES = {
         "performance.measure.tpr": "true positive rate",
         "performance.measure.fpr": "false positive rate",
         "performance.measure.fnr": "false negative rate",
+        "performance.measure.roc_auc": "ROC AUC",
+        "performance.measure.gini": "Gini coefficient",
+        "performance.overall": "overall",
+        "performance.summary.auc": (
+            "Discrimination of the score: ROC AUC {value} [{ci_low}, {ci_high}], Gini {gini} "
+            "[{gini_low}, {gini_high}]."
+        ),
+        "performance.summary.auc_undefined": (
+            "ROC AUC is undefined: the audit data hold rows of one true label only."
+        ),
+        "performance.note.auc": (
+            "ROC AUC: the probability that a row with the favourable true label scores higher than a row with "
+            "the unfavourable one (ties count half); Gini = 2·AUC − 1. Both with {level} DeLong intervals, "
+            "overall and per group, shown for information: no threshold reads them."
+        ),
+        "performance.note.auc_separated": (
+            "The true labels are completely separated by the score, or one of them has a single row, in: "
+            "{groups}. DeLong's interval has zero width there, so Newcombe's score interval is shown instead."
+        ),
+        "performance.note.auc_undefined": "ROC AUC is undefined (rows of one true label only) for: {groups}.",
+        "performance.note.confusion": (
+            "TP, FP, TN, FN: rows by decision and true label, the favourable outcome counting as positive "
+            "(TP: favourable decision and favourable true label; FP: favourable decision, unfavourable true "
+            "label; TN and FN likewise for unfavourable decisions)."
+        ),
+        "performance.chart.scores": "Score distribution by group",
+        "performance.chart.score": "score (probability of the favourable outcome)",
+        "performance.chart.share": "share of group (%)",
+        "performance.chart.decision_threshold": "decision threshold",
+        "performance.chart.all_rows": "all rows",
         "performance.rule.interval_inside_limit": (
             "Every threshold ({limits}) is met on the whole {level} Wilson interval of its rate; rates "
             "are judged {scope}"
@@ -59,6 +89,10 @@ MESSAGES = {
         "performance.table.by_group": "Performance by group",
         "performance.col.group": "group",
         "performance.col.n": "n",
+        "performance.col.tp": "TP",
+        "performance.col.fp": "FP",
+        "performance.col.tn": "TN",
+        "performance.col.fn": "FN",
         "performance.col.base_rate": "favourable base rate",
         "performance.col.selection_rate": "selection rate",
         "performance.col.accuracy": "accuracy",
@@ -90,6 +124,39 @@ MESSAGES = {
         "performance.measure.tpr": "Richtig-Positiv-Rate",
         "performance.measure.fpr": "Falsch-Positiv-Rate",
         "performance.measure.fnr": "Falsch-Negativ-Rate",
+        "performance.measure.roc_auc": "ROC-AUC",
+        "performance.measure.gini": "Gini-Koeffizient",
+        "performance.overall": "insgesamt",
+        "performance.summary.auc": (
+            "Trennschärfe des Scores: ROC-AUC {value} [{ci_low}, {ci_high}], Gini {gini} "
+            "[{gini_low}, {gini_high}]."
+        ),
+        "performance.summary.auc_undefined": (
+            "Die ROC-AUC ist nicht definiert: Die Auditdaten enthalten nur Zeilen eines wahren Labels."
+        ),
+        "performance.note.auc": (
+            "ROC-AUC: die Wahrscheinlichkeit, dass eine Zeile mit günstigem wahrem Label einen höheren Score "
+            "erhält als eine Zeile mit ungünstigem (Gleichstände zählen halb); Gini = 2·AUC − 1. Beide mit "
+            "{level}-DeLong-Intervallen, insgesamt und je Gruppe; sie dienen der Information, keine Grenze "
+            "beurteilt sie."
+        ),
+        "performance.note.auc_separated": (
+            "Der Score trennt die wahren Labels vollständig, oder eines davon hat nur eine Zeile, in: {groups}. "
+            "Das DeLong-Intervall hat dort die Breite null; gezeigt wird stattdessen Newcombes Score-Intervall."
+        ),
+        "performance.note.auc_undefined": (
+            "Die ROC-AUC ist nicht definiert (nur Zeilen eines wahren Labels) für: {groups}."
+        ),
+        "performance.note.confusion": (
+            "RP, FP, RN, FN: Zeilen nach Entscheidung und wahrem Label, das günstige Ergebnis zählt als positiv "
+            "(RP: günstige Entscheidung bei günstigem wahrem Label; FP: günstige Entscheidung bei ungünstigem "
+            "wahrem Label; RN und FN entsprechend für ungünstige Entscheidungen)."
+        ),
+        "performance.chart.scores": "Score-Verteilung nach Gruppe",
+        "performance.chart.score": "Score (Wahrscheinlichkeit des günstigen Ergebnisses)",
+        "performance.chart.share": "Anteil der Gruppe (%)",
+        "performance.chart.decision_threshold": "Entscheidungsschwelle",
+        "performance.chart.all_rows": "alle Zeilen",
         "performance.rule.interval_inside_limit": (
             "Jede Grenze ({limits}) wird auf dem ganzen {level}-Wilson-Intervall ihrer Quote eingehalten;"
             " beurteilt werden die Quoten {scope}"
@@ -151,6 +218,10 @@ MESSAGES = {
         "performance.table.by_group": "Leistung nach Gruppe",
         "performance.col.group": "Gruppe",
         "performance.col.n": "n",
+        "performance.col.tp": "RP",
+        "performance.col.fp": "FP",
+        "performance.col.tn": "RN",
+        "performance.col.fn": "FN",
         "performance.col.base_rate": "Basisrate (günstiges Label)",
         "performance.col.selection_rate": "Auswahlquote",
         "performance.col.accuracy": "Genauigkeit",
