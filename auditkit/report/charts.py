@@ -99,11 +99,12 @@ def _axis(x0: float, x1: float, y: float, lo: float, hi: float, label: str, top:
 
 
 def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Value",
-                words: Mapping[str, str] | None = None) -> str:
+                words: Mapping[str, str] | None = None, legend: bool = True) -> str:
     """An interval plot: per row a dot for the value, a bar for the CI, a dashed line for the threshold.
 
     ``words`` translates the printed words (verdict codes, ``"other"``, ``"no verdict"``,
     ``"confidence interval"``, ``"threshold"``) for the report language; missing ones print as given.
+    ``legend=False`` leaves out the key of markers and lines (a second panel directly above a first that has it).
     Returns ``""`` when no row has a value or an interval to draw.
     """
     words = words or {}
@@ -133,7 +134,7 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
     def sx(v: float) -> float:
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
-    legend, extra = _legend(axis_y + 44, words)
+    keys, extra = _legend(axis_y + 44, words) if legend else ([], -22.0)
     height = axis_y + 62 + extra
     out = svg.open_svg(height, title)
     out += _axis(x0, x1, axis_y, lo, hi, axis_label, top)
@@ -166,7 +167,7 @@ def forest_plot(rows: Sequence[ForestRow], *, title: str, axis_label: str = "Val
         weight = ' font-weight="bold"' if r.verdict == "FAIL" else ""
         out.append(f'<text x="{_f(svg.WIDTH - verdict_w + 4)}" y="{_f(y + 4)}" fill="{colour}"{weight}>'
                    f"{esc(printed[i])}</text>")
-    out += legend
+    out += keys
     out.append("</svg>")
     return "".join(out)
 

@@ -222,16 +222,21 @@ def _measurement_charts(o: CheckOutcome) -> tuple[Chart, ...]:
                   "confidence interval": t("chart.ci"), "threshold": t("chart.threshold")})
     # one panel per kind of limit: lower limits (ratios, accuracy) and upper limits (differences) live on
     # different scales, and sharing an axis would squash one of them
-    for op, kind in ((">=", t("chart.lower")), ("<=", t("chart.upper"))):
+    panels = {}
+    for op in (">=", "<="):
         # a measurement with groups is a heading over one row per group, so that no label is cut to a stub
-        rows = [charts.ForestRow(
+        panels[op] = [charts.ForestRow(
             label=str(m.group) if m.group is not None else _forest_name(o.kind, m),
             heading=_forest_name(o.kind, m) if m.group is not None else None,
             value=m.value, low=m.ci_low, high=m.ci_high, threshold=m.threshold,
             comparator=m.comparator, verdict=m.status.value if m.status else None,
-        ) for m in o.measurements if m.threshold is not None and m.comparator == op]
-        svg = charts.forest_plot(rows, title=t("chart.forest_title", check=o.check_id, kind=kind),
-                                 axis_label=t("chart.value"), words=words)
+        ) for m in o.measurements if m.threshold is not None and m.comparator == op
+            and any(v is not None for v in (m.value, m.ci_low, m.ci_high))]
+    drawn = [op for op, rows in panels.items() if rows]
+    for op, kind in ((">=", t("chart.lower")), ("<=", t("chart.upper"))):
+        svg = charts.forest_plot(panels[op], title=t("chart.forest_title", check=o.check_id, kind=kind),
+                                 axis_label=t("chart.value"), words=words,
+                                 legend=op == drawn[-1] if drawn else True)  # one key, under the last panel
         if svg:
             out.append(Chart(t("chart.forest_caption", check=o.check_id, kind=kind), svg, forest=True))
     return tuple(out)

@@ -153,7 +153,8 @@ def _environment(env: Mapping[str, Any]) -> tuple[tuple[Item, ...], Table]:
 
 def _refs(ref: Mapping[str, Any], fingerprint: str) -> tuple[Item, ...]:
     items = [Item(t("setup.fingerprint"), fingerprint, mono=True)]
-    items += [Item(fmt.humanise(str(k)), fmt.plain(v), mono=True) for k, v in ref.items()]
+    items += [Item(fmt.humanise(str(k)), fmt.plain(v), mono=True) for k, v in ref.items()
+              if not (str(k).lower() in ("fingerprint", "sha256") and str(v) == fingerprint)]  # printed above
     return tuple(items)
 
 
