@@ -99,7 +99,8 @@ def test_an_all_missing_numeric_column_has_no_range():
     income = _profile(frame).columns[0]
     assert income.missing_share == 1.0 and income.minimum is None and income.maximum is None
     assert all(g.mean is None for g in income.by_group[0].groups)
-    assert DataProfile.from_json(json.loads(json.dumps(_profile(frame).to_json(), allow_nan=False))).columns[0] == income
+    stored = json.loads(json.dumps(_profile(frame).to_json(), allow_nan=False))
+    assert DataProfile.from_json(stored).columns[0] == income
 
 
 def test_unknown_layout_version_is_refused():
