@@ -75,14 +75,15 @@ def training_items(data: Mapping[str, Any]) -> tuple[Item, ...]:
     return tuple(out)
 
 
-def _amount(x: float | None) -> str:
-    """A data value, compact: integers as such, else two decimals (one from 100 on, three below 1)."""
-    if x is None:
-        return fmt.DASH
-    if float(x).is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    a = abs(x)
-    return num(x, 1 if a >= 100 else 2 if a >= 1 else 3)
+def _decimals(c: ColumnProfile) -> int:
+    """Decimals for every value of a numeric column, from its magnitude, so its range and group values align."""
+    largest = max(abs(c.minimum or 0.0), abs(c.maximum or 0.0))
+    return 0 if largest >= 1000 else 1 if largest >= 10 else 2 if largest >= 1 else 3
+
+
+def _amount(x: float | None, decimals: int) -> str:
+    """A data value with the column's ``decimals`` (a dash when missing)."""
+    return fmt.DASH if x is None else num(x, decimals) if decimals else f"{x:.0f}"
 
 
 def _shares(shares: Sequence[Share]) -> str:
@@ -92,14 +93,20 @@ def _shares(shares: Sequence[Share]) -> str:
 def _spread(c: ColumnProfile) -> str:
     """The range of a numeric column, or its most frequent categories with their shares."""
     if c.kind == "numeric":
-        return fmt.DASH if c.minimum is None else f"{_amount(c.minimum)} – {_amount(c.maximum)}"
+        if c.minimum is None:
+            return fmt.DASH
+        # a column of whole numbers (counts, years) shows its range as such; its group means keep the decimals
+        whole = float(c.minimum).is_integer() and float(c.maximum or 0.0).is_integer()
+        decimals = 0 if whole else _decimals(c)
+        return f"{_amount(c.minimum, decimals)} – {_amount(c.maximum, decimals)}"
     more = c.n_categories - len(c.categories)
     return _shares(c.categories) + (f" ({t('data.more_categories', n=more)})" if more > 0 else "")
 
 
-def _by_group(d: GroupDistribution, numeric: bool, named: bool) -> str:
-    """One attribute's groups in one line: ``female 15 (15) · male 50 (50)`` or ``female: yes 60.0%, …``."""
-    parts = [f"{g.group} {_amount(g.mean)} ({_amount(g.median)})" if numeric
+def _by_group(d: GroupDistribution, c: ColumnProfile, named: bool) -> str:
+    """One attribute's groups in one line: ``female 15.0 (15.0) · male 50.0 (50.0)`` or ``female: yes 60.0%, …``."""
+    decimals = _decimals(c)
+    parts = [f"{g.group} {_amount(g.mean, decimals)} ({_amount(g.median, decimals)})" if c.kind == "numeric"
              else f"{g.group}: {_shares(g.top) or fmt.DASH}" for g in d.groups]
     return (f"{d.attribute}: " if named else "") + " · ".join(parts)
 
@@ -147,10 +154,10 @@ def profile_section(raw: Mapping[str, Any] | None) -> tuple[Table, tuple[str, ..
         return Table(t("data.profile_title"), columns, (), note=t("data.profile_missing")), ()
     named = len(profile.base_rates) > 1
     rows = tuple((c.name, c.unit or fmt.DASH, _spread(c), quantity(c.missing_share, "share"),
-                  "; ".join(_by_group(d, c.kind == "numeric", named) for d in c.by_group) or fmt.DASH)
+                  "; ".join(_by_group(d, c, named) for d in c.by_group) or fmt.DASH)
                  for c in profile.columns)
     table = Table(title=t("data.profile", n=profile.n_rows), columns=columns, rows=rows,
-                  numeric=(False, False, False, True, False), widths=(17, 8, 25, 8, 42))
+                  numeric=(False, False, False, True, False), widths=(20, 7, 23, 8, 42))
     return table, tuple(_base_sentence(profile, r) for r in profile.base_rates if r.groups)
 
 

@@ -26,7 +26,7 @@ PROFILE = DataProfile(
     n_rows=2000, label="default", favourable_label="0", confidence=0.95,
     columns=(
         ColumnProfile("income_k", "feature", "numeric", 2000, 0.0, unit="kEUR", minimum=8.5, maximum=212.5,
-                      by_group=(GroupDistribution("sex", (GroupSummary("female", 1034, mean=41.25, median=39.0),
+                      by_group=(GroupDistribution("sex", (GroupSummary("female", 1034, mean=41.26, median=39.0),
                                                           GroupSummary("male", 966, mean=47.5, median=44.0))),)),
         ColumnProfile("late_payments", "feature", "numeric", 2000, 0.0125, minimum=0.0, maximum=12.0,
                       by_group=(GroupDistribution("sex", (GroupSummary("female", 1034, mean=0.875, median=1.0),
@@ -73,8 +73,8 @@ def test_profile_table_has_one_dense_row_per_column_in_english():
     assert table.columns == ("Column", "Unit", "Range or categories", "Missing",
                              "By group: mean (median), or top shares")
     assert table.rows == (
-        ("income_k", "kEUR", "8.50 – 212.5", "0.0%", "female 41.25 (39) · male 47.50 (44)"),
-        ("late_payments", "—", "0 – 12", "1.2%", "female 0.875 (1) · male 0.500 (0)"),
+        ("income_k", "kEUR", "8.5 – 212.5", "0.0%", "female 41.3 (39.0) · male 47.5 (44.0)"),
+        ("late_payments", "—", "0 – 12", "1.2%", "female 0.9 (1.0) · male 0.5 (0.0)"),  # whole-number range
         ("region", "—", "north 50.0%, south 30.0% (+2 more)", "0.0%", "female: north 50.0% · male: south 25.0%"),
         ("sex", "—", "female 51.7%, male 48.3%", "0.0%", "—"),
     )
@@ -109,7 +109,7 @@ def test_html_section_five_prints_the_table_and_the_sentence(language):
     section = html[html.index('<section id="data"'):]
     section = section[:section.index("</section>")]
     assert '<table class="data small">' in section
-    for cell in ("kEUR", "8.50 – 212.5", "female 41.25 (39) · male 47.50 (44)"):
+    for cell in ("kEUR", "8.5 – 212.5", "female 41.3 (39.0) · male 47.5 (44.0)"):
         assert cell in section
     assert view.base_rates[0] in section.replace("&#39;", "'")
     assert section.index(view.data_profile.title) < section.index(view.base_rates[0][:20])
