@@ -214,8 +214,8 @@ MESSAGES: dict[str, str] = {
     "also.",
     "data.rates_single": "nur eine Gruppe enthält Zeilen, es gibt also nichts zu vergleichen.",
     "data.pair": "{a} und {b}",
-    "data.training_description": "Trainingsdaten (Beschreibung)",
-    "data.training_fingerprint": "Trainingsdaten (Fingerabdruck)",
+    "data.training_description": "Trainingsdaten",
+    "data.training_fingerprint": "Fingerabdruck der Trainingsdaten",
     # --- 6 results ---
     "results.lead": "Jede Messung mit Schwellenwert wird an ihrem ganzen Konfidenzintervall beurteilt: BESTANDEN "
     "nur, wenn das Intervall innerhalb der Toleranz liegt, NICHT BESTANDEN, wenn es ganz außerhalb liegt, sonst "

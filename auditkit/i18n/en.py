@@ -207,8 +207,8 @@ MESSAGES: dict[str, str] = {
     "data.rates_differ": "the intervals of {pairs} do not overlap, so their base rates differ.",
     "data.rates_single": "only one group has rows, so there is nothing to compare.",
     "data.pair": "{a} and {b}",
-    "data.training_description": "Training data (description)",
-    "data.training_fingerprint": "Training data (fingerprint)",
+    "data.training_description": "Training data",
+    "data.training_fingerprint": "Training data fingerprint",
     # --- 6 results ---
     "results.lead": "Each thresholded measurement is judged on its whole confidence interval: PASS only if the "
     "interval lies inside the tolerance, FAIL if it lies wholly outside, INCONCLUSIVE otherwise. p-values are "

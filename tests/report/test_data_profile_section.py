@@ -140,10 +140,10 @@ def test_training_data_is_printed_when_given_and_marked_missing_otherwise():
     assert text != POLICY_TEXT
     given = build_view(_run(policy_text=text), report_id="R", version=1, language="en").training
     assert [(i.label, i.value, i.missing) for i in given] == [
-        ("Training data (description)", "Applications 2019-2024, DE and AT", False),
-        ("Training data (fingerprint)", "sha256:9a1f", False)]
+        ("Training data", "Applications 2019-2024, DE and AT", False),
+        ("Training data fingerprint", "sha256:9a1f", False)]
     absent = build_view(_run(), report_id="R", version=1, language="de").training
-    assert [i.label for i in absent] == ["Trainingsdaten (Beschreibung)", "Trainingsdaten (Fingerabdruck)"]
+    assert [i.label for i in absent] == ["Trainingsdaten", "Fingerabdruck der Trainingsdaten"]
     assert all(i.missing and "nicht angegeben" in i.value for i in absent)
 
 
@@ -175,3 +175,13 @@ def test_the_opinion_states_the_profiles_base_rates_without_a_performance_check(
     (rates, *_) = build_view(run, report_id="R", version=1, language="en").opinion.numbers
     assert rates.startswith("How often the favourable outcome actually occurs in each group")
     assert "sex=female: 67.0% (64.1% to 69.9%); sex=male: 66.8% (63.7% to 69.7%)" in rates
+
+
+def test_data_values_in_the_profile_are_escaped():
+    hostile = "<script>alert(1)</script>"
+    profile = dataclasses.replace(PROFILE, columns=(dataclasses.replace(PROFILE.columns[2], categories=(
+        Share(hostile, 1.0),)),), base_rates=(BaseRates("sex", (BaseRate(hostile, 10, 5, 0.5, 0.2, 0.8),
+                                                                BaseRate("male", 10, 5, 0.5, 0.2, 0.8))),))
+    view = build_view(_run(profile), report_id="R", version=1, language="en")
+    section = render_html(view).decode().split('<section id="data"', 1)[1].split("</section>", 1)[0]
+    assert hostile not in section and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
