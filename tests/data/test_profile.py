@@ -115,3 +115,15 @@ def test_overlap_is_inclusive_at_a_shared_bound():
     c = BaseRate("c", 10, 9, 0.9, 0.6, 1.0)
     assert a.overlaps(b) and not a.overlaps(c)
     assert BaseRates("s", (a, b, c)).disjoint_pairs() == ((a, c),)
+
+
+def test_text_data_profiles_its_protected_columns_only():
+    frame = pd.DataFrame({"text": ["a", "b", "c", "d"], "gender": ["f", "m", "f", "m"], "y": [1, 0, 1, 1]})
+    profile = profile_frame(frame, features=[], attributes=[GroupColumn("gender", "gender",
+                                                                        frame["gender"].to_numpy(dtype=object))],
+                            favourable=frame["y"].to_numpy(), label="y", favourable_label="1", units={},
+                            confidence=0.95)
+    assert [c.name for c in profile.columns] == ["gender"]
+    f, m = profile.base_rates[0].groups
+    assert (f.favourable, f.n, f.ci_high) == (2, 2, 1.0) and (m.favourable, m.n, m.rate) == (1, 2, 0.5)
+    assert f.ci_low == pytest.approx(0.3424, abs=1e-4)  # Wilson 95 % for 2 of 2
