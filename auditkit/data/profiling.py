@@ -60,6 +60,7 @@ class _Groups:
 
     @property
     def sizes(self) -> np.ndarray:
+        """Rows per group (every row with a group counts, whatever else it lacks)."""
         return np.bincount(self.codes[self.codes >= 0], minlength=len(self.labels))
 
 
