@@ -221,6 +221,9 @@ class RunRecord:
     commit: str | None = None
     heartbeat_at: dt.datetime | None = None
     resumed_at: dt.datetime | None = None
+    #: The data profile as stored (JSON of :class:`auditkit.data.profile.DataProfile`); None for runs stored
+    #: before data profiles were recorded.
+    data_profile: Mapping[str, Any] | None = None
 
     def condition(self, now: dt.datetime | None = None) -> str:
         """The state to show: ``interrupted`` for a RUNNING run whose process stopped beating, else the state."""

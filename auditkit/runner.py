@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from auditkit.adapters import load_adapter, resolve_device
 from auditkit.checks import CheckContext
 from auditkit.data import load_data
+from auditkit.data.profiling import profile_audit_data
 from auditkit.errors import AuditkitError, CheckConfigError, ResumeError, RunInterrupted
 from auditkit.executor import Executor, LocalExecutor
 from auditkit.plan import CheckTask, build_plan, plan_task
@@ -173,7 +174,7 @@ def _mark_interrupted(store: ResultSink, run_id: str, clock: Callable[[], dt.dat
 
 def _begin(store: ResultSink, loaded: LoadedPolicy, adapter: Any, data: Any, device: str, *, trigger: str,
            commit: str | None, clock: Callable[[], dt.datetime]) -> str:
-    """Record a new run with its full provenance (policy text, fingerprints, environment); return its id."""
+    """Record a new run with its provenance (policy text, fingerprints, environment, data profile); return its id."""
     policy = loaded.policy
     return store.begin_run(
         policy={"id": policy.policy.id, "version": policy.policy.version, "sha256": loaded.sha256,
@@ -182,6 +183,9 @@ def _begin(store: ResultSink, loaded: LoadedPolicy, adapter: Any, data: Any, dev
         system={"name": policy.system.name, "version": policy.system.version, "provider": policy.system.provider},
         model={"fingerprint": adapter.fingerprint, "ref": adapter.describe()},
         dataset={"fingerprint": data.fingerprint, "ref": data.describe()},
+        # profiled from the frame already loaded (no second read of the file); a resumed run keeps its profile
+        data_profile=profile_audit_data(data, policy.protected_attributes, units=policy.data.units,
+                                        confidence=policy.statistics.confidence).to_json(),
         seed=policy.statistics.seed,
         device=device,
         environment=capture_environment(device),

@@ -194,6 +194,28 @@ MESSAGES: dict[str, str] = {
     "Ihre Schätzungen sind unzuverlässig, und sie ist eine Datenlücke (Art. 10(2)(h)).",
     "data.gaps": "Datenlücken",
     "data.no_gaps": "Keine Gruppe unter der Mindestgröße gemeldet.",
+    "data.profile_title": "Profil der Prüfdaten",
+    "data.profile": "Profil der Prüfdaten ({n} Zeilen): alle Modelleingaben und Spalten geschützter Merkmale",
+    "data.col.column": "Spalte",
+    "data.col.unit": "Einheit",
+    "data.col.range": "Wertebereich oder Kategorien",
+    "data.col.missing": "Fehlend",
+    "data.col.by_group": "Je Gruppe: Mittelwert (Median) oder häufigste Anteile",
+    "data.more_categories": "+{n} weitere",
+    "data.profile_missing": "Für diesen Lauf wurde kein Datenprofil aufgezeichnet: Er wurde von einer "
+    "auditkit-Version vor Einführung der Datenprofile gespeichert. Wiederholen Sie die Prüfung, um es aufzuzeichnen.",
+    "data.profile_unreadable": "Das mit diesem Lauf gespeicherte Datenprofil konnte nicht gelesen werden ({reason}).",
+    "data.base_rates": "Günstiges Ergebnis ({label} = {value}) nach {attribute}: {groups} (Konfidenzintervalle "
+    "zum Niveau {level}); {verdict}",
+    "data.base_rate": "{group} {rate} [{low}, {high}] (n = {n})",
+    "data.rates_overlap": "die Intervalle überschneiden sich, diese Daten zeigen also keinen klaren Unterschied "
+    "zwischen den Gruppen.",
+    "data.rates_differ": "die Intervalle von {pairs} überschneiden sich nicht, ihre Basisraten unterscheiden sich "
+    "also.",
+    "data.rates_single": "nur eine Gruppe enthält Zeilen, es gibt also nichts zu vergleichen.",
+    "data.pair": "{a} und {b}",
+    "data.training_description": "Trainingsdaten",
+    "data.training_fingerprint": "Fingerabdruck der Trainingsdaten",
     # --- 6 results ---
     "results.lead": "Jede Messung mit Schwellenwert wird an ihrem ganzen Konfidenzintervall beurteilt: BESTANDEN "
     "nur, wenn das Intervall innerhalb der Toleranz liegt, NICHT BESTANDEN, wenn es ganz außerhalb liegt, sonst "
@@ -579,6 +601,24 @@ MESSAGES: dict[str, str] = {
         " Gruppe tatsächlich eintritt: {groups}."
     ),
     "opinion.group_rate": "{group}: günstig entschieden {rate}, günstiges Ergebnis {base}",
+    "opinion.rates_profile": (
+        "Wie oft jede Gruppe die günstige Entscheidung erhält und wie oft das günstige Ergebnis in dieser Gruppe"
+        " tatsächlich eintritt (in Klammern: der Bereich, der es mit {level} Konfidenz enthält): {groups}. {verdict}"
+    ),
+    "opinion.group_base": "{group}: günstig entschieden {rate}, günstiges Ergebnis {base} ({low} bis {high})",
+    "opinion.base_rates": (
+        "Wie oft das günstige Ergebnis in jeder Gruppe tatsächlich eintritt (in Klammern: der Bereich, der es mit"
+        " {level} Konfidenz enthält): {groups}. {verdict}"
+    ),
+    "opinion.group_base_only": "{group}: {base} ({low} bis {high})",
+    "opinion.base_overlap": (
+        "Die Bereiche überschneiden sich: Die Daten zeigen keinen klaren Unterschied zwischen den Gruppen darin,"
+        " wie oft das günstige Ergebnis eintritt."
+    ),
+    "opinion.base_differ": (
+        "Die Bereiche von {pairs} überschneiden sich nicht: Das günstige Ergebnis tritt in diesen Gruppen"
+        " unterschiedlich oft ein."
+    ),
     "opinion.number": "{name}: {value} ({interval}); {limit}. {verdict}",
     "opinion.interval": "{level} Konfidenz: {low} bis {high}",
     "opinion.limit_max": "die Richtlinie erlaubt höchstens {limit}",

@@ -189,6 +189,26 @@ MESSAGES: dict[str, str] = {
     "estimates are unreliable and it is a data gap (Art. 10(2)(h)).",
     "data.gaps": "Data gaps",
     "data.no_gaps": "No group below the minimum size was reported.",
+    "data.profile_title": "Audit data profile",
+    "data.profile": "Audit data profile ({n} rows): every model input and protected attribute column",
+    "data.col.column": "Column",
+    "data.col.unit": "Unit",
+    "data.col.range": "Range or categories",
+    "data.col.missing": "Missing",
+    "data.col.by_group": "By group: mean (median), or top shares",
+    "data.more_categories": "+{n} more",
+    "data.profile_missing": "The data profile was not recorded for this run: it was stored by an auditkit release "
+    "before data profiles. Re-run the audit to record it.",
+    "data.profile_unreadable": "The data profile stored with this run could not be read ({reason}).",
+    "data.base_rates": "Favourable outcome ({label} = {value}) by {attribute}: {groups} ({level} confidence "
+    "intervals); {verdict}",
+    "data.base_rate": "{group} {rate} [{low}, {high}] (n = {n})",
+    "data.rates_overlap": "the intervals overlap, so these data show no clear difference between the groups.",
+    "data.rates_differ": "the intervals of {pairs} do not overlap, so their base rates differ.",
+    "data.rates_single": "only one group has rows, so there is nothing to compare.",
+    "data.pair": "{a} and {b}",
+    "data.training_description": "Training data",
+    "data.training_fingerprint": "Training data fingerprint",
     # --- 6 results ---
     "results.lead": "Each thresholded measurement is judged on its whole confidence interval: PASS only if the "
     "interval lies inside the tolerance, FAIL if it lies wholly outside, INCONCLUSIVE otherwise. p-values are "
@@ -545,6 +565,23 @@ MESSAGES: dict[str, str] = {
         " occurs in that group: {groups}."
     ),
     "opinion.group_rate": "{group}: decided favourably {rate}, favourable outcome {base}",
+    "opinion.rates_profile": (
+        "How often each group gets the favourable decision, and how often the favourable outcome actually occurs"
+        " in that group (in brackets: the range that holds it with {level} confidence): {groups}. {verdict}"
+    ),
+    "opinion.group_base": "{group}: decided favourably {rate}, favourable outcome {base} ({low} to {high})",
+    "opinion.base_rates": (
+        "How often the favourable outcome actually occurs in each group (in brackets: the range that holds it with"
+        " {level} confidence): {groups}. {verdict}"
+    ),
+    "opinion.group_base_only": "{group}: {base} ({low} to {high})",
+    "opinion.base_overlap": (
+        "The ranges overlap: the data show no clear difference between the groups in how often the favourable"
+        " outcome occurs."
+    ),
+    "opinion.base_differ": (
+        "The ranges of {pairs} do not overlap: the favourable outcome occurs at different rates in these groups."
+    ),
     "opinion.number": "{name}: {value} ({interval}); {limit}. {verdict}",
     "opinion.interval": "{level} confidence: {low} to {high}",
     "opinion.limit_max": "the policy allows at most {limit}",

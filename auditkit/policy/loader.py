@@ -301,11 +301,27 @@ def _cross_check(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, st
     if policy.model.type == "huggingface" and not policy.data.text_column:
         problems.append((_where(("data", "text_column"), lines),
                          "a huggingface text model needs 'text_column': the column holding the text"))
+    problems.extend(_units(policy, lines))
     for i, attr in enumerate(policy.protected_attributes):
         if attr.model_input and attr.column and attr.column not in policy.data.features:
             problems.append((_where(("protected_attributes", i, "model_input"), lines),
                              f"model_input is true but column {attr.column!r} is not in data.features; "
                              "add it there or set model_input: false"))
+    return problems
+
+
+def _units(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
+    """Every ``data.units`` key must be a profiled column: a model input or a protected attribute's column."""
+    columns = list(dict.fromkeys([*policy.data.features, *(a.column for a in policy.protected_attributes if a.column)]))
+    problems = []
+    for column in policy.data.units:
+        if column not in columns:
+            close = difflib.get_close_matches(column, columns, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found = ", ".join(columns) or "none"
+            problems.append((_where(("data", "units", column), lines),
+                             f"unit given for column {column!r}, which is neither in data.features nor a protected "
+                             f"attribute's column{hint}; columns found: {found}. Fix the name or remove the entry"))
     return problems
 
 

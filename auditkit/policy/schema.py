@@ -179,6 +179,15 @@ HF_OPTIONS: dict[str, tuple[Scalar, ...] | None] = {
 }
 
 
+class TrainingData(Section):
+    """The model's training data as the provider describes it (EU AI Act Annex IV 2(d)); printed, not checked."""
+
+    #: Provenance, scope and selection of the training data, or a reference to its datasheet.
+    description: str | None = None
+    #: An identifier of the exact training data set, e.g. its SHA-256 or a data-version tag.
+    fingerprint: str | None = None
+
+
 class DataSpec(Section):
     """The audit data set (held-out data the model was not trained on).
 
@@ -200,6 +209,11 @@ class DataSpec(Section):
     #: counterfactuals move each group as one variable and proxy screening tests it as one feature.
     #: One-hot blocks (``name_value`` / ``name=value`` columns holding 0/1 with one 1 per row) are found without it.
     feature_groups: dict[str, list[str]] = Field(default_factory=dict)
+    #: Unit of a model input or protected attribute column (``{income_k: kEUR}``), printed in the report's data
+    #: profile; each key must be a column of data.features or of a protected attribute (the loader checks).
+    units: dict[str, Annotated[str, Field(min_length=1, max_length=32)]] = Field(default_factory=dict)
+    #: The data the model was trained on (Annex IV 2(d)); the report prints "not provided" for what is missing.
+    training: TrainingData | None = None
 
     @field_validator("feature_groups")
     @classmethod

@@ -336,6 +336,12 @@ class ReportView:
     coverage: Table
     group_tables: tuple[Table, ...]
     gaps: tuple[str, ...]
+    #: The run's data profile: one row per model input and protected column (a note when not recorded).
+    data_profile: Table
+    #: The label's base rates per protected attribute, one sentence each, with whether their intervals overlap.
+    base_rates: tuple[str, ...]
+    #: The policy's training-data description and fingerprint ("not provided" when absent).
+    training: tuple[Item, ...]
     # 6 results
     correction: str
     families: tuple[FamilyView, ...]

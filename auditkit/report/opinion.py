@@ -1,13 +1,15 @@
 """The audit opinion: one page in plain language that a model-risk officer decides from (issue #14 item 1).
 
-Built from the stored run's typed evidence only, so it says nothing a result section does not show:
+Built from the stored run's typed evidence and data profile only, so it says nothing a result section does not show:
 
 * the **decision**: release (the gate passed and every check passed), release with conditions (the gate passed,
   non-blocking findings remain), do not release (a blocking finding), or no decision (the run did not finish);
 * the **numbers that carry it** (at most four), said as a person would say them: the favourable-decision rate of
   each group next to the group's favourable base rate (how often the outcome the model predicts actually
-  happens in that group), then, per blocker check, the number its deciding rule read that lies furthest on the
-  wrong side of its limit (or, for a pass, closest to it), with its confidence interval and the limit;
+  happens in that group; from the run's data profile with its interval, and whether the groups' intervals
+  overlap, else, for runs stored before data profiles, from the performance check's group table), then, per
+  blocker check, the number its deciding rule read that lies furthest on the wrong side of its limit (or, for a
+  pass, closest to it), with its confidence interval and the limit;
 * the **root causes** the evidence names (findings of several checks sharing a ``feature:``/``attribute:`` cause);
 * the **conditions** for release, who may **override** a blocking finding (policy ``gate.override_roles``), the
   latest sign-off decision, and the residual-risk statement.
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from auditkit.data.profile import BaseRate, BaseRates, DataProfile
 from auditkit.evidence import ColumnRole
 from auditkit.i18n import current_language, messages, t
 from auditkit.i18n.units import quantity
@@ -83,8 +86,41 @@ def _number(o: CheckOutcome, m: Measurement) -> str:
              verdict=verdict)
 
 
-def _rates(outcomes: Sequence[CheckOutcome]) -> str | None:
-    """Favourable-decision rate next to the favourable base rate, per group (a performance check's group table)."""
+def _profile(run: RunRecord) -> DataProfile | None:
+    """The run's stored data profile, or None when it has none (or one this auditkit cannot read)."""
+    try:
+        return None if run.data_profile is None else DataProfile.from_json(run.data_profile)
+    except (KeyError, TypeError, ValueError):
+        return None  # section 5 says why; the opinion falls back to the performance table's base rates
+
+
+def _base_verdict(rates: BaseRates) -> str:
+    """Whether the groups' base-rate intervals overlap, in plain words (never "equal": only "no clear difference")."""
+    pairs = rates.disjoint_pairs()
+    if not pairs:
+        return t("opinion.base_overlap")
+    return t("opinion.base_differ", pairs=", ".join(t("data.pair", a=a.group, b=b.group) for a, b in pairs))
+
+
+def _base_only(profile: DataProfile) -> str | None:
+    """The profile's base rates of its first attribute with two groups or more (no performance table to pair with)."""
+    rates = next((r for r in profile.base_rates if len(r.groups) >= 2), None)
+    if rates is None:
+        return None
+    parts = [t("opinion.group_base_only", group=f"{rates.attribute}={g.group}", base=quantity(g.rate, "rate"),
+               low=quantity(g.ci_low, "rate"), high=quantity(g.ci_high, "rate")) for g in rates.groups]
+    return t("opinion.base_rates", level=fmt.percent(profile.confidence, 0), groups="; ".join(parts),
+             verdict=_base_verdict(rates))
+
+
+def _rates(outcomes: Sequence[CheckOutcome], profile: DataProfile | None = None) -> str | None:
+    """Favourable-decision rate next to the favourable base rate, per group (a performance check's group table).
+
+    With a data profile the base rates are the profile's (with their intervals, labelled ``attribute=group`` as
+    the performance table's groups are); a group the profile does not have (an intersection) keeps the table's.
+    """
+    known: dict[str, tuple[BaseRates, BaseRate]] = {
+        f"{r.attribute}={g.group}": (r, g) for r in (profile.base_rates if profile else ()) for g in r.groups}
     for o in outcomes:
         if o.kind != "performance" or o.evidence is None:
             continue
@@ -95,11 +131,22 @@ def _rates(outcomes: Sequence[CheckOutcome]) -> str | None:
             base = next((i for i, k in enumerate(keys) if k.endswith(".base_rate")), None)
             if g is None or rate is None or base is None or not tb.rows:
                 continue
+            rows = [r for r in tb.rows if r[rate] is not None]
+            if len(rows) < 2:
+                continue
+            used = {known[r[g]][0].attribute: known[r[g]][0] for r in rows if r[g] in known}
+            if profile is not None and len(used) == 1:
+                parts = [t("opinion.group_base", group=r[g], rate=quantity(r[rate], "rate"),
+                           base=quantity(known[r[g]][1].rate, "rate"), low=quantity(known[r[g]][1].ci_low, "rate"),
+                           high=quantity(known[r[g]][1].ci_high, "rate")) if r[g] in known
+                         else t("opinion.group_rate", group=r[g], rate=quantity(r[rate], "rate"),
+                                base=quantity(r[base], "rate")) for r in rows]
+                return t("opinion.rates_profile", level=fmt.percent(profile.confidence, 0), groups="; ".join(parts),
+                         verdict=_base_verdict(next(iter(used.values()))))
             parts = [t("opinion.group_rate", group=r[g], rate=quantity(r[rate], "rate"), base=quantity(r[base], "rate"))
-                     for r in tb.rows if r[rate] is not None]
-            if len(parts) >= 2:
-                return t("opinion.rates", groups="; ".join(parts))
-    return None
+                     for r in rows]
+            return t("opinion.rates", groups="; ".join(parts))
+    return _base_only(profile) if profile is not None else None
 
 
 def _sentence(text: str) -> str:
@@ -126,7 +173,7 @@ def build_opinion(run: RunRecord, findings: Sequence[Finding], gate_section: Map
     decision = _decision(run)
     system = f"{run.system_name} {run.system_version}"
     numbers: list[str] = []
-    rates = _rates(run.outcomes)
+    rates = _rates(run.outcomes, _profile(run))
     if rates:
         numbers.append(rates)
     order = {Status.FAIL: 0, Status.ERROR: 1, Status.INCONCLUSIVE: 2, Status.PASS: 3}

@@ -38,7 +38,7 @@ from auditkit.report.checks import (
     shared_causes,
 )
 from auditkit.report.crosscheck import erasure_vs_counterfactual
-from auditkit.report.examination import art4a_item, attributes_table, coverage
+from auditkit.report.examination import art4a_item, attributes_table, coverage, profile_section, training_items
 from auditkit.report.history import compare_runs
 from auditkit.report.model import (
     FamilyView,
@@ -342,6 +342,7 @@ def _build(
     blocking = tuple(f for f in all_findings if f.blocking)
     min_size = int(stats_values["min_group_size"]) if str(stats_values["min_group_size"]).isdigit() else 30
     cov_table, group_tables, gaps = coverage(run.outcomes, min_size)
+    profile_table, base_rates = profile_section(run.data_profile)
     absent = not_assessed(run.outcomes)
     changes = compare_runs(previous, run, history) if previous is not None else None
     when = run.finished_at or run.started_at
@@ -440,6 +441,9 @@ def _build(
         coverage=cov_table,
         group_tables=group_tables,
         gaps=gaps,
+        data_profile=profile_table,
+        base_rates=base_rates,
+        training=training_items(policy.section("data")),
         correction=str(stats_values["correction"]),
         families=families,
         not_assessed=absent,

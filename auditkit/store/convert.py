@@ -184,6 +184,7 @@ def run_record(row: RunRow, outcomes: Sequence[OutcomeRow] = ()) -> RunRecord:
         commit=row.commit,
         heartbeat_at=row.heartbeat_at,
         resumed_at=row.resumed_at,
+        data_profile=row.data_profile,
     )
 
 

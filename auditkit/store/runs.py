@@ -74,6 +74,7 @@ class RunRepository:
         trigger: str = "manual",
         run_id: str | None = None,
         commit: str | None = None,
+        data_profile: Mapping[str, Any] | None = None,
     ) -> str:
         """Record the start of a run (state RUNNING) with its provenance; return its run id.
 
@@ -83,6 +84,7 @@ class RunRepository:
         once by natural key (name, fingerprint, sha256) and shared between runs;
         a model's or data set's ref is the one recorded when it was first seen.
         ``commit`` is the version-control commit a CI run audited (or None).
+        ``data_profile`` is the run's data profile as plain JSON (or None: not profiled).
         The run's heartbeat starts at ``started_at``.
         """
         run_id = run_id or uuid.uuid4().hex
@@ -103,6 +105,7 @@ class RunRepository:
             started_at=utc(started_at, "started_at"),
             heartbeat_at=utc(started_at, "started_at"),
             commit=(commit or "").strip()[:100] or None,
+            data_profile=None if data_profile is None else plain_json(dict(data_profile), "data profile"),
         )
         with self._db.session() as session:
             run.system = self._upsert_system(session, system)

@@ -158,6 +158,9 @@ class RunRow(Base):
     heartbeat_at: Mapped[dt.datetime | None]
     #: When the run was last resumed after an interruption (None: never resumed).
     resumed_at: Mapped[dt.datetime | None]
+    #: The data profile computed when the run began (:meth:`auditkit.data.profile.DataProfile.to_json`);
+    #: None for runs stored before profiles (revision 0005).
+    data_profile: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
 
     system: Mapped[SystemRow] = relationship(lazy="joined", innerjoin=True)
     model: Mapped[ModelRow] = relationship(lazy="joined", innerjoin=True)
