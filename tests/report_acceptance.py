@@ -8,6 +8,8 @@
   values (feature names, group labels, and the policy text the provider wrote, printed verbatim) are removed
   before the search.
 * The opinion page fits on one page in every language and quotes its numbers.
+* No two words overprint, no word leaves the text area, no identifier breaks mid-word, on any page, in any
+  language (tests/layout_check.py).
 * Every stored number equals the golden file written from the release before typed evidence.
 """
 
@@ -21,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import torch
+from layout_check import identifiers, layout_problems, split_identifiers
 from pypdf import PdfReader
 
 from auditkit.evidence import Msg, verdict_problems
@@ -100,6 +103,8 @@ def assert_reports_state_their_rules(run: RunRecord, languages: tuple[str, ...] 
         rendered = render_report(run, report_id=f"acceptance-{language}", version=1, formats=("html", "pdf"),
                                  language=language)
         assert_opinion_on_one_page(rendered.pdf, language)
+        assert layout_problems(rendered.pdf) == [], (run.run_id, language)
+        assert split_identifiers(rendered.pdf, identifiers(run)) == [], (run.run_id, language)
         html = rendered.html.decode()
         assert "could not be drawn" not in html and "Traceback" not in html and "Error:" not in html
         flat = _squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))

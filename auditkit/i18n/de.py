@@ -158,6 +158,38 @@ MESSAGES: dict[str, str] = {
     "setup.package": "Paket",
     "setup.version": "Version",
     "setup.no_packages": "Der Lauf hat keine Paketversionen aufgezeichnet.",
+    # provenance fields of the model, the data and the environment (section 4)
+    "ref.type": "Typ",
+    "ref.adapter": "Adapter",
+    "ref.name": "Name",
+    "ref.task": "Aufgabe",
+    "ref.source": "Quelle",
+    "ref.class": "Klasse",
+    "ref.parameters": "Parameter",
+    "ref.dtype": "Zahlentyp",
+    "ref.device": "Gerät",
+    "ref.output": "Ausgabe",
+    "ref.favourable_output": "Günstige Ausgabe",
+    "ref.decision_threshold": "Entscheidungsschwelle",
+    "ref.batch_size": "Stapelgröße",
+    "ref.feature_names": "Merkmalsnamen",
+    "ref.fingerprint": "Fingerabdruck",
+    "ref.path": "Pfad",
+    "ref.format": "Format",
+    "ref.kind": "Art",
+    "ref.n_rows": "Verwendete Zeilen",
+    "ref.rows_in_file": "Zeilen in der Datei",
+    "ref.max_rows": "Zeilenlimit",
+    "ref.columns": "Spalten",
+    "ref.label": "Zielvariable",
+    "ref.favourable_label": "Günstiger Wert der Zielvariable",
+    "ref.favourable_rate": "Anteil günstiger Ergebnisse",
+    "ref.protected_attributes": "Geschützte Merkmale",
+    "ref.features": "Merkmale",
+    "ref.id_column": "ID-Spalte",
+    "ref.python": "Python",
+    "ref.platform": "Plattform",
+    "ref.machine": "Rechner",
     "setup.fingerprint": "SHA-256-Fingerabdruck",
     "setup.remote_code": "Fremdcode erlaubt (allow_remote_code)",
     "setup.remote_code_on": "ja: die Prüfrichtlinie erlaubt, dass Python-Code aus dem Modellverzeichnis beim Laden "
@@ -224,6 +256,7 @@ MESSAGES: dict[str, str] = {
     "results.no_outcomes": "Der Lauf hat keine Prüfergebnisse.",
     "col.measurement": "Messung",
     "col.group": "Gruppe",
+    "col.applies_to": "Bezug",
     "col.value": "Wert",
     "col.ci": "Konfidenzintervall",
     "col.ci_level": "Konfidenzintervall ({level})",
@@ -449,6 +482,10 @@ MESSAGES: dict[str, str] = {
     "def.fpr.text": "P(ŷ = 1 | y = 0): Anteil der tatsächlich ungünstigen Fälle, die günstig entschieden wurden.",
     "def.fnr.term": "Falsch-Negativ-Rate (FNR)",
     "def.fnr.text": "P(ŷ = 0 | y = 1) = 1 − TPR: Anteil der tatsächlich günstigen Fälle, die abgelehnt wurden.",
+    "def.favourable.term": "Günstige Entscheidung",
+    "def.favourable.text": "Die Entscheidung des Modells, die die Prüfrichtlinie als für die Person günstig festlegt "
+    "(z. B. Kredit bewilligt, Bewerbung in die engere Wahl); ŷ = 1. Das günstige Ergebnis (y = 1) ist das "
+    "tatsächliche Ergebnis, das vorhergesagt werden soll (z. B. Kredit zurückgezahlt).",
     "def.selection_rate.term": "Auswahlrate",
     "def.selection_rate.text": "P(ŷ = 1 | A = a): Anteil der Gruppe a, der die günstige Entscheidung erhält.",
     "def.dp_difference.term": "Differenz der demografischen Parität",
@@ -483,6 +520,17 @@ MESSAGES: dict[str, str] = {
     "def.verdict.text": "BESTANDEN nur, wenn das ganze Konfidenzintervall innerhalb der Toleranz liegt, NICHT "
     "BESTANDEN, wenn es ganz außerhalb liegt, sonst UNENTSCHIEDEN. Ein Punktschätzer allein wird nie mit einem "
     "Schwellenwert verglichen.",
+    "def.status.term": "Status",
+    "def.status.text": "Womit der Lauf einer Prüfung endete: ihr Urteil (BESTANDEN, NICHT BESTANDEN, "
+    "UNENTSCHIEDEN), FEHLER (nicht berechenbar) oder ÜBERSPRUNGEN (nicht anwendbar). Nur BESTANDEN ist ein "
+    "Bestehen.",
+    "def.decisive.term": "Entscheidend, diagnostisch",
+    "def.decisive.text": "Eine entscheidende Messung hat die entscheidende Regel der Prüfung gelesen; eine "
+    "diagnostische erklärt das Ergebnis, hat es aber nicht entschieden (Anhang B).",
+    "def.gate.term": "Freigabeentscheidung",
+    "def.gate.text": "Die aus den Status abgeleitete Entscheidung über die Freigabe: NICHT BESTANDEN, wenn eine "
+    "Prüfung der Schwere „blocker“ nicht bestanden hat, nicht berechnet werden konnte oder unentschieden blieb (wie "
+    "der Abschnitt gate der Prüfrichtlinie festlegt), sonst BESTANDEN.",
     # --- Annex E ---
     "trace.art9_8.demand": "Tests anhand vorab festgelegter Kennzahlen und probabilistischer Schwellenwerte",
     "trace.art9_8.evidence": "SHA-256 und Gültigkeitsdatum der Prüfrichtlinie gegenüber dem Start des Laufs; "

@@ -70,6 +70,7 @@ def results_json(run: RunRecord) -> bytes:
                    "effective_from": run.policy_effective_from},
         "model": {"fingerprint": run.model_fingerprint, "ref": dict(run.model_ref)},
         "dataset": {"fingerprint": run.dataset_fingerprint, "ref": dict(run.dataset_ref)},
+        "data_profile": run.data_profile,  # report section 5 (None for runs stored before it was recorded)
         "seed": run.seed,
         "device": run.device,
         "environment": dict(run.environment),

@@ -75,9 +75,11 @@ def not_covered() -> tuple[str, ...]:
 
 
 #: Annex D in order: each id has ``def.<id>.term`` and ``def.<id>.text`` in every catalogue.
+#: The first and the last four are the report's own vocabulary (one word per idea, used the same way throughout).
 DEFINITION_IDS: tuple[str, ...] = (
-    "accuracy", "fpr", "fnr", "selection_rate", "dp_difference", "dp_ratio", "eo_difference", "eop_difference",
-    "impact_ratio", "wilson", "bootstrap", "holm", "bonferroni", "fdr_bh", "verdict",
+    "favourable", "accuracy", "fpr", "fnr", "selection_rate", "dp_difference", "dp_ratio", "eo_difference",
+    "eop_difference", "impact_ratio", "wilson", "bootstrap", "holm", "bonferroni", "fdr_bh", "verdict", "status",
+    "decisive", "gate",
 )
 
 

@@ -78,7 +78,7 @@ def compare_runs(previous: RunRecord, run: RunRecord, history: Sequence[RunRecor
                                                                f"{status(m.status.value) if m.status else fmt.DASH}"))
     measurements = Table(
         title=t("changes.measurements"),
-        columns=(t("col.check"), t("col.measurement"), t("col.group"), t("changes.col.previous"),
+        columns=(t("col.check"), t("col.measurement"), t("col.applies_to"), t("changes.col.previous"),
                  t("changes.col.now"), t("changes.col.difference"), t("col.verdict")),
         rows=tuple(m_rows),
         numeric=(False, False, False, True, True, True, False),

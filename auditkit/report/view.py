@@ -145,15 +145,22 @@ def _environment(env: Mapping[str, Any]) -> tuple[tuple[Item, ...], Table]:
         if isinstance(value, Mapping) and str(key).lower() in ("packages", "versions", "package_versions"):
             packages += [(str(k), fmt.plain(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
         else:
-            items.append(Item(fmt.humanise(str(key)), fmt.plain(value), mono=isinstance(value, Mapping)))
+            items.append(Item(_ref_label(key), fmt.plain(value), mono=isinstance(value, Mapping)))
     table = Table(title=t("setup.packages"), columns=(t("setup.package"), t("setup.version")), rows=tuple(packages),
                   widths=(45, 55), note="" if packages else t("setup.no_packages"))
     return tuple(items), table
 
 
+def _ref_label(key: Any) -> str:
+    """The printed name of a provenance field: the catalogue's (``ref.<key>``, so a German report says
+    "Stapelgröße", not "Batch size"), else the key humanised (a field an adapter added that no catalogue names)."""
+    name = f"ref.{key}"
+    return t(name) if name in messages(current_language()) else fmt.humanise(str(key))
+
+
 def _refs(ref: Mapping[str, Any], fingerprint: str) -> tuple[Item, ...]:
     items = [Item(t("setup.fingerprint"), fingerprint, mono=True)]
-    items += [Item(fmt.humanise(str(k)), fmt.plain(v), mono=True) for k, v in ref.items()
+    items += [Item(_ref_label(k), fmt.plain(v), mono=True) for k, v in ref.items()
               if not (str(k).lower() in ("fingerprint", "sha256") and str(v) == fingerprint)]  # printed above
     return tuple(items)
 
