@@ -237,3 +237,14 @@ def test_traceability_covers_the_articles_a_reviewer_asks_for_with_coverage_and_
     annex_e = html[html.index('id="annex-e"'):]
     assert annex_e.count('<a class="secref"') == sum(len(r.sections) for r in v.traceability)
     assert len(v.not_covered) == 7 and any("Art. 12" in s for s in v.not_covered)
+
+
+def test_provenance_labels_are_in_the_report_language_and_fingerprints_print_once(run):
+    """Section 4 names the model's and the data's fields in the report's language (a German report printed
+    "Batch size"); a field no catalogue knows is humanised; the fingerprint is printed once per artefact."""
+    run = dataclasses.replace(run, model_ref={**run.model_ref, "batch_size": 64, "fingerprint": run.model_fingerprint,
+                                              "vendor_field": "x"})
+    en, de = _view(run, language="en"), _view(run, language="de")
+    assert "Batch size" in [i.label for i in en.model_ref] and "Stapelgröße" in [i.label for i in de.model_ref]
+    assert "Vendor field" in [i.label for i in de.model_ref]
+    assert [i.value for i in en.model_ref].count(run.model_fingerprint) == 1
