@@ -103,8 +103,8 @@ def assert_reports_state_their_rules(run: RunRecord, languages: tuple[str, ...] 
         rendered = render_report(run, report_id=f"acceptance-{language}", version=1, formats=("html", "pdf"),
                                  language=language)
         assert_opinion_on_one_page(rendered.pdf, language)
-        assert layout_problems(rendered.pdf) == [], (run.run_id, language)
-        assert split_identifiers(rendered.pdf, identifiers(run)) == [], (run.run_id, language)
+        problems = layout_problems(rendered.pdf) + split_identifiers(rendered.pdf, identifiers(run))
+        assert problems == [], (run.run_id, language, problems[:10])
         html = rendered.html.decode()
         assert "could not be drawn" not in html and "Traceback" not in html and "Error:" not in html
         flat = _squash(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
