@@ -1,0 +1,78 @@
+"""What a verdict means for the people affected: each kind states it in plain words, with its decisive numbers.
+
+Known-answer audits (the step-function model of ``analytic_audit.py``, the small tabular models of the kinds'
+own tests) run each check to a FAIL and a PASS; the meaning's English text must carry the decisive numbers
+formatted exactly as the evidence's unit formats them, and every meaning message must exist in both languages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import auditkit
+from auditkit.evidence import Q, Unit
+from auditkit.i18n import LANGUAGES, render, use_language
+from auditkit.i18n.render import missing_keys
+from auditkit.results import Status
+from auditkit.store import open_store
+
+PARITY = {"id": "parity", "kind": "group_fairness", "severity": "blocker", "attributes": ["sex"],
+          "thresholds": {"demographic_parity_ratio": {"min": 0.8}, "demographic_parity_difference": {"max": 0.1}}}
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(f"sqlite:///{tmp_path / 'a.db'}") as s:
+        yield s
+
+
+def _run(policy, store):
+    return auditkit.run_audit(policy, store=store, device="cpu", report=False)
+
+
+def meaning_text(out, language: str = "en") -> str:
+    """The meaning paragraphs of an outcome in ``language`` (checked to exist in every catalogue)."""
+    ev = out.evidence
+    assert ev is not None and ev.meaning, f"{out.check_id} ({out.status.value}) states no meaning"
+    assert len(ev.meaning) <= 2
+    for lang in LANGUAGES:
+        assert missing_keys(ev.meaning, lang) == []
+    with use_language(language):
+        return " ".join(render.text(m) for m in ev.meaning)
+
+
+def said(value: float | None, unit: Unit) -> str:
+    """How the report formats ``value`` in ``unit`` (English)."""
+    with use_language("en"):
+        return render.text(Q(value, unit))
+
+
+def interval(m, unit: Unit) -> list[str]:
+    return [said(m.value, unit), said(m.ci_low, unit), said(m.ci_high, unit)]
+
+
+def test_group_fairness_fail_states_the_rates_and_the_gap(analytic, store):
+    out = _run(analytic({"female": 0.3, "male": 0.6}, [PARITY], n_per_group=1000), store).outcome("parity")
+    assert out.status is Status.FAIL
+    text = meaning_text(out)
+    gap = out.measurement("demographic_parity_difference")
+    for s in ("female", "male", said(0.3, Unit.RATE), said(0.6, Unit.RATE), *interval(gap, Unit.DIFFERENCE_PP),
+              said(0.1, Unit.DIFFERENCE_PP), "more differently than the policy tolerates"):
+        assert s in text, (s, text)
+    assert "Abstand" in meaning_text(out, "de")
+
+
+def test_group_fairness_pass_says_within_tolerance_not_fair(analytic, store):
+    out = _run(analytic({"female": 0.5, "male": 0.5}, [PARITY], n_per_group=2000), store).outcome("parity")
+    assert out.status is Status.PASS
+    text = meaning_text(out)
+    gap = out.measurement("demographic_parity_difference")
+    for s in (*interval(gap, Unit.DIFFERENCE_PP), "within the policy's tolerance", "not that every decision is fair"):
+        assert s in text, (s, text)
+
+
+def test_group_fairness_inconclusive_says_what_the_data_cannot_tell(analytic, store):
+    out = _run(analytic({"female": 0.5, "male": 0.5}, [PARITY], n_per_group=40), store).outcome("parity")
+    assert out.status is Status.INCONCLUSIVE
+    text = meaning_text(out)
+    assert "cannot tell" in text and said(0.1, Unit.DIFFERENCE_PP) in text
