@@ -76,3 +76,28 @@ def test_group_fairness_inconclusive_says_what_the_data_cannot_tell(analytic, st
     assert out.status is Status.INCONCLUSIVE
     text = meaning_text(out)
     assert "cannot tell" in text and said(0.1, Unit.DIFFERENCE_PP) in text
+
+
+def _perf(minimum: float) -> dict:
+    return {"id": "perf", "kind": "performance", "attributes": ["sex"], "per_group_thresholds": True,
+            "thresholds": {"selection_rate": {"min": minimum}}}
+
+
+def test_performance_pass_states_accuracy_and_the_closest_rate(analytic, store):
+    out = _run(analytic({"female": 0.3, "male": 0.6}, [_perf(0.2)], n_per_group=1000), store).outcome("perf")
+    assert out.status is Status.PASS
+    text = meaning_text(out)
+    acc, closest = out.measurement("accuracy"), out.measurement("selection_rate", "sex=female")
+    for s in (*interval(acc, Unit.RATE), said(out.measurement("accuracy", "sex=male").value, Unit.RATE),
+              *interval(closest, Unit.RATE), said(0.2, Unit.RATE), "sex=female", "not that every decision is right"):
+        assert s in text, (s, text)
+
+
+def test_performance_fail_states_the_failing_group_rate(analytic, store):
+    out = _run(analytic({"female": 0.3, "male": 0.6}, [_perf(0.4)], n_per_group=1000), store).outcome("perf")
+    assert out.status is Status.FAIL
+    text = meaning_text(out)
+    failing = out.measurement("selection_rate", "sex=female")
+    for s in (*interval(failing, Unit.RATE), said(0.4, Unit.RATE), "sex=female", "falls short"):
+        assert s in text, (s, text)
+    assert "verfehlt" in meaning_text(out, "de")
