@@ -101,3 +101,34 @@ def test_performance_fail_states_the_failing_group_rate(analytic, store):
     for s in (*interval(failing, Unit.RATE), said(0.4, Unit.RATE), "sex=female", "falls short"):
         assert s in text, (s, text)
     assert "verfehlt" in meaning_text(out, "de")
+
+
+def _calibration(tmp_path, distort: dict) -> object:
+    from test_calibration import _write
+
+    with open_store(f"sqlite:///{tmp_path / 'cal.db'}") as s:
+        return auditkit.run_audit(_write(tmp_path, 1500, distort), store=s, device="cpu", report=False).outcome("cal")
+
+
+def test_calibration_fail_says_scores_mislead_for_the_group(tmp_path):
+    from test_calibration import calibrated, cubed
+
+    out = _calibration(tmp_path, {"female": cubed, "male": calibrated})
+    assert out.status is Status.FAIL
+    text = meaning_text(out)
+    bad = out.measurement("ece", "sex=female")
+    # the calibration error is a gap between predicted and observed rates: said in percentage points
+    for s in (*interval(out.measurement("ece"), Unit.DIFFERENCE_PP), *interval(bad, Unit.DIFFERENCE_PP),
+              said(0.05, Unit.DIFFERENCE_PP), "sex=female", "does not mean what it says"):
+        assert s in text, (s, text)
+
+
+def test_calibration_pass_says_within_tolerance(tmp_path):
+    from test_calibration import calibrated
+
+    out = _calibration(tmp_path, {"female": calibrated, "male": calibrated})
+    assert out.status is Status.PASS
+    text = meaning_text(out)
+    for s in (*interval(out.measurement("ece"), Unit.DIFFERENCE_PP), said(0.05, Unit.DIFFERENCE_PP),
+              "within the policy's tolerance"):
+        assert s in text, (s, text)
