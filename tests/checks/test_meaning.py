@@ -132,3 +132,57 @@ def test_calibration_pass_says_within_tolerance(tmp_path):
     for s in (*interval(out.measurement("ece"), Unit.DIFFERENCE_PP), said(0.05, Unit.DIFFERENCE_PP),
               "within the policy's tolerance"):
         assert s in text, (s, text)
+
+
+def _pfu_cases():
+    from test_prohibited_feature_use import ENCODED, NOT_ENCODED, _erasure, _inputs, _probe
+
+    layer = [(NOT_ENCODED, _erasure(0.058, (0.052, 0.064)), None),
+             (ENCODED, _erasure(0.2, (0.18, 0.22), gap_before=0.231, gap_after=0.034, delta_accuracy=0.069), None),
+             (ENCODED, _erasure(0.2, (0.18, 0.22), p95=0.5), None),
+             (_probe(0.56, 0.54, 0.58), _erasure(0.2, (0.18, 0.22)), None),
+             (_probe(0.56, 0.49, 0.60, p=0.3), _erasure(), None),
+             (ENCODED, _erasure(0.002, (0.0, 0.006)), None),
+             (ENCODED, _erasure(after=_probe(0.7, 0.65, 0.75)), None),
+             (ENCODED, _erasure(shift=0.05, shift_ci=(0.04, 0.06)), None),
+             (ENCODED, _erasure(0.012, (0.006, 0.02)), None)]
+    inputs = [(NOT_ENCODED, _erasure(0.058, (0.052, 0.064)), i)
+              for i in (_inputs(0.3, (0.27, 0.33)), _inputs(0.3, (0.27, 0.33), None),
+                        _inputs(0.03, (0.02, 0.04), 0.05), _inputs(0.001, (0.0, 0.005)))]
+    return layer + inputs
+
+
+def test_prohibited_feature_use_states_a_meaning_for_every_rule():
+    from test_prohibited_feature_use import _synthetic
+
+    seen = set()
+    for before, erasure, inputs in _pfu_cases():
+        out = _synthetic({"3": (before, erasure)}, inputs)
+        seen.add(out.evidence.verdict.rule)
+        meaning_text(out)  # exists, at most two paragraphs, in every language
+    from auditkit.checks.prohibited_feature_use import ProhibitedFeatureUseCheck
+
+    assert seen == set(ProhibitedFeatureUseCheck.rules) - {"all_erased_layers_pass", "too_few_examples_per_value"}
+
+
+def test_prohibited_feature_use_fail_states_the_changed_decisions_and_the_remedy():
+    from test_prohibited_feature_use import ENCODED, _erasure, _synthetic
+
+    out = _synthetic({"3": (ENCODED, _erasure(0.166, (0.157, 0.175), gap_before=0.231, gap_after=0.034,
+                                              delta_accuracy=0.069))})
+    assert out.status is Status.FAIL
+    text = meaning_text(out)
+    for s in ("16.6%", "15.7%", "17.5%", "1.0%", "23.1\u00a0pp", "3.4\u00a0pp", "6.9\u00a0pp", "depend in part on"):
+        assert s in text, (s, text)
+    fr = next(m for m in out.measurements if m.name == "erasure_flip_rate")
+    assert interval(fr, Unit.RATE) == ["16.6%", "15.7%", "17.5%"]  # as the summary's unit formats it
+
+
+def test_prohibited_feature_use_pass_states_the_changed_decisions_within_tolerance():
+    from test_prohibited_feature_use import ENCODED, _erasure, _inputs, _synthetic
+
+    out = _synthetic({"3": (ENCODED, _erasure(0.002, (0.0, 0.006)))}, _inputs(0.001, (0.0, 0.005)))
+    assert out.status is Status.PASS
+    text = meaning_text(out)
+    for s in ("0.2%", "0.6%", "0.1%", "0.5%", "within the 1.0% the policy tolerates", "proxy"):
+        assert s in text, (s, text)
