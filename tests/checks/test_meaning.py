@@ -8,6 +8,7 @@ formatted exactly as the evidence's unit formats them, and every meaning message
 from __future__ import annotations
 
 import pytest
+from test_attribution_agreement import constant_method  # noqa: F401  (a fixture of the tests below)
 
 import auditkit
 from auditkit.evidence import Q, Unit
@@ -185,4 +186,27 @@ def test_prohibited_feature_use_pass_states_the_changed_decisions_within_toleran
     assert out.status is Status.PASS
     text = meaning_text(out)
     for s in ("0.2%", "0.6%", "0.1%", "0.5%", "within the 1.0% the policy tolerates", "proxy"):
+        assert s in text, (s, text)
+
+
+def test_attribution_agreement_pass_states_the_lowest_agreement(tmp_path):
+    from test_attribution_agreement import FAST, run_check
+
+    out = run_check(tmp_path, {**FAST, "methods": ["integrated_gradients", "feature_ablation"]})
+    assert out.status is Status.PASS
+    text = meaning_text(out)
+    rc = out.measurement("rank_correlation", "integrated_gradients vs feature_ablation")
+    for s in (*interval(rc, Unit.CORRELATION), "consistent across 2 independent methods", "−1 to 1",
+              "not whether its reasons are justified"):
+        assert s in text, (s, text)
+
+
+def test_attribution_agreement_fail_says_explanations_must_not_be_given(tmp_path, constant_method):  # noqa: F811
+    from test_attribution_agreement import FAST, run_check
+
+    out = run_check(tmp_path, {**FAST, "methods": ["integrated_gradients", "feature_ablation", constant_method]})
+    assert out.status is Status.FAIL
+    text = meaning_text(out)
+    sanity = out.measurement("sanity_rank_correlation", constant_method)
+    for s in ("Constant", said(sanity.value, Unit.CORRELATION), said(0.5, Unit.CORRELATION), "must not be given"):
         assert s in text, (s, text)
