@@ -210,3 +210,36 @@ def test_attribution_agreement_fail_says_explanations_must_not_be_given(tmp_path
     sanity = out.measurement("sanity_rank_correlation", constant_method)
     for s in ("Constant", said(sanity.value, Unit.CORRELATION), said(0.5, Unit.CORRELATION), "must not be given"):
         assert s in text, (s, text)
+
+
+def test_counterfactual_sweep_fail_states_the_decisions_that_would_have_changed(tmp_path):
+    from test_counterfactual_sweep import CF, run, tabular_audit
+
+    out = run(tabular_audit(tmp_path, [CF], beta=3.0), tmp_path).outcome("cf")
+    assert out.status is Status.FAIL
+    text = meaning_text(out)
+    worst = max((m for m in out.measurements if m.name == "flip_rate" and m.status is Status.FAIL),
+                key=lambda m: m.value)
+    for s in (*interval(worst, Unit.RATE), said(0.01, Unit.RATE), worst.group.removeprefix("flip-only: "),
+              "would have changed", "the decision depends on sex"):
+        assert s in text, (s, text)
+
+
+def test_counterfactual_sweep_pass_states_the_highest_rate_within_tolerance(tmp_path):
+    from test_counterfactual_sweep import CF, run, tabular_audit
+
+    out = run(tabular_audit(tmp_path, [{**CF, "proxies": []}], n_per_group=400), tmp_path).outcome("cf")
+    assert out.status is Status.PASS
+    text = meaning_text(out)
+    fr = out.measurement("flip_rate", "flip-only: 0→1")
+    for s in (said(fr.value, Unit.RATE), said(fr.ci_high, Unit.RATE), "within the 1.0% the policy tolerates"):
+        assert s in text, (s, text)
+
+
+def test_counterfactual_sweep_undecided_says_what_would_decide_it(tmp_path):
+    from test_counterfactual_sweep import CF, run, tabular_audit
+
+    out = run(tabular_audit(tmp_path, [{**CF, "proxies": []}], n_per_group=100), tmp_path).outcome("cf")
+    assert out.status is Status.INCONCLUSIVE
+    text = meaning_text(out)
+    assert "cannot tell" in text and "About 299 people" in text
