@@ -243,3 +243,33 @@ def test_counterfactual_sweep_undecided_says_what_would_decide_it(tmp_path):
     assert out.status is Status.INCONCLUSIVE
     text = meaning_text(out)
     assert "cannot tell" in text and "About 299 people" in text
+
+
+JARGON = ("selectivity", "selektivität", "control task", "flip-only", "holm", "leace", "straddle")
+
+
+def test_meaning_messages_are_free_of_method_jargon_and_exist_in_every_language():
+    from auditkit.i18n import messages
+
+    keys = {lang: {k for k in messages(lang) if ".meaning." in k} for lang in LANGUAGES}
+    assert keys["en"] and all(found == keys["en"] for found in keys.values())
+    kinds = {k.split(".")[0] for k in keys["en"]}
+    assert kinds == {"performance", "group_fairness", "calibration", "prohibited_feature_use",
+                     "attribution_agreement", "counterfactual_sweep"}
+    for lang in LANGUAGES:
+        for k in keys[lang]:
+            text = messages(lang)[k].lower()
+            assert not [w for w in JARGON if w in text], (lang, k, messages(lang)[k])
+
+
+def test_meaning_round_trips_and_older_evidence_has_none():
+    from auditkit.evidence import Evidence, Msg
+
+    ev = Evidence(summary=(Msg("group_fairness.clause.undefined", measure="x"),),
+                  meaning=(Msg("group_fairness.meaning.limit.max", threshold=Q(0.1, Unit.DIFFERENCE_PP)),))
+    data = ev.to_json()
+    assert Evidence.from_json(data) == ev and data["meaning"][0]["msg"] == "group_fairness.meaning.limit.max"
+    assert [m.key for m in ev.messages()] == ["group_fairness.clause.undefined", "group_fairness.meaning.limit.max"]
+    older = {k: v for k, v in data.items() if k != "meaning"}
+    assert Evidence.from_json(older).meaning == ()
+    assert "meaning" not in Evidence(summary=ev.summary).to_json()  # stored bytes of evidence without it unchanged
