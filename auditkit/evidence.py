@@ -192,7 +192,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Everything a check states, as data: summary sentences, the deciding rule, tables, notes, findings, charts."""
+    """Everything a check states, as data: summary sentences, the deciding rule, tables, notes, findings, charts,
+    and what the verdict means for the people affected (``meaning``)."""
 
     summary: tuple[Msg, ...]
     verdict: Verdict | None = None
@@ -201,14 +202,17 @@ class Evidence:
     findings: tuple[Finding, ...] = ()
     charts: tuple[Mapping[str, Any], ...] = ()
     version: int = EVIDENCE_VERSION
+    #: What the verdict means for the people the model decides about, in plain words: at most two short
+    #: paragraphs (one message each) built from the measured numbers. Evidence stored before it existed has none.
+    meaning: tuple[Msg, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("summary", "tables", "notes", "findings", "charts"):
+        for name in ("summary", "tables", "notes", "findings", "charts", "meaning"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def messages(self) -> Iterator[Msg]:
         """Every message of the evidence, nested ones and those inside tables and charts included."""
-        for m in self.summary:
+        for m in (*self.summary, *self.meaning):
             yield from _walk(m)
         for n in self.notes:
             yield from _walk(n)
@@ -239,6 +243,7 @@ class Evidence:
             "notes": [encode(n) for n in self.notes],
             "findings": [{"message": encode(f.message), "cause": f.cause} for f in self.findings],
             "charts": [encode(c) for c in self.charts],
+            **({"meaning": [encode(m) for m in self.meaning]} if self.meaning else {}),
         }
 
     @classmethod
@@ -256,6 +261,7 @@ class Evidence:
             findings=tuple(Finding(decode(f["message"]), f.get("cause")) for f in d.get("findings") or ()),
             charts=tuple(decode(c) for c in d.get("charts") or ()),
             version=int(d.get("version", EVIDENCE_VERSION)),
+            meaning=tuple(decode(m) for m in d.get("meaning") or ()),
         )
 
 

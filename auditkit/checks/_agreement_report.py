@@ -539,6 +539,45 @@ class AgreementReport:
              _col("score", ColumnRole.VALUE, Unit.PROBABILITY), _col("explanation")),
             tuple(rows)))
 
+    # -- meaning -------------------------------------------------------------------------------
+    def _meaning(self, rule: str, retained: list[str], failed: list[str], undecided: list[str],
+                 low: list[tuple[str, str]], reported: Mapping[str, Measurement]) -> tuple[Msg, ...]:
+        """What the verdict means for the people whose decisions are explained, in plain words (≤ two paragraphs).
+
+        The first paragraph reads the rule that decided: how well the methods agree (the least agreeing pair's
+        rank correlation, said on its −1 to 1 scale, with its interval), or which methods do not react to what
+        the model learned. The second, where a protected attribute is a model input that the explanations give
+        real weight, says how much (its mean share of the explanation), since that concerns the person directly.
+        """
+        level = Q(self.conf, Unit.SHARE)
+        if rule in ("sanity_check_failed", "too_few_sane_methods"):
+            sanity = [reported[r] for r in (ref("sanity_rank_correlation", x) for x in failed) if r in reported]
+            m = max(sanity, key=lambda x: -math.inf if x.value is None else x.value, default=None)
+            first = msg(f"meaning.{rule}", methods=[self.title(x) for x in failed],
+                        value=Q(None if m is None else m.value, UNITS["sanity_rank_correlation"]),
+                        limit=Q(self.params.max_sanity_correlation, UNITS["sanity_rank_correlation"]))
+        else:
+            (a, b), stats = min(self.pair_rows.items(),
+                                key=lambda kv: np.nan_to_num(kv[1]["rank_correlation"][0], nan=9))
+            rc, u = stats["rank_correlation"], UNITS["rank_correlation"]
+            fields = {"methods": Q(len(retained), Unit.COUNT), "pair": msg("pair", a=self.title(a), b=self.title(b)),
+                      "value": Q(rc[0], u), "low": Q(rc[1], u), "high": Q(rc[2], u), "level": level}
+            if rule == "agreement_not_shown":
+                first = msg("meaning.agreement_not_shown", **fields, count=Q(len(low), Unit.COUNT),
+                            pairs=Q(len(self.pair_rows), Unit.COUNT))
+            elif rule == "sanity_undecided":
+                first = msg("meaning.sanity_undecided", **fields, undecided=[self.title(x) for x in undecided])
+            else:
+                first = msg("meaning.agreement_meets_minimum", **fields)
+        for attr, m in self.flagged[:1]:
+            share = reported.get(ref("protected_share", f"{attr}: {m}"))
+            if share is not None and share.value is not None:
+                su = UNITS["protected_share"]
+                return first, msg("meaning.protected", attribute=attr, method=self.title(m),
+                                  share=Q(share.value, su), low=Q(share.ci_low, su), high=Q(share.ci_high, su),
+                                  level=level)
+        return (first,)
+
     # -- verdict -------------------------------------------------------------------------------
     def _minimums(self) -> Any:
         """The policy's agreement minimums as clauses ("rank correlation ≥ 0.500")."""
@@ -612,5 +651,6 @@ class AgreementReport:
             findings += [Finding(msg("finding.protected_flag", attribute=attr, method=self.title(m)),
                                  cause=f"attribute:{attr}") for attr, m in self.flagged]
         evidence = Evidence(summary=(summary,), verdict=verdict, tables=tuple(self.tables), notes=tuple(self.notes),
-                            findings=tuple(findings), charts=tuple(self.charts))
+                            findings=tuple(findings), charts=tuple(self.charts),
+                            meaning=self._meaning(verdict.rule, retained, failed, undecided, low, reported))
         return CheckResult(status=status, evidence=evidence, measurements=tuple(self.measurements), details=details)

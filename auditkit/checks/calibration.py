@@ -145,10 +145,40 @@ class CalibrationCheck(Check[CalibrationParams]):
         rows = [(groups.labels[g], int(sizes[g]), *_row(per.get(g)), _status(measurements, groups.labels[g]))
                 for g in range(len(groups.labels))]
         rows.insert(0, (Msg("calibration.overall"), overall.n, *_row(overall), _status(measurements, None)))
+        meaning = _meaning(verdict.rule, overall, fails or doubts, params, absent, min_size, conf)
         evidence = Evidence(summary=tuple(summary), verdict=verdict, tables=(_table(rows, conf),),
-                            notes=tuple(notes), findings=findings,
+                            notes=tuple(notes), findings=findings, meaning=meaning,
                             charts=(_diagram(overall, [(groups.labels[g], per[g]) for g in sorted(per)]),))
         return CheckResult(status=status, evidence=evidence, measurements=tuple(measurements), details=details)
+
+
+def _meaning(rule: str, overall: CalibrationEstimate, deciding: list[Measurement], params: CalibrationParams,
+             absent: list[str], min_size: int, conf: float) -> tuple[Msg, ...]:
+    """What the verdict means for the people scored, in plain words (at most two paragraphs).
+
+    The calibration error is a gap between predicted and observed rates, so it is said in percentage points.
+    The first paragraph states it overall with its interval; the second says what the verdict makes of the
+    deciding estimate (the worst failing group, the first undecided one) against the policy's tolerance, or why
+    the data cannot tell.
+    """
+    pp, level = Unit.DIFFERENCE_PP, Q(conf, Unit.SHARE)
+    tolerance = Q(params.max_ece, pp)
+    first = Msg("calibration.meaning.overall", value=Q(overall.ece, pp), ci_low=Q(overall.ci_low, pp),
+                ci_high=Q(overall.ci_high, pp), level=level)
+    if rule == "groups_too_small":
+        return first, Msg("calibration.meaning.too_small", attributes=list(params.attributes),
+                          min_size=Q(min_size, Unit.COUNT))
+    if rule == "declared_group_absent":
+        return first, Msg("calibration.meaning.absent", groups=absent)
+    if rule == "every_group_within_tolerance":
+        return first, Msg("calibration.meaning.pass_groups" if params.per_group else "calibration.meaning.pass",
+                          tolerance=tolerance)
+    m = max(deciding, key=lambda x: x.ci_low or 0.0) if rule == "group_beyond_tolerance" else deciding[0]
+    whom = (Msg("calibration.meaning.whom.overall") if m.group is None
+            else Msg("calibration.meaning.whom.group", group=m.group))
+    key = "fail" if rule == "group_beyond_tolerance" else "inconclusive"
+    return first, Msg(f"calibration.meaning.{key}", whom=whom, value=Q(m.value, pp), ci_low=Q(m.ci_low, pp),
+                      ci_high=Q(m.ci_high, pp), level=level, tolerance=tolerance)
 
 
 def _measure(e: CalibrationEstimate, group: str | None, limit: Limit, conf: float, *, judged: bool) -> Measurement:

@@ -338,7 +338,8 @@ def _judge(out: SweepOutcome, params: CounterfactualSweepParams, conf: float, le
     notes.append(msg("note.intervals", level=Q(level, Unit.SHARE), confidence=Q(conf, Unit.SHARE)))
     evidence = Evidence(summary=_summary(out, ms, status, params, needed, zero, level),
                         verdict=_verdict(status, ms, params, conf), tables=tuple(tables), notes=tuple(notes),
-                        findings=_findings(out, ms, status, needed), charts=tuple(out.charts))
+                        findings=_findings(out, ms, status, needed), charts=tuple(out.charts),
+                        meaning=_meaning(out, ms, status, needed, level, conf))
     return CheckResult(status, evidence, measurements=tuple(ms), details=details)
 
 
@@ -450,6 +451,61 @@ def _summary(out: SweepOutcome, ms: list[Measurement], status: Status, params: C
     else:
         head = msg("summary.undecided", **fields)
     return (head, *((_mde(m, level),) if m.n else ()), *tail)
+
+
+def _said_subject(m: Measurement, out: SweepOutcome) -> Msg:
+    """What was changed, as a person would say it ("Had a person's sex been different (female→male)")."""
+    group, attr = m.group or "", out.attribute
+    if group == "grid":
+        return msg("meaning.subject.grid", attribute=attr)
+    for mode in ("flip_only", "propagated"):
+        prefix = f"{MODE_LABELS[mode]}: "
+        if group.startswith(prefix):
+            return msg(f"meaning.subject.{mode}", attribute=attr, pair=group.removeprefix(prefix),
+                       proxies=_proxies(out))
+    return msg("meaning.subject.text", attribute=attr, pair=group)
+
+
+def _meaning(out: SweepOutcome, ms: Sequence[Measurement], status: Status, needed: int | None,
+             level: float, conf: float) -> tuple[Msg, ...]:
+    """What the verdict means for the people decided about, in plain words (at most two paragraphs).
+
+    The first paragraph reads the measurement the summary reads: for a FAIL the worst failing one (decisions
+    that would have changed, or how far the score would have moved), for a PASS the flip rate with the highest
+    upper bound (its upper end is a one-sided bound at ``conf``, as the rule reads it), for an undecided sweep
+    the one furthest across the tolerance. Where the propagated
+    counterfactual fails but changing the attribute alone does not, the second paragraph says that the
+    attribute reaches decisions through the inputs that carry it.
+    """
+    attr, lvl = out.attribute, Q(level, Unit.SHARE)
+
+    def fields(m: Measurement) -> dict[str, Any]:
+        return {"subject": _said_subject(m, out), "value": _q(m, m.value), "low": _q(m, m.ci_low),
+                "high": _q(m, m.ci_high), "tolerance": _q(m, m.threshold), "level": lvl}
+
+    if status is Status.FAIL:
+        worst = _worst_fail(ms)
+        kind = "rate" if worst.name.endswith("flip_rate") else "score"
+        first = msg(f"meaning.fail.{kind}", **fields(worst), attribute=attr)
+        if not _via_proxies(out, ms):
+            return (first,)
+        if out.vacuous and "propagated" in out.results:
+            return first, msg("meaning.via_proxies_only", attribute=attr, proxies=_proxies(out))
+        alone = max((m for m in _rates(ms) if (m.group or "").startswith("flip-only")), key=lambda m: m.value or 0)
+        return first, msg("meaning.via_proxies", attribute=attr, proxies=_proxies(out), value=_q(alone, alone.value))
+    rates = _rates(ms)
+    if status is Status.PASS and rates:
+        top = max(rates, key=lambda m: m.ci_high or 0)
+        return (msg("meaning.pass", **{**fields(top), "level": Q(conf, Unit.SHARE)}, attribute=attr),)
+    undecided = [m for m in ms if m.status is Status.INCONCLUSIVE]
+    if not undecided:
+        return (msg("meaning.not_judged", attribute=attr, reasons=out.unjudged or msg("none")),)
+    m = max(undecided, key=lambda m: (m.ci_high or 0) - (m.threshold or 0))
+    kind = "rate" if m.name.endswith("flip_rate") else "score"
+    first = msg(f"meaning.undecided.{kind}", **fields(m), attribute=attr)
+    if needed:
+        return first, msg("meaning.needed", needed=Q(needed, Unit.COUNT))
+    return (first,)
 
 
 def _findings(out: SweepOutcome, ms: Sequence[Measurement], status: Status,

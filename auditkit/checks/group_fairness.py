@@ -173,10 +173,12 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
                               {"attributes": list(params.attributes), "min_rows": Q(compare_min, Unit.COUNT)})
             findings = (Finding(Msg("group_fairness.finding.too_few_groups", attributes=list(params.attributes),
                                     min_rows=Q(compare_min, Unit.COUNT)), cause), *absent_findings)
+            meaning = (Msg("group_fairness.meaning.too_few_groups", attributes=list(params.attributes),
+                           min_rows=Q(compare_min, Unit.COUNT)),)
             return CheckResult(
                 status=Status.INCONCLUSIVE,
                 evidence=Evidence(summary=tuple(summary), verdict=verdict, tables=tables, notes=tuple(notes),
-                                  findings=findings),
+                                  findings=findings, meaning=meaning),
                 details=details,
             )
         counts = counts_all[kept]
@@ -265,7 +267,8 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
                          level=Q(conf, Unit.SHARE)))
         evidence = Evidence(summary=tuple(summary), verdict=verdict, tables=(*tables, _sweep_table(sweep, conf)),
                             notes=tuple(notes), findings=findings,
-                            charts=(_sweep_chart(sweep, params.thresholds.get("demographic_parity_difference")),))
+                            charts=(_sweep_chart(sweep, params.thresholds.get("demographic_parity_difference")),),
+                            meaning=_meaning(status, measurements, labels, counts, conf, absent))
         return CheckResult(status=status, evidence=evidence, measurements=tuple(measurements), details=details)
 
     @staticmethod
@@ -421,6 +424,54 @@ def _finding(m: Measurement, attributes: list[str]) -> Msg:
     if m.status is Status.FAIL:
         return Msg("group_fairness.finding.breaches", **_SAY.interval(m), attributes=list(attributes))
     return Msg("group_fairness.finding.straddles", **_SAY.interval(m))
+
+
+def _meaning(status: Status, ms: list[Measurement], labels: list[str], counts: np.ndarray, conf: float,
+             absent: list[str]) -> tuple[Msg, ...]:
+    """What the verdict means for the people decided about, in plain words (at most two paragraphs).
+
+    The first states the favourable-decision rates of the most and least favoured group and the gap between
+    them with its interval (the demographic parity difference); the second says what the verdict makes of the
+    measurement that decided it (the worst one: a failing one for FAIL, an undecided one for INCONCLUSIVE, the
+    gap itself for PASS), against the policy's limit, in words that claim no more than the verdict does.
+    """
+    sr = group_rates(counts)["selection_rate"]
+    order = np.argsort(sr, kind="stable")  # equal rates still name two different groups
+    lo, hi = int(order[0]), int(order[-1])
+    dpd = next(m for m in ms if m.name == "demographic_parity_difference")
+    level = Q(conf, Unit.SHARE)
+    first = Msg("group_fairness.meaning.rates", high=Q(sr[hi], Unit.RATE), high_group=labels[hi],
+                low=Q(sr[lo], Unit.RATE), low_group=labels[lo], gap=Q(dpd.value, Unit.DIFFERENCE_PP),
+                ci_low=Q(dpd.ci_low, Unit.DIFFERENCE_PP), ci_high=Q(dpd.ci_high, Unit.DIFFERENCE_PP), level=level)
+    judged = [m for m in ms if m.status is not None]
+    if status is Status.INCONCLUSIVE and absent and not any(m.status is Status.INCONCLUSIVE for m in judged):
+        return first, Msg("group_fairness.meaning.absent", groups=absent)
+    want = {Status.FAIL: Status.FAIL, Status.INCONCLUSIVE: Status.INCONCLUSIVE}.get(status, Status.PASS)
+    pick = [m for m in judged if m.status is want]
+    if not pick:
+        return (first,)
+    m = next((x for x in pick if x.name == "demographic_parity_difference"), pick[0])
+    if m.value is None:
+        return first, Msg("group_fairness.meaning.undefined", measure=_plain_name(m))
+    u = _unit(m.name)
+    key = {Status.FAIL: "fail", Status.INCONCLUSIVE: "inconclusive"}.get(m.status, "pass")
+    if m is dpd:  # the first paragraph stated it: say only what the verdict makes of it
+        second = Msg(f"group_fairness.meaning.{key}_gap", threshold=Q(m.threshold, u))
+    else:
+        side = "min" if m.comparator == ">=" else "max"
+        second = Msg(f"group_fairness.meaning.{key}", measure=_plain_name(m), value=Q(m.value, u),
+                     ci_low=Q(m.ci_low, u), ci_high=Q(m.ci_high, u), level=level,
+                     limit=Msg(f"group_fairness.meaning.limit.{side}", threshold=Q(m.threshold, u)))
+    if key == "inconclusive" and absent:
+        second = Msg("group_fairness.meaning.with_absent", text=second, groups=absent)
+    return first, second
+
+
+def _plain_name(m: Measurement) -> Msg:
+    """A metric said as a person would (what it compares), with its group (data) for the impact ratio."""
+    if m.group is not None:
+        return Msg(f"group_fairness.meaning.measure.{m.name}", group=m.group)
+    return Msg(f"group_fairness.meaning.measure.{m.name}")
 
 
 def _rows(n: float) -> Msg | Q:

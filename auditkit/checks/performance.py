@@ -171,8 +171,9 @@ class PerformanceCheck(Check[PerformanceParams]):
             findings = ()
         tables = (self._group_table(rows, min_size),) if rows else ()
         chart = _score_chart(scores, codes, labels, ctx.adapter.decision_threshold)
+        meaning = _meaning(status, verdict.rule, measurements, absent, conf)
         evidence = Evidence(summary=tuple(summary), verdict=verdict, tables=tables, notes=tuple(notes),
-                            findings=findings, charts=(chart,))
+                            findings=findings, charts=(chart,), meaning=meaning)
         return CheckResult(status=status, evidence=evidence, measurements=tuple(measurements), details=details)
 
     @staticmethod
@@ -277,6 +278,48 @@ def _score_chart(scores: np.ndarray, codes: np.ndarray, labels: tuple[str | Msg,
 _SAY = Statements("performance", _unit)
 
 
+
+
+def _meaning(status: Status, rule: str, ms: list[Measurement], absent: list[str], conf: float) -> tuple[Msg, ...]:
+    """What the verdict means for the people decided about, in plain words (at most two paragraphs).
+
+    The first says how often the model decides correctly, overall with its interval and for each group (accuracy
+    is the share of people decided correctly, so it is said as a percentage). The second says what the verdict
+    makes of the measurement that decided it: the failing or undecided rate, or for a PASS the judged rate
+    closest to its limit, against the policy's limit; a verdict forced by an absent group says who is missing.
+    """
+    level = Q(conf, Unit.SHARE)
+    acc = next(m for m in ms if m.name == "accuracy" and m.group is None)
+    groups = [Msg("performance.meaning.group_value", group=m.group, value=Q(m.value, Unit.RATE))
+              for m in ms if m.name == "accuracy" and m.group is not None and m.value is not None]
+    first = Msg("performance.meaning.accuracy_groups" if groups else "performance.meaning.accuracy",
+                value=Q(acc.value, Unit.RATE), ci_low=Q(acc.ci_low, Unit.RATE), ci_high=Q(acc.ci_high, Unit.RATE),
+                level=level, groups=groups)
+    if rule == "declared_group_absent":
+        return first, Msg("performance.meaning.absent", groups=absent)
+    want = {Status.FAIL: Status.FAIL, Status.INCONCLUSIVE: Status.INCONCLUSIVE}.get(status, Status.PASS)
+    pick = [m for m in ms if m.status is want and m.threshold is not None]
+    if not pick:
+        return (first,)
+    if want is Status.PASS:  # the judged rate closest to its limit at the unfavourable end of its interval
+        m = min(pick, key=lambda x: (x.ci_low if x.comparator == ">=" else -x.ci_high) - (
+            x.threshold if x.comparator == ">=" else -x.threshold))
+    else:
+        m = pick[0]
+    if m.value is None:
+        return first, Msg("performance.meaning.undefined", measure=_plain_name(m))
+    u = Unit.RATE if m.name == "accuracy" else _unit(m.name)
+    side = "min" if m.comparator == ">=" else "max"
+    key = {Status.FAIL: "fail", Status.INCONCLUSIVE: "inconclusive"}.get(m.status, "pass")
+    return first, Msg(f"performance.meaning.{key}", measure=_plain_name(m), value=Q(m.value, u),
+                      ci_low=Q(m.ci_low, u), ci_high=Q(m.ci_high, u), level=level,
+                      limit=Msg(f"performance.meaning.limit.{side}", threshold=Q(m.threshold, u)))
+
+
+def _plain_name(m: Measurement) -> Msg:
+    """A rate said as a person would (what it counts), with its group (data) when it has one."""
+    name = Msg(f"performance.meaning.measure.{m.name}")
+    return name if m.group is None else Msg("performance.meaning.for_group", measure=name, group=m.group)
 
 
 def _finding(m: Measurement) -> Msg:

@@ -121,6 +121,7 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
             fields = {"attribute": attr, "folds": Q(params.folds, Unit.COUNT), "need": Q(need, Unit.COUNT)}
             return CheckResult(Status.INCONCLUSIVE, Evidence(
                 summary=(_m("summary.too_few", **fields, values=small),),
+                meaning=(_m("meaning.too_few", attribute=attr, values=small),),
                 verdict=Verdict("too_few_examples_per_value", fields),
                 findings=(Finding(_m("finding.too_few", **fields, values=small), cause=f"attribute:{attr}"),)))
         if params.lexicons and ctx.data.kind != "text":
@@ -634,6 +635,7 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
     by_ref = {ref(m.name, m.group): m for m in ms}
     evidence = Evidence(
         summary=(_m("summary.sentence", text=_chain(clauses)), *after),
+        meaning=_meaning(status, rules, erasures, inputs, params, confidence),
         verdict=_decision(status, rules, by_ref, params, inputs),
         tables=(_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params),
                 _erasure_effects_table(erasures)),
@@ -706,6 +708,59 @@ def _decision(status: Status, rules: dict[str, str], by_ref: dict[str, Measureme
     fields = {**common, "moved": list(inputs.moved)} if key == "inputs" and inputs is not None else \
         {**common, "layer": key}
     return Verdict(rules[key], fields, tuple(reads))
+
+
+def _meaning(status: Status, rules: dict[str, str], erasures: dict, inputs: InputIntervention | None,
+             params: ProhibitedFeatureParams, confidence: float) -> tuple[Msg, ...]:
+    """What the verdict means for the people decided about, in plain words (at most two paragraphs).
+
+    Read from the rule that decided (the same layer or inputs :func:`_decision` names): the share of decisions
+    that change when what the model infers about the attribute is removed (or when the attribute is changed in
+    the inputs), with its interval, against the policy's tolerance; for an undecided rule, what the data cannot
+    tell and why, in words without the method's vocabulary. A failing erasure adds what removing the attribute
+    would do to the gap between groups and to accuracy on the audit data (remediation evidence, not a promise).
+    """
+    attr, tol, level = params.attribute, _rate(params.max_flip_rate), Q(confidence, Unit.SHARE)
+    layers = [k for k in rules if k != "inputs"]
+
+    def flips(rate: float, ci: tuple[float, float]) -> dict[str, Any]:
+        return {"rate": _rate(rate), "low": _rate(ci[0]), "high": _rate(ci[1]), "level": level}
+
+    if status is Status.PASS:
+        worst = max(layers, key=lambda k: erasures[k]["flip_ci"][1])
+        rule, e = rules[worst], erasures[worst]
+        first = (_m("meaning.pass_not_encoded", attribute=attr) if rule == "not_encoded_at_layer" else
+                 _m("meaning.pass", attribute=attr, tolerance=tol, **flips(e["flip_rate"], e["flip_ci"])))
+        if inputs is None:
+            return (first,)
+        return first, _m("meaning.pass_inputs", attribute=attr, moved=list(inputs.moved), tolerance=tol,
+                         **flips(inputs.flip_rate, inputs.ci))
+    key = next(k for k, rule in rules.items() if RULES[rule] is status)
+    rule = rules[key]
+    if key == "inputs" and inputs is not None:
+        fields = {"attribute": attr, "moved": list(inputs.moved), "tolerance": tol,
+                  **flips(inputs.flip_rate, inputs.ci)}
+        if rule == "input_counterfactual_beyond_tolerance_and_placebo":
+            return (_m("meaning.fail_inputs", **fields, p95=_rate(inputs.placebo_p95 or 0.0)),)
+        if rule == "input_substitution_beyond_tolerance":
+            return (_m("meaning.fail_words", **fields),)
+        return (_m("meaning.inputs_not_within", **fields),)
+    e = erasures[key]
+    fields = {"attribute": attr, "tolerance": tol, **flips(e["flip_rate"], e["flip_ci"])}
+    if rule == "erasure_effect_beyond_tolerance_and_control":
+        return (_m("meaning.fail", **fields),
+                _m("meaning.remedy", attribute=attr, gap_before=Q(e["gap_before"], Unit.DIFFERENCE_PP),
+                   gap_after=Q(e["gap_after"], Unit.DIFFERENCE_PP),
+                   accuracy=Q(e["delta_accuracy"], Unit.DIFFERENCE_PP)))
+    if rule == "effect_not_beyond_control":
+        return (_m("meaning.not_beyond_control", **fields, p95=_rate(e["rand_fr_p95"])),)
+    if rule == "shift_effect_not_within_tolerance":
+        return (_m("meaning.shift_not_within", **fields, shift=_rate(e["shift_flip_rate"]),
+                   shift_low=_rate(e["shift_ci"][0]), shift_high=_rate(e["shift_ci"][1])),)
+    if rule == "effect_interval_straddles_tolerance":
+        return (_m("meaning.straddles", **fields),)
+    # encoding_undecided, encoded_too_weakly_to_erase, erasure_incomplete: no usable removal to read
+    return (_m(f"meaning.{rule}", attribute=attr),)
 
 
 def _findings(status: Status, rules: dict[str, str], erasures: dict, inputs: InputIntervention | None,

@@ -760,6 +760,7 @@ MESSAGES: dict[str, str] = {
     "check.to_diagnostics": "Diagnostische Messungen, ausführliche Tabellen und Parameter: Anhang B",
     "check.back_to_result": "zurück zum Ergebnis",
     "check.diagnostic_measurements": "Messungen, die die entscheidende Regel nicht gelesen hat (diagnostisch)",
+    "check.meaning": "Was das bedeutet:",
     "signoff.block.prepared": "Erstellt von",
     "signoff.block.reviewed": "Geprüft von",
     "signoff.block.approved": "Freigegeben von",

@@ -713,6 +713,7 @@ MESSAGES: dict[str, str] = {
     "check.to_diagnostics": "Diagnostic measurements, detailed tables and parameters: Annex B",
     "check.back_to_result": "back to the result",
     "check.diagnostic_measurements": "Measurements the deciding rule did not read (diagnostic)",
+    "check.meaning": "What it means:",
     "signoff.block.prepared": "Prepared by",
     "signoff.block.reviewed": "Reviewed by",
     "signoff.block.approved": "Approved by",

@@ -264,6 +264,7 @@ def check_view(
     ev = o.evidence
     if ev is not None:  # typed evidence: the deciding rule is the criterion; only the evidence is printed
         summary = render.sentences(ev.summary)
+        meaning = tuple(render.text(m) for m in ev.meaning)
         criteria: tuple[str, ...] = () if ev.verdict is None else (
             render.text(Msg(f"{o.kind}.rule.{ev.verdict.rule}", **ev.verdict.params)),)
         tables = evidence_tables(ev.tables)
@@ -271,7 +272,7 @@ def check_view(
         found = tuple(render.text(f.message) for f in ev.findings)
         causes = tuple(dict.fromkeys(f.cause for f in ev.findings if f.cause))
         if reason_label:  # an unrun check: its evidence states the reason, in the report's language
-            reason, summary = summary or t("check.no_reason"), ""
+            reason, summary, meaning = summary or t("check.no_reason"), "", ()
         if any(m.role == Role.DIAGNOSTIC.value and m.status is not None for m in o.measurements):
             notes += (t("check.decisive_note"),)
     else:  # stored before typed evidence (version 1): the English summary and free details, as stored
@@ -282,7 +283,7 @@ def check_view(
         ))
         tables = details_tables(o.details)
         notes = _notes(o.details)
-        found, causes = (), ()
+        found, causes, meaning = (), (), ()
     charts, main_charts = _charts(o)
     return CheckView(
         check_id=o.check_id,
@@ -306,6 +307,7 @@ def check_view(
         blocking=is_blocking(o),
         finding_texts=found,
         causes=causes,
+        meaning=meaning,
     )
 
 

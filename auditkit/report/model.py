@@ -122,6 +122,9 @@ class CheckView:
     finding_texts: tuple[str, ...] = ()
     #: Root-cause references of those findings (``feature:hours_per_week``), for grouping across checks.
     causes: tuple[str, ...] = ()
+    #: What the verdict means for the people affected, in plain words: one paragraph per entry (at most two);
+    #: empty for evidence stored before checks stated it, and for unrun checks.
+    meaning: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

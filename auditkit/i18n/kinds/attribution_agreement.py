@@ -207,6 +207,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "between methods",
         "attribution_agreement.chart.heatmap.cell": "{value} [{low}, {high}]",
         "attribution_agreement.chart.heatmap.ceiling": "ceiling {value}",
+        "attribution_agreement.meaning.agreement_meets_minimum": (
+            "The explanations given for individual decisions are consistent across {methods} independent methods: "
+            "even the least agreeing pair ({pair}) reaches {value} on a scale from −1 to 1 ({level} confidence: "
+            "{low} to {high}), above the policy's minimum. They can be shown to staff and to the people decided "
+            "about as an account of what drove each decision; they describe the model, not whether its reasons "
+            "are justified."
+        ),
+        "attribution_agreement.meaning.agreement_not_shown": (
+            "Different explanation methods do not agree well enough on what drove individual decisions: the least "
+            "agreeing pair ({pair}) reaches {value} on a scale from −1 to 1 ({level} confidence: {low} to "
+            "{high}), and {count} of {pairs} pairs are not shown to meet the policy's minimum. What a person is "
+            "told about their decision could depend on which method produced it, so explanations need care before "
+            "they are shown."
+        ),
+        "attribution_agreement.meaning.sanity_undecided": (
+            "The explanation methods agree (the least agreeing pair, {pair}, reaches {value} on a scale from −1 "
+            "to 1; {level} confidence: {low} to {high}), but the data cannot tell whether {undecided} reflect "
+            "what the model has learned, so explanations from them cannot yet be relied on for individual "
+            "decisions."
+        ),
+        "attribution_agreement.meaning.sanity_check_failed": (
+            "The explanations of {methods} do not reflect what the model has learned: they stay much the same for "
+            "a model whose learned weights are scrambled (similarity {value}; the policy allows at most {limit}). "
+            "Explanations from them must not be given to the people decided about or used to justify decisions."
+        ),
+        "attribution_agreement.meaning.too_few_sane_methods": (
+            "Fewer than two explanation methods reflect what the model has learned (the explanations of {methods} "
+            "stay much the same "
+            "for a model whose learned weights are scrambled: similarity up to {value}, the policy allows at most "
+            "{limit}), so whether explanations agree cannot be tested; explanations of individual decisions "
+            "cannot be relied on yet."
+        ),
+        "attribution_agreement.meaning.protected": (
+            "The explanations by {method} give {attribute} {share} of the weight behind a decision on average "
+            "({level} confidence: {low} to {high}): the model's decisions draw directly on {attribute}."
+        ),
     },
     "de": {
         # -- summaries
@@ -425,5 +461,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(zufallskorrigiert) zwischen den Methoden",
         "attribution_agreement.chart.heatmap.cell": "{value} [{low}, {high}]",
         "attribution_agreement.chart.heatmap.ceiling": "Obergrenze {value}",
+        "attribution_agreement.meaning.agreement_meets_minimum": (
+            "Die Erklärungen einzelner Entscheidungen stimmen über {methods} unabhängige Methoden hinweg überein: "
+            "Selbst das am wenigsten übereinstimmende Paar ({pair}) erreicht {value} auf einer Skala von −1 bis 1 "
+            "(Konfidenz {level}: {low} bis {high}), oberhalb des Mindestwerts der Policy. Sie können "
+            "Mitarbeitenden und den betroffenen Personen als Darstellung dessen gezeigt werden, was eine "
+            "Entscheidung bestimmt hat; sie beschreiben das Modell, nicht, ob seine Gründe gerechtfertigt sind."
+        ),
+        "attribution_agreement.meaning.agreement_not_shown": (
+            "Verschiedene Erklärungsmethoden stimmen nicht gut genug darin überein, was einzelne Entscheidungen "
+            "bestimmt hat: Das am wenigsten übereinstimmende Paar ({pair}) erreicht {value} auf einer Skala von "
+            "−1 bis 1 (Konfidenz {level}: {low} bis {high}), und für {count} von {pairs} Paaren ist nicht "
+            "gezeigt, dass sie den Mindestwert der Policy erreichen. Was eine Person über ihre Entscheidung "
+            "erfährt, könnte davon abhängen, welche Methode die Erklärung erzeugt hat; Erklärungen sind daher mit "
+            "Vorsicht weiterzugeben."
+        ),
+        "attribution_agreement.meaning.sanity_undecided": (
+            "Die Erklärungsmethoden stimmen überein (das am wenigsten übereinstimmende Paar, {pair}, erreicht "
+            "{value} auf einer Skala von −1 bis 1; Konfidenz {level}: {low} bis {high}), doch ob {undecided} "
+            "wiedergeben, was das Modell gelernt hat, lässt sich aus den Daten nicht sagen; auf ihre Erklärungen "
+            "einzelner Entscheidungen ist daher noch kein Verlass."
+        ),
+        "attribution_agreement.meaning.sanity_check_failed": (
+            "Die Erklärungen von {methods} geben nicht wieder, was das Modell gelernt hat: Sie bleiben für ein "
+            "Modell mit durcheinandergewürfelten gelernten Gewichten nahezu gleich (Ähnlichkeit {value}; die "
+            "Policy erlaubt höchstens {limit}). Erklärungen dieser Methoden dürfen den betroffenen Personen nicht "
+            "gegeben und nicht zur Begründung von Entscheidungen verwendet werden."
+        ),
+        "attribution_agreement.meaning.too_few_sane_methods": (
+            "Weniger als zwei Erklärungsmethoden geben wieder, was das Modell gelernt hat (die Erklärungen von "
+            "{methods} bleiben für "
+            "ein Modell mit durcheinandergewürfelten gelernten Gewichten nahezu gleich: Ähnlichkeit bis {value}, "
+            "die Policy erlaubt höchstens {limit}); ob Erklärungen übereinstimmen, lässt sich daher nicht prüfen, "
+            "und auf Erklärungen einzelner Entscheidungen ist noch kein Verlass."
+        ),
+        "attribution_agreement.meaning.protected": (
+            "Die Erklärungen von {method} schreiben {attribute} im Mittel {share} des Gewichts hinter einer "
+            "Entscheidung zu (Konfidenz {level}: {low} bis {high}): Die Entscheidungen des Modells stützen sich "
+            "unmittelbar auf {attribute}."
+        ),
     },
 }

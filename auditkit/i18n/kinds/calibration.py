@@ -90,6 +90,40 @@ MESSAGES = {
             "Declared groups absent from the audit data: {groups}; their calibration is not assessed. Add rows "
             "of these groups, or remove the values from protected_attributes[].values if they cannot occur."
         ),
+        "calibration.meaning.overall": (
+            "Read as the chance of a favourable outcome, the model's scores are off by {value} on average "
+            "({level} confidence: {ci_low} to {ci_high}): that is how far the outcomes people actually had differ "
+            "from what their scores predicted."
+        ),
+        "calibration.meaning.fail": (
+            "In {whom} they are off by {value} ({level} confidence: {ci_low} to {ci_high}), more than the "
+            "{tolerance} the policy tolerates: for these people a score does not mean what it says, and decisions "
+            "or explanations that rely on it can mislead."
+        ),
+        "calibration.meaning.pass": (
+            "Even the upper end is within the policy's tolerance of {tolerance}: a score means, up to that "
+            "tolerance, the chance it states. This was judged on the audit data as a whole, not group by group."
+        ),
+        "calibration.meaning.pass_groups": (
+            "In every group large enough to judge, even the upper end is within the policy's tolerance of "
+            "{tolerance}: up to that tolerance, a score means the same chance whichever group a person belongs "
+            "to."
+        ),
+        "calibration.meaning.inconclusive": (
+            "In {whom} they are off by {value}, but with {level} confidence anywhere from {ci_low} to {ci_high}, "
+            "on both sides of the policy's tolerance of {tolerance}: the audit data cannot tell whether the "
+            "scores are reliable enough there; more people would decide it."
+        ),
+        "calibration.meaning.absent": (
+            "The audit data hold no one of the group(s) {groups}, which the policy names, so they cannot tell "
+            "whether scores mean the same for them."
+        ),
+        "calibration.meaning.too_small": (
+            "No group of {attributes} has {min_size} or more people in the audit data, so they cannot tell "
+            "whether scores mean the same across groups."
+        ),
+        "calibration.meaning.whom.overall": "the audit data as a whole",
+        "calibration.meaning.whom.group": "the group {group}",
     },
     "de": {
         "calibration.measure.ece": "erwarteter Kalibrierungsfehler (ECE)",
@@ -185,5 +219,40 @@ MESSAGES = {
             "Ergänzen Sie Zeilen dieser Gruppen oder entfernen Sie die Werte aus "
             "protected_attributes[].values, wenn sie nicht vorkommen können."
         ),
+        "calibration.meaning.overall": (
+            "Als Wahrscheinlichkeit eines günstigen Ergebnisses gelesen, weichen die Scores des Modells im Mittel "
+            "um {value} ab (Konfidenz {level}: {ci_low} bis {ci_high}): So weit liegen die tatsächlichen "
+            "Ergebnisse der Personen von dem entfernt, was ihre Scores vorhersagten."
+        ),
+        "calibration.meaning.fail": (
+            "In {whom} weichen sie um {value} ab (Konfidenz {level}: {ci_low} bis {ci_high}), mehr als die "
+            "{tolerance}, die die Policy toleriert: Für diese Personen bedeutet ein Score nicht, was er angibt, "
+            "und Entscheidungen oder Erklärungen, die sich auf ihn stützen, können in die Irre führen."
+        ),
+        "calibration.meaning.pass": (
+            "Selbst die obere Grenze liegt innerhalb der Toleranz der Policy von {tolerance}: Bis auf diese "
+            "Toleranz bedeutet ein Score die Wahrscheinlichkeit, die er angibt. Beurteilt wurden die Prüfdaten "
+            "insgesamt, nicht Gruppe für Gruppe."
+        ),
+        "calibration.meaning.pass_groups": (
+            "In jeder Gruppe, die groß genug für ein Urteil ist, liegt selbst die obere Grenze innerhalb der "
+            "Toleranz der Policy von {tolerance}: Bis auf diese Toleranz bedeutet ein Score dieselbe "
+            "Wahrscheinlichkeit, gleich welcher Gruppe eine Person angehört."
+        ),
+        "calibration.meaning.inconclusive": (
+            "In {whom} weichen sie um {value} ab, mit einer Konfidenz von {level} aber irgendwo zwischen {ci_low} "
+            "und {ci_high}, also auf beiden Seiten der Toleranz der Policy von {tolerance}: Die Prüfdaten können "
+            "nicht zeigen, ob die Scores dort verlässlich genug sind; mehr Personen würden es entscheiden."
+        ),
+        "calibration.meaning.absent": (
+            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Policy nennt; ob "
+            "Scores für diese Personen dasselbe bedeuten, lässt sich daher nicht sagen."
+        ),
+        "calibration.meaning.too_small": (
+            "Keine Gruppe von {attributes} hat in den Prüfdaten {min_size} oder mehr Personen; ob Scores in allen "
+            "Gruppen dasselbe bedeuten, lässt sich daher nicht sagen."
+        ),
+        "calibration.meaning.whom.overall": "den Prüfdaten insgesamt",
+        "calibration.meaning.whom.group": "der Gruppe {group}",
     },
 }

@@ -363,6 +363,51 @@ _EN: dict[str, str] = {
         "Counterfactuals of {attribute} could not be judged for every value pair ({reasons}); audit more "
         "rows of the small groups."
     ),
+    "counterfactual_sweep.meaning.subject.flip_only": (
+        "Had a person's {attribute} been different ({pair}), with every other input the same"
+    ),
+    "counterfactual_sweep.meaning.subject.propagated": (
+        "Had a person's {attribute}, and the inputs that carry it ({proxies}), been different ({pair})"
+    ),
+    "counterfactual_sweep.meaning.subject.text": "Had the words that signal {attribute} been different ({pair})",
+    "counterfactual_sweep.meaning.subject.grid": "Had a person's {attribute} taken the other values tested",
+    "counterfactual_sweep.meaning.fail.rate": (
+        "{subject}, {value} of decisions would have changed ({level} confidence: {low} to {high}), more than "
+        "the {tolerance} the policy tolerates: for the people concerned, the decision depends on {attribute}."
+    ),
+    "counterfactual_sweep.meaning.fail.score": (
+        "{subject}, the model's score would have moved by {value} on average ({level} confidence: {low} to "
+        "{high}), more than the {tolerance} the policy tolerates, even where the decision itself stayed the "
+        "same."
+    ),
+    "counterfactual_sweep.meaning.via_proxies": (
+        "Changing {attribute} alone changes at most {value} of decisions: {attribute} reaches the decisions "
+        "through the inputs that carry it ({proxies})."
+    ),
+    "counterfactual_sweep.meaning.via_proxies_only": (
+        "The model is not given {attribute} itself: it reaches the decisions through the inputs that carry it "
+        "({proxies})."
+    ),
+    "counterfactual_sweep.meaning.pass": (
+        "{subject}, {value} of decisions would have changed, at most {high} with {level} confidence, within "
+        "the {tolerance} the policy tolerates: for the changes tested, decisions do not depend on {attribute} "
+        "beyond that tolerance."
+    ),
+    "counterfactual_sweep.meaning.undecided.rate": (
+        "{subject}, {value} of decisions would have changed, but with {level} confidence anywhere from {low} "
+        "to {high}, on both sides of the {tolerance} the policy tolerates: the audit data cannot tell whether "
+        "decisions depend on {attribute} more than the policy allows."
+    ),
+    "counterfactual_sweep.meaning.undecided.score": (
+        "{subject}, the model's score would have moved by {value} on average, but with {level} confidence "
+        "anywhere from {low} to {high}, on both sides of the {tolerance} the policy tolerates: the audit data "
+        "cannot tell whether decisions depend on {attribute} more than the policy allows."
+    ),
+    "counterfactual_sweep.meaning.needed": "About {needed} people per compared pair of values would decide it.",
+    "counterfactual_sweep.meaning.not_judged": (
+        "Some values of {attribute} could not be compared ({reasons}), so the audit data cannot tell whether "
+        "decisions depend on {attribute} for the people concerned."
+    ),
 }
 
 _DE: dict[str, str] = {
@@ -765,6 +810,60 @@ _DE: dict[str, str] = {
     "counterfactual_sweep.finding.not_judged": (
         "Die kontrafaktischen Varianten von {attribute} konnten nicht für jedes Wertepaar beurteilt "
         "werden ({reasons}); prüfen Sie mehr Zeilen der kleinen Gruppen."
+    ),
+    "counterfactual_sweep.meaning.subject.flip_only": (
+        "Wäre {attribute} einer Person anders gewesen ({pair}), bei sonst gleichen Eingaben"
+    ),
+    "counterfactual_sweep.meaning.subject.propagated": (
+        "Wären {attribute} einer Person und die Eingaben, die es tragen ({proxies}), anders gewesen ({pair})"
+    ),
+    "counterfactual_sweep.meaning.subject.text": (
+        "Wären die Wörter, die {attribute} anzeigen, anders gewesen ({pair})"
+    ),
+    "counterfactual_sweep.meaning.subject.grid": (
+        "Hätte {attribute} einer Person die anderen geprüften Werte gehabt"
+    ),
+    "counterfactual_sweep.meaning.fail.rate": (
+        "{subject}, hätten sich {value} der Entscheidungen geändert (Konfidenz {level}: {low} bis {high}), "
+        "mehr als die {tolerance}, die die Policy toleriert: Für die betroffenen Personen hängt die "
+        "Entscheidung von {attribute} ab."
+    ),
+    "counterfactual_sweep.meaning.fail.score": (
+        "{subject}, hätte sich der Score des Modells im Mittel um {value} verschoben (Konfidenz {level}: "
+        "{low} bis {high}), mehr als die {tolerance}, die die Policy toleriert, auch wo die Entscheidung "
+        "selbst gleich blieb."
+    ),
+    "counterfactual_sweep.meaning.via_proxies": (
+        "Ändert man nur {attribute}, ändern sich höchstens {value} der Entscheidungen: {attribute} wirkt über "
+        "die Eingaben, die es tragen ({proxies}), auf die Entscheidungen."
+    ),
+    "counterfactual_sweep.meaning.via_proxies_only": (
+        "Das Modell erhält {attribute} nicht selbst: Es wirkt über die Eingaben, die es tragen ({proxies}), "
+        "auf die Entscheidungen."
+    ),
+    "counterfactual_sweep.meaning.pass": (
+        "{subject}, hätten sich {value} der Entscheidungen geändert, mit einer Konfidenz von {level} "
+        "höchstens {high}, innerhalb der {tolerance}, die die Policy toleriert: Für die geprüften Änderungen "
+        "hängen die Entscheidungen nicht über diese Toleranz hinaus von {attribute} ab."
+    ),
+    "counterfactual_sweep.meaning.undecided.rate": (
+        "{subject}, hätten sich {value} der Entscheidungen geändert, mit einer Konfidenz von {level} aber "
+        "irgendwo zwischen {low} und {high}, also auf beiden Seiten der {tolerance}, die die Policy "
+        "toleriert: Ob die Entscheidungen stärker von {attribute} abhängen, als die Policy erlaubt, lässt "
+        "sich aus den Prüfdaten nicht sagen."
+    ),
+    "counterfactual_sweep.meaning.undecided.score": (
+        "{subject}, hätte sich der Score des Modells im Mittel um {value} verschoben, mit einer Konfidenz von "
+        "{level} aber irgendwo zwischen {low} und {high}, also auf beiden Seiten der {tolerance}, die die "
+        "Policy toleriert: Ob die Entscheidungen stärker von {attribute} abhängen, als die Policy erlaubt, "
+        "lässt sich aus den Prüfdaten nicht sagen."
+    ),
+    "counterfactual_sweep.meaning.needed": (
+        "Etwa {needed} Personen je verglichenem Wertepaar würden es entscheiden."
+    ),
+    "counterfactual_sweep.meaning.not_judged": (
+        "Einige Werte von {attribute} ließen sich nicht vergleichen ({reasons}); ob die Entscheidungen für "
+        "die betroffenen Personen von {attribute} abhängen, lässt sich aus den Prüfdaten daher nicht sagen."
     ),
 }
 

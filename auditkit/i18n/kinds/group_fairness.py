@@ -151,6 +151,81 @@ MESSAGES = {
             "Declared groups absent from the audit data: {groups}. Add rows of these groups, or remove "
             "the values from protected_attributes[].values if they cannot occur."
         ),
+        "group_fairness.meaning.rates": (
+            "{high} of the people in the group {high_group} receive the favourable decision, against {low} in the "
+            "group {low_group}: a gap of {gap} ({level} confidence: {ci_low} to {ci_high})."
+        ),
+        "group_fairness.meaning.fail": (
+            "{measure} is {value} ({level} confidence: {ci_low} to {ci_high}), while the policy allows {limit}. "
+            "The groups are treated more differently than the policy tolerates, and a difference this large is "
+            "not a chance result of the audit sample."
+        ),
+        "group_fairness.meaning.pass": (
+            "{measure} is {value} ({level} confidence: {ci_low} to {ci_high}), within the policy's tolerance of "
+            "{limit}, and so is every other measure the policy sets. This says the groups are treated alike as "
+            "far as these measures go, not that every decision is fair."
+        ),
+        "group_fairness.meaning.inconclusive": (
+            "{measure} is {value}, but with {level} confidence it lies anywhere from {ci_low} to {ci_high}, on "
+            "both sides of the policy's limit of {limit}. The audit data cannot tell whether the groups are "
+            "treated within the tolerance; more people per group would decide it."
+        ),
+        "group_fairness.meaning.absent": (
+            "The audit data hold no one of the group(s) {groups}, which the policy names, so they cannot tell how "
+            "the model treats them."
+        ),
+        "group_fairness.meaning.with_absent": (
+            "{text} Nor do the data hold anyone of the group(s) {groups}, so how the model treats them is "
+            "unknown."
+        ),
+        "group_fairness.meaning.undefined": (
+            "{measure} cannot be computed from the audit data (a group has no one to compare), so they cannot "
+            "tell whether the policy's limit is met."
+        ),
+        "group_fairness.meaning.too_few_groups": (
+            "Fewer than two groups of {attributes} have {min_rows} or more people in the audit data, so they "
+            "cannot tell whether the model treats these groups differently."
+        ),
+        "group_fairness.meaning.limit.min": "at least {threshold}",
+        "group_fairness.meaning.limit.max": "at most {threshold}",
+        "group_fairness.meaning.measure.demographic_parity_difference": (
+            "The gap in favourable decisions between groups"
+        ),
+        "group_fairness.meaning.measure.demographic_parity_ratio": (
+            "The least favoured group's rate of favourable decisions, relative to the most favoured group's"
+        ),
+        "group_fairness.meaning.measure.equalized_odds_difference": (
+            "The largest gap between groups in how often people with the same actual outcome receive the "
+            "favourable decision"
+        ),
+        "group_fairness.meaning.measure.equalized_odds_ratio": (
+            "The lowest ratio between groups of how often people with the same actual outcome receive the "
+            "favourable decision"
+        ),
+        "group_fairness.meaning.measure.equal_opportunity_difference": (
+            "Among people whose actual outcome is favourable, the gap between groups in how often they receive "
+            "the favourable decision"
+        ),
+        "group_fairness.meaning.measure.equal_opportunity_ratio": (
+            "Among people whose actual outcome is favourable, the lowest ratio between groups of how often they "
+            "receive the favourable decision"
+        ),
+        "group_fairness.meaning.measure.impact_ratio": (
+            "The rate of favourable decisions in the group {group}, relative to the most favoured group's"
+        ),
+        "group_fairness.meaning.fail_gap": (
+            "The policy allows at most {threshold}: the groups are treated more differently than the policy "
+            "tolerates, and a gap this large is not a chance result of the audit sample."
+        ),
+        "group_fairness.meaning.pass_gap": (
+            "Even the upper end is within the policy's tolerance of {threshold}, and so is every other measure "
+            "the policy sets. This says the groups are treated alike as far as these measures go, not that every "
+            "decision is fair."
+        ),
+        "group_fairness.meaning.inconclusive_gap": (
+            "That range reaches both sides of the policy's limit of {threshold}: the audit data cannot tell "
+            "whether the groups are treated within the tolerance; more people per group would decide it."
+        ),
     },
     "de": {
         "group_fairness.measure.demographic_parity_difference": "Differenz der demografischen Parität",
@@ -310,6 +385,85 @@ MESSAGES = {
             "Deklarierte Gruppen fehlen in den Auditdaten: {groups}. Ergänzen Sie Zeilen dieser Gruppen "
             "oder entfernen Sie die Werte aus protected_attributes[].values, wenn sie nicht vorkommen "
             "können."
+        ),
+        "group_fairness.meaning.rates": (
+            "In der Gruppe {high_group} erhalten {high} der Personen die günstige Entscheidung, in der Gruppe "
+            "{low_group} {low}: ein Abstand von {gap} (Konfidenz {level}: {ci_low} bis {ci_high})."
+        ),
+        "group_fairness.meaning.fail": (
+            "{measure} beträgt {value} (Konfidenz {level}: {ci_low} bis {ci_high}); die Policy erlaubt {limit}. "
+            "Die Gruppen werden unterschiedlicher behandelt, als die Policy toleriert, und ein so großer "
+            "Unterschied ist kein Zufallsergebnis der Prüfstichprobe."
+        ),
+        "group_fairness.meaning.pass": (
+            "{measure} beträgt {value} (Konfidenz {level}: {ci_low} bis {ci_high}) und liegt damit innerhalb der "
+            "Toleranz der Policy von {limit}, ebenso jedes andere Maß, das die Policy vorgibt. Das heißt, die "
+            "Gruppen werden nach diesen Maßen gleich behandelt, nicht, dass jede Entscheidung fair ist."
+        ),
+        "group_fairness.meaning.inconclusive": (
+            "{measure} beträgt {value}, liegt aber mit einer Konfidenz von {level} irgendwo zwischen {ci_low} und "
+            "{ci_high}, also auf beiden Seiten der Grenze der Policy von {limit}. Die Prüfdaten können nicht "
+            "zeigen, ob die Gruppen innerhalb der Toleranz behandelt werden; mehr Personen je Gruppe würden es "
+            "entscheiden."
+        ),
+        "group_fairness.meaning.absent": (
+            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Policy nennt; "
+            "wie das Modell diese Personen behandelt, lässt sich daher nicht sagen."
+        ),
+        "group_fairness.meaning.with_absent": (
+            "{text} Zudem enthalten die Daten niemanden aus der Gruppe bzw. den Gruppen {groups}; wie das Modell "
+            "diese Personen behandelt, ist unbekannt."
+        ),
+        "group_fairness.meaning.undefined": (
+            "{measure} lässt sich aus den Prüfdaten nicht berechnen (einer Gruppe fehlen Vergleichspersonen); ob "
+            "die Grenze der Policy eingehalten wird, lässt sich daher nicht sagen."
+        ),
+        "group_fairness.meaning.too_few_groups": (
+            "Weniger als zwei Gruppen von {attributes} haben in den Prüfdaten {min_rows} oder mehr Personen; ob "
+            "das Modell diese Gruppen unterschiedlich behandelt, lässt sich daher nicht sagen."
+        ),
+        "group_fairness.meaning.limit.min": "mindestens {threshold}",
+        "group_fairness.meaning.limit.max": "höchstens {threshold}",
+        "group_fairness.meaning.measure.demographic_parity_difference": (
+            "Der Abstand zwischen den Gruppen bei günstigen Entscheidungen"
+        ),
+        "group_fairness.meaning.measure.demographic_parity_ratio": (
+            "Die Quote günstiger Entscheidungen der am wenigsten begünstigten Gruppe im Verhältnis zu der der am "
+            "meisten begünstigten"
+        ),
+        "group_fairness.meaning.measure.equalized_odds_difference": (
+            "Der größte Abstand zwischen den Gruppen darin, wie oft Personen mit demselben tatsächlichen Ergebnis "
+            "die günstige Entscheidung erhalten"
+        ),
+        "group_fairness.meaning.measure.equalized_odds_ratio": (
+            "Das kleinste Verhältnis zwischen den Gruppen darin, wie oft Personen mit demselben tatsächlichen "
+            "Ergebnis die günstige Entscheidung erhalten"
+        ),
+        "group_fairness.meaning.measure.equal_opportunity_difference": (
+            "Unter Personen mit günstigem tatsächlichem Ergebnis der Abstand zwischen den Gruppen darin, wie oft "
+            "sie die günstige Entscheidung erhalten"
+        ),
+        "group_fairness.meaning.measure.equal_opportunity_ratio": (
+            "Unter Personen mit günstigem tatsächlichem Ergebnis das kleinste Verhältnis zwischen den Gruppen "
+            "darin, wie oft sie die günstige Entscheidung erhalten"
+        ),
+        "group_fairness.meaning.measure.impact_ratio": (
+            "Die Quote günstiger Entscheidungen der Gruppe {group} im Verhältnis zu der der am meisten "
+            "begünstigten Gruppe"
+        ),
+        "group_fairness.meaning.fail_gap": (
+            "Die Policy erlaubt höchstens {threshold}: Die Gruppen werden unterschiedlicher behandelt, als die "
+            "Policy toleriert, und ein so großer Abstand ist kein Zufallsergebnis der Prüfstichprobe."
+        ),
+        "group_fairness.meaning.pass_gap": (
+            "Selbst die obere Grenze liegt innerhalb der Toleranz der Policy von {threshold}, ebenso jedes andere "
+            "Maß, das die Policy vorgibt. Das heißt, die Gruppen werden nach diesen Maßen gleich behandelt, "
+            "nicht, dass jede Entscheidung fair ist."
+        ),
+        "group_fairness.meaning.inconclusive_gap": (
+            "Dieser Bereich reicht über die Grenze der Policy von {threshold} hinweg: Die Prüfdaten können nicht "
+            "zeigen, ob die Gruppen innerhalb der Toleranz behandelt werden; mehr Personen je Gruppe würden es "
+            "entscheiden."
         ),
     },
 }

@@ -117,6 +117,54 @@ MESSAGES = {
             "assessed. Add rows of these groups, or remove the values from protected_attributes[].values "
             "if they cannot occur."
         ),
+        "performance.meaning.accuracy": (
+            "The model decides correctly for {value} of the people in the audit data ({level} confidence: "
+            "{ci_low} to {ci_high})."
+        ),
+        "performance.meaning.accuracy_groups": (
+            "The model decides correctly for {value} of the people in the audit data ({level} confidence: "
+            "{ci_low} to {ci_high}); by group: {groups}."
+        ),
+        "performance.meaning.group_value": "{group} {value}",
+        "performance.meaning.fail": (
+            "In the audit data, {measure} is {value} ({level} confidence: {ci_low} to {ci_high}), while the "
+            "policy requires {limit}: the model falls short of the policy's standard, and by more than chance in "
+            "the audit sample explains."
+        ),
+        "performance.meaning.pass": (
+            "Every rate the policy sets is within its tolerance; the closest to its limit, {measure}, is {value} "
+            "({level} confidence: {ci_low} to {ci_high}; the policy requires {limit}). This says the model meets "
+            "the policy's standard on the audit data, not that every decision is right."
+        ),
+        "performance.meaning.inconclusive": (
+            "In the audit data, {measure} is {value}, but with {level} confidence it lies anywhere from {ci_low} "
+            "to {ci_high}, on both sides of the policy's limit ({limit}): the audit data cannot tell whether the "
+            "model meets the policy's standard here; more people would decide it."
+        ),
+        "performance.meaning.absent": (
+            "The audit data hold no one of the group(s) {groups}, which the policy names, so they cannot tell "
+            "whether the model meets the policy's standard for them."
+        ),
+        "performance.meaning.undefined": (
+            "The audit data cannot give {measure} (there is no one to count), so they cannot tell whether the "
+            "policy's limit is met."
+        ),
+        "performance.meaning.limit.min": "at least {threshold}",
+        "performance.meaning.limit.max": "at most {threshold}",
+        "performance.meaning.for_group": "{measure} in the group {group}",
+        "performance.meaning.measure.accuracy": "the share of people decided correctly",
+        "performance.meaning.measure.selection_rate": "the share of people who receive the favourable decision",
+        "performance.meaning.measure.tpr": (
+            "the share of people with a favourable actual outcome who receive the favourable decision"
+        ),
+        "performance.meaning.measure.fpr": (
+            "the share of people with an unfavourable actual outcome who still receive the favourable decision"
+        ),
+        "performance.meaning.measure.fnr": (
+            "the share of people with a favourable actual outcome who are refused the favourable decision"
+        ),
+        "performance.meaning.measure.roc_auc": "how well the model's scores rank people by their actual outcome",
+        "performance.meaning.measure.gini": "how well the model's scores rank people by their actual outcome",
     },
     "de": {
         "performance.measure.accuracy": "Genauigkeit",
@@ -245,6 +293,60 @@ MESSAGES = {
             "Deklarierte Gruppen fehlen in den Auditdaten: {groups}; ihre gruppenweisen Grenzen werden "
             "nicht bewertet. Ergänzen Sie Zeilen dieser Gruppen oder entfernen Sie die Werte aus "
             "protected_attributes[].values, wenn sie nicht vorkommen können."
+        ),
+        "performance.meaning.accuracy": (
+            "Das Modell entscheidet für {value} der Personen in den Prüfdaten richtig (Konfidenz {level}: "
+            "{ci_low} bis {ci_high})."
+        ),
+        "performance.meaning.accuracy_groups": (
+            "Das Modell entscheidet für {value} der Personen in den Prüfdaten richtig (Konfidenz {level}: "
+            "{ci_low} bis {ci_high}); nach Gruppen: {groups}."
+        ),
+        "performance.meaning.group_value": "{group} {value}",
+        "performance.meaning.fail": (
+            "In den Prüfdaten beträgt {measure} {value} (Konfidenz {level}: {ci_low} bis {ci_high}); die Policy "
+            "verlangt {limit}. Das Modell verfehlt den Maßstab der Policy, und zwar um mehr, als der Zufall der "
+            "Prüfstichprobe erklärt."
+        ),
+        "performance.meaning.pass": (
+            "Jede Quote, die die Policy vorgibt, liegt innerhalb ihrer Toleranz; am nächsten an ihrer Grenze "
+            "liegt {measure} mit {value} (Konfidenz {level}: {ci_low} bis {ci_high}; die Policy verlangt "
+            "{limit}). Das heißt, das Modell erfüllt auf den Prüfdaten den Maßstab der Policy, nicht, dass jede "
+            "Entscheidung richtig ist."
+        ),
+        "performance.meaning.inconclusive": (
+            "In den Prüfdaten beträgt {measure} {value}, liegt aber mit einer Konfidenz von {level} irgendwo "
+            "zwischen {ci_low} und {ci_high}, also auf beiden Seiten der Grenze der Policy ({limit}): Die "
+            "Prüfdaten können nicht zeigen, ob das Modell hier den Maßstab der Policy erfüllt; mehr Personen "
+            "würden es entscheiden."
+        ),
+        "performance.meaning.absent": (
+            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Policy nennt; ob "
+            "das Modell für diese Personen den Maßstab der Policy erfüllt, lässt sich daher nicht sagen."
+        ),
+        "performance.meaning.undefined": (
+            "Aus den Prüfdaten lässt sich {measure} nicht berechnen (es gibt niemanden zu zählen); ob die Grenze "
+            "der Policy eingehalten wird, lässt sich daher nicht sagen."
+        ),
+        "performance.meaning.limit.min": "mindestens {threshold}",
+        "performance.meaning.limit.max": "höchstens {threshold}",
+        "performance.meaning.for_group": "{measure} in der Gruppe {group}",
+        "performance.meaning.measure.accuracy": "der Anteil richtig entschiedener Personen",
+        "performance.meaning.measure.selection_rate": "der Anteil günstiger Entscheidungen",
+        "performance.meaning.measure.tpr": (
+            "der Anteil günstiger Entscheidungen unter Personen mit günstigem tatsächlichem Ergebnis"
+        ),
+        "performance.meaning.measure.fpr": (
+            "der Anteil günstiger Entscheidungen unter Personen mit ungünstigem tatsächlichem Ergebnis"
+        ),
+        "performance.meaning.measure.fnr": (
+            "der Anteil verweigerter günstiger Entscheidungen unter Personen mit günstigem tatsächlichem Ergebnis"
+        ),
+        "performance.meaning.measure.roc_auc": (
+            "die Güte, mit der die Scores des Modells Personen nach ihrem tatsächlichen Ergebnis ordnen"
+        ),
+        "performance.meaning.measure.gini": (
+            "die Güte, mit der die Scores des Modells Personen nach ihrem tatsächlichen Ergebnis ordnen"
         ),
     },
 }

@@ -411,6 +411,81 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.measure.proxy_joint_auc": "Joint proxy AUC of the other inputs",
         "prohibited_feature_use.measure.protected_attribution_share": "Attribution share of the protected input",
         "prohibited_feature_use.measure.protected_in_top3_rate": "Rate of the protected input in the top 3",
+        "prohibited_feature_use.meaning.fail": (
+            "Removing what the model infers about {attribute} from its other inputs changes {rate} of its "
+            "decisions ({level} confidence: {low} to {high}), more than the {tolerance} the policy tolerates and "
+            "more than removing unrelated information of the same size does: decisions depend in part on a "
+            "person's {attribute} as the model infers it."
+        ),
+        "prohibited_feature_use.meaning.remedy": (
+            "With it removed, the gap in favourable decisions between the {attribute} groups would go from "
+            "{gap_before} to {gap_after}, and the share of correct decisions would change by {accuracy} (on the "
+            "audit data; a model retrained without it may behave differently)."
+        ),
+        "prohibited_feature_use.meaning.fail_inputs": (
+            "Had a person's {attribute}, and the inputs that carry it ({moved}), been different, {rate} of "
+            "decisions would have changed ({level} confidence: {low} to {high}): more than the {tolerance} the "
+            "policy tolerates and more than a random change of the same inputs causes ({p95}). Decisions depend "
+            "in part on {attribute}."
+        ),
+        "prohibited_feature_use.meaning.fail_words": (
+            "Replacing the words that signal {attribute} ({moved}) changes {rate} of decisions ({level} "
+            "confidence: {low} to {high}), more than the {tolerance} the policy tolerates: decisions depend in "
+            "part on those words."
+        ),
+        "prohibited_feature_use.meaning.pass": (
+            "Removing what the model infers about {attribute} changes {rate} of its decisions ({level} "
+            "confidence: {low} to {high}), within the {tolerance} the policy tolerates: as far as this test can "
+            "see, decisions do not depend on {attribute} beyond that tolerance."
+        ),
+        "prohibited_feature_use.meaning.pass_not_encoded": (
+            "The model holds no trace of {attribute} that this test can find where its decisions are formed, so "
+            "there is nothing of it there for decisions to depend on; this does not rule out uses the test cannot "
+            "see."
+        ),
+        "prohibited_feature_use.meaning.pass_inputs": (
+            "Changing {attribute} and the inputs that carry it ({moved}) changes {rate} of decisions ({level} "
+            "confidence: {low} to {high}), also within the tolerance."
+        ),
+        "prohibited_feature_use.meaning.inputs_not_within": (
+            "Inside the model, removing {attribute} stays within the tolerance, but changing it and the inputs "
+            "that carry it ({moved}) changes {rate} of decisions ({level} confidence: {low} to {high}), which "
+            "cannot be shown to stay within the {tolerance} the policy tolerates. The data cannot tell whether "
+            "decisions depend on {attribute}."
+        ),
+        "prohibited_feature_use.meaning.not_beyond_control": (
+            "Removing what the model infers about {attribute} changes {rate} of its decisions, but removing "
+            "unrelated information of the same size changes about as many or more ({p95}), so the data cannot tell "
+            "whether these changes come from {attribute}."
+        ),
+        "prohibited_feature_use.meaning.shift_not_within": (
+            "Removing what the model infers about {attribute} changes {rate} of its decisions ({level} "
+            "confidence: {low} to {high}), but setting it to another group's instead changes {shift} ({shift_low} "
+            "to {shift_high}), not within the {tolerance} the policy tolerates. The two tests disagree, so the "
+            "data cannot tell whether decisions depend on {attribute}."
+        ),
+        "prohibited_feature_use.meaning.straddles": (
+            "Removing what the model infers about {attribute} changes {rate} of its decisions, but with {level} "
+            "confidence anywhere from {low} to {high}, on both sides of the {tolerance} the policy tolerates: the "
+            "data cannot tell whether decisions depend on {attribute} more than the policy allows; more people "
+            "would decide it."
+        ),
+        "prohibited_feature_use.meaning.encoding_undecided": (
+            "The data cannot tell whether the model holds information about {attribute} where its decisions are "
+            "formed, so they cannot tell whether decisions depend on it."
+        ),
+        "prohibited_feature_use.meaning.encoded_too_weakly_to_erase": (
+            "The model holds only a faint trace of {attribute}, too faint to remove and test, so the data cannot "
+            "tell whether decisions depend on it."
+        ),
+        "prohibited_feature_use.meaning.erasure_incomplete": (
+            "What the model infers about {attribute} could not be removed completely, so the decisions that "
+            "changed do not show how far decisions depend on {attribute}: the data cannot tell."
+        ),
+        "prohibited_feature_use.meaning.too_few": (
+            "Too few people with some values of {attribute} are in the audit data ({values}) to test whether "
+            "decisions depend on it."
+        ),
     },
     "de": {
         "prohibited_feature_use.summary.single_value": (
@@ -858,6 +933,85 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.measure.protected_attribution_share": "Attributionsanteil der geschützten Eingabe",
         "prohibited_feature_use.measure.protected_in_top3_rate": (
             "Anteil der Instanzen mit der geschützten Eingabe unter den ersten 3"
+        ),
+        "prohibited_feature_use.meaning.fail": (
+            "Entfernt man, was das Modell aus den übrigen Eingaben über {attribute} erschließt, ändern sich "
+            "{rate} seiner Entscheidungen (Konfidenz {level}: {low} bis {high}), mehr als die {tolerance}, die "
+            "die Policy toleriert, und mehr, als das Entfernen gleich umfangreicher, unbeteiligter Information "
+            "bewirkt: Die Entscheidungen hängen zum Teil von {attribute} einer Person ab, so wie das Modell es "
+            "erschließt."
+        ),
+        "prohibited_feature_use.meaning.remedy": (
+            "Ohne diese Information ginge der Abstand zwischen den Gruppen von {attribute} bei günstigen "
+            "Entscheidungen von {gap_before} auf {gap_after} zurück, und der Anteil richtiger Entscheidungen "
+            "änderte sich um {accuracy} (auf den Prüfdaten; ein ohne sie neu trainiertes Modell kann sich anders "
+            "verhalten)."
+        ),
+        "prohibited_feature_use.meaning.fail_inputs": (
+            "Wäre {attribute} einer Person, samt den Eingaben, die es tragen ({moved}), anders gewesen, hätten "
+            "sich {rate} der Entscheidungen geändert (Konfidenz {level}: {low} bis {high}): mehr als die "
+            "{tolerance}, die die Policy toleriert, und mehr, als eine zufällige Änderung derselben Eingaben "
+            "bewirkt ({p95}). Die Entscheidungen hängen zum Teil von {attribute} ab."
+        ),
+        "prohibited_feature_use.meaning.fail_words": (
+            "Ersetzt man die Wörter, die {attribute} anzeigen ({moved}), ändern sich {rate} der Entscheidungen "
+            "(Konfidenz {level}: {low} bis {high}), mehr als die {tolerance}, die die Policy toleriert: Die "
+            "Entscheidungen hängen zum Teil von diesen Wörtern ab."
+        ),
+        "prohibited_feature_use.meaning.pass": (
+            "Entfernt man, was das Modell über {attribute} erschließt, ändern sich {rate} seiner Entscheidungen "
+            "(Konfidenz {level}: {low} bis {high}), innerhalb der {tolerance}, die die Policy toleriert: Soweit "
+            "diese Prüfung es erkennen kann, hängen die Entscheidungen nicht über diese Toleranz hinaus von "
+            "{attribute} ab."
+        ),
+        "prohibited_feature_use.meaning.pass_not_encoded": (
+            "Das Modell trägt dort, wo seine Entscheidungen entstehen, keine Spur von {attribute}, die diese "
+            "Prüfung finden kann; die Entscheidungen können dort also nicht davon abhängen. Nutzungen, die die "
+            "Prüfung nicht sieht, schließt das nicht aus."
+        ),
+        "prohibited_feature_use.meaning.pass_inputs": (
+            "Ändert man {attribute} und die Eingaben, die es tragen ({moved}), ändern sich {rate} der "
+            "Entscheidungen (Konfidenz {level}: {low} bis {high}), ebenfalls innerhalb der Toleranz."
+        ),
+        "prohibited_feature_use.meaning.inputs_not_within": (
+            "Im Modell bleibt das Entfernen von {attribute} innerhalb der Toleranz, doch ändert man es und die "
+            "Eingaben, die es tragen ({moved}), ändern sich {rate} der Entscheidungen (Konfidenz {level}: {low} "
+            "bis {high}); dass das innerhalb der {tolerance} bleibt, die die Policy toleriert, lässt sich nicht "
+            "zeigen. Ob die Entscheidungen von {attribute} abhängen, lässt sich daher nicht sagen."
+        ),
+        "prohibited_feature_use.meaning.not_beyond_control": (
+            "Entfernt man, was das Modell über {attribute} erschließt, ändern sich {rate} seiner Entscheidungen; "
+            "das Entfernen gleich umfangreicher, unbeteiligter Information ändert aber ebenso viele oder mehr ({p95}). "
+            "Ob diese Änderungen von {attribute} herrühren, lässt sich daher nicht sagen."
+        ),
+        "prohibited_feature_use.meaning.shift_not_within": (
+            "Entfernt man, was das Modell über {attribute} erschließt, ändern sich {rate} seiner Entscheidungen "
+            "(Konfidenz {level}: {low} bis {high}); setzt man stattdessen den Wert einer anderen Gruppe ein, "
+            "ändern sich {shift} ({shift_low} bis {shift_high}), nicht innerhalb der {tolerance}, die die Policy "
+            "toleriert. Die beiden Prüfungen widersprechen sich; ob die Entscheidungen von {attribute} abhängen, "
+            "lässt sich daher nicht sagen."
+        ),
+        "prohibited_feature_use.meaning.straddles": (
+            "Entfernt man, was das Modell über {attribute} erschließt, ändern sich {rate} seiner Entscheidungen, "
+            "mit einer Konfidenz von {level} aber irgendwo zwischen {low} und {high}, also auf beiden Seiten der "
+            "{tolerance}, die die Policy toleriert: Ob die Entscheidungen stärker von {attribute} abhängen, als "
+            "die Policy erlaubt, lässt sich nicht sagen; mehr Personen würden es entscheiden."
+        ),
+        "prohibited_feature_use.meaning.encoding_undecided": (
+            "Ob das Modell dort, wo seine Entscheidungen entstehen, Information über {attribute} trägt, lässt "
+            "sich aus den Daten nicht sagen, und damit auch nicht, ob die Entscheidungen davon abhängen."
+        ),
+        "prohibited_feature_use.meaning.encoded_too_weakly_to_erase": (
+            "Das Modell trägt nur eine schwache Spur von {attribute}, zu schwach, um sie zu entfernen und zu "
+            "prüfen; ob die Entscheidungen davon abhängen, lässt sich daher nicht sagen."
+        ),
+        "prohibited_feature_use.meaning.erasure_incomplete": (
+            "Was das Modell über {attribute} erschließt, ließ sich nicht vollständig entfernen; die geänderten "
+            "Entscheidungen zeigen daher nicht, wie weit die Entscheidungen von {attribute} abhängen."
+        ),
+        "prohibited_feature_use.meaning.too_few": (
+            "Für einige Werte von {attribute} enthalten die Prüfdaten zu wenige Personen ({values}), um zu "
+            "prüfen, ob die Entscheidungen davon abhängen."
         ),
     },
 }
