@@ -9,9 +9,10 @@ every judged interval lies wholly at or below it, FAIL when one lies wholly abov
 Groups below ``min_group_size`` are listed, not judged; declared groups without rows make a passing check
 INCONCLUSIVE.
 
-ECE is reported as :attr:`~auditkit.evidence.Unit.PROBABILITY`: it is a distance on the probability scale of
-the score itself (mean |predicted probability − observed frequency|), comparable with the tolerance as
-policies write it (``max_ece: 0.05``); it is not a bounded "higher is better" score.
+ECE is reported as :attr:`~auditkit.evidence.Unit.DIFFERENCE_PP`: it is a gap between predicted and observed
+rates (mean |predicted probability − observed frequency|), printed in percentage points like every other gap
+of the report, and so is its tolerance (``max_ece: 0.05`` prints as 5.0 pp); the bins' mean scores and observed
+rates stay probabilities.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from auditkit.results import Measurement, Status
 #: Fewest rows a group needs for a calibration estimate at all (two rows in each of two bins).
 MIN_ROWS = 4
 _P = Unit.PROBABILITY
+_GAP = Unit.DIFFERENCE_PP
 
 
 class CalibrationParams(Params):
@@ -106,12 +108,12 @@ class CalibrationCheck(Check[CalibrationParams]):
         fails = [m for m in judged if m.status is Status.FAIL]
         doubts = [m for m in judged if m.status is Status.INCONCLUSIVE]
         status = combine_verdicts(m.status for m in judged)
-        tolerance = Q(params.max_ece, _P)
+        tolerance = Q(params.max_ece, _GAP)
         scope = (Msg("calibration.scope.groups", min_size=Q(min_size, Unit.COUNT)) if params.per_group
                  else Msg("calibration.scope.overall"))
         rule_params = {"tolerance": tolerance, "level": Q(conf, Unit.SHARE), "scope": scope}
-        summary = [Msg("calibration.summary.overall", value=Q(overall.ece, _P), ci_low=Q(overall.ci_low, _P),
-                       ci_high=Q(overall.ci_high, _P), n=Q(overall.n, Unit.COUNT), tolerance=tolerance)]
+        summary = [Msg("calibration.summary.overall", value=Q(overall.ece, _GAP), ci_low=Q(overall.ci_low, _GAP),
+                       ci_high=Q(overall.ci_high, _GAP), n=Q(overall.n, Unit.COUNT), tolerance=tolerance)]
         absent_findings = ((Finding(Msg("calibration.finding.absent", groups=absent), cause),)
                            if absent and params.per_group else ())
         if params.per_group and not big:
@@ -184,7 +186,7 @@ def _meaning(rule: str, overall: CalibrationEstimate, deciding: list[Measurement
 def _measure(e: CalibrationEstimate, group: str | None, limit: Limit, conf: float, *, judged: bool) -> Measurement:
     m = measure("ece", e.ece, (e.ci_low, e.ci_high), limit=limit, confidence=conf, group=group, n=e.n,
                 judged=judged)
-    return dataclasses.replace(m, unit=_P.value)
+    return dataclasses.replace(m, unit=_GAP.value)
 
 
 def _name(m: Measurement) -> Msg:
@@ -193,7 +195,7 @@ def _name(m: Measurement) -> Msg:
 
 
 def _interval(m: Measurement, tolerance: Q) -> dict:
-    return {"measure": _name(m), "value": Q(m.value, _P), "ci_low": Q(m.ci_low, _P), "ci_high": Q(m.ci_high, _P),
+    return {"measure": _name(m), "value": Q(m.value, _GAP), "ci_low": Q(m.ci_low, _GAP), "ci_high": Q(m.ci_high, _GAP),
             "tolerance": tolerance}
 
 
@@ -221,9 +223,10 @@ def _table(rows: list[tuple], conf: float) -> Table:
     return Table(
         title=Msg("calibration.table.by_group"),
         columns=(col("group", ColumnRole.GROUP, None), col("n", ColumnRole.N, Unit.COUNT),
-                 col("base_rate", unit=Unit.RATE), col("mean_score"), col("ece"),
-                 col("ci_low", ColumnRole.CI_LOW, level=level), col("ci_high", ColumnRole.CI_HIGH, level=level),
-                 col("plugin_ece"), col("status", ColumnRole.STATUS, None)),
+                 col("base_rate", unit=Unit.RATE), col("mean_score"), col("ece", unit=_GAP),
+                 col("ci_low", ColumnRole.CI_LOW, _GAP, level=level),
+                 col("ci_high", ColumnRole.CI_HIGH, _GAP, level=level), col("plugin_ece", unit=_GAP),
+                 col("status", ColumnRole.STATUS, None)),
         rows=tuple(rows),
     )
 

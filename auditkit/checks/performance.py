@@ -124,8 +124,8 @@ class PerformanceCheck(Check[PerformanceParams]):
         notes += _auc_notes(aucs, conf)
         status = combine_verdicts(m.status for m in measurements)
         acc = next(m for m in measurements if m.name == "accuracy" and m.group is None)
-        summary = [Msg("performance.summary.overall", value=Q(acc.value, Unit.SCORE), ci_low=Q(acc.ci_low, Unit.SCORE),
-                       ci_high=Q(acc.ci_high, Unit.SCORE), n=Q(acc.n, Unit.COUNT),
+        summary = [Msg("performance.summary.overall", value=Q(acc.value, Unit.RATE), ci_low=Q(acc.ci_low, Unit.RATE),
+                       ci_high=Q(acc.ci_high, Unit.RATE), n=Q(acc.n, Unit.COUNT),
                        clause=self._failing_clause(measurements)), _auc_summary(aucs[0][1])]
         details: dict = {}
         power = [p for m in measurements if m.status is Status.INCONCLUSIVE for p in [rate_power(m, conf)] if p]
@@ -188,7 +188,7 @@ class PerformanceCheck(Check[PerformanceParams]):
                 Column(Msg("performance.col.group"), ColumnRole.GROUP),
                 Column(Msg("performance.col.n"), ColumnRole.N, Unit.COUNT),
                 value("tp", Unit.COUNT), value("fp", Unit.COUNT), value("tn", Unit.COUNT), value("fn", Unit.COUNT),
-                value("base_rate", Unit.RATE), value("selection_rate", Unit.RATE), value("accuracy", Unit.SCORE),
+                value("base_rate", Unit.RATE), value("selection_rate", Unit.RATE), value("accuracy", Unit.RATE),
                 value("tpr", Unit.RATE), value("fpr", Unit.RATE), value("fnr", Unit.RATE),
                 Column(Msg("performance.col.large_enough", min_size=Q(min_size, Unit.COUNT)), ColumnRole.FLAG),
             ),
@@ -224,8 +224,8 @@ class PerformanceCheck(Check[PerformanceParams]):
 
 
 def _unit(rate: str) -> Unit:
-    """Accuracy, ROC AUC and Gini are scores; the other rates are fractions of rows."""
-    return Unit.SCORE if rate in ("accuracy", "roc_auc", "gini") else Unit.RATE
+    """ROC AUC and Gini are scores; accuracy and the other rates are fractions of rows (printed in %)."""
+    return Unit.SCORE if rate in ("roc_auc", "gini") else Unit.RATE
 
 
 def _auc_measurements(aucs: list[tuple[str | None, AucEstimate]], conf: float) -> list[Measurement]:
@@ -308,7 +308,7 @@ def _meaning(status: Status, rule: str, ms: list[Measurement], absent: list[str]
         m = pick[0]
     if m.value is None:
         return first, Msg("performance.meaning.undefined", measure=_plain_name(m))
-    u = Unit.RATE if m.name == "accuracy" else _unit(m.name)
+    u = _unit(m.name)
     side = "min" if m.comparator == ">=" else "max"
     key = {Status.FAIL: "fail", Status.INCONCLUSIVE: "inconclusive"}.get(m.status, "pass")
     return first, Msg(f"performance.meaning.{key}", measure=_plain_name(m), value=Q(m.value, u),

@@ -90,7 +90,7 @@ def test_a_model_calibrated_for_every_group_passes(run):
     assert set(verdict.reads) == {ref("ece", "sex=female"), ref("ece", "sex=male")}
     for group in ("sex=female", "sex=male"):
         m = out.measurement("ece", group)
-        assert m.ci_high <= 0.05 and m.n == 3000 and m.unit == Unit.PROBABILITY and m.role == Role.DECISIVE
+        assert m.ci_high <= 0.05 and m.n == 3000 and m.unit == Unit.DIFFERENCE_PP and m.role == Role.DECISIVE
     assert out.measurement("ece").role == Role.DIAGNOSTIC and out.measurement("ece").status is None
     assert not out.evidence.findings
 
