@@ -205,14 +205,18 @@ class Evidence:
     #: What the verdict means for the people the model decides about, in plain words: at most two short
     #: paragraphs (one message each) built from the measured numbers. Evidence stored before it existed has none.
     meaning: tuple[Msg, ...] = ()
+    #: What the evidence shows a remedy would do (Art. 10(2)(g)): e.g. removing the attribute's information
+    #: inside the model, with the effect on the gap between groups and on accuracy, their intervals and the
+    #: caveats. The report gathers these under "Remediation options" in its findings section.
+    remediation: tuple[Msg, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("summary", "tables", "notes", "findings", "charts", "meaning"):
+        for name in ("summary", "tables", "notes", "findings", "charts", "meaning", "remediation"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def messages(self) -> Iterator[Msg]:
         """Every message of the evidence, nested ones and those inside tables and charts included."""
-        for m in (*self.summary, *self.meaning):
+        for m in (*self.summary, *self.meaning, *self.remediation):
             yield from _walk(m)
         for n in self.notes:
             yield from _walk(n)
@@ -244,6 +248,7 @@ class Evidence:
             "findings": [{"message": encode(f.message), "cause": f.cause} for f in self.findings],
             "charts": [encode(c) for c in self.charts],
             **({"meaning": [encode(m) for m in self.meaning]} if self.meaning else {}),
+            **({"remediation": [encode(m) for m in self.remediation]} if self.remediation else {}),
         }
 
     @classmethod
@@ -262,6 +267,7 @@ class Evidence:
             charts=tuple(decode(c) for c in d.get("charts") or ()),
             version=int(d.get("version", EVIDENCE_VERSION)),
             meaning=tuple(decode(m) for m in d.get("meaning") or ()),
+            remediation=tuple(decode(m) for m in d.get("remediation") or ()),
         )
 
 

@@ -757,6 +757,9 @@ MESSAGES: dict[str, str] = {
         "Paartabelle, eine Kurve der Tabelle je Schicht), erscheint in der HTML-Ausgabe; auf Papier trägt die "
         "Tabelle seine Zahlen."
     ),
+    "findings.remediation": "Abhilfemöglichkeiten (Art. 10(2)(g))",
+    "findings.remediation_lead": "Was die Eingriffe dieser Prüfung über die Wirkung einer Abhilfe zeigen, mit "
+    "Intervallen und Vorbehalten: Grundlage für die Wahl einer Maßnahme, keine getroffene Maßnahme.",
     "check.to_diagnostics": "Diagnostische Messungen, ausführliche Tabellen und Parameter: Anhang B",
     "check.back_to_result": "zurück zum Ergebnis",
     "check.diagnostic_measurements": "Messungen, die die entscheidende Regel nicht gelesen hat (diagnostisch)",

@@ -710,6 +710,9 @@ MESSAGES: dict[str, str] = {
         "map of the pair table, a curve of the per-layer table) is shown in the HTML edition; on paper the table "
         "carries its numbers."
     ),
+    "findings.remediation": "Remediation options (Art. 10(2)(g))",
+    "findings.remediation_lead": "What the audit's own interventions show a remedy would do, with intervals and "
+    "caveats: evidence for choosing a measure, not a measure taken.",
     "check.to_diagnostics": "Diagnostic measurements, detailed tables and parameters: Annex B",
     "check.back_to_result": "back to the result",
     "check.diagnostic_measurements": "Measurements the deciding rule did not read (diagnostic)",

@@ -415,3 +415,22 @@ def selection_gap_curve(scores: np.ndarray, y_true: np.ndarray, codes: np.ndarra
         total = counts.sum()
         overall[i] = (counts[:, FP] + counts[:, TP]).sum() / total if total else np.nan
     return {"threshold": ts, "gap": gap, "low": low, "high": high, "selection_rate": overall, "rates": rates}
+
+
+def resampled_selection_gaps(decisions: np.ndarray, groups: np.ndarray, n_groups: int,
+                             resamples: np.ndarray) -> np.ndarray:
+    """The demographic parity difference (max minus min selection rate over the groups present) in each resample.
+
+    ``resamples`` holds row indices, one resample per row (shape ``(B, n)``); the same index matrix applied to
+    the decisions before and after an intervention gives paired resamples, so the change of the gap gets an
+    interval that accounts for the two being measured on the same rows. A group absent from a resample does not
+    count in it.
+    """
+    d = np.asarray(decisions)[resamples].astype(np.float64)
+    g = np.asarray(groups)[resamples]
+    rates = np.full((n_groups, resamples.shape[0]), np.nan)
+    for k in range(n_groups):
+        in_k = g == k
+        size = in_k.sum(axis=1)
+        rates[k] = np.where(size > 0, (d * in_k).sum(axis=1) / np.maximum(size, 1), np.nan)
+    return np.nanmax(rates, axis=0) - np.nanmin(rates, axis=0)

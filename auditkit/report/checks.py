@@ -265,6 +265,7 @@ def check_view(
     if ev is not None:  # typed evidence: the deciding rule is the criterion; only the evidence is printed
         summary = render.sentences(ev.summary)
         meaning = tuple(render.text(m) for m in ev.meaning)
+        remediation = tuple(render.text(m) for m in ev.remediation)
         criteria: tuple[str, ...] = () if ev.verdict is None else (
             render.text(Msg(f"{o.kind}.rule.{ev.verdict.rule}", **ev.verdict.params)),)
         tables = evidence_tables(ev.tables)
@@ -272,7 +273,7 @@ def check_view(
         found = tuple(render.text(f.message) for f in ev.findings)
         causes = tuple(dict.fromkeys(f.cause for f in ev.findings if f.cause))
         if reason_label:  # an unrun check: its evidence states the reason, in the report's language
-            reason, summary, meaning = summary or t("check.no_reason"), "", ()
+            reason, summary, meaning, remediation = summary or t("check.no_reason"), "", (), ()
         if any(m.role == Role.DIAGNOSTIC.value and m.status is not None for m in o.measurements):
             notes += (t("check.decisive_note"),)
     else:  # stored before typed evidence (version 1): the English summary and free details, as stored
@@ -283,7 +284,7 @@ def check_view(
         ))
         tables = details_tables(o.details)
         notes = _notes(o.details)
-        found, causes, meaning = (), (), ()
+        found, causes, meaning, remediation = (), (), (), ()
     charts, main_charts = _charts(o)
     return CheckView(
         check_id=o.check_id,
@@ -308,6 +309,7 @@ def check_view(
         finding_texts=found,
         causes=causes,
         meaning=meaning,
+        remediation=remediation,
     )
 
 

@@ -125,6 +125,8 @@ class CheckView:
     #: What the verdict means for the people affected, in plain words: one paragraph per entry (at most two);
     #: empty for evidence stored before checks stated it, and for unrun checks.
     meaning: tuple[str, ...] = ()
+    #: What the evidence shows a remedy would do (printed under "Remediation options" in section 8).
+    remediation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -357,6 +359,8 @@ class ReportView:
     findings: tuple[Finding, ...]
     #: Root causes shared by several findings: (the cause in words, the findings' references).
     shared_causes: tuple[Item, ...]
+    #: Section 8's remediation options: (the check's section, its title, what a remedy would do), in check order.
+    remediation: tuple[tuple[Link, str], ...]
     residual_risk: tuple[str, ...]
     # 9 changes
     changes: Changes | None

@@ -459,6 +459,7 @@ def _build(
         opinion=build_opinion(run, all_findings, policy.section("gate"), signoffs),
         findings=all_findings,
         shared_causes=shared_causes(all_findings),
+        remediation=tuple((Link(c.anchor, c.title), r) for f in families for c in f.checks for r in c.remediation),
         residual_risk=(
             t("residual.open", n=len(all_findings), blocking=len(blocking)),
             t("residual.not_assessed", n=len(absent), m=len(standing)),

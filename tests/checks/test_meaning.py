@@ -14,6 +14,7 @@ import auditkit
 from auditkit.evidence import Q, Unit
 from auditkit.i18n import LANGUAGES, render, use_language
 from auditkit.i18n.render import missing_keys
+from auditkit.i18n.render import text as render_text
 from auditkit.results import Status
 from auditkit.store import open_store
 
@@ -167,14 +168,23 @@ def test_prohibited_feature_use_states_a_meaning_for_every_rule():
 
 
 def test_prohibited_feature_use_fail_states_the_changed_decisions_and_the_remedy():
+    """The meaning states the changed decisions; what removing the attribute would do is remediation evidence
+    (printed once, in the report's findings section), with the interval of each effect and the caveats."""
     from test_prohibited_feature_use import ENCODED, _erasure, _synthetic
 
-    out = _synthetic({"3": (ENCODED, _erasure(0.166, (0.157, 0.175), gap_before=0.231, gap_after=0.034,
-                                              delta_accuracy=0.069))})
+    out = _synthetic({"3": (ENCODED, _erasure(0.166, (0.157, 0.175), gap_before=0.231, gap_before_ci=(0.21, 0.25),
+                                              gap_after=0.034, gap_after_ci=(0.015, 0.052), delta_accuracy=0.069,
+                                              delta_accuracy_ci=(0.058, 0.080)))})
     assert out.status is Status.FAIL
     text = meaning_text(out)
-    for s in ("16.6%", "15.7%", "17.5%", "1.0%", "23.1\u00a0pp", "3.4\u00a0pp", "6.9\u00a0pp", "depend in part on"):
+    for s in ("16.6%", "15.7%", "17.5%", "1.0%", "depend in part on"):
         assert s in text, (s, text)
+    (remedy,) = out.evidence.remediation
+    with use_language("en"):
+        said = render_text(remedy)
+    for s in ("23.1\u00a0pp", "21.0\u00a0pp", "25.0\u00a0pp", "3.4\u00a0pp", "1.5\u00a0pp", "5.2\u00a0pp",
+              "6.9\u00a0pp", "5.8\u00a0pp", "8.0\u00a0pp", "not a retrained model", "new audit"):
+        assert s in said, (s, said)
     fr = next(m for m in out.measurements if m.name == "erasure_flip_rate")
     assert interval(fr, Unit.RATE) == ["16.6%", "15.7%", "17.5%"]  # as the summary's unit formats it
 

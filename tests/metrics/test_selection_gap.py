@@ -49,3 +49,18 @@ def test_same_seed_same_band():
     a, b = (selection_gap_curve(scores, y, codes, 2, (0.3, 0.7), confidence=0.9, resamples=200,
                                 rng=np.random.default_rng(7)) for _ in range(2))
     assert all(np.array_equal(a[k], b[k]) for k in a)
+
+
+def test_resampled_selection_gaps_equal_the_parity_difference_on_each_resample():
+    """Each row of the index matrix is one resample; on the identity resample the gap is the demographic parity
+    difference of the data, and a group missing from a resample does not count in it."""
+    from auditkit.metrics.fairness import confusion_counts, fairness_metrics, resampled_selection_gaps
+
+    d = np.array([1, 1, 0, 0, 1, 0, 0, 0])
+    g = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    idx = np.array([np.arange(8), [0, 1, 2, 3, 0, 1, 2, 3], [0, 0, 4, 4, 5, 5, 6, 6]])
+    gaps = resampled_selection_gaps(d, g, 2, idx)
+    whole = fairness_metrics(confusion_counts(np.zeros(8, int), d, g, 2))["demographic_parity_difference"]
+    assert gaps[0] == pytest.approx(whole) == pytest.approx(0.5 - 0.25)
+    assert gaps[1] == 0.0  # only group 0 drawn: nothing to compare
+    assert gaps[2] == pytest.approx(1.0 - 2 / 6)  # group 0 decisions (1, 1), group 1 (1, 1, 0, 0, 0, 0)

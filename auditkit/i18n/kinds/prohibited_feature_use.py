@@ -417,10 +417,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             "more than removing unrelated information of the same size does: decisions depend in part on a "
             "person's {attribute} as the model infers it."
         ),
-        "prohibited_feature_use.meaning.remedy": (
-            "With it removed, the gap in favourable decisions between the {attribute} groups would go from "
-            "{gap_before} to {gap_after}, and the share of correct decisions would change by {accuracy} (on the "
-            "audit data; a model retrained without it may behave differently)."
+        "prohibited_feature_use.remediation.erasure": (
+            "Removing what the model infers about {attribute} at {layer} would change the gap in favourable "
+            "decisions between the {attribute} groups from {gap_before} ({level} confidence: {before_low} to "
+            "{before_high}) to {gap_after} ({after_low} to {after_high}), and the share of correct decisions by "
+            "{accuracy} ({accuracy_low} to {accuracy_high}). Caveats: this is an intervention on the audited model, "
+            "measured on the audit data with everything else unchanged, not a retrained model; it can also remove "
+            "legitimate information that correlates with {attribute}; any remedy must pass a new audit."
         ),
         "prohibited_feature_use.meaning.fail_inputs": (
             "Had a person's {attribute}, and the inputs that carry it ({moved}), been different, {rate} of "
@@ -941,11 +944,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "bewirkt: Die Entscheidungen hängen zum Teil von {attribute} einer Person ab, so wie das Modell es "
             "erschließt."
         ),
-        "prohibited_feature_use.meaning.remedy": (
-            "Ohne diese Information ginge der Abstand zwischen den Gruppen von {attribute} bei günstigen "
-            "Entscheidungen von {gap_before} auf {gap_after} zurück, und der Anteil richtiger Entscheidungen "
-            "änderte sich um {accuracy} (auf den Prüfdaten; ein ohne sie neu trainiertes Modell kann sich anders "
-            "verhalten)."
+        "prohibited_feature_use.remediation.erasure": (
+            "Entfernte man, was das Modell in {layer} über {attribute} erschließt, änderte sich der Abstand "
+            "zwischen den Gruppen von {attribute} bei günstigen Entscheidungen von {gap_before} "
+            "(Konfidenz {level}: {before_low} bis {before_high}) auf {gap_after} ({after_low} bis {after_high}) "
+            "und der Anteil richtiger Entscheidungen um {accuracy} ({accuracy_low} bis {accuracy_high}). "
+            "Vorbehalte: Dies ist ein Eingriff in das geprüfte Modell, gemessen auf den Prüfdaten bei sonst "
+            "unveränderten Eingaben, kein neu trainiertes Modell; er kann auch berechtigte Information entfernen, "
+            "die mit {attribute} zusammenhängt; jede Abhilfe muss eine neue Prüfung bestehen."
         ),
         "prohibited_feature_use.meaning.fail_inputs": (
             "Wäre {attribute} einer Person, samt den Eingaben, die es tragen ({moved}), anders gewesen, hätten "
