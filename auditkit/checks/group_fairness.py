@@ -311,11 +311,14 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
         lo, hi = int(np.argmin(sr)), int(np.argmax(sr))
         head = {"low": Q(sr[lo], Unit.RATE), "low_group": labels[lo], "high": Q(sr[hi], Unit.RATE),
                 "high_group": labels[hi]}
+        if lo == hi:  # every group's selection rate is the same: there is no lowest and highest to name
+            head = {"rate": Q(sr[lo], Unit.RATE), "groups": list(labels)}
+        kind = "equal" if lo == hi else "range"
         judged = [m for m in ms if m.status is not None]
         order = {Status.FAIL: 0, Status.INCONCLUSIVE: 1, Status.PASS: 2}
         worst = sorted(judged, key=lambda m: order.get(m.status, 3))
         if not worst:
-            return Msg("group_fairness.summary.range", **head)
+            return Msg(f"group_fairness.summary.{kind}", **head)
         m = worst[0]
         if m.value is None:
             clause = Msg("group_fairness.clause.undefined", measure=_SAY.name(m))
@@ -323,7 +326,7 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
             # a PASS as the worst means every judged measurement passed (the check's status is PASS)
             key = {Status.FAIL: "breaches", Status.INCONCLUSIVE: "straddles", Status.PASS: "meets"}[m.status]
             clause = Msg(f"group_fairness.clause.{key}", **_SAY.interval(m))
-        return Msg("group_fairness.summary.range_and", **head, clause=clause)
+        return Msg(f"group_fairness.summary.{kind}_and", **head, clause=clause)
 
 
 def _sweep(scores: np.ndarray, y: np.ndarray, codes: np.ndarray, n_groups: int, operating: float,

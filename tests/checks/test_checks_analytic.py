@@ -82,6 +82,9 @@ def test_equal_rates_pass_when_the_sample_is_large(analytic, store):
     judged = {ref(m.name, m.group) for m in out.measurements if m.status is not None}
     assert set(verdict.reads) == judged
     assert all(m.status is Status.PASS for m in out.measurements if ref(m.name, m.group) in verdict.reads)
+    # identical rates: the summary names no lowest and highest group (it once read "from 50.0% (sex=female) to
+    # 50.0% (sex=female)")
+    assert out.summary.startswith("Selection rate is 50.0% in every group (sex=female, sex=male); ")
 
 
 def test_equal_rates_are_inconclusive_when_the_sample_is_small(analytic, store):

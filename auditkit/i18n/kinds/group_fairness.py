@@ -36,6 +36,8 @@ MESSAGES = {
         "group_fairness.metric_limit": "{measure} {limit}",
         "group_fairness.rows_unbounded": "an unbounded number of",
         "group_fairness.summary.range": "Selection rate ranges from {low} ({low_group}) to {high} ({high_group}).",
+        "group_fairness.summary.equal": "Selection rate is {rate} in every group ({groups}).",
+        "group_fairness.summary.equal_and": "Selection rate is {rate} in every group ({groups}); {clause}.",
         "group_fairness.summary.range_and": (
             "Selection rate ranges from {low} ({low_group}) to {high} ({high_group}); {clause}."
         ),
@@ -262,9 +264,11 @@ MESSAGES = {
         "group_fairness.limit.max": "≤ {threshold}",
         "group_fairness.metric_limit": "{measure} {limit}",
         "group_fairness.rows_unbounded": "unbegrenzt viele",
-        "group_fairness.summary.range": "Die Auswahlquote reicht von {low} ({low_group}) bis {high} ({high_group}).",
+        "group_fairness.summary.range": "Die Auswahlrate reicht von {low} ({low_group}) bis {high} ({high_group}).",
+        "group_fairness.summary.equal": "Die Auswahlrate beträgt in jeder Gruppe {rate} ({groups}).",
+        "group_fairness.summary.equal_and": "Die Auswahlrate beträgt in jeder Gruppe {rate} ({groups}); {clause}.",
         "group_fairness.summary.range_and": (
-            "Die Auswahlquote reicht von {low} ({low_group}) bis {high} ({high_group}); {clause}."
+            "Die Auswahlrate reicht von {low} ({low_group}) bis {high} ({high_group}); {clause}."
         ),
         "group_fairness.clause.undefined": "{measure} ist nicht definiert",
         "group_fairness.clause.breaches": "{measure} {value} [{ci_low}, {ci_high}] verletzt die Grenze {limit}",
@@ -307,7 +311,7 @@ MESSAGES = {
         ),
         "group_fairness.note.power_two_groups": (
             "Teststärke: Mit {rows} Zeilen in jeder von zwei Gruppen läge die kleinste nachweisbare "
-            "Differenz der Auswahlquoten (α = {alpha}, Teststärke 0.8) bei etwa {mde}; um eine Grenze von"
+            "Differenz der Auswahlraten (α = {alpha}, Teststärke 0.8) bei etwa {mde}; um eine Grenze von"
             " {limit} zu entscheiden, sind etwa {need} Zeilen pro Gruppe nötig."
         ),
         "group_fairness.note.widened": (
@@ -333,13 +337,13 @@ MESSAGES = {
         "group_fairness.rows.selection_rate": "Zeilen",
         "group_fairness.rows.tpr": "Zeilen mit dem günstigen wahren Label",
         "group_fairness.rows.fpr": "Zeilen mit dem ungünstigen wahren Label",
-        "group_fairness.rate.selection_rate": "Auswahlquote",
+        "group_fairness.rate.selection_rate": "Auswahlrate",
         "group_fairness.rate.tpr": "Richtig-Positiv-Rate",
         "group_fairness.rate.fpr": "Falsch-Positiv-Rate",
         "group_fairness.table.rates": "Entscheidungsquoten nach Gruppe",
         "group_fairness.col.group": "Gruppe",
         "group_fairness.col.n": "n",
-        "group_fairness.col.selection_rate": "Auswahlquote",
+        "group_fairness.col.selection_rate": "Auswahlrate",
         "group_fairness.col.ci_low": "Konfidenzintervall unten ({level})",
         "group_fairness.col.ci_high": "Konfidenzintervall oben ({level})",
         "group_fairness.col.tpr": "Richtig-Positiv-Rate",
@@ -348,7 +352,7 @@ MESSAGES = {
         "group_fairness.table.sweep": "Auswahllücke im Arbeitspunkt und über die Entscheidungsschwellen",
         "group_fairness.col.where": "Stelle",
         "group_fairness.col.threshold": "Entscheidungsschwelle",
-        "group_fairness.col.overall_selection": "Auswahlquote (verglichene Gruppen)",
+        "group_fairness.col.overall_selection": "Auswahlrate (verglichene Gruppen)",
         "group_fairness.col.gap": "Differenz der demografischen Parität",
         "group_fairness.sweep.operating": "Arbeitspunkt",
         "group_fairness.sweep.smallest": "kleinste Lücke im Raster",

@@ -168,7 +168,7 @@ MESSAGES = {
     },
     "de": {
         "performance.measure.accuracy": "Genauigkeit",
-        "performance.measure.selection_rate": "Auswahlquote",
+        "performance.measure.selection_rate": "Auswahlrate",
         "performance.measure.tpr": "Richtig-Positiv-Rate",
         "performance.measure.fpr": "Falsch-Positiv-Rate",
         "performance.measure.fnr": "Falsch-Negativ-Rate",
@@ -271,7 +271,7 @@ MESSAGES = {
         "performance.col.tn": "RN",
         "performance.col.fn": "FN",
         "performance.col.base_rate": "Basisrate (günstiges Label)",
-        "performance.col.selection_rate": "Auswahlquote",
+        "performance.col.selection_rate": "Auswahlrate",
         "performance.col.accuracy": "Genauigkeit",
         "performance.col.tpr": "Richtig-Positiv-Rate",
         "performance.col.fpr": "Falsch-Positiv-Rate",
