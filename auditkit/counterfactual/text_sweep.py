@@ -25,8 +25,10 @@ from auditkit.counterfactual.sweep import predict_variants
 from auditkit.counterfactual.text import Substituter, TextVariants, text_variants
 from auditkit.evidence import ColumnRole, Msg, Q, Table, Unit
 
-#: Longest text shown in a table cell (characters); longer texts are cut with an ellipsis.
-MAX_SHOWN = 400
+#: Longest text shown in a table cell (characters); longer texts are cut with an ellipsis. The counterfactual
+#: text is not printed beside it: it is the original with the listed substitutions, and two 400-character texts
+#: in one row made the top-changes table of the cv-screening report three pages long.
+MAX_SHOWN = 240
 
 
 def _clip(text: str) -> str:
@@ -112,7 +114,7 @@ def _layout(out: SweepOutcome, results: list[PairResult], positions: dict[tuple[
     def describe(r: PairResult, i: int) -> list:
         v = int(positions[(r.source, r.target)][i])
         subs = ", ".join(f"{s} → {d}" for s, d in dict.fromkeys(variants.pairs[v]))
-        return [_clip(texts[int(r.example[i])]), _clip(variants.texts[v]), subs]
+        return [_clip(texts[int(r.example[i])]), subs]
 
     out.tables.append(details.word_pair_table(results, pairs_of))
     titles = msg("table.flips_text"), msg("table.changes_text")
@@ -126,8 +128,7 @@ def _layout(out: SweepOutcome, results: list[PairResult], positions: dict[tuple[
     if top_changes:
         picked = details.top_changes(results, top_changes)
         out.tables.append(Table(msg("table.top_texts", n=Q(len(picked), Unit.COUNT)),
-                                details.change_columns(col("original_text"), col("counterfactual_text"),
-                                                       col("substitutions")),
+                                details.change_columns(col("original_text"), col("substitutions")),
                                 tuple(details.change_rows(picked, values, example_id, describe))))
 
 

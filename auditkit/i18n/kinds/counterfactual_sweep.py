@@ -245,7 +245,9 @@ _EN: dict[str, str] = {
     "counterfactual_sweep.table.ctf": "CTF gap per source value ({mode})",
     "counterfactual_sweep.table.ctf_text": "CTF gap per source value (Garg et al. 2019)",
     "counterfactual_sweep.table.top_inputs": "The {n} largest score changes ({mode}): inputs side by side",
-    "counterfactual_sweep.table.top_texts": "The {n} largest score changes: original and counterfactual text",
+    "counterfactual_sweep.table.top_texts": (
+        "The {n} largest score changes: the original text and the substitutions that make the counterfactual"
+    ),
     "counterfactual_sweep.table.word_pairs": "Word pairs responsible: substitutions in the changed decisions",
     "counterfactual_sweep.table.coverage": "Coverage: texts the lexicon could rewrite",
     "counterfactual_sweep.table.exclusions": "Exclusions: texts (or single counterfactuals) left out, and why",
@@ -267,7 +269,6 @@ _EN: dict[str, str] = {
     "counterfactual_sweep.col.ci_high": "CI high",
     "counterfactual_sweep.col.ci_low": "CI low",
     "counterfactual_sweep.col.count": "count",
-    "counterfactual_sweep.col.counterfactual_text": "counterfactual text",
     "counterfactual_sweep.col.counterfactuals_lost": "counterfactuals lost",
     "counterfactual_sweep.col.cramers_v": "Cramér's V",
     "counterfactual_sweep.col.ctf_gap": "CTF gap",
@@ -684,7 +685,9 @@ _DE: dict[str, str] = {
     "counterfactual_sweep.table.ctf": "CTF-Lücke je Ausgangswert ({mode})",
     "counterfactual_sweep.table.ctf_text": "CTF-Lücke je Ausgangswert (Garg et al. 2019)",
     "counterfactual_sweep.table.top_inputs": "Die {n} größten Score-Änderungen ({mode}): Eingaben im Vergleich",
-    "counterfactual_sweep.table.top_texts": "Die {n} größten Score-Änderungen: Original- und kontrafaktischer Text",
+    "counterfactual_sweep.table.top_texts": (
+        "Die {n} größten Score-Änderungen: Originaltext und die Ersetzungen, die den kontrafaktischen Text ergeben"
+    ),
     "counterfactual_sweep.table.word_pairs": "Verantwortliche Wortpaare: Ersetzungen in den geänderten Entscheidungen",
     "counterfactual_sweep.table.coverage": "Abdeckung: Texte, die das Lexikon umschreiben konnte",
     "counterfactual_sweep.table.exclusions": (
@@ -711,7 +714,6 @@ _DE: dict[str, str] = {
     "counterfactual_sweep.col.ci_high": "KI oben",
     "counterfactual_sweep.col.ci_low": "KI unten",
     "counterfactual_sweep.col.count": "Anzahl",
-    "counterfactual_sweep.col.counterfactual_text": "kontrafaktischer Text",
     "counterfactual_sweep.col.counterfactuals_lost": "entfallene kontrafaktische Varianten",
     "counterfactual_sweep.col.cramers_v": "Cramérs V",
     "counterfactual_sweep.col.ctf_gap": "CTF-Lücke",
