@@ -464,7 +464,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution_agreement.meaning.agreement_meets_minimum": (
             "Die Erklärungen einzelner Entscheidungen stimmen über {methods} unabhängige Methoden hinweg überein: "
             "Selbst das am wenigsten übereinstimmende Paar ({pair}) erreicht {value} auf einer Skala von −1 bis 1 "
-            "(Konfidenz {level}: {low} bis {high}), oberhalb des Mindestwerts der Policy. Sie können "
+            "(Konfidenz {level}: {low} bis {high}), oberhalb des Mindestwerts der Prüfrichtlinie. Sie können "
             "Mitarbeitenden und den betroffenen Personen als Darstellung dessen gezeigt werden, was eine "
             "Entscheidung bestimmt hat; sie beschreiben das Modell, nicht, ob seine Gründe gerechtfertigt sind."
         ),
@@ -472,7 +472,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Verschiedene Erklärungsmethoden stimmen nicht gut genug darin überein, was einzelne Entscheidungen "
             "bestimmt hat: Das am wenigsten übereinstimmende Paar ({pair}) erreicht {value} auf einer Skala von "
             "−1 bis 1 (Konfidenz {level}: {low} bis {high}), und für {count} von {pairs} Paaren ist nicht "
-            "gezeigt, dass sie den Mindestwert der Policy erreichen. Was eine Person über ihre Entscheidung "
+            "gezeigt, dass sie den Mindestwert der Prüfrichtlinie erreichen. Was eine Person über ihre Entscheidung "
             "erfährt, könnte davon abhängen, welche Methode die Erklärung erzeugt hat; Erklärungen sind daher mit "
             "Vorsicht weiterzugeben."
         ),
@@ -485,14 +485,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution_agreement.meaning.sanity_check_failed": (
             "Die Erklärungen von {methods} geben nicht wieder, was das Modell gelernt hat: Sie bleiben für ein "
             "Modell mit durcheinandergewürfelten gelernten Gewichten nahezu gleich (Ähnlichkeit {value}; die "
-            "Policy erlaubt höchstens {limit}). Erklärungen dieser Methoden dürfen den betroffenen Personen nicht "
+            "Prüfrichtlinie erlaubt höchstens {limit}). Erklärungen dieser Methoden dürfen den betroffenen Personen "
+            "nicht "
             "gegeben und nicht zur Begründung von Entscheidungen verwendet werden."
         ),
         "attribution_agreement.meaning.too_few_sane_methods": (
             "Weniger als zwei Erklärungsmethoden geben wieder, was das Modell gelernt hat (die Erklärungen von "
             "{methods} bleiben für "
             "ein Modell mit durcheinandergewürfelten gelernten Gewichten nahezu gleich: Ähnlichkeit bis {value}, "
-            "die Policy erlaubt höchstens {limit}); ob Erklärungen übereinstimmen, lässt sich daher nicht prüfen, "
+            "die Prüfrichtlinie erlaubt höchstens {limit}); ob Erklärungen übereinstimmen, lässt sich daher nicht "
+            "prüfen, "
             "und auf Erklärungen einzelner Entscheidungen ist noch kein Verlass."
         ),
         "attribution_agreement.meaning.protected": (

@@ -140,7 +140,7 @@ MESSAGES = {
             "{tolerance} liegt, aber mindestens eines die Toleranz einschließt; beurteilt {scope}"
         ),
         "calibration.rule.declared_group_absent": (
-            "Jede in der Policy deklarierte Gruppe muss in den Daten vorhanden sein (fehlend: {groups}); ohne "
+            "Jede in der Prüfrichtlinie deklarierte Gruppe muss in den Daten vorhanden sein (fehlend: {groups}); ohne "
             "sie kann die Prüfung nicht bestehen, auch wenn kein {level}-Intervall des ECE ganz über "
             "{tolerance} liegt; beurteilt {scope}"
         ),
@@ -169,7 +169,7 @@ MESSAGES = {
             "unterscheiden; für eine Entscheidung sind mehr Zeilen nötig."
         ),
         "calibration.summary.absent": (
-            "Gruppe nicht in den Daten vorhanden: {groups} (in der Policy deklariert), daher wird ihre "
+            "Gruppe nicht in den Daten vorhanden: {groups} (in der Prüfrichtlinie deklariert), daher wird ihre "
             "Kalibrierung nicht bewertet."
         ),
         "calibration.summary.too_small": (
@@ -185,7 +185,7 @@ MESSAGES = {
             "Gruppen unter min_group_size {min_size} werden aufgeführt, aber nicht beurteilt: {groups}."
         ),
         "calibration.note.absent": (
-            "In der Policy deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: {groups}."
+            "In der Prüfrichtlinie deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: {groups}."
         ),
         "calibration.table.by_group": "Kalibrierung nach Gruppe",
         "calibration.col.group": "Gruppe",
@@ -226,26 +226,29 @@ MESSAGES = {
         ),
         "calibration.meaning.fail": (
             "In {whom} weichen sie um {value} ab (Konfidenz {level}: {ci_low} bis {ci_high}), mehr als die "
-            "{tolerance}, die die Policy toleriert: Für diese Personen bedeutet ein Score nicht, was er angibt, "
+            "{tolerance}, die die Prüfrichtlinie toleriert: Für diese Personen bedeutet ein Score nicht, was er "
+            "angibt, "
             "und Entscheidungen oder Erklärungen, die sich auf ihn stützen, können in die Irre führen."
         ),
         "calibration.meaning.pass": (
-            "Selbst die obere Grenze liegt innerhalb der Toleranz der Policy von {tolerance}: Bis auf diese "
+            "Selbst die obere Grenze liegt innerhalb der Toleranz der Prüfrichtlinie von {tolerance}: Bis auf diese "
             "Toleranz bedeutet ein Score die Wahrscheinlichkeit, die er angibt. Beurteilt wurden die Prüfdaten "
             "insgesamt, nicht Gruppe für Gruppe."
         ),
         "calibration.meaning.pass_groups": (
             "In jeder Gruppe, die groß genug für ein Urteil ist, liegt selbst die obere Grenze innerhalb der "
-            "Toleranz der Policy von {tolerance}: Bis auf diese Toleranz bedeutet ein Score dieselbe "
+            "Toleranz der Prüfrichtlinie von {tolerance}: Bis auf diese Toleranz bedeutet ein Score dieselbe "
             "Wahrscheinlichkeit, gleich welcher Gruppe eine Person angehört."
         ),
         "calibration.meaning.inconclusive": (
             "In {whom} weichen sie um {value} ab, mit einer Konfidenz von {level} aber irgendwo zwischen {ci_low} "
-            "und {ci_high}, also auf beiden Seiten der Toleranz der Policy von {tolerance}: Die Prüfdaten können "
+            "und {ci_high}, also auf beiden Seiten der Toleranz der Prüfrichtlinie von {tolerance}: Die Prüfdaten "
+            "können "
             "nicht zeigen, ob die Scores dort verlässlich genug sind; mehr Personen würden es entscheiden."
         ),
         "calibration.meaning.absent": (
-            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Policy nennt; ob "
+            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Prüfrichtlinie nennt; "
+            "ob "
             "Scores für diese Personen dasselbe bedeuten, lässt sich daher nicht sagen."
         ),
         "calibration.meaning.too_small": (

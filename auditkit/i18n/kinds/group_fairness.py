@@ -250,7 +250,7 @@ MESSAGES = {
             "mindestens eines die Grenze einschließt ({limits})"
         ),
         "group_fairness.rule.declared_group_absent": (
-            "Jede in der Policy deklarierte Gruppe muss in den Daten vorhanden sein (fehlend: {groups}); "
+            "Jede in der Prüfrichtlinie deklarierte Gruppe muss in den Daten vorhanden sein (fehlend: {groups}); "
             "ohne sie ist der Vergleich unvollständig, auch wenn kein {level}-Konfidenzintervall ganz "
             "jenseits seiner Grenze liegt ({limits})"
         ),
@@ -285,7 +285,7 @@ MESSAGES = {
             "Ergebnis, sodass der Bootstrap allein Gewissheit vortäuschen würde."
         ),
         "group_fairness.summary.absent": (
-            "Gruppe nicht in den Daten vorhanden: {groups} (in der Policy deklariert), daher ist der "
+            "Gruppe nicht in den Daten vorhanden: {groups} (in der Prüfrichtlinie deklariert), daher ist der "
             "Vergleich unvollständig."
         ),
         "group_fairness.summary.too_few_groups": (
@@ -305,7 +305,7 @@ MESSAGES = {
             "einzelne Zeile hat kein Stichprobenintervall): {groups}."
         ),
         "group_fairness.note.absent": (
-            "In der Policy deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
+            "In der Prüfrichtlinie deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
             "{groups}. Ergänzen Sie Zeilen dieser Gruppen in den Auditdaten oder entfernen Sie die Werte "
             "aus protected_attributes[].values, wenn sie nicht vorkommen können."
         ),
@@ -395,23 +395,25 @@ MESSAGES = {
             "{low_group} {low}: ein Abstand von {gap} (Konfidenz {level}: {ci_low} bis {ci_high})."
         ),
         "group_fairness.meaning.fail": (
-            "{measure} beträgt {value} (Konfidenz {level}: {ci_low} bis {ci_high}); die Policy erlaubt {limit}. "
-            "Die Gruppen werden unterschiedlicher behandelt, als die Policy toleriert, und ein so großer "
+            "{measure} beträgt {value} (Konfidenz {level}: {ci_low} bis {ci_high}); die Prüfrichtlinie erlaubt "
+            "{limit}. "
+            "Die Gruppen werden unterschiedlicher behandelt, als die Prüfrichtlinie toleriert, und ein so großer "
             "Unterschied ist kein Zufallsergebnis der Prüfstichprobe."
         ),
         "group_fairness.meaning.pass": (
             "{measure} beträgt {value} (Konfidenz {level}: {ci_low} bis {ci_high}) und liegt damit innerhalb der "
-            "Toleranz der Policy von {limit}, ebenso jedes andere Maß, das die Policy vorgibt. Das heißt, die "
+            "Toleranz der Prüfrichtlinie von {limit}, ebenso jedes andere Maß, das die Prüfrichtlinie vorgibt. Das "
+            "heißt, die "
             "Gruppen werden nach diesen Maßen gleich behandelt, nicht, dass jede Entscheidung fair ist."
         ),
         "group_fairness.meaning.inconclusive": (
             "{measure} beträgt {value}, liegt aber mit einer Konfidenz von {level} irgendwo zwischen {ci_low} und "
-            "{ci_high}, also auf beiden Seiten der Grenze der Policy von {limit}. Die Prüfdaten können nicht "
+            "{ci_high}, also auf beiden Seiten der Grenze der Prüfrichtlinie von {limit}. Die Prüfdaten können nicht "
             "zeigen, ob die Gruppen innerhalb der Toleranz behandelt werden; mehr Personen je Gruppe würden es "
             "entscheiden."
         ),
         "group_fairness.meaning.absent": (
-            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Policy nennt; "
+            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Prüfrichtlinie nennt; "
             "wie das Modell diese Personen behandelt, lässt sich daher nicht sagen."
         ),
         "group_fairness.meaning.with_absent": (
@@ -420,7 +422,7 @@ MESSAGES = {
         ),
         "group_fairness.meaning.undefined": (
             "{measure} lässt sich aus den Prüfdaten nicht berechnen (einer Gruppe fehlen Vergleichspersonen); ob "
-            "die Grenze der Policy eingehalten wird, lässt sich daher nicht sagen."
+            "die Grenze der Prüfrichtlinie eingehalten wird, lässt sich daher nicht sagen."
         ),
         "group_fairness.meaning.too_few_groups": (
             "Weniger als zwei Gruppen von {attributes} haben in den Prüfdaten {min_rows} oder mehr Personen; ob "
@@ -456,16 +458,18 @@ MESSAGES = {
             "begünstigten Gruppe"
         ),
         "group_fairness.meaning.fail_gap": (
-            "Die Policy erlaubt höchstens {threshold}: Die Gruppen werden unterschiedlicher behandelt, als die "
-            "Policy toleriert, und ein so großer Abstand ist kein Zufallsergebnis der Prüfstichprobe."
+            "Die Prüfrichtlinie erlaubt höchstens {threshold}: Die Gruppen werden unterschiedlicher behandelt, als die "
+            "Prüfrichtlinie toleriert, und ein so großer Abstand ist kein Zufallsergebnis der Prüfstichprobe."
         ),
         "group_fairness.meaning.pass_gap": (
-            "Selbst die obere Grenze liegt innerhalb der Toleranz der Policy von {threshold}, ebenso jedes andere "
-            "Maß, das die Policy vorgibt. Das heißt, die Gruppen werden nach diesen Maßen gleich behandelt, "
+            "Selbst die obere Grenze liegt innerhalb der Toleranz der Prüfrichtlinie von {threshold}, ebenso jedes "
+            "andere "
+            "Maß, das die Prüfrichtlinie vorgibt. Das heißt, die Gruppen werden nach diesen Maßen gleich behandelt, "
             "nicht, dass jede Entscheidung fair ist."
         ),
         "group_fairness.meaning.inconclusive_gap": (
-            "Dieser Bereich reicht über die Grenze der Policy von {threshold} hinweg: Die Prüfdaten können nicht "
+            "Dieser Bereich reicht über die Grenze der Prüfrichtlinie von {threshold} hinweg: Die Prüfdaten können "
+            "nicht "
             "zeigen, ob die Gruppen innerhalb der Toleranz behandelt werden; mehr Personen je Gruppe würden es "
             "entscheiden."
         ),

@@ -218,7 +218,7 @@ MESSAGES = {
             "mindestens eines die Grenze einschließt ({limits}); beurteilt werden die Quoten {scope}"
         ),
         "performance.rule.declared_group_absent": (
-            "Bei gruppenweisen Grenzen ({limits}) muss jede in der Policy deklarierte Gruppe in den Daten"
+            "Bei gruppenweisen Grenzen ({limits}) muss jede in der Prüfrichtlinie deklarierte Gruppe in den Daten"
             " vorhanden sein (fehlend: {groups}); ohne sie kann die Prüfung nicht bestehen, auch wenn "
             "kein {level}-Wilson-Intervall ganz jenseits seiner Grenze liegt; beurteilt werden die Quoten"
             " {scope}"
@@ -238,18 +238,18 @@ MESSAGES = {
         ),
         "performance.clause.and_more": "{clause} (und {n} weitere)",
         "performance.summary.absent": (
-            "Gruppe nicht in den Daten vorhanden: {groups} (in der Policy deklariert), daher werden ihre "
+            "Gruppe nicht in den Daten vorhanden: {groups} (in der Prüfrichtlinie deklariert), daher werden ihre "
             "gruppenweisen Grenzen nicht bewertet."
         ),
         "performance.note.small_groups": (
             "Gruppen unter min_group_size {min_size} werden aufgeführt, aber nicht beurteilt: {groups}."
         ),
         "performance.note.absent": (
-            "In der Policy deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
+            "In der Prüfrichtlinie deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
             "{groups}."
         ),
         "performance.note.absent_judged": (
-            "In der Policy deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
+            "In der Prüfrichtlinie deklariert, aber nicht in den Daten vorhanden und daher nicht bewertet: "
             "{groups}. Die gruppenweisen Grenzen können für sie nicht beurteilt werden."
         ),
         "performance.power.statement": (
@@ -304,29 +304,33 @@ MESSAGES = {
         ),
         "performance.meaning.group_value": "{group} {value}",
         "performance.meaning.fail": (
-            "In den Prüfdaten beträgt {measure} {value} (Konfidenz {level}: {ci_low} bis {ci_high}); die Policy "
-            "verlangt {limit}. Das Modell verfehlt den Maßstab der Policy, und zwar um mehr, als der Zufall der "
+            "In den Prüfdaten beträgt {measure} {value} (Konfidenz {level}: {ci_low} bis {ci_high}); die "
+            "Prüfrichtlinie "
+            "verlangt {limit}. Das Modell verfehlt den Maßstab der Prüfrichtlinie, und zwar um mehr, als der Zufall "
+            "der "
             "Prüfstichprobe erklärt."
         ),
         "performance.meaning.pass": (
-            "Jede Quote, die die Policy vorgibt, liegt innerhalb ihrer Toleranz; am nächsten an ihrer Grenze "
-            "liegt {measure} mit {value} (Konfidenz {level}: {ci_low} bis {ci_high}; die Policy verlangt "
-            "{limit}). Das heißt, das Modell erfüllt auf den Prüfdaten den Maßstab der Policy, nicht, dass jede "
+            "Jede Quote, die die Prüfrichtlinie vorgibt, liegt innerhalb ihrer Toleranz; am nächsten an ihrer Grenze "
+            "liegt {measure} mit {value} (Konfidenz {level}: {ci_low} bis {ci_high}; die Prüfrichtlinie verlangt "
+            "{limit}). Das heißt, das Modell erfüllt auf den Prüfdaten den Maßstab der Prüfrichtlinie, nicht, dass "
+            "jede "
             "Entscheidung richtig ist."
         ),
         "performance.meaning.inconclusive": (
             "In den Prüfdaten beträgt {measure} {value}, liegt aber mit einer Konfidenz von {level} irgendwo "
-            "zwischen {ci_low} und {ci_high}, also auf beiden Seiten der Grenze der Policy ({limit}): Die "
-            "Prüfdaten können nicht zeigen, ob das Modell hier den Maßstab der Policy erfüllt; mehr Personen "
+            "zwischen {ci_low} und {ci_high}, also auf beiden Seiten der Grenze der Prüfrichtlinie ({limit}): Die "
+            "Prüfdaten können nicht zeigen, ob das Modell hier den Maßstab der Prüfrichtlinie erfüllt; mehr Personen "
             "würden es entscheiden."
         ),
         "performance.meaning.absent": (
-            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Policy nennt; ob "
-            "das Modell für diese Personen den Maßstab der Policy erfüllt, lässt sich daher nicht sagen."
+            "Die Prüfdaten enthalten niemanden aus der Gruppe bzw. den Gruppen {groups}, die die Prüfrichtlinie nennt; "
+            "ob "
+            "das Modell für diese Personen den Maßstab der Prüfrichtlinie erfüllt, lässt sich daher nicht sagen."
         ),
         "performance.meaning.undefined": (
             "Aus den Prüfdaten lässt sich {measure} nicht berechnen (es gibt niemanden zu zählen); ob die Grenze "
-            "der Policy eingehalten wird, lässt sich daher nicht sagen."
+            "der Prüfrichtlinie eingehalten wird, lässt sich daher nicht sagen."
         ),
         "performance.meaning.limit.min": "mindestens {threshold}",
         "performance.meaning.limit.max": "höchstens {threshold}",

@@ -940,7 +940,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.meaning.fail": (
             "Entfernt man, was das Modell aus den übrigen Eingaben über {attribute} erschließt, ändern sich "
             "{rate} seiner Entscheidungen (Konfidenz {level}: {low} bis {high}), mehr als die {tolerance}, die "
-            "die Policy toleriert, und mehr, als das Entfernen gleich umfangreicher, unbeteiligter Information "
+            "die Prüfrichtlinie toleriert, und mehr, als das Entfernen gleich umfangreicher, unbeteiligter Information "
             "bewirkt: Die Entscheidungen hängen zum Teil von {attribute} einer Person ab, so wie das Modell es "
             "erschließt."
         ),
@@ -956,17 +956,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.meaning.fail_inputs": (
             "Wäre {attribute} einer Person, samt den Eingaben, die es tragen ({moved}), anders gewesen, hätten "
             "sich {rate} der Entscheidungen geändert (Konfidenz {level}: {low} bis {high}): mehr als die "
-            "{tolerance}, die die Policy toleriert, und mehr, als eine zufällige Änderung derselben Eingaben "
+            "{tolerance}, die die Prüfrichtlinie toleriert, und mehr, als eine zufällige Änderung derselben Eingaben "
             "bewirkt ({p95}). Die Entscheidungen hängen zum Teil von {attribute} ab."
         ),
         "prohibited_feature_use.meaning.fail_words": (
             "Ersetzt man die Wörter, die {attribute} anzeigen ({moved}), ändern sich {rate} der Entscheidungen "
-            "(Konfidenz {level}: {low} bis {high}), mehr als die {tolerance}, die die Policy toleriert: Die "
+            "(Konfidenz {level}: {low} bis {high}), mehr als die {tolerance}, die die Prüfrichtlinie toleriert: Die "
             "Entscheidungen hängen zum Teil von diesen Wörtern ab."
         ),
         "prohibited_feature_use.meaning.pass": (
             "Entfernt man, was das Modell über {attribute} erschließt, ändern sich {rate} seiner Entscheidungen "
-            "(Konfidenz {level}: {low} bis {high}), innerhalb der {tolerance}, die die Policy toleriert: Soweit "
+            "(Konfidenz {level}: {low} bis {high}), innerhalb der {tolerance}, die die Prüfrichtlinie toleriert: "
+            "Soweit "
             "diese Prüfung es erkennen kann, hängen die Entscheidungen nicht über diese Toleranz hinaus von "
             "{attribute} ab."
         ),
@@ -982,7 +983,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.meaning.inputs_not_within": (
             "Im Modell bleibt das Entfernen von {attribute} innerhalb der Toleranz, doch ändert man es und die "
             "Eingaben, die es tragen ({moved}), ändern sich {rate} der Entscheidungen (Konfidenz {level}: {low} "
-            "bis {high}); dass das innerhalb der {tolerance} bleibt, die die Policy toleriert, lässt sich nicht "
+            "bis {high}); dass das innerhalb der {tolerance} bleibt, die die Prüfrichtlinie toleriert, lässt sich "
+            "nicht "
             "zeigen. Ob die Entscheidungen von {attribute} abhängen, lässt sich daher nicht sagen."
         ),
         "prohibited_feature_use.meaning.not_beyond_control": (
@@ -993,15 +995,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.meaning.shift_not_within": (
             "Entfernt man, was das Modell über {attribute} erschließt, ändern sich {rate} seiner Entscheidungen "
             "(Konfidenz {level}: {low} bis {high}); setzt man stattdessen den Wert einer anderen Gruppe ein, "
-            "ändern sich {shift} ({shift_low} bis {shift_high}), nicht innerhalb der {tolerance}, die die Policy "
+            "ändern sich {shift} ({shift_low} bis {shift_high}), nicht innerhalb der {tolerance}, die die "
+            "Prüfrichtlinie "
             "toleriert. Die beiden Prüfungen widersprechen sich; ob die Entscheidungen von {attribute} abhängen, "
             "lässt sich daher nicht sagen."
         ),
         "prohibited_feature_use.meaning.straddles": (
             "Entfernt man, was das Modell über {attribute} erschließt, ändern sich {rate} seiner Entscheidungen, "
             "mit einer Konfidenz von {level} aber irgendwo zwischen {low} und {high}, also auf beiden Seiten der "
-            "{tolerance}, die die Policy toleriert: Ob die Entscheidungen stärker von {attribute} abhängen, als "
-            "die Policy erlaubt, lässt sich nicht sagen; mehr Personen würden es entscheiden."
+            "{tolerance}, die die Prüfrichtlinie toleriert: Ob die Entscheidungen stärker von {attribute} abhängen, "
+            "als "
+            "die Prüfrichtlinie erlaubt, lässt sich nicht sagen; mehr Personen würden es entscheiden."
         ),
         "prohibited_feature_use.meaning.encoding_undecided": (
             "Ob das Modell dort, wo seine Entscheidungen entstehen, Information über {attribute} trägt, lässt "
