@@ -10,13 +10,13 @@ SIGINT leaves a run resumable. Internal errors of auditkit itself exit 4 with th
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -26,7 +26,6 @@ from analytic_audit import make_frame, write_audit
 from typer.testing import CliRunner
 
 from auditkit.cli import app
-from auditkit.errors import StoreError
 from auditkit.results import RunState, Status
 from auditkit.store import open_store
 
@@ -271,19 +270,24 @@ def test_sigint_leaves_a_real_run_resumable_and_says_how(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "auditkit.cli", "run", str(policy), "--db", db, "--device", "cpu",
                              "--no-report"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
+    # Wait for the line the CLI prints when perf is stored, read from the process's own output: polling the
+    # database instead raced with the writer under load (the reader saw nothing until the run had finished,
+    # and the signal then reached a process that had already exited 0).
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:  # wait until perf is stored and parity is running
-            if (tmp_path / "sig.db").exists():
-                with contextlib.suppress(StoreError), open_store(db, readonly=True) as store:  # not migrated yet
-                    runs = store.list_runs()
-                    if runs and runs[0].n_outcomes >= 1:
-                        break
-            time.sleep(0.2)
-        else:
-            pytest.fail("the run never stored its first check")
+        while not any("perf:" in line for line in list(lines)):
+            if proc.poll() is not None:
+                pytest.fail(f"the run ended before it could be interrupted: {''.join(lines)}")
+            if time.monotonic() > deadline:
+                pytest.fail("the run never stored its first check")
+            time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        reader.join(timeout=10)
+        output = "".join(lines)
     finally:
         if proc.poll() is None:
             proc.kill()
