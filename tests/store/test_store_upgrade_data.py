@@ -26,8 +26,9 @@ from auditkit.store.signoffs import GENESIS_SHA256, signoff_sha256
 from auditkit.store.tables import metadata
 
 RUN, CRASHED = "run0001complete", "run0001crashed"
-#: Outcome and measurement columns later revisions added (0004: typed evidence); a 0001 database has none.
-ADDED_AFTER_0001 = ("evidence", "role", "unit")
+#: Outcome and measurement columns later revisions added (0004: typed evidence, 0006: digest); a 0001 database
+#: has none.
+ADDED_AFTER_0001 = ("evidence", "role", "unit", "digest")
 HTML = b"<html><body>report v1 of run0001complete</body></html>"
 HTML_SHA = hashlib.sha256(HTML).hexdigest()
 
