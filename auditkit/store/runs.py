@@ -196,9 +196,10 @@ class RunRepository:
             run = self._db.find_run(session, run_id, lock=True)
             self._db.require_running(run, "finish it")
             run.state, run.gate, run.finished_at, run.error = final.value, gate_value, finished, error
-            outcomes = session.scalars(
-                sa.select(OutcomeRow).where(OutcomeRow.run_id == run.run_id).order_by(OutcomeRow.position)
-            ).all()
+            with session.no_autoflush:  # one UPDATE of the run, digest included (see the least-privilege trigger)
+                outcomes = session.scalars(
+                    sa.select(OutcomeRow).where(OutcomeRow.run_id == run.run_id).order_by(OutcomeRow.position)
+                ).all()
             run.digest = run_digest(run_fields(run), [(o.check_id, outcome_digest(outcome_fields(o)))
                                                       for o in outcomes])
             session.commit()
