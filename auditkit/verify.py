@@ -15,7 +15,11 @@ does not match:
   names, the stored HTML hashes to the manifest's HTML hash, the embedded
   ``results.json`` equals the one rendered from the stored run, and the run's
   sign-off chain is intact (every ``record_sha256`` recomputes, every
-  ``prev_sha256`` links to the record before it).
+  ``prev_sha256`` links to the record before it), the stored rows match their
+  digests (:meth:`~auditkit.store.Store.check_run`: outcomes, run digest, gate,
+  report versions and the sign-off head each version anchors), and the
+  manifest's ``run_digest`` equals the stored and recomputed run digest
+  (manifests made before run digests have none, which is said, not failed).
 
 Without a store the page content is not checked: the manifest hashes the HTML
 rendition, and only the database holds it. The result is a typed list of
