@@ -16,6 +16,7 @@ A problem means the rows changed after auditkit wrote them, or rows disappeared.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ class IntegrityProblem:
     message: str
     expected: str | None = None
     found: str | None = None
+    #: Which part of the record: ``run`` (outcomes, run fields, gate), ``report`` or ``sign-off``.
+    part: str = "run"
 
     def __str__(self) -> str:
         text = f"run {self.run_id}: {self.subject}: {self.message}"
@@ -140,52 +143,56 @@ def _gate_problems(run: RunRow, outcomes: Sequence[OutcomeRow], notes: list[str]
 
 def _signoff_problems(run_id: str, rows: Sequence[SignoffRow], reports: dict[int, ReportRow]
                       ) -> list[IntegrityProblem]:
+    """Recompute each sign-off's record hash, its link, and the hash of the report version it signed."""
     problems = []
     prev = GENESIS_SHA256
     for i, row in enumerate(rows, start=1):
         subject = f"sign-off #{i} ({row.name}, {row.role}, {row.decision})"
+        problem = functools.partial(IntegrityProblem, run_id, subject, part="sign-off")
         signed = reports.get(row.report_id)
         record = {key: getattr(row, key) for key in SIGNOFF_HASHED if key != "report_id"}
         record["report_id"] = signed.report_id if signed is not None else None
-        if signoff_sha256(record) != row.record_sha256:
-            problems.append(IntegrityProblem(run_id, subject, "record_sha256 does not match the record's fields "
-                                             "(the row was changed after it was signed)", row.record_sha256,
-                                             signoff_sha256(record)))
+        recomputed = signoff_sha256(record)
+        if recomputed != row.record_sha256:
+            problems.append(problem("record_sha256 does not match the record's fields (the row was changed "
+                                    "after it was signed)", row.record_sha256, recomputed))
         if row.prev_sha256 != prev:
-            problems.append(IntegrityProblem(run_id, subject, "does not link to the previous sign-off (rows were "
-                                             "deleted, inserted or reordered)", prev, row.prev_sha256))
+            problems.append(problem("does not link to the previous sign-off (rows were deleted, inserted or "
+                                    "reordered)", prev, row.prev_sha256))
         if signed is not None and row.report_sha256 not in (signed.html_sha256, signed.pdf_sha256):
-            problems.append(IntegrityProblem(run_id, subject, f"the signed report {signed.report_id} no longer "
-                                             "has the hash that was signed", row.report_sha256, signed.pdf_sha256))
+            problems.append(problem(f"the signed report {signed.report_id} no longer has the hash that was "
+                                    "signed", row.report_sha256, signed.pdf_sha256))
         prev = row.record_sha256
     return problems
 
 
 def _report_problems(run: RunRow, rows: Sequence[ReportRow], chain: Sequence[SignoffRow], notes: list[str]
                      ) -> list[IntegrityProblem]:
+    """Check each report version's hashes against its bytes, its digest, and its anchored sign-off head."""
     problems = []
-    position = {GENESIS_SHA256: 0} | {row.record_sha256: i for i, row in enumerate(chain, start=1)}
+    in_chain = {GENESIS_SHA256} | {row.record_sha256 for row in chain}
     unrecorded = 0
     for row in rows:
-        subject = f"report v{row.version} ({row.report_id})"
+        problem = functools.partial(IntegrityProblem, run.run_id, f"report v{row.version} ({row.report_id})",
+                                    part="report")
         for column, content in (("html_sha256", row.html), ("pdf_sha256", row.pdf)):
             stored = getattr(row, column)
-            if (content is None) != (stored is None) or (content is not None and stored != sha256_hex(content)):
-                problems.append(IntegrityProblem(run.run_id, subject, f"stored {column} does not match the stored "
-                                                 "bytes (the report blob or its hash was changed)", stored,
-                                                 None if content is None else sha256_hex(content)))
+            found = None if content is None else sha256_hex(content)
+            if stored != found:
+                problems.append(problem(f"stored {column} does not match the stored bytes (the report blob or "
+                                        "its hash was changed)", stored, found))
         if row.digest is None:
             unrecorded += 1
             continue
         recomputed = report_digest(report_fields(row, run.digest))
         if recomputed != row.digest:
-            problems.append(IntegrityProblem(run.run_id, subject, "report version digest differs: its HTML or PDF "
-                                             "was replaced together with its stored hash, or its sign-off head or "
-                                             "the run digest changed", row.digest, recomputed))
-        if row.signoff_head not in position:
-            problems.append(IntegrityProblem(run.run_id, subject, "was rendered with a sign-off that is no longer "
-                                             "in the chain (sign-off rows were deleted)", row.signoff_head,
-                                             chain[-1].record_sha256 if chain else GENESIS_SHA256))
+            problems.append(problem("report version digest differs: its HTML or PDF was replaced together with "
+                                    "its stored hash, or its sign-off head or the run digest changed",
+                                    row.digest, recomputed))
+        if row.signoff_head not in in_chain:
+            problems.append(problem("was rendered with a sign-off that is no longer in the chain (the last "
+                                    "sign-off rows were deleted)", row.signoff_head,
+                                    chain[-1].record_sha256 if chain else GENESIS_SHA256))
     if unrecorded:
         notes.append(f"{unrecorded} report version(s) stored before report digests were recorded: not recorded")
     return problems
