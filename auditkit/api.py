@@ -8,6 +8,7 @@ runner with the store, and the store with the report renderer.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import tempfile
@@ -17,7 +18,7 @@ from typing import Any
 
 from auditkit import gate
 from auditkit.checks import registry
-from auditkit.errors import ReportError, SignoffError
+from auditkit.errors import IntegrityError, ReportError, SignoffError
 from auditkit.gate import GatedRun, exit_code
 from auditkit.policy import LoadedPolicy, StoredPolicy
 from auditkit.policy import load_policy as _load_policy
@@ -26,9 +27,10 @@ from auditkit.provenance import ci_commit
 from auditkit.report import render_report
 from auditkit.report.signing import Signer, SigningKey
 from auditkit.report.trend import MAX_RUNS as TREND_RUNS
-from auditkit.results import GateDecision, ReportRecord, RunRecord
+from auditkit.results import GateDecision, ReportRecord, RunRecord, RunState, gate_decision
 from auditkit.runner import Progress, execute
 from auditkit.store import Store, open_store
+from auditkit.store.integrity import RunIntegrity
 from auditkit.verify import stored_signature
 
 
@@ -106,7 +108,29 @@ def gate_run(store: Store, run_id: str, *, compare_to: str | None = None) -> Gat
     into FAIL by a blocking regression against the baseline under ``fail_on_regression`` (see
     :func:`auditkit.gate.decide`).
     """
-    return gate.gated(store, store.get_run(run_id), compare_to)
+    run = verified_run(store, run_id)
+    return gate.gated(store, run, compare_to)
+
+
+def verified_run(store: Store, run_id: str) -> RunRecord:
+    """The stored run with its gate *recomputed* from its outcomes, after checking their digests.
+
+    Raises :class:`~auditkit.errors.IntegrityError` (exit 1) naming each changed outcome, run field or
+    ``runs.gate`` when the stored rows no longer match their digests; ``runs.gate`` is never trusted on
+    its own. Runs stored before digests were recorded are checked as far as they can be (their gate
+    is still recomputed).
+    """
+    result = store.check_run(run_id)
+    run_problems = [p for p in result.problems if p.part == "run"]
+    if run_problems:
+        raise IntegrityError("the stored run no longer matches its digests, so no gate decision can be "
+                             "trusted: " + "; ".join(str(p) for p in run_problems)
+                             + ". Run `auditkit db check` for every problem in the database")
+    run = store.get_run(result.run_id)
+    if run.state is not RunState.COMPLETE:
+        return run
+    spec = gate.gate_spec(run)
+    return dataclasses.replace(run, gate=gate_decision(run.outcomes, inconclusive_fails=spec.inconclusive == "fail"))
 
 
 def policy_json_schema() -> dict:
@@ -187,6 +211,8 @@ class Rerender:
     record: ReportRecord
     html_matches: bool
     pdf_matches: bool | None
+    #: The run, its report versions and sign-offs checked against their digests (:meth:`Store.check_run`).
+    integrity: RunIntegrity | None = None
 
 
 def rerender(store: Store, run_id: str, *, version: int | None = None) -> Rerender:
@@ -203,12 +229,12 @@ def rerender(store: Store, run_id: str, *, version: int | None = None) -> Rerend
             raise ReportError(f"run {run.run_id[:12]} has no report version {version}; "
                               f"see `auditkit show {run.run_id[:12]}`")
         record = render_and_store(store, run.run_id)
-        return Rerender(record, True, None if record.pdf is None else True)
+        return Rerender(record, True, None if record.pdf is None else True, store.check_run(run.run_id))
     stored_sig = None if record.pdf is None else stored_signature(record.pdf)
     html, pdf = _render(store, run, record.version, record.report_id, signed_before=record.created_at,
                         signer=None if stored_sig is None else (lambda _manifest: stored_sig))
     pdf_match = None if record.pdf is None or pdf is None else pdf == record.pdf
-    return Rerender(record, html == record.html, pdf_match)
+    return Rerender(record, html == record.html, pdf_match, store.check_run(run.run_id))
 
 
 #: The decisions a sign-off can record.

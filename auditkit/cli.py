@@ -279,15 +279,26 @@ def report(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefi
     rec = result.record
     for path in api.write_report(rec, out):
         err.print(f"report v{rec.version}: {_e(path)}")
-    if result.html_matches and result.pdf_matches in (True, None):
+    problems = result.integrity.problems if result.integrity is not None else ()
+    for problem in problems:
+        err.print(f"[bold red]tampered:[/] {_e(problem)}", soft_wrap=True)
+    if result.html_matches and result.pdf_matches in (True, None) and not problems:
         err.print(f"re-rendered from the database; identical to stored v{rec.version} (sha256 {rec.html_sha256[:16]}…)")
-    elif result.html_matches:  # same HTML, other PDF bytes: the PDF toolchain, not the report's content
-        err.print(f"[yellow]warning:[/] the HTML re-renders identically but the PDF does not match stored "
-                  f"v{rec.version}: a different WeasyPrint, Pango or fontTools version, or characters the bundled "
-                  "fonts lack and a system font supplied; the files written are the stored ones")
-    else:
-        err.print(f"[yellow]warning:[/] re-rendering gives different bytes than stored v{rec.version} "
-                  "(was auditkit or a template upgraded?); the files written are the stored ones")
+        return
+    if not result.html_matches:
+        err.print(f"[bold red]mismatch:[/] the HTML re-rendered from the stored rows differs from stored "
+                  f"v{rec.version} (stored html_sha256 {rec.html_sha256}): the stored results, policy or "
+                  "sign-offs no longer say what the issued report says (a changed row: see the lines above "
+                  "and `auditkit db check`), or this auditkit or its templates render differently from the "
+                  "one that made it (compare the report's generator with `auditkit --version`); the files "
+                  "written are the stored ones", soft_wrap=True)
+    elif not result.pdf_matches:  # same HTML, other PDF bytes: the PDF toolchain, not the report's content
+        err.print(f"[bold red]mismatch:[/] the HTML re-renders identically but the PDF does not match stored "
+                  f"v{rec.version} (stored pdf_sha256 {rec.pdf_sha256}): the stored PDF blob was replaced, or a "
+                  "different WeasyPrint, Pango or fontTools version, or characters the bundled fonts lack and a "
+                  "system font supplied, render it differently; the files written are the stored ones",
+                  soft_wrap=True)
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -387,6 +398,31 @@ def db_upgrade(db: DbOpt = None) -> None:
     with api.open_store(db, upgrade=False, check=False) as store:
         head = store.upgrade()
         err.print(f"{store.display_url} is at revision {head}", markup=False)
+
+
+@db_app.command("check")
+@_friendly
+def db_check(db: DbOpt = None) -> None:
+    """Verify every stored run against its digests; one line per problem. Exit 0 clean, 1 on any problem.
+
+    Checks each outcome's digest, each run digest, the stored gate against its recomputation, each report
+    version's hashes against its stored bytes and its anchored sign-off head, and each sign-off chain.
+    Runs stored before digests were recorded (revision 0006) are reported as "not recorded", never as tampered.
+    """
+    with _read(db) as store:
+        results = store.check_all()
+        where = store.display_url
+    problems = [p for r in results for p in r.problems]
+    for r in results:
+        for note in r.notes:
+            err.print(f"run {_e(r.run_id)}: not recorded: {_e(note)}", soft_wrap=True)
+    for problem in problems:
+        stdout.print(str(problem), markup=False, soft_wrap=True)
+    bad = sorted({p.run_id for p in problems})
+    if problems:
+        err.print(f"[bold red]{len(problems)} problem(s)[/] in {len(bad)} of {len(results)} run(s) of {_e(where)}")
+        raise typer.Exit(1)
+    err.print(f"[green]ok[/]: {len(results)} run(s) of {_e(where)} match their digests")
 
 
 @policy_app.command("validate")

@@ -47,6 +47,16 @@ class StoreError(AuditkitError):
     """The results database is unreachable, out of date or inconsistent."""
 
 
+class IntegrityError(StoreError):
+    """Stored results no longer match their digests: a row was changed or removed outside auditkit.
+
+    Exit code 1, like a failed gate: the stored record cannot be trusted, which is a finding, not a
+    usage mistake. The message names the run and each check, field, report version or sign-off.
+    """
+
+    exit_code = 1
+
+
 class ReportError(AuditkitError):
     """A report cannot be rendered (missing run, missing optional dependency)."""
 

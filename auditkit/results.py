@@ -224,6 +224,9 @@ class RunRecord:
     #: The data profile as stored (JSON of :class:`auditkit.data.profile.DataProfile`); None for runs stored
     #: before data profiles were recorded.
     data_profile: Mapping[str, Any] | None = None
+    #: The run digest written when the run finished (:mod:`auditkit.store.digest`); None while it runs and
+    #: for runs finished before digests were recorded.
+    digest: str | None = None
 
     def condition(self, now: dt.datetime | None = None) -> str:
         """The state to show: ``interrupted`` for a RUNNING run whose process stopped beating, else the state."""

@@ -15,7 +15,11 @@ does not match:
   names, the stored HTML hashes to the manifest's HTML hash, the embedded
   ``results.json`` equals the one rendered from the stored run, and the run's
   sign-off chain is intact (every ``record_sha256`` recomputes, every
-  ``prev_sha256`` links to the record before it).
+  ``prev_sha256`` links to the record before it), the stored rows match their
+  digests (:meth:`~auditkit.store.Store.check_run`: outcomes, run digest, gate,
+  report versions and the sign-off head each version anchors), and the
+  manifest's ``run_digest`` equals the stored and recomputed run digest
+  (manifests made before run digests have none, which is said, not failed).
 
 Without a store the page content is not checked: the manifest hashes the HTML
 rendition, and only the database holds it. The result is a typed list of
@@ -351,6 +355,31 @@ def _check_store(store: Store, pdf: bytes, files: Mapping[str, list[bytes]], man
                                 f"{_differing_keys(expected, embedded)}", _sha(expected), _sha(embedded)))
     chain = check_signoff_chain(store.list_signoffs(run.run_id))
     findings.extend(chain or [Finding("sign-offs", True, f"run {run.run_id[:12]} has no sign-offs yet")])
+    _check_digests(store, run.run_id, run.digest, manifest, findings)
+
+
+def _check_digests(store: Store, run_id: str, stored_digest: str | None, manifest: Mapping[str, Any],
+                   findings: list[Finding]) -> None:
+    """The stored rows against their digests, and the manifest's run digest against the stored one.
+
+    A manifest written before run digests existed has none: that is said, not counted as a mismatch.
+    """
+    integrity = store.check_run(run_id)
+    for problem in integrity.problems:
+        findings.append(Finding(f"database {problem.subject}", False, problem.message, problem.expected,
+                                problem.found))
+    if not integrity.problems:
+        findings.append(Finding("database digests", True, "outcomes, run digest, gate, report versions and "
+                                "sign-off chain head recompute" + (f" ({'; '.join(integrity.notes)})"
+                                                                   if integrity.notes else "")))
+    embedded = (manifest.get("run_digest") or {}).get("sha256")
+    if embedded is None:
+        findings.append(Finding("manifest run_digest", True, "not recorded (report made before run digests)"))
+        return
+    ok = embedded == stored_digest == integrity.recomputed_digest
+    findings.append(Finding("manifest run_digest", ok, "equals the stored and recomputed run digest" if ok else
+                            "differs from the run digest stored or recomputed from the database",
+                            embedded, integrity.recomputed_digest))
 
 
 def verify_pdf(path: str | Path, *, store: Store | None = None, trusted_key: Ed25519PublicKey | None = None,

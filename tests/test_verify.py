@@ -228,3 +228,37 @@ def test_bad_sign_key_file_exits_2(stored, db, tmp_path, cli):
         assert str(key) in result.output
     with open_store(db) as store:
         assert store.get_report(stored.run_id).version == 1  # nothing stored
+
+
+def test_an_edited_outcome_is_named_by_verify_db_report_gate_and_signoff(stored, db, tmp_path, cli):
+    """The manifest carries the run digest; one SQL UPDATE of an outcome fails every command that reads it."""
+    import sqlite3
+
+    manifest = json.loads(_embedded(stored.pdf, "manifest.json"))
+    with open_store(db) as store:
+        assert manifest["run_digest"]["sha256"] == store.get_run(stored.run_id).digest is not None
+    assert cli("report", stored.run_id[:10], "--db", db, "--out", tmp_path / "clean").exit_code == 0
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE check_outcomes SET summary = 'all groups fine' WHERE check_id = 'perf'")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(stored.pdf)
+
+    verified = cli("verify", path, "--db", db)
+    assert verified.exit_code == 1, verified.output
+    assert "database check 'perf'" in verified.stdout and "manifest run_digest" in verified.stdout
+
+    report = cli("report", stored.run_id[:10], "--db", db, "--out", tmp_path / "after")
+    assert report.exit_code == 1, report.output
+    assert "tampered:" in report.stderr and "check 'perf'" in report.stderr
+    assert "html_sha256" in report.stderr and "no longer say what the issued report says" in report.stderr
+
+    gate = cli("gate", stored.run_id[:10], "--db", db)
+    assert gate.exit_code == 1 and "no longer matches its digests" in gate.stderr
+
+    signoff = cli("signoff", stored.run_id[:10], "--db", db, "--by", "Dana Kim", "--role", "reviewer",
+                  "--decision", "reject", "--out", tmp_path / "signed")
+    assert signoff.exit_code == 1, signoff.output
+    assert "refusing to store a new report version" in signoff.stderr
+    with open_store(db) as store:
+        assert [r.version for r in store.list_reports(store.get_run(stored.run_id).system_name)] == [1]
+        assert store.list_signoffs(stored.run_id) == []

@@ -26,6 +26,9 @@ RESULTS_NAME = "results.json"
 POLICY_NAME = "policy.yaml"
 TEST_LOG_NAME = "test-log.jsonl"
 MANIFEST_NAME = "manifest.json"
+#: What the manifest's ``run_digest`` is computed over.
+RUN_DIGEST_OF = ("the run's outcome digests in stored order, its provenance and the policy text hash "
+                 "(auditkit-run-digest/1, recomputed by `auditkit verify --db` and `auditkit db check`)")
 #: ``format`` field of manifest.json; bumped when its layout changes.
 MANIFEST_FORMAT = "auditkit-manifest/1"
 MODEL_HASH_OF = ("the model weights: SHA-256 over the state dict, each tensor's name, dtype, shape and raw bytes "
@@ -82,6 +85,8 @@ def results_json(run: RunRecord) -> bytes:
         "error": run.error,
         "outcomes": [_outcome(o) for o in run.outcomes],
     }
+    if run.digest is not None:
+        doc["run_digest"] = {"sha256": run.digest, "hash_of": RUN_DIGEST_OF}
     text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False, default=_default)
     return (text + "\n").encode("utf-8")
 
@@ -159,7 +164,9 @@ def manifest_json(
     taken from the view). The model and data hashes are the fingerprints stored
     with the run; ``hash_of`` says what each one is computed over. The PDF's own
     hash cannot be in it (the manifest is inside the PDF); the stored report
-    version has it in the database.
+    version has it in the database. ``run_digest`` (only for runs finished with digests, see
+    :mod:`auditkit.store.digest`) binds the report to the stored outcomes and provenance; manifests of
+    older runs have no such field.
     """
     doc = {
         "format": MANIFEST_FORMAT,
@@ -194,6 +201,8 @@ def manifest_json(
             "hash_of": "the policy text encoded as UTF-8 (the bytes of the policy.yaml attachment)",
         },
     }
+    if run.digest is not None:
+        doc["run_digest"] = {"sha256": run.digest, "hash_of": RUN_DIGEST_OF}
     text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False, default=_default)
     return (text + "\n").encode("utf-8")
 

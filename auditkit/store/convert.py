@@ -33,6 +33,11 @@ from auditkit.results import (
 from auditkit.store.tables import MeasurementRow, OutcomeRow, ReportRow, RunRow
 
 _MEASUREMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Measurement))
+_OUTCOME_HASHED = ("run_id", "check_id", "kind", "version", "fingerprint", "status", "severity", "summary",
+                   "details", "params", "seed", "started_at", "duration_s", "error", "position", "evidence")
+_MEASUREMENT_HASHED = ("position", *_MEASUREMENT_FIELDS)
+_RUN_HASHED = ("run_id", "system_version", "seed", "device", "environment", "trigger", "state", "gate",
+               "started_at", "finished_at", "error", "commit", "resumed_at", "data_profile")
 
 
 # --------------------------------------------------------------------------- input checks
@@ -128,6 +133,45 @@ def outcome_row(outcome: CheckOutcome) -> OutcomeRow:
     )
 
 
+# --------------------------------------------------------------------------- rows -> digested fields
+
+
+def outcome_fields(row: OutcomeRow) -> dict[str, Any]:
+    """What :func:`~auditkit.store.digest.outcome_digest` covers: the outcome's columns and its measurements.
+
+    Works on a new row before it is inserted (``run_id`` and ``position`` set) and on a row read back.
+    """
+    fields = {name: getattr(row, name) for name in _OUTCOME_HASHED}
+    measurements = sorted(row.measurements, key=lambda m: m.position)
+    fields["measurements"] = [{name: getattr(m, name) for name in _MEASUREMENT_HASHED} for m in measurements]
+    return fields
+
+
+def run_fields(row: RunRow) -> dict[str, Any]:
+    """The provenance :func:`~auditkit.store.digest.run_digest` covers (not the heartbeat, which only beats).
+
+    The system's name (its stored version and provider follow the latest run, so the run's own
+    ``system_version`` is what counts), the policy's identity, its stored sha256 *and* the SHA-256 of
+    the stored text (an edited text no longer matches), and the model's and data set's fingerprints and refs.
+    """
+    fields = {name: getattr(row, name) for name in _RUN_HASHED}
+    policy = row.policy
+    fields["system"] = row.system.name
+    fields["policy"] = {"id": policy.policy_id, "version": policy.version, "sha256": policy.sha256,
+                        "text_sha256": sha256_hex(policy.text.encode("utf-8")),
+                        "effective_from": policy.effective_from, "approved_by": policy.approved_by}
+    fields["model"] = {"fingerprint": row.model.fingerprint, "ref": row.model.ref}
+    fields["dataset"] = {"fingerprint": row.dataset.fingerprint, "ref": row.dataset.ref}
+    return fields
+
+
+def report_fields(row: ReportRow, run_digest: str | None) -> dict[str, Any]:
+    """What :func:`~auditkit.store.digest.report_digest` covers: identity, content hashes, anchors."""
+    return {"report_id": row.report_id, "run_id": row.run_id, "version": row.version, "created_at": row.created_at,
+            "html_sha256": row.html_sha256, "pdf_sha256": row.pdf_sha256, "signoff_head": row.signoff_head,
+            "run_digest": run_digest}
+
+
 # --------------------------------------------------------------------------- rows -> records
 
 
@@ -185,6 +229,7 @@ def run_record(row: RunRow, outcomes: Sequence[OutcomeRow] = ()) -> RunRecord:
         heartbeat_at=row.heartbeat_at,
         resumed_at=row.resumed_at,
         data_profile=row.data_profile,
+        digest=row.digest,
     )
 
 

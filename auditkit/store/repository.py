@@ -27,7 +27,10 @@ This module composes :class:`Store` from its parts and opens it
 * :mod:`auditkit.store.runs`, :mod:`auditkit.store.reports`,
   :mod:`auditkit.store.signoffs` and :mod:`auditkit.store.locks`: one
   repository for each kind of record (runs and outcomes, reports, sign-offs,
-  run locks).
+  run locks);
+* :mod:`auditkit.store.digest` (pure content digests) and
+  :mod:`auditkit.store.integrity` (:meth:`Store.check_run`, :meth:`Store.check_all`:
+  the stored rows recomputed against their digests).
 
 Imports point one way: the repositories import ``base``; the lock repository
 imports the run repository (a held lock renews its run's heartbeat) and the
@@ -50,6 +53,7 @@ from auditkit.errors import StoreError
 from auditkit.store import migrate
 from auditkit.store.base import Database
 from auditkit.store.engine import make_engine, mask_url, resolve_url, sqlite_file
+from auditkit.store.integrity import IntegrityRepository
 from auditkit.store.locks import LockRepository
 from auditkit.store.reports import ReportRepository
 from auditkit.store.runs import RunRepository
@@ -102,6 +106,7 @@ class Store:
         self.reports = ReportRepository(self.database)
         self.signoffs = SignoffRepository(self.database)
         self.locks = LockRepository(self.database, self.runs)
+        self.integrity = IntegrityRepository(self.database)
 
     begin_run = _forward("runs", RunRepository.begin_run)
     save_outcome = _forward("runs", RunRepository.save_outcome)
@@ -118,6 +123,8 @@ class Store:
     add_signoff = _forward("signoffs", SignoffRepository.add_signoff)
     add_signoff_with_report = _forward("signoffs", SignoffRepository.add_signoff_with_report)
     list_signoffs = _forward("signoffs", SignoffRepository.list_signoffs)
+    check_run = _forward("integrity", IntegrityRepository.check_run)
+    check_all = _forward("integrity", IntegrityRepository.check_all)
     run_lock = _forward("locks", LockRepository.run_lock)
     lock_holder = _forward("locks", LockRepository.lock_holder)
 

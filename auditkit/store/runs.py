@@ -22,14 +22,17 @@ from auditkit.errors import StoreError
 from auditkit.results import CheckOutcome, GateDecision, RunRecord, RunState, RunSummary
 from auditkit.store.base import Database
 from auditkit.store.convert import (
+    outcome_fields,
     outcome_row,
     plain_json,
     policy_values,
     require_fields,
+    run_fields,
     run_record,
     run_summary,
     utc,
 )
+from auditkit.store.digest import outcome_digest, run_digest
 from auditkit.store.tables import DatasetRow, ModelRow, OutcomeRow, PolicyRow, RunRow, SystemRow
 
 _RUN_ID = re.compile(r"[A-Za-z0-9_-]{6,64}")
@@ -141,7 +144,9 @@ class RunRepository:
 
         Refused when the run is no longer RUNNING or already has an outcome for
         ``outcome.check_id``. ``details`` and ``params`` must be plain JSON; JSON
-        arrays come back as lists.
+        arrays come back as lists. The outcome's content digest
+        (:func:`~auditkit.store.digest.outcome_digest`) is part of the same INSERT, so a
+        writing role needs no UPDATE right on outcomes.
         """
         row = outcome_row(outcome)
         with self._db.session() as session:
@@ -152,6 +157,7 @@ class RunRepository:
             if taken:
                 raise self._duplicate(run.run_id, outcome.check_id)
             row.run_id, row.position = run.run_id, session.scalar(stored)
+            row.digest = outcome_digest(outcome_fields(row))
             run.heartbeat_at = dt.datetime.now(dt.UTC)
             session.add(row)
             try:
@@ -175,7 +181,12 @@ class RunRepository:
         finished_at: dt.datetime,
         error: str | None = None,
     ) -> None:
-        """Mark a RUNNING run COMPLETE or FAILED with its gate decision; it is never modified again."""
+        """Mark a RUNNING run COMPLETE or FAILED with its gate decision; it is never modified again.
+
+        In the same transaction the run digest (:func:`~auditkit.store.digest.run_digest`) is written:
+        a hash over the run's final provenance fields and its outcomes' digests in stored order, each
+        recomputed from the rows as they are now.
+        """
         final = RunState(state)
         if final == RunState.RUNNING:
             raise StoreError("finish_run needs a final state (complete or failed), got running")
@@ -185,6 +196,12 @@ class RunRepository:
             run = self._db.find_run(session, run_id, lock=True)
             self._db.require_running(run, "finish it")
             run.state, run.gate, run.finished_at, run.error = final.value, gate_value, finished, error
+            with session.no_autoflush:  # one UPDATE of the run, digest included (see the least-privilege trigger)
+                outcomes = session.scalars(
+                    sa.select(OutcomeRow).where(OutcomeRow.run_id == run.run_id).order_by(OutcomeRow.position)
+                ).all()
+            run.digest = run_digest(run_fields(run), [(o.check_id, outcome_digest(outcome_fields(o)))
+                                                      for o in outcomes])
             session.commit()
 
     def touch_run(self, run_id: str, *, at: dt.datetime | None = None) -> bool:

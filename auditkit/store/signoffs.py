@@ -3,14 +3,13 @@
 Sign-offs are only ever appended. Each one names the SHA-256 of the report it
 signs and carries ``prev_sha256``, the ``record_sha256`` of the run's previous
 sign-off (:data:`GENESIS_SHA256` for the first), so changing or removing one
-breaks every later link; :func:`signoff_sha256` lets anyone recompute it.
+breaks every later link; :func:`~auditkit.store.digest.signoff_sha256` lets anyone recompute it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,45 +19,16 @@ from sqlalchemy.orm import Session
 from auditkit.errors import StoreError
 from auditkit.results import ReportRecord
 from auditkit.store.base import MAX_ATTEMPTS, Database
-from auditkit.store.convert import report_record, require_fields, sha256_hex, utc
-from auditkit.store.reports import next_version, report_row
+from auditkit.store.convert import report_record, require_fields, utc
+from auditkit.store.digest import GENESIS_SHA256, SIGNOFF_HASHED, signoff_sha256
+from auditkit.store.reports import checked_run, next_version, report_row, signoff_head
 from auditkit.store.tables import ReportRow, RunRow, SignoffRow
 
-#: ``prev_sha256`` of the first sign-off of a run.
-GENESIS_SHA256 = "0" * 64
-
-#: The fields a sign-off's ``record_sha256`` covers.
-_SIGNOFF_HASHED = (
-    "run_id",
-    "report_id",
-    "report_sha256",
-    "name",
-    "function",
-    "role",
-    "decision",
-    "comment",
-    "signed_at",
-    "prev_sha256",
-)
-
-
-def signoff_sha256(record: Mapping[str, Any]) -> str:
-    """The ``record_sha256`` of a sign-off: SHA-256 of its canonical JSON.
-
-    Covers ``run_id, report_id, report_sha256, name, function, role, decision,
-    comment, signed_at`` (ISO 8601 in UTC) and ``prev_sha256``, serialised with
-    sorted keys, no spaces, UTF-8. Anyone holding the sign-off list can
-    recompute it, and changing or removing one sign-off breaks every later link.
-    """
-    signed_at = record["signed_at"]
-    body = {key: record[key] for key in _SIGNOFF_HASHED if key != "signed_at"}
-    body["signed_at"] = signed_at.astimezone(dt.UTC).isoformat() if isinstance(signed_at, dt.datetime) else signed_at
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return sha256_hex(canonical.encode("utf-8"))
+__all__ = ["GENESIS_SHA256", "SignoffRepository", "signoff_sha256"]
 
 
 def _signoff_dict(row: SignoffRow, report_id: str) -> dict[str, Any]:
-    record = {key: getattr(row, key) for key in _SIGNOFF_HASHED if key != "report_id"}
+    record = {key: getattr(row, key) for key in SIGNOFF_HASHED if key != "report_id"}
     return {**record, "report_id": report_id, "record_sha256": row.record_sha256}
 
 
@@ -127,18 +97,23 @@ class SignoffRepository:
         and the report row are inserted and committed together. A crash while rendering or storing
         leaves neither, so a retry records the sign-off once. If another writer took the next report
         version or the chain's next link first, both are recomputed and rendered again.
+
+        Refused with :class:`~auditkit.errors.IntegrityError` (nothing written) when the run's outcomes or
+        run digest no longer match; the new version records the pending sign-off as its sign-off head.
         """
         person = _person(name, function, role, decision, comment)
         signed, created = utc(signed_at, "signed_at"), utc(created_at, "created_at")
         for _ in range(MAX_ATTEMPTS):
             with self._db.session() as session:
+                checked_run(session, self._db, run_id)
                 run, report, record = self._next_signoff(session, run_id, report_sha256, person, signed)
                 version = next_version(session, run.system_id)
                 key, system_id, system_name, signed_id = run.run_id, run.system_id, run.system.name, report.id
+                digest = run.digest
             new_id = f"{system_name}-v{version}"
             html, pdf = render(version, new_id, dict(record))
             row = report_row(report_id=new_id, run_id=key, system_id=system_id, version=version, created_at=created,
-                             html=html, pdf=pdf)
+                             html=html, pdf=pdf, signoff_head=record["record_sha256"], run_digest=digest)
             with self._db.session() as session:
                 session.add(SignoffRow(report_id=signed_id, **{k: v for k, v in record.items() if k != "report_id"}))
                 session.add(row)
@@ -154,8 +129,7 @@ class SignoffRepository:
         """The run, the signed report and the next record of the run's sign-off chain (not stored yet)."""
         run = self._db.find_run(session, run_id)
         report = self._signed_report(session, run.run_id, report_sha256)
-        last = sa.select(SignoffRow.record_sha256).where(SignoffRow.run_id == run.run_id)
-        prev = session.scalar(last.order_by(SignoffRow.id.desc()).limit(1)) or GENESIS_SHA256
+        prev = signoff_head(session, run.run_id)
         record: dict[str, Any] = {"run_id": run.run_id, "report_id": report.report_id, "report_sha256": report_sha256,
                                   **person, "signed_at": signed, "prev_sha256": prev}
         record["record_sha256"] = signoff_sha256(record)

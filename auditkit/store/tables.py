@@ -161,6 +161,9 @@ class RunRow(Base):
     #: The data profile computed when the run began (:meth:`auditkit.data.profile.DataProfile.to_json`);
     #: None for runs stored before profiles (revision 0005).
     data_profile: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    #: The run digest (:func:`auditkit.store.digest.run_digest`) written when the run finished;
+    #: None while it runs and for runs finished before revision 0006.
+    digest: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
 
     system: Mapped[SystemRow] = relationship(lazy="joined", innerjoin=True)
     model: Mapped[ModelRow] = relationship(lazy="joined", innerjoin=True)
@@ -196,6 +199,9 @@ class OutcomeRow(Base):
     position: Mapped[int] = mapped_column(sa.Integer)
     #: The typed evidence as JSON (:meth:`auditkit.evidence.Evidence.to_json`); None for outcomes stored before it.
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    #: SHA-256 of the outcome's canonical JSON (:func:`auditkit.store.digest.outcome_digest`), written in the
+    #: same INSERT; None for outcomes stored before revision 0006.
+    digest: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
 
     measurements: Mapped[list[MeasurementRow]] = relationship(order_by="MeasurementRow.position", lazy="selectin")
 
@@ -247,6 +253,11 @@ class ReportRow(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     html: Mapped[bytes] = mapped_column(sa.LargeBinary)
     pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: ``record_sha256`` of the last sign-off this version was rendered with (64 zeros: none yet);
+    #: None for versions stored before revision 0006.
+    signoff_head: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    #: :func:`auditkit.store.digest.report_digest` of this version; None before revision 0006.
+    digest: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
 
     system: Mapped[SystemRow] = relationship(lazy="joined", innerjoin=True)
 

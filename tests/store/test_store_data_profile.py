@@ -89,7 +89,7 @@ def test_upgrade_from_0004_keeps_old_runs_readable_without_a_profile(db_url: str
     engine.dispose()
 
     with open_store(db_url) as store:  # applies 0005
-        assert store.current_revision() == head_revision() == "0005"
+        assert store.current_revision() == head_revision() == "0006"
         old = store.get_run("run0004old")
         assert old.data_profile is None and old.state is RunState.COMPLETE and old.environment == {"python": "3.11"}
         fresh = store.begin_run(**p, started_at=T0, data_profile=PROFILE.to_json())

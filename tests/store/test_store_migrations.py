@@ -41,7 +41,7 @@ def test_metadata_declares_the_expected_tables() -> None:
 def test_upgrade_from_empty_creates_every_table_at_head(db_url: str) -> None:
     assert _tables(db_url) == set()
     with open_store(db_url) as store:
-        assert store.current_revision() == head_revision() == "0005"
+        assert store.current_revision() == head_revision() == "0006"
     assert _tables(db_url) == TABLES | {"alembic_version"}
 
 

@@ -26,8 +26,9 @@ from auditkit.store.signoffs import GENESIS_SHA256, signoff_sha256
 from auditkit.store.tables import metadata
 
 RUN, CRASHED = "run0001complete", "run0001crashed"
-#: Outcome and measurement columns later revisions added (0004: typed evidence); a 0001 database has none.
-ADDED_AFTER_0001 = ("evidence", "role", "unit")
+#: Outcome and measurement columns later revisions added (0004: typed evidence, 0006: digest); a 0001 database
+#: has none.
+ADDED_AFTER_0001 = ("evidence", "role", "unit", "digest")
 HTML = b"<html><body>report v1 of run0001complete</body></html>"
 HTML_SHA = hashlib.sha256(HTML).hexdigest()
 
@@ -117,3 +118,31 @@ def test_upgraded_database_accepts_new_runs_with_commit_and_locks(db_url: str) -
         assert store.lock_holder("retail-credit-scorer", "credit-scoring-eu") is None
         fresh = store.get_run(run_id)
     assert fresh.commit == "0123abcd" * 5 and fresh.heartbeat_at is not None
+
+
+def test_runs_stored_before_digests_are_reported_not_recorded_never_tampered(db_url: str) -> None:
+    """A database filled at revision 0005 (no digest columns), then upgraded: `db check` passes with notes."""
+    command.upgrade(alembic_config(resolve_url(db_url)), "0005")
+    _fill_at_0001(db_url)
+    with open_store(db_url) as store:  # applies 0006
+        old = store.check_run(RUN)
+        crashed = store.check_run(CRASHED)
+        fresh = store.begin_run(**provenance(), started_at=T0 + dt.timedelta(days=1))
+        store.save_outcome(fresh, outcome("parity"))
+        store.finish_run(fresh, state=RunState.COMPLETE, gate=GateDecision.INCONCLUSIVE,
+                         finished_at=T0 + dt.timedelta(days=1, minutes=1))
+        assert store.get_run(fresh).digest is not None and store.check_run(fresh).notes == ()
+    assert old.ok and crashed.ok
+    notes = " ".join(old.notes)
+    assert "2 outcome(s) stored before digests were recorded" in notes
+    assert "run finished before run digests were recorded" in notes
+    assert "1 report version(s) stored before report digests were recorded" in notes
+    # the stored FAIL disagrees with the INCONCLUSIVE the outcomes give: said, not called tampering
+    assert "stored gate FAIL differs from INCONCLUSIVE" in notes
+    assert "no run digest yet" in " ".join(crashed.notes)
+    runner = CliRunner()
+    result = runner.invoke(app, ["db", "check", "--db", db_url], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and "not recorded" in result.stderr and "3 run(s)" in result.stderr
+    gated = runner.invoke(app, ["gate", RUN, "--db", db_url], catch_exceptions=False)
+    assert gated.exit_code == 3, gated.output  # recomputed from the outcomes: an inconclusive blocker
