@@ -248,9 +248,16 @@ def test_a_run_that_did_not_complete_never_passes_the_gate(run_cli, tmp_path, st
     assert run_cli("run", policy, "--no-report", "--device", "cpu").exit_code == 0
     (run,) = _runs(tmp_path)
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'corpus.db'}")
-    with engine.begin() as conn:  # what a crash or Ctrl-C leaves behind, with a PASS stored by mistake
+    with engine.begin() as conn:  # a finished run edited to look crashed, with a PASS stored by mistake
         conn.execute(sa.text("UPDATE runs SET state=:s, gate='PASS', heartbeat_at=NULL WHERE run_id=:r"),
                      {"s": "failed" if state == "failed" else "running", "r": run.run_id})
+    tampered = run_cli("gate", run.run_id)
+    if state == "failed":  # a finished run's digest no longer matches: the edit itself is reported
+        assert tampered.exit_code == 1 and "run digest" in tampered.output, tampered.output
+    else:  # a run that reads as still running gets no decision at all
+        assert tampered.exit_code == 3, tampered.output
+    with engine.begin() as conn:  # what a crash or Ctrl-C leaves behind: no run digest (written at finish)
+        conn.execute(sa.text("UPDATE runs SET digest=NULL WHERE run_id=:r"), {"r": run.run_id})
     engine.dispose()
     result = run_cli("gate", run.run_id, "--json", "--junit", tmp_path / "j.xml")
     assert result.exit_code == 3, result.output
@@ -267,9 +274,12 @@ def test_sigint_leaves_a_real_run_resumable_and_says_how(tmp_path):
     db = f"sqlite:///{tmp_path / 'sig.db'}"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "AUDITKIT_ERROR_LOG_DIR": str(tmp_path / "logs")}
     env.pop("CI", None)
+    # the child starts with SIGINT at its default, so Python turns it into KeyboardInterrupt even when the test
+    # itself runs as a background job (a non-interactive shell starts those with SIGINT ignored, and an ignored
+    # signal stays ignored across exec: the run then finished with exit 0)
     proc = subprocess.Popen([sys.executable, "-m", "auditkit.cli", "run", str(policy), "--db", db, "--device", "cpu",
                              "--no-report"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # Wait for the line the CLI prints when perf is stored, read from the process's own output: polling the
     # database instead raced with the writer under load (the reader saw nothing until the run had finished,
     # and the signal then reached a process that had already exited 0).
