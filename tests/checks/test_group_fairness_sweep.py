@@ -8,12 +8,11 @@ The model returns its input as the logit, so its score is exactly the score writ
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from test_calibration import MODEL_PY  # the identity-logit model: score = sigmoid(x)
 
 import auditkit
 from auditkit.i18n import LANGUAGES, use_language
@@ -22,25 +21,6 @@ from auditkit.report.spec_charts import draw
 from auditkit.results import Status
 from auditkit.store import open_store
 
-MODEL_PY = textwrap.dedent(
-    """
-    import torch
-    from torch import nn
-
-
-    class Identity(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.scale = nn.Parameter(torch.tensor([1.0]))
-
-        def forward(self, x):
-            return self.scale * x[:, 0]
-
-
-    def build():
-        return Identity()
-    """
-)
 OPERATING = 0.42  # off the grid of 0.05 steps: the sweep adds it
 CHECK = {"id": "parity", "kind": "group_fairness", "attributes": ["sex"]}
 
