@@ -599,25 +599,33 @@ def verify_cmd(
     public_key: Annotated[Path | None, typer.Option("--public-key", show_default=False, help=(
         "Trusted Ed25519 public key (PEM): the report must be signed with it."))] = None,
 ) -> None:
-    """Verify a PDF report: attachment hashes, signature and (with --db) the stored record. Exit 0 ok, 1 mismatch."""
+    """Verify a PDF report: attachment hashes, signature, page content (re-rendered from the embedded evidence)
+    and (with --db) the stored record. Exit 0 verified, 1 mismatch, 3 page content not confirmable here."""
     from auditkit.verify import verify_pdf
 
     trusted = load_public_key(public_key) if public_key is not None else None
-    if db is None:
-        result = verify_pdf(pdf, trusted_key=trusted)
-    else:
-        with _read(db) as store:
-            result = verify_pdf(pdf, store=store, trusted_key=trusted, database=store.display_url)
+    with err.status("verifying: re-rendering the report from its embedded evidence to compare the page content"):
+        if db is None:
+            result = verify_pdf(pdf, trusted_key=trusted)
+        else:
+            with _read(db) as store:
+                result = verify_pdf(pdf, store=store, trusted_key=trusted, database=store.display_url)
     for f in result.findings:
-        mark = "[green]ok[/]      " if f.ok else "[bold red]MISMATCH[/]"
+        mark = "[green]ok[/]      " if f.ok else "[yellow]UNSURE[/]  " if f.inconclusive else "[bold red]MISMATCH[/]"
         stdout.print(f"{mark} ", end="")
         stdout.print(str(f), markup=False)
     name = f"{result.report_id} (run {str(result.run_id)[:12]})" if result.report_id else str(pdf)
+    signed = f", signed by key {result.key_fingerprint[:16]}…" if result.key_fingerprint else ", not signed"
     if result.ok:
-        scope = f"and the database {result.database}" if result.database else "(page content not compared: use --db)"
-        signed = f", signed by key {result.key_fingerprint[:16]}…" if result.key_fingerprint else ", not signed"
+        scope = (f"and the database {result.database}" if result.database else
+                 "(page content re-rendered from the embedded evidence; that the evidence is authentic takes a "
+                 "signature with --public-key, or --db)")
         err.print(f"[green]verified[/] {_e(name)}{_e(signed)}: {len(result.findings)} checks passed {_e(scope)}")
         return
+    if result.inconclusive:
+        err.print(f"[yellow]not fully verified[/] {_e(name)}{_e(signed)}: nothing was found changed, but "
+                  f"{len(result.problems)} check(s) could not be made with this installation (see UNSURE above)")
+        raise typer.Exit(3)
     err.print(f"[bold red]verification failed[/] for {_e(name)}: {len(result.problems)} of {len(result.findings)} "
               "checks do not match")
     raise typer.Exit(1)

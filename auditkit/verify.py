@@ -21,13 +21,24 @@ does not match:
   manifest's ``run_digest`` equals the stored and recomputed run digest
   (manifests made before run digests have none, which is said, not failed).
 
-Without a store the page content is not checked: the manifest hashes the HTML
-rendition, and only the database holds it. The result is a typed list of
-:class:`Finding` records; the CLI only prints it.
+* the page content: the report is re-rendered from its own embedded evidence
+  (:mod:`auditkit.report.rebuild`: results, policy, sign-off records, earlier
+  audits, id, version and language from the manifest) and must hash to the
+  manifest's HTML hash and equal the PDF byte for byte; when it does not, the
+  pages whose text differs and the object holding the first changed byte are
+  named (:mod:`auditkit.report.pdfdiff`). A report made by another auditkit or
+  PDF toolchain (the manifest's ``renderer``) may legitimately re-render
+  differently: then the content check is *inconclusive*, said as such, never a
+  pass.
+
+Without a store this proves that what a reader sees is what the embedded
+evidence says; that the evidence is authentic takes a signature or ``--db``.
+The result is a typed list of :class:`Finding` records; the CLI only prints it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -37,7 +48,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditkit.errors import AuditkitError, read_user_file
-from auditkit.report.attachments import MANIFEST_FORMAT, MANIFEST_NAME, POLICY_NAME, RESULTS_NAME, results_json
+from auditkit.report.attachments import (
+    MANIFEST_FORMAT,
+    MANIFEST_NAME,
+    POLICY_NAME,
+    RESULTS_NAME,
+    SIGNOFFS_NAME,
+    results_json,
+)
+from auditkit.report.pdfdiff import PageText, byte_difference, text_differences
+from auditkit.report.renderer import renderer_differences
 from auditkit.report.signing import (
     PUBLIC_KEY_NAME,
     SIGNATURE_NAME,
@@ -69,6 +89,9 @@ class Finding:
     message: str
     expected: str | None = None
     found: str | None = None
+    #: A check that could not be made here (not a mismatch, not a pass): the page content of a report this
+    #: auditkit cannot re-render the way the one that made it did.
+    inconclusive: bool = False
 
     def __str__(self) -> str:
         text = f"{self.subject}: {self.message}"
@@ -100,6 +123,11 @@ class Verification:
         """The findings that do not hold."""
         return tuple(f for f in self.findings if not f.ok)
 
+    @property
+    def inconclusive(self) -> bool:
+        """True when nothing was found changed but a check could not be made (every problem is inconclusive)."""
+        return bool(self.problems) and all(f.inconclusive for f in self.problems)
+
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -118,12 +146,11 @@ def read_pdf(path: str | Path) -> bytes:
 def embedded_files(pdf: bytes, *, source: str = "the PDF") -> dict[str, list[bytes]]:
     """The PDF's embedded files by name (a list, since a name can occur more than once)."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(pdf))
         return {name: list(contents) for name, contents in reader.attachments.items()}
-    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # any parse failure of a damaged file (zlib, index, recursion errors)
         raise VerifyError(f"{source} cannot be read as a PDF ({type(exc).__name__}: {exc})") from None
 
 
@@ -133,14 +160,7 @@ def stored_signature(pdf: bytes) -> ManifestSignature | None:
     Re-rendering a signed report reuses them: with an unchanged manifest the
     signature is still valid and the bytes come out the same.
     """
-    files = embedded_files(pdf)
-    sig, pub = files.get(SIGNATURE_NAME), files.get(PUBLIC_KEY_NAME)
-    if not sig or not pub:
-        return None
-    try:
-        return ManifestSignature(pub[0], decode_signature(sig[0]))
-    except SigningKeyError:
-        return None
+    return _embedded_signature(embedded_files(pdf))
 
 
 def _single(files: Mapping[str, list[bytes]], name: str, findings: list[Finding]) -> bytes | None:
@@ -382,23 +402,112 @@ def _check_digests(store: Store, run_id: str, stored_digest: str | None, manifes
                             embedded, integrity.recomputed_digest))
 
 
+def _embedded_signature(files: Mapping[str, list[bytes]]) -> ManifestSignature | None:
+    """The Ed25519 manifest signature among the embedded files (as :func:`stored_signature`), or None."""
+    sig, pub = files.get(SIGNATURE_NAME), files.get(PUBLIC_KEY_NAME)
+    if not sig or not pub:
+        return None
+    try:
+        return ManifestSignature(pub[0], decode_signature(sig[0]))
+    except SigningKeyError:
+        return None
+
+
+def _pages(text: Sequence[PageText]) -> str:
+    shown = "; ".join(f"page {d.page} reads {d.found[:60]!r} where the evidence renders {d.expected[:60]!r}"
+                      for d in text[:3])
+    return shown + (f"; and {len(text) - 3} more page(s)" if len(text) > 3 else "")
+
+
+def _check_content(pdf: bytes, files: Mapping[str, list[bytes]], manifest: Mapping[str, Any],
+                   findings: list[Finding]) -> None:
+    """Re-render the report from its embedded evidence and compare it with the manifest's HTML hash and the PDF."""
+    from auditkit.report.rebuild import rerender_embedded
+
+    subject = "page content"
+    try:
+        html, rendered = rerender_embedded({name: contents[0] for name, contents in files.items() if contents},
+                                           _embedded_signature(files))
+    except AuditkitError as exc:  # RebuildError, or a policy or evidence the renderer refuses
+        findings.append(Finding(subject, False, f"cannot be re-rendered from the embedded evidence: {exc}"))
+        return
+    drift = renderer_differences(manifest.get("renderer"))
+    why = ("this auditkit or PDF toolchain differs from the one that rendered the report (" + ", ".join(
+        d[:90] for d in drift) + "), so a different rendering is not proof of a change; compare with `auditkit "
+           "verify --db`, or verify with the auditkit version the manifest names")
+    expected_html, found_html = (manifest.get("html") or {}).get("sha256"), _sha(html)
+    if expected_html == found_html:
+        findings.append(Finding(f"{subject} HTML", True, "the report re-rendered from the embedded evidence hashes "
+                                "to the manifest's HTML hash"))
+    else:
+        findings.append(Finding(f"{subject} HTML", False, "the report re-rendered from the embedded evidence does "
+                                "not hash to the manifest's HTML hash" + (f": {why}" if drift else ": the evidence "
+                                "or the manifest was changed after rendering"), expected_html, found_html,
+                                inconclusive=bool(drift)))
+    if pdf == rendered:
+        findings.append(Finding(subject, True, "the PDF is byte for byte the report re-rendered from its embedded "
+                                "evidence: every page, attachment and metadata field is as rendered"))
+        return
+    if pdf.startswith(rendered):
+        findings.append(Finding(subject, False, f"the first {len(rendered):,} bytes are the report re-rendered from "
+                                f"its embedded evidence, but {len(pdf) - len(rendered):,} bytes were appended after "
+                                "it (an incremental update, which can add or cover page content and is covered by "
+                                "no signature)"))
+        return
+    text = text_differences(rendered, pdf)
+    difference = byte_difference(rendered, pdf)
+    where = f"first changed byte at offset {difference.offset:,}, in {difference.where}" if difference else ""
+    if text is None:
+        what = f"its page structure no longer parses ({where})"
+    elif text:
+        what = f"the text differs on {len(text)} page(s): {_pages(text)} ({where})"
+    else:
+        what = f"the text of every page is the same, but the bytes are not: {where}"
+    findings.append(Finding(subject, False, f"differs from the report re-rendered from its embedded evidence: {what}"
+                            + (f"; {why}" if drift else ""), _sha(rendered), _sha(pdf), inconclusive=bool(drift)))
+
+
+def _check_embedded_signoffs(raw: bytes, findings: list[Finding]) -> None:
+    """The sign-off records the PDF embeds: each record's hash recomputes and links to the one before."""
+    from auditkit.report.rebuild import RebuildError, signoffs_from_json
+
+    try:
+        records = signoffs_from_json(raw)
+    except RebuildError as exc:
+        findings.append(Finding(f"attachment {SIGNOFFS_NAME}", False, str(exc)))
+        return
+    findings.extend(dataclasses.replace(f, subject=f"embedded {f.subject}") for f in check_signoff_chain(records))
+
+
 def verify_pdf(path: str | Path, *, store: Store | None = None, trusted_key: Ed25519PublicKey | None = None,
-               database: str | None = None) -> Verification:
+               database: str | None = None, content: bool = True) -> Verification:
     """Verify the auditkit PDF report at ``path`` (see the module docstring for what is checked).
 
     ``store``: also compare with the results database; ``trusted_key``: the
-    signature must be by this key. Raises :class:`VerifyError` only when the
-    file cannot be read as a PDF; every mismatch is a :class:`Finding`.
+    signature must be by this key; ``content=False`` skips re-rendering the page
+    content (seconds for a long report). Raises :class:`VerifyError` only when
+    the file is missing or not a PDF at all; every mismatch, a damaged PDF
+    included, is a :class:`Finding`.
     """
     pdf = read_pdf(path)
-    files = embedded_files(pdf, source=str(path))
     findings: list[Finding] = []
+    try:
+        files = embedded_files(pdf, source=str(path))
+    except VerifyError as exc:
+        findings.append(Finding("PDF structure", False, f"{exc}: the file was damaged or changed after it was "
+                                "written"))
+        return Verification(path=str(path), report_id=None, version=None, run_id=None, signed=False,
+                            key_fingerprint=None, database=database, findings=tuple(findings))
     manifest_raw = _single(files, MANIFEST_NAME, findings)
     manifest = _parse_manifest(manifest_raw, findings)
     if manifest is not None:
         _check_listed(files, manifest, findings)
         _check_consistency(files, manifest, findings)
     fingerprint = _check_signature(files, manifest_raw, trusted_key, findings)
+    if content and manifest is not None:
+        _check_content(pdf, files, manifest, findings)
+    if store is None and files.get(SIGNOFFS_NAME):
+        _check_embedded_signoffs(files[SIGNOFFS_NAME][0], findings)
     if store is not None and manifest is not None:
         _check_store(store, pdf, files, manifest, findings)
     report = (manifest or {}).get("report") or {}

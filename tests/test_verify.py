@@ -120,8 +120,12 @@ def test_one_changed_byte_in_an_attachment_is_named(stored, db, tmp_path, cli):
     path.write_bytes(_rewrite(stored.pdf, attachment="results.json", new_content=_one_byte_changed(original)))
     result = verify_pdf(path)
     assert not result.ok
-    [problem] = result.problems
+    problem = result.problems[0]
     assert problem.subject == "attachment results.json" and "SHA-256 differs from the manifest" in problem.message
+    # the changed evidence no longer renders to the pages the PDF shows: the seed printed in the test log differs
+    content = {f.subject: f for f in result.problems}
+    assert "page content HTML" in content and not content["page content"].inconclusive
+    assert "text differs on" in content["page content"].message
     manifest = json.loads(_embedded(stored.pdf, "manifest.json"))
     assert problem.expected == next(e["sha256"] for e in manifest["attachments"] if e["name"] == "results.json")
     with open_store(db) as store:
@@ -135,15 +139,17 @@ def test_one_changed_byte_in_an_attachment_is_named(stored, db, tmp_path, cli):
     assert "MISMATCH attachment results.json: SHA-256 differs from the manifest" in out.output
 
 
-def test_a_resaved_pdf_no_longer_matches_the_stored_version(stored, db, tmp_path, cli):
+def test_a_resaved_pdf_no_longer_matches_its_own_evidence_nor_the_stored_version(stored, db, tmp_path, cli):
     path = tmp_path / "resaved.pdf"
     path.write_bytes(_rewrite(stored.pdf, metadata={"/Title": "Audit (edited)", "/Subject": "changed"}))
-    # the attachments are untouched, so the PDF alone still checks out; only the stored record tells
-    assert verify_pdf(path).ok
+    # the attachments are untouched, but the PDF is no longer the one its evidence renders to
+    [alone] = verify_pdf(path).problems
+    assert alone.subject == "page content" and "the text of every page is the same, but the bytes are not" in \
+        alone.message and not alone.inconclusive
     with open_store(db) as store:
         full = verify_pdf(path, store=store)
-    [problem] = full.problems
-    assert problem.subject.startswith("stored report ") and "PDF bytes differ from stored version 1" in problem.message
+    problem = next(f for f in full.problems if f.subject.startswith("stored report "))
+    assert "PDF bytes differ from stored version 1" in problem.message
     assert problem.found != problem.expected
     out = cli("verify", path, "--db", db)
     assert out.exit_code == 1 and "PDF bytes differ" in out.output
@@ -181,7 +187,7 @@ def test_signed_report_verifies_and_a_wrong_key_or_forged_signature_is_named(sto
     forged = tmp_path / "forged.pdf"
     forged.write_bytes(_rewrite(v2.pdf, attachment="manifest.sig", new_content=forged_sig))
     bad = verify_pdf(forged)
-    assert [f.subject for f in bad.problems] == ["signature"]
+    assert [f.subject for f in bad.problems] == ["signature", "page content"]  # and pypdf re-saved the file
     assert "not a valid signature" in bad.problems[0].message
 
 

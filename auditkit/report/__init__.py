@@ -16,6 +16,7 @@ from auditkit.errors import ReportError
 from auditkit.report.attachments import manifest_attachment
 from auditkit.report.html import render_html
 from auditkit.report.model import AttachmentView, ReportView
+from auditkit.report.renderer import renderer
 from auditkit.report.signing import Signer
 from auditkit.report.view import build_view
 from auditkit.results import RunRecord
@@ -45,7 +46,8 @@ def pdf_attachments(view: ReportView, run: RunRecord, html: bytes, *, report_id:
                     signer: Signer | None = None) -> tuple[AttachmentView, ...]:
     """Every file the PDF embeds, in order: the view's attachments, the manifest, the signature files."""
     manifest = manifest_attachment(run, report_id=report_id, version=version, html=html,
-                                   files=view.attachments, generator=view.generator)
+                                   files=view.attachments, generator=view.generator, language=view.language,
+                                   renderer=renderer())
     signed = signer(manifest.content).attachments() if signer is not None else ()
     return (*view.attachments, manifest, *signed)
 

@@ -131,7 +131,13 @@ def cell(value: Any) -> str:
 
 
 def plain(value: Any) -> str:
-    """A policy value (scalar, list or mapping) as one readable line, deterministic."""
+    """A policy value (scalar, list or mapping) as one readable line, deterministic.
+
+    Mappings print in key order, not in stored order: a JSON column, PostgreSQL's JSONB and
+    ``results.json`` (sorted keys) each give keys back in another order, and a report must read the
+    same whichever of them it is rendered from (``auditkit verify`` re-renders it from the PDF's own
+    attachments).
+    """
     if value is None:
         return DASH
     if isinstance(value, bool):
@@ -139,7 +145,7 @@ def plain(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {plain(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {plain(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
     if isinstance(value, list | tuple):
         return "[" + ", ".join(plain(v) for v in value) + "]"
     if isinstance(value, dt.datetime):

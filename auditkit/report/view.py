@@ -139,9 +139,19 @@ def _criteria(policy: StoredPolicy, run: RunRecord) -> Table:
                  rows=rows, note=note, widths=(18, 18, 10, 54))
 
 
+def _by_key(value: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The items of a provenance record (environment, model or data ref) in key order.
+
+    Not in stored order: a JSON column, PostgreSQL's JSONB and ``results.json`` (sorted keys) each give
+    keys back in another order, and the report must render the same from the database and from its own
+    attachments (nested mappings are sorted by :func:`.fmt.plain`).
+    """
+    return sorted(value.items(), key=lambda kv: str(kv[0]))
+
+
 def _environment(env: Mapping[str, Any]) -> tuple[tuple[Item, ...], Table]:
     items, packages = [], []
-    for key, value in env.items():
+    for key, value in _by_key(env):
         if isinstance(value, Mapping) and str(key).lower() in ("packages", "versions", "package_versions"):
             packages += [(str(k), fmt.plain(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
         else:
@@ -160,7 +170,7 @@ def _ref_label(key: Any) -> str:
 
 def _refs(ref: Mapping[str, Any], fingerprint: str) -> tuple[Item, ...]:
     items = [Item(t("setup.fingerprint"), fingerprint, mono=True)]
-    items += [Item(_ref_label(k), fmt.plain(v), mono=True) for k, v in ref.items()
+    items += [Item(_ref_label(k), fmt.plain(v), mono=True) for k, v in _by_key(ref)
               if not (str(k).lower() in ("fingerprint", "sha256") and str(v) == fingerprint)]  # printed above
     return tuple(items)
 
@@ -480,7 +490,7 @@ def _build(
                                   o.status.value)
                        for o in run.outcomes),
         policy_text=run.policy_text,
-        attachments=build_attachments(run),
+        attachments=build_attachments(run, signoffs=signoffs, previous=previous, history=history),
         definitions=tuple(Item(k, v) for k, v in metric_definitions().items()),
         traceability=tuple(_trace_row(row, families) for row in traceability()),
         generator=f"auditkit {auditkit_version}" if auditkit_version else "auditkit",

@@ -17,6 +17,7 @@ from report_samples import make_run
 
 from auditkit.report import render_report
 from auditkit.report.attachments import build_attachments, execution_log_jsonl, manifest_json
+from auditkit.report.renderer import PDF_TOOLCHAIN, renderer
 from auditkit.report.signing import (
     SigningKeyError,
     decode_signature,
@@ -104,7 +105,9 @@ def test_four_attachments_with_the_hashes_in_the_manifest(rendered):
     assert files["test-log.jsonl"] == execution_log_jsonl(run)
     assert manifest["html"]["sha256"] == rendered.html_sha256
     assert manifest["report"] == {"id": "AR-2026-0042", "version": 3, "run_id": run.run_id,
-                                  "generator": manifest["report"]["generator"]}
+                                  "generator": manifest["report"]["generator"], "language": "en"}
+    # what rendered it, so that `auditkit verify` can say why a re-rendering elsewhere may differ
+    assert manifest["renderer"] == renderer() and set(PDF_TOOLCHAIN) <= set(manifest["renderer"])
     assert manifest["model"]["sha256"] == run.model_fingerprint and "state dict" in manifest["model"]["hash_of"]
     assert manifest["dataset"]["sha256"] == run.dataset_fingerprint
     assert "raw bytes" in manifest["dataset"]["hash_of"]

@@ -47,7 +47,9 @@ def test_pdf_metadata_dates_come_from_the_run(rendered):
 
 def test_pdf_embeds_results_and_policy(rendered):
     attachments = PdfReader(io.BytesIO(rendered.pdf)).attachments
-    assert sorted(attachments) == ["manifest.json", "policy.yaml", "results.json", "test-log.jsonl"]
+    # with the sign-offs it shows and the earlier audit section 9 compares with: all it is rendered from
+    assert sorted(attachments) == ["earlier-audits.json", "manifest.json", "policy.yaml", "results.json",
+                                   "signoffs.json", "test-log.jsonl"]
     assert attachments["policy.yaml"][0] == make_run().policy_text.encode("utf-8")
     assert b'"run_id": "run-20261125-0001"' in attachments["results.json"][0]
 
