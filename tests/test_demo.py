@@ -180,3 +180,20 @@ def test_one_quantity_reads_the_same_everywhere_in_the_report(sample_runs):
     assert f"[{low}, {high}]" in parity.summary and f"{low} to {high}" in view.opinion.numbers[1]
     ratio = next(m for m in parity.measurements if m.name == "Impact ratio" and m.group == "sex=male")
     assert ratio.ci == "reference group"  # a group compared with itself has no interval to print
+
+
+def test_the_demo_reports_verify_alone_in_both_languages(demo_out, sample_runs, tmp_path):
+    """`auditkit verify report.pdf` without the database re-renders the demo's reports (charts, data profile,
+    the comparison with the earlier audit, German catalogues) from their attachments, byte for byte."""
+    from auditkit.report import render_report
+    from auditkit.verify import verify_pdf
+
+    out, _ = demo_out
+    _, proxy, _ = sample_runs
+    german = render_report(proxy, report_id="retail-credit-scorer-v1", version=1, language="de",
+                           formats=("html", "pdf"))
+    (tmp_path / "de.pdf").write_bytes(german.pdf)
+    for path in (out / "reports" / "retail-credit-scorer-v2.pdf", tmp_path / "de.pdf"):
+        result = verify_pdf(path)
+        assert result.ok, [str(f) for f in result.problems]
+        assert any(f.subject == "page content" and "byte for byte" in f.message for f in result.findings)
