@@ -210,6 +210,21 @@ def _order_chain(cert: Any, others: Iterable[Any]) -> tuple[tuple[Any, ...], boo
         current = nxt
 
 
+def describe_private_key(data: bytes) -> str | None:
+    """What kind of private key a PEM/DER file holds ("RSA", "EC", "encrypted"), or None when it holds none."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    load = serialization.load_pem_private_key if b"-----BEGIN" in data else serialization.load_der_private_key
+    try:
+        key = load(data, password=None)
+    except TypeError:
+        return "encrypted"
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+    return type(key).__name__.removeprefix("_").removesuffix("PrivateKey").removesuffix("Elliptic") or "unknown"
+
+
 def load_pades_identity(key: str | Path, cert: str | Path | None = None, chain: Sequence[str | Path] = (),
                         passphrase: bytes | None = None) -> PadesIdentity:
     """Load a PAdES signer: a PKCS#12 file (detected by content), or a private key plus certificate file(s).
@@ -688,6 +703,53 @@ def validate_pades(pdf: bytes, trust_roots: Sequence[Any] = ()) -> PadesValidati
     return PadesValidation(statuses, max(len(pdf) - covered, 0), len(pdf), None, bool(roots))
 
 
+@dataclass(frozen=True)
+class PadesCheck:
+    """One verification finding about the PAdES signatures (``auditkit verify`` prints these as they are)."""
+
+    subject: str
+    ok: bool
+    message: str
+    expected: str | None = None
+    found: str | None = None
+
+
+def pades_checks(result: PadesValidation) -> tuple[PadesCheck, ...]:
+    """The findings of a validation, per signature: integrity, certificate chain, timestamp, later changes;
+    then whether anything follows the last signature. Every failing one names the field and the signer."""
+    if result.error is not None:
+        return (PadesCheck("PAdES signatures", False, result.error),)
+    if not result.signatures:
+        return (PadesCheck("PAdES signatures", False, "--trust roots were given, but the file has no PAdES "
+                           "signature"),) if result.roots_given else ()
+    checks: list[PadesCheck] = []
+    for s in result.signatures:
+        who = f"PAdES {s.kind} {s.field_name} ({s.signer})"
+        if s.error is not None:
+            checks.append(PadesCheck(who, False, s.error))
+            continue
+        wrong = ([] if s.intact else ["the signed bytes were changed (the byte-range digest differs)"]) + (
+            [] if s.valid else ["the CMS signature does not verify under the signer's certificate"]) + list(
+            s.structure_problems)
+        when = f", signing time {s.signing_time:%Y-%m-%d %H:%M:%S} UTC" if s.signing_time else ""
+        checks.append(PadesCheck(who, not wrong, "; ".join(wrong) if wrong else
+                                 f"{s.level}, intact and valid; signed revision ends at byte {s.revision_end:,} "
+                                 f"of {result.size:,}{when}"))
+        checks.append(PadesCheck(f"{who} certificate chain", s.trusted is not False, s.trust_note))
+        if s.timestamp_ok is not None:
+            checks.append(PadesCheck(f"{who} timestamp", s.timestamp_ok, s.timestamp_note))
+        checks.append(PadesCheck(f"{who} later changes", s.modifications_ok, s.modifications))
+    last = max(s.revision_end for s in result.signatures)
+    if result.unsigned_tail:
+        checks.append(PadesCheck("PAdES coverage", False, f"{result.unsigned_tail:,} bytes after the last signature "
+                                 "are covered by no signature: an unsigned incremental update or data appended "
+                                 "after signing", f"end of file at byte {last:,}", f"{result.size:,} bytes"))
+    else:
+        checks.append(PadesCheck("PAdES coverage", True, f"the last signature covers the file to its last byte "
+                                 f"({result.size:,} bytes)"))
+    return tuple(checks)
+
+
 def bytes_after_last_signature(pdf: bytes) -> int:
     """How many bytes follow the end of the last signature's byte range (0: the last signature covers the file)."""
     return validate_pades(pdf).unsigned_tail
@@ -695,14 +757,17 @@ def bytes_after_last_signature(pdf: bytes) -> int:
 __all__ = [
     "FIELD_PREFIX",
     "PASSPHRASE_ENV_VAR",
+    "PadesCheck",
     "PadesIdentity",
     "PadesSignatureStatus",
     "PadesValidation",
     "SignedPdf",
     "bytes_after_last_signature",
+    "describe_private_key",
     "is_pkcs12",
     "load_pades_identity",
     "load_trust_roots",
+    "pades_checks",
     "pades_sign",
     "pdfa_declaration",
     "validate_pades",
