@@ -89,7 +89,7 @@ def tsa_server(tsa: Issued, root: Issued) -> Iterator[str]:
         certs_to_embed=[asn1(root.cert)])
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
             self.send_response(200)

@@ -660,7 +660,8 @@ def _status(sig: Any, roots: list[Any], dss: list[Any], signed_fields: set[str])
 
 @contextmanager
 def _quiet_pyhanko() -> Iterator[None]:
-    """pyHanko logs a traceback for every chain it cannot build (e.g. without trust roots); the findings say it."""
+    """pyHanko logs a traceback for every chain it cannot build (e.g. without trust roots) and every field it
+    cannot read; the findings say the same in one line each."""
     loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
@@ -684,9 +685,13 @@ def validate_pades(pdf: bytes, trust_roots: Sequence[Any] = ()) -> PadesValidati
         if b"/ByteRange" in pdf:
             return PadesValidation((), 0, len(pdf), f"the file has signatures, but {_pyhanko_missing(exc)}")
         return PadesValidation((), 0, len(pdf))
-    roots = list(trust_roots)
+    with _quiet_pyhanko():
+        return _validate(pdf, list(trust_roots), PdfFileReader)
+
+
+def _validate(pdf: bytes, roots: list[Any], reader_class: type) -> PadesValidation:
     try:
-        sigs = list(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
+        sigs = list(reader_class(io.BytesIO(pdf), strict=False).embedded_signatures)
     except Exception as exc:
         if b"/ByteRange" not in pdf:
             return PadesValidation((), 0, len(pdf), roots_given=bool(roots))
@@ -697,8 +702,7 @@ def validate_pades(pdf: bytes, trust_roots: Sequence[Any] = ()) -> PadesValidati
         return PadesValidation((), 0, len(pdf), error, bool(roots))
     dss = _dss_certs(pdf)
     signed_fields = {str(s.field_name) for s in sigs}
-    with _quiet_pyhanko():
-        statuses = tuple(_status(s, roots, dss, signed_fields) for s in sigs)
+    statuses = tuple(_status(s, roots, dss, signed_fields) for s in sigs)
     covered = max(s.revision_end for s in statuses)
     return PadesValidation(statuses, max(len(pdf) - covered, 0), len(pdf), None, bool(roots))
 
@@ -731,7 +735,7 @@ def pades_checks(result: PadesValidation) -> tuple[PadesCheck, ...]:
         wrong = ([] if s.intact else ["the signed bytes were changed (the byte-range digest differs)"]) + (
             [] if s.valid else ["the CMS signature does not verify under the signer's certificate"]) + list(
             s.structure_problems)
-        when = f", signing time {s.signing_time:%Y-%m-%d %H:%M:%S} UTC" if s.signing_time else ""
+        when = f", signing time {s.signing_time:%Y-%m-%d %H:%M:%S} UTC (signer's clock)" if s.signing_time else ""
         checks.append(PadesCheck(who, not wrong, "; ".join(wrong) if wrong else
                                  f"{s.level}, intact and valid; signed revision ends at byte {s.revision_end:,} "
                                  f"of {result.size:,}{when}"))
