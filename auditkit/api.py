@@ -18,20 +18,22 @@ from typing import Any
 
 from auditkit import gate
 from auditkit.checks import registry
-from auditkit.errors import IntegrityError, ReportError, SignoffError
+from auditkit.errors import IntegrityError, ReportError, SignoffError, read_user_file
 from auditkit.gate import GatedRun, exit_code
 from auditkit.policy import LoadedPolicy, StoredPolicy
 from auditkit.policy import load_policy as _load_policy
 from auditkit.policy.schema import CheckSpec, Policy
 from auditkit.provenance import ci_commit
-from auditkit.report import render_report
-from auditkit.report.signing import Signer, SigningKey
+from auditkit.report import pades, render_report
+from auditkit.report.attachments import MANIFEST_NAME
+from auditkit.report.pades import PadesIdentity, SignedPdf
+from auditkit.report.signing import Signer, SigningKey, SigningKeyError, load_signing_key
 from auditkit.report.trend import MAX_RUNS as TREND_RUNS
 from auditkit.results import GateDecision, ReportRecord, RunRecord, RunState, gate_decision
 from auditkit.runner import Progress, execute
 from auditkit.store import Store, open_store
 from auditkit.store.integrity import RunIntegrity
-from auditkit.verify import stored_signature
+from auditkit.verify import embedded_files, read_pdf, stored_signature
 
 
 def load_policy(path: str | Path) -> LoadedPolicy:
@@ -250,6 +252,8 @@ class SignOff:
     report: ReportRecord
     #: False when the same sign-off was already the run's last one (a retried command): nothing was added.
     new: bool = True
+    #: The new version's PDF with the approver's PAdES signature (``pades=`` given), else None.
+    pades: SignedPdf | None = None
 
 
 def _require_pdf(run: RunRecord, why: str) -> None:
@@ -268,6 +272,8 @@ def sign_off(
     function: str | None = None,
     comment: str | None = None,
     signer: Signer | None = None,
+    pades: PadesIdentity | None = None,
+    tsa_url: str | None = None,
 ) -> SignOff:
     """Record a sign-off of the latest stored report version of a run, then store a new version showing it.
 
@@ -275,6 +281,11 @@ def sign_off(
     or of its HTML when the run renders no PDF, and the previous sign-off's hash) is appended to
     the run's hash chain. Earlier report versions stay stored unchanged; the new version's
     sign-off table lists every sign-off so far. ``function`` defaults to ``"not stated"``.
+
+    With ``pades`` (an approver's :class:`~auditkit.report.pades.PadesIdentity`) the new version's PDF is
+    also PAdES-signed by the approver (``tsa_url``: with an RFC 3161 timestamp); its reason names the
+    decision, the role and the sign-off record's SHA-256. The stored version stays unsigned: the signed
+    PDF is in :attr:`SignOff.pades`. A retried sign-off (already recorded) is signed again, not recorded again.
     """
     name, role, decision = name.strip(), role.strip(), decision.strip().lower()
     if decision not in DECISIONS:
@@ -287,13 +298,13 @@ def sign_off(
     if signed is None:
         raise SignoffError(f"run {run.run_id[:12]} has no stored report to sign; render it with "
                            f"`auditkit report {run.run_id[:12]}` and review it first")
-    if signer is not None:
+    if signer is not None or pades is not None:
         _require_pdf(run, "the signature is embedded in the PDF")
     function, comment = (function or "").strip() or "not stated", (comment or "").strip() or None
     fields = {"name": name, "function": function, "role": role, "decision": decision, "comment": comment}
     done = _already_signed(store, run, signed, fields)
     if done is not None:
-        return done
+        return done if pades is None else dataclasses.replace(done, pades=_approver_signature(done, pades, tsa_url))
     signed_at = dt.datetime.now(dt.UTC)
 
     def render(version: int, report_id: str, pending: dict[str, Any]) -> tuple[bytes, bytes | None]:
@@ -303,7 +314,17 @@ def sign_off(
         run.run_id, **fields, signed_at=signed_at, report_sha256=signed.pdf_sha256 or signed.html_sha256,
         render=render, created_at=max(dt.datetime.now(dt.UTC), signed_at),
     )
-    return SignOff(record, signed, rec)
+    result = SignOff(record, signed, rec)
+    return result if pades is None else dataclasses.replace(result, pades=_approver_signature(result, pades, tsa_url))
+
+
+def _approver_signature(done: SignOff, identity: PadesIdentity, tsa_url: str | None) -> SignedPdf:
+    """The sign-off's new version PAdES-signed by the approver (reason: decision, role, record hash)."""
+    record = done.record
+    assert done.report.pdf is not None  # _require_pdf
+    reason = (f"{record['decision']} as {record['role']} (auditkit sign-off record sha256 "
+              f"{record['record_sha256']})")
+    return pades.pades_sign(done.report.pdf, identity, reason=reason, tsa_url=tsa_url)
 
 
 def _check_override(run: RunRecord, role: str, decision: str) -> None:
@@ -352,6 +373,126 @@ def sign_report(store: Store, run_id: str, key: SigningKey) -> tuple[ReportRecor
         if sig is not None and sig.public_key_pem == key.public_key_pem:
             return latest, False
     return render_and_store(store, run.run_id, signer=key.sign), True
+
+
+def load_signer(key: str | Path, cert: str | Path | None = None, chain: tuple[str | Path, ...] = (),
+                tsa_url: str | None = None) -> SigningKey | PadesIdentity:
+    """The signer ``--sign-key`` (with ``--sign-cert``, ``--sign-chain``, ``--tsa``) asks for.
+
+    PAdES (:class:`~auditkit.report.pades.PadesIdentity`) when a certificate is given or the key file
+    is PKCS#12; otherwise an Ed25519 key for the manifest signature, as before. A key that is
+    neither (an RSA or EC key, an encrypted key) without a certificate, or ``--sign-chain``/``--tsa``
+    without PAdES, is a :class:`~auditkit.report.signing.SigningKeyError` saying to add ``--sign-cert``.
+    The passphrase of an encrypted key or PKCS#12 file comes from ``$AUDITKIT_SIGN_PASSPHRASE``.
+    """
+    data = read_user_file(key, "signing key file", SigningKeyError, "give the path of a private key file")
+    if cert is not None or pades.is_pkcs12(data):
+        return pades.load_pades_identity(key, cert, chain)
+    extra = "--sign-chain" if chain else "--tsa" if tsa_url else None
+    if extra is not None:
+        raise SigningKeyError(f"{extra} applies to PAdES signatures, which need the signer's X.509 certificate: "
+                              "add --sign-cert CERT.pem (or give a PKCS#12 file as --sign-key)")
+    try:
+        return load_signing_key(key)
+    except SigningKeyError:
+        kind = pades.describe_private_key(data)
+        if kind is None or kind == "Ed25519":
+            raise
+        what = "an encrypted" if kind == "encrypted" else f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"
+        raise SigningKeyError(f"signing key file {str(key)!r} holds {what} private key: a PAdES signature needs its "
+                              "X.509 certificate, add --sign-cert CERT.pem (passphrase from "
+                              f"${pades.PASSPHRASE_ENV_VAR}); without a certificate --sign-key takes an unencrypted "
+                              "Ed25519 key for the manifest signature") from None
+
+
+@dataclass(frozen=True)
+class PadesReport:
+    """A stored report version and its PDF PAdES-signed (``auditkit report --sign-cert``)."""
+
+    record: ReportRecord
+    signed: SignedPdf
+
+
+def pades_sign_report(store: Store, run_id: str, identity: PadesIdentity, *, version: int | None = None,
+                      tsa_url: str | None = None, location: str | None = None) -> PadesReport:
+    """Sign a stored report version's PDF (latest by default) with PAdES; nothing new is stored.
+
+    The signature is an incremental update on the stored bytes, so ``auditkit verify --db`` still
+    finds the stored version in the signed file. Refused when the run's stored rows no longer match
+    their digests (:class:`~auditkit.errors.IntegrityError`): a tampered record is not signed.
+    """
+    run = store.get_run(run_id)
+    _require_pdf(run, "a PAdES signature signs the PDF")
+    record = store.get_report(run.run_id, version=version)
+    if record is None or record.pdf is None:
+        raise ReportError(f"run {run.run_id[:12]} has no stored report{'' if version is None else f' v{version}'} "
+                          f"with a PDF to sign; render it with `auditkit report {run.run_id[:12]}`")
+    problems = store.check_run(run.run_id).problems
+    if problems:
+        raise IntegrityError("refusing to sign: the stored run no longer matches its digests: "
+                             + "; ".join(str(p) for p in problems) + ". Run `auditkit db check`")
+    reason = f"issued audit report {record.report_id} v{record.version} (pdf sha256 {record.pdf_sha256})"
+    return PadesReport(record, pades.pades_sign(record.pdf, identity, reason=reason, location=location,
+                                                tsa_url=tsa_url))
+
+
+def signed_pdf_path(record: ReportRecord, out_dir: str | Path) -> Path:
+    """Where ``auditkit report``/``signoff`` write the PAdES-signed PDF: ``OUT/REPORT_ID.signed.pdf``."""
+    return Path(out_dir) / f"{record.report_id}.signed.pdf"
+
+
+def write_file(path: str | Path, data: bytes, what: str) -> Path:
+    """Write ``data`` atomically; an :class:`OSError` is a :class:`~auditkit.errors.ReportError` naming the file."""
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise ReportError(f"cannot write the {what} {str(path)!r}: {exc.strerror or exc}; free space or fix the "
+                          "permissions, then run the command again") from None
+    return Path(path)
+
+
+@dataclass(frozen=True)
+class SignedFile:
+    """``auditkit sign``: the PDF read, the file written and the signature added."""
+
+    source: Path
+    out: Path
+    signed: SignedPdf
+
+
+def sign_pdf_file(path: str | Path, identity: PadesIdentity, *, out: str | Path | None = None,
+                  reason: str | None = None, location: str | None = None, tsa_url: str | None = None) -> SignedFile:
+    """Add one more PAdES signature to an auditkit PDF report (possibly signed already); write it to ``out``.
+
+    This is how several approvers sign one final document: each signature is an incremental update,
+    every earlier signature stays valid. ``out`` defaults to ``NAME.signed.pdf`` beside the input and
+    may not be the input itself; a PDF without ``manifest.json`` is not an auditkit report and is refused.
+    """
+    source = Path(path)
+    pdf = read_pdf(source)
+    manifest = (embedded_files(pdf, source=str(source)).get(MANIFEST_NAME) or [None])[0]
+    if manifest is None:
+        raise ReportError(f"{str(source)!r} is not an auditkit report (it embeds no {MANIFEST_NAME}); `auditkit sign` "
+                          "signs the PDF reports auditkit writes")
+    target = Path(out) if out is not None else source.with_name(f"{source.stem}.signed.pdf")
+    if target.resolve() == source.resolve():
+        raise ReportError(f"--out {str(target)!r} is the input file; give another file name (the input stays as it "
+                          "is, so the earlier signatures can be compared)")
+    if reason is None:
+        report = (_json_object(manifest).get("report") or {})
+        reason = f"approved audit report {report.get('id', source.stem)} v{report.get('version', '?')}"
+    signed = pades.pades_sign(pdf, identity, reason=reason, location=location, tsa_url=tsa_url)
+    return SignedFile(source, write_file(target, signed.pdf, "signed PDF"), signed)
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    import json
+
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:
@@ -429,12 +570,17 @@ __all__ = [
     "exit_code",
     "gate_run",
     "load_policy",
+    "load_signer",
     "open_store",
+    "pades_sign_report",
     "policy_json_schema",
     "render_and_store",
     "rerender",
     "run_audit",
     "sign_off",
+    "sign_pdf_file",
     "sign_report",
+    "signed_pdf_path",
+    "write_file",
     "write_report",
 ]

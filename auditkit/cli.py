@@ -32,7 +32,8 @@ from auditkit.diff import RunDiff, diff_runs
 from auditkit.errors import AuditkitError, CompareError, RunInterrupted, SignoffError
 from auditkit.junit import internal_error_xml, junit_xml
 from auditkit.policy.schema import CheckSpec
-from auditkit.report.signing import load_public_key, load_signing_key
+from auditkit.report.pades import PadesIdentity, SignedPdf, load_trust_roots
+from auditkit.report.signing import SigningKey, SigningKeyError, load_public_key
 from auditkit.results import CheckOutcome, GateDecision, RunRecord, Status
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -58,8 +59,19 @@ DeviceOpt = Annotated[str, typer.Option("--device", help="auto (CUDA when presen
 OutOpt = Annotated[Path, typer.Option("--out", help="Directory for the report files.")]
 SignKeyOpt = Annotated[Path | None, typer.Option(
     "--sign-key", envvar="AUDITKIT_SIGNING_KEY", show_default=False,
-    help="Ed25519 private key file (unencrypted PEM/PKCS#8 or OpenSSH) to sign the PDF's manifest.json "
-    "(default: $AUDITKIT_SIGNING_KEY; none: unsigned).")]
+    help="Private key file. Alone: an Ed25519 key (unencrypted PEM/PKCS#8 or OpenSSH) that signs the PDF's "
+    "manifest.json. With --sign-cert, or a PKCS#12 file (.p12/.pfx): a PAdES signature of the PDF "
+    "(passphrase from $AUDITKIT_SIGN_PASSPHRASE). Default: $AUDITKIT_SIGNING_KEY; none: unsigned.")]
+SignCertOpt = Annotated[Path | None, typer.Option(
+    "--sign-cert", show_default=False,
+    help="X.509 certificate of --sign-key (PEM, may hold the CA chain too, or DER): sign the PDF with PAdES.")]
+SignChainOpt = Annotated[list[Path] | None, typer.Option(
+    "--sign-chain", show_default=False,
+    help="CA certificate file (PEM or DER) for the PAdES signature; repeatable. With a self-signed root, the "
+    "chain is embedded as validation data.")]
+TsaOpt = Annotated[str | None, typer.Option(
+    "--tsa", show_default=False,
+    help="URL of an RFC 3161 time-stamp authority: the PAdES signature gets a trusted timestamp (B-T, B-LT).")]
 JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML of the checks to this file "
                                                "(for GitHub Actions, GitLab CI, Jenkins).", show_default=False)]
 CompareOpt = Annotated[str | None, typer.Option(
@@ -264,15 +276,22 @@ def gate_cmd(run_id: Annotated[str, typer.Argument(help="Run id (or a unique pre
 def report(run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")], db: DbOpt = None,
            out: OutOpt = Path("auditkit-reports"),
            version: Annotated[int | None, typer.Option(help="Report version (default: latest of the run).")] = None,
-           sign_key: SignKeyOpt = None,
+           sign_key: SignKeyOpt = None, sign_cert: SignCertOpt = None, sign_chain: SignChainOpt = None,
+           tsa: TsaOpt = None,
            ) -> None:
     """Re-render a stored run's report from the database and write it to --out.
 
-    With --sign-key the latest version is signed: unless it already carries a signature by that key,
-    a new version is stored whose PDF embeds an Ed25519 signature of its manifest.
+    With --sign-key (Ed25519) the latest version is signed: unless it already carries a signature by that
+    key, a new version is stored whose PDF embeds an Ed25519 signature of its manifest. With --sign-cert
+    (or a PKCS#12 --sign-key) the stored version is written as it is and, beside it, REPORT.signed.pdf:
+    the same bytes plus a PAdES signature (nothing new is stored).
     """
-    if sign_key is not None:
-        _sign_report(run_id, db, out, sign_key, version)
+    signer = _signer(sign_key, sign_cert, sign_chain, tsa)
+    if isinstance(signer, PadesIdentity):
+        _pades_report(run_id, db, out, signer, version, tsa)
+        return
+    if signer is not None:
+        _sign_report(run_id, db, out, signer, version)
         return
     with _existing(db) as store:
         result = api.rerender(store, run_id, version=version)
@@ -542,12 +561,44 @@ def _print_diff(a: RunRecord, b: RunRecord, d: RunDiff) -> None:
         stdout.print("no regressions")
 
 
-def _sign_report(run_id: str, db: str | None, out: Path, sign_key: Path, version: int | None) -> None:
+def _signer(sign_key: Path | None, sign_cert: Path | None, sign_chain: list[Path] | None,
+            tsa: str | None) -> SigningKey | PadesIdentity | None:
+    """The signer the signing options ask for (see :func:`auditkit.api.load_signer`), or None."""
+    if sign_key is None:
+        extra = "--sign-cert" if sign_cert else "--sign-chain" if sign_chain else "--tsa" if tsa else None
+        if extra is not None:
+            raise SigningKeyError(f"{extra} needs --sign-key, the private key of the signature")
+        return None
+    return api.load_signer(sign_key, sign_cert, tuple(sign_chain or ()), tsa)
+
+
+def _print_pades(signed: SignedPdf, path: Path, tsa: str | None) -> None:
+    stamp = f", timestamp from {tsa}" if signed.timestamped else ""
+    data = ", chain embedded as validation data" if signed.validation_data else ""
+    err.print(f"PAdES {signed.level} signature {_e(signed.field_name)} by {_e(signed.signer)}{_e(stamp)}{data}: "
+              f"{_e(path)}")
+
+
+def _pades_report(run_id: str, db: str | None, out: Path, identity: PadesIdentity, version: int | None,
+                  tsa: str | None) -> None:
+    """``auditkit report --sign-key K --sign-cert C``: write the stored version and its PAdES-signed PDF."""
+    api.check_out_dir(out)
+    with _existing(db) as store:
+        result = api.pades_sign_report(store, run_id, identity, version=version, tsa_url=tsa)
+    rec = result.record
+    for path in api.write_report(rec, out):
+        err.print(f"report v{rec.version}: {_e(path)}")
+    signed_path = api.write_file(api.signed_pdf_path(rec, out), result.signed.pdf, "signed PDF")
+    _print_pades(result.signed, signed_path, tsa)
+    err.print(f"the stored v{rec.version} stays unsigned; the signed PDF starts with its bytes "
+              f"(pdf sha256 {rec.pdf_sha256})")
+
+
+def _sign_report(run_id: str, db: str | None, out: Path, key: SigningKey, version: int | None) -> None:
     """``auditkit report --sign-key``: sign the latest version (a new version unless already signed by the key)."""
     if version is not None:
         raise SignoffError("--sign-key signs the latest report version by storing a new, signed one; "
                            "stored versions never change, so it cannot be combined with --version")
-    key = load_signing_key(sign_key)
     with _existing(db) as store:
         rec, made = api.sign_report(store, run_id, key)
     for path in api.write_report(rec, out):
@@ -571,12 +622,24 @@ def signoff_cmd(
     out: OutOpt = Path("auditkit-reports"),
     db: DbOpt = None,
     sign_key: SignKeyOpt = None,
+    sign_cert: SignCertOpt = None,
+    sign_chain: SignChainOpt = None,
+    tsa: TsaOpt = None,
 ) -> None:
-    """Sign off the latest report of a run (hash-chained record), then store and write a new version showing it."""
-    key = load_signing_key(sign_key) if sign_key is not None else None
+    """Sign off the latest report of a run (hash-chained record), then store and write a new version showing it.
+
+    With --sign-cert (or a PKCS#12 --sign-key) the new version is also written as REPORT.signed.pdf with the
+    approver's PAdES signature, whose reason names the decision, the role and the sign-off record's hash.
+    """
+    signer = _signer(sign_key, sign_cert, sign_chain, tsa)
+    key = signer if isinstance(signer, SigningKey) else None
+    identity = signer if isinstance(signer, PadesIdentity) else None
+    if identity is not None:
+        api.check_out_dir(out)
     with _existing(db) as store:
         result = api.sign_off(store, run_id, name=by, role=role, decision=decision, function=function,
-                              comment=comment, signer=None if key is None else key.sign)
+                              comment=comment, signer=None if key is None else key.sign, pades=identity,
+                              tsa_url=tsa)
     record, rec = result.record, result.report
     if not result.new:
         err.print("this sign-off was already recorded (a retry of the same command); not recorded again")
@@ -587,6 +650,34 @@ def signoff_cmd(
         err.print(f"report v{rec.version} with the sign-off: {_e(path)}")
     if key is not None:
         err.print(f"signed with Ed25519 key {key.fingerprint[:16]}…")
+    if result.pades is not None:
+        _print_pades(result.pades, api.write_file(api.signed_pdf_path(rec, out), result.pades.pdf, "signed PDF"), tsa)
+
+
+@app.command("sign")
+@_friendly
+def sign_cmd(
+    pdf: Annotated[Path, typer.Argument(help="An auditkit PDF report, signed already or not.")],
+    sign_key: SignKeyOpt = None,
+    sign_cert: SignCertOpt = None,
+    sign_chain: SignChainOpt = None,
+    tsa: TsaOpt = None,
+    reason: Annotated[str | None, typer.Option("--reason", show_default=False, help=(
+        "Reason recorded in the signature (default: 'approved audit report ID vN')."))] = None,
+    location: Annotated[str | None, typer.Option("--location", show_default=False,
+                                                 help="Location recorded in the signature.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", show_default=False, help=(
+        "Where to write the signed PDF (default: NAME.signed.pdf beside the input; never the input)."))] = None,
+) -> None:
+    """Add one more PAdES signature to an auditkit PDF report (each approver in turn; earlier signatures stay valid)."""
+    signer = _signer(sign_key, sign_cert, sign_chain, tsa)
+    if signer is None:
+        raise SigningKeyError("`auditkit sign` needs --sign-key: a PKCS#12 file, or a private key with --sign-cert")
+    if not isinstance(signer, PadesIdentity):
+        raise SigningKeyError(f"`auditkit sign` adds PAdES signatures, which need the signer's X.509 certificate: "
+                              f"add --sign-cert CERT.pem for {str(sign_key)!r} (or give a PKCS#12 file)")
+    result = api.sign_pdf_file(pdf, signer, out=out, reason=reason, location=location, tsa_url=tsa)
+    _print_pades(result.signed, result.out, tsa)
 
 
 @app.command("verify")
@@ -598,28 +689,36 @@ def verify_cmd(
         "(no default: without --db only the PDF itself is checked)."))] = None,
     public_key: Annotated[Path | None, typer.Option("--public-key", show_default=False, help=(
         "Trusted Ed25519 public key (PEM): the report must be signed with it."))] = None,
+    trust: Annotated[list[Path] | None, typer.Option("--trust", show_default=False, help=(
+        "Trusted root certificate (PEM or DER; repeatable): every PAdES signature and its timestamp must "
+        "chain to one. Without it, chains are reported as not checked."))] = None,
 ) -> None:
-    """Verify a PDF report: attachment hashes, signature, page content (re-rendered from the embedded evidence)
-    and (with --db) the stored record. Exit 0 verified, 1 mismatch, 3 page content not confirmable here."""
+    """Verify a PDF report: attachment hashes, signatures (Ed25519, PAdES), page content (re-rendered from the
+    embedded evidence) and (with --db) the stored record. Exit 0 verified, 1 mismatch, 3 page content not
+    confirmable with this installation."""
     from auditkit.verify import verify_pdf
 
     trusted = load_public_key(public_key) if public_key is not None else None
+    roots = load_trust_roots(trust or [])
     with err.status("verifying: re-rendering the report from its embedded evidence to compare the page content"):
         if db is None:
-            result = verify_pdf(pdf, trusted_key=trusted)
+            result = verify_pdf(pdf, trusted_key=trusted, trust_roots=roots)
         else:
             with _read(db) as store:
-                result = verify_pdf(pdf, store=store, trusted_key=trusted, database=store.display_url)
+                result = verify_pdf(pdf, store=store, trusted_key=trusted, database=store.display_url,
+                                    trust_roots=roots)
     for f in result.findings:
         mark = "[green]ok[/]      " if f.ok else "[yellow]UNSURE[/]  " if f.inconclusive else "[bold red]MISMATCH[/]"
         stdout.print(f"{mark} ", end="")
         stdout.print(str(f), markup=False)
     name = f"{result.report_id} (run {str(result.run_id)[:12]})" if result.report_id else str(pdf)
-    signed = f", signed by key {result.key_fingerprint[:16]}…" if result.key_fingerprint else ", not signed"
+    signed = f", signed by key {result.key_fingerprint[:16]}…" if result.key_fingerprint else ""
+    signed += f", PAdES-signed by {', '.join(result.signers)}" if result.signers else ""
+    signed = signed or ", not signed"
     if result.ok:
         scope = (f"and the database {result.database}" if result.database else
                  "(page content re-rendered from the embedded evidence; that the evidence is authentic takes a "
-                 "signature with --public-key, or --db)")
+                 "signature checked with --public-key or --trust, or --db)")
         err.print(f"[green]verified[/] {_e(name)}{_e(signed)}: {len(result.findings)} checks passed {_e(scope)}")
         return
     if result.inconclusive:

@@ -11,8 +11,13 @@ does not match:
 * ``manifest.sig`` is a valid Ed25519 signature of the manifest under the
   embedded ``manifest.pub.pem`` and, when a trusted key is given, that key is
   the embedded one;
+* every PAdES signature (:mod:`auditkit.report.pades`) is intact, valid, chains
+  to a ``trust_roots`` certificate when roots are given, has a valid timestamp
+  when it has one, is followed only by signatures and validation data, and the
+  last one covers the file to its last byte;
 * with a store: the PDF's bytes equal the stored report version the manifest
-  names, the stored HTML hashes to the manifest's HTML hash, the embedded
+  names (or start with them, every byte after them covered by valid PAdES
+  signatures), the stored HTML hashes to the manifest's HTML hash, the embedded
   ``results.json`` equals the one rendered from the stored run, and the run's
   sign-off chain is intact (every ``record_sha256`` recomputes, every
   ``prev_sha256`` links to the record before it), the stored rows match their
@@ -73,6 +78,7 @@ from auditkit.store.signoffs import GENESIS_SHA256, signoff_sha256
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+    from auditkit.report.pades import PadesValidation
     from auditkit.store import Store
 
 
@@ -112,6 +118,8 @@ class Verification:
     key_fingerprint: str | None
     database: str | None
     findings: tuple[Finding, ...] = field(default=())
+    #: Names of the PAdES signers (:mod:`auditkit.report.pades`), in signing order.
+    signers: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -327,8 +335,26 @@ def check_signoff_chain(records: Sequence[Mapping[str, Any]]) -> list[Finding]:
     return findings
 
 
+def _check_pades(pdf: bytes, trust_roots: Sequence[Any], findings: list[Finding]) -> PadesValidation:
+    """The PAdES findings (see :func:`auditkit.report.pades.pades_checks`); the validation for the store check."""
+    from auditkit.report.pades import pades_checks, validate_pades
+
+    result = validate_pades(pdf, trust_roots)
+    findings.extend(Finding(c.subject, c.ok, c.message, c.expected, c.found) for c in pades_checks(result))
+    return result
+
+
+def _signed_envelope(stored: bytes, pdf: bytes, pades: PadesValidation | None) -> int:
+    """How many PAdES signatures cover every byte ``pdf`` has after ``stored`` (0: not such an envelope)."""
+    if pades is None or not pades.signatures or not pdf.startswith(stored) or pades.unsigned_tail:
+        return 0
+    sound = all(s.error is None and s.intact and s.valid and not s.structure_problems and s.modifications_ok
+                and s.revision_end > len(stored) for s in pades.signatures)
+    return len(pades.signatures) if sound and pades.error is None else 0
+
+
 def _check_store(store: Store, pdf: bytes, files: Mapping[str, list[bytes]], manifest: Mapping[str, Any],
-                 findings: list[Finding]) -> None:
+                 findings: list[Finding], pades: PadesValidation | None = None) -> None:
     """Compare the PDF with the stored report version, the stored run, and check the sign-off chain."""
     report = manifest.get("report") or {}
     run_id, version, report_id = report.get("run_id"), report.get("version"), report.get("id")
@@ -348,6 +374,9 @@ def _check_store(store: Store, pdf: bytes, files: Mapping[str, list[bytes]], man
         pdf_digest = _sha(pdf)
         if record.pdf is None:
             findings.append(Finding(subject, False, "the stored version has no PDF to compare with"))
+        elif record.pdf != pdf and (signed := _signed_envelope(record.pdf, pdf, pades)):
+            findings.append(Finding(subject, True, f"PDF bytes equal stored version {record.version} plus {signed} "
+                                                   "PAdES signature(s)"))
         elif record.pdf != pdf:
             findings.append(Finding(subject, False, f"PDF bytes differ from stored version {record.version}",
                                     _sha(record.pdf), pdf_digest))
@@ -420,7 +449,7 @@ def _pages(text: Sequence[PageText]) -> str:
 
 
 def _check_content(pdf: bytes, files: Mapping[str, list[bytes]], manifest: Mapping[str, Any],
-                   findings: list[Finding]) -> None:
+                   findings: list[Finding], pades: PadesValidation | None = None) -> None:
     """Re-render the report from its embedded evidence and compare it with the manifest's HTML hash and the PDF."""
     from auditkit.report.rebuild import rerender_embedded
 
@@ -447,6 +476,11 @@ def _check_content(pdf: bytes, files: Mapping[str, list[bytes]], manifest: Mappi
     if pdf == rendered:
         findings.append(Finding(subject, True, "the PDF is byte for byte the report re-rendered from its embedded "
                                 "evidence: every page, attachment and metadata field is as rendered"))
+        return
+    if signatures := _signed_envelope(rendered, pdf, pades):
+        findings.append(Finding(subject, True, f"the first {len(rendered):,} bytes are byte for byte the report "
+                                "re-rendered from its embedded evidence; every byte after them belongs to "
+                                f"{signatures} PAdES signature(s) (checked above)"))
         return
     if pdf.startswith(rendered):
         findings.append(Finding(subject, False, f"the first {len(rendered):,} bytes are the report re-rendered from "
@@ -480,11 +514,12 @@ def _check_embedded_signoffs(raw: bytes, findings: list[Finding]) -> None:
 
 
 def verify_pdf(path: str | Path, *, store: Store | None = None, trusted_key: Ed25519PublicKey | None = None,
-               database: str | None = None, content: bool = True) -> Verification:
+               database: str | None = None, trust_roots: Sequence[Any] = (), content: bool = True) -> Verification:
     """Verify the auditkit PDF report at ``path`` (see the module docstring for what is checked).
 
     ``store``: also compare with the results database; ``trusted_key``: the
-    signature must be by this key; ``content=False`` skips re-rendering the page
+    signature must be by this key; ``trust_roots``: certificates every PAdES signature must chain to
+    (:func:`auditkit.report.pades.load_trust_roots`); ``content=False`` skips re-rendering the page
     content (seconds for a long report). Raises :class:`VerifyError` only when
     the file is missing or not a PDF at all; every mismatch, a damaged PDF
     included, is a :class:`Finding`.
@@ -504,12 +539,13 @@ def verify_pdf(path: str | Path, *, store: Store | None = None, trusted_key: Ed2
         _check_listed(files, manifest, findings)
         _check_consistency(files, manifest, findings)
     fingerprint = _check_signature(files, manifest_raw, trusted_key, findings)
+    pades = _check_pades(pdf, trust_roots, findings)
     if content and manifest is not None:
-        _check_content(pdf, files, manifest, findings)
+        _check_content(pdf, files, manifest, findings, pades)
     if store is None and files.get(SIGNOFFS_NAME):
         _check_embedded_signoffs(files[SIGNOFFS_NAME][0], findings)
     if store is not None and manifest is not None:
-        _check_store(store, pdf, files, manifest, findings)
+        _check_store(store, pdf, files, manifest, findings, pades)
     report = (manifest or {}).get("report") or {}
     version = report.get("version")
     return Verification(
@@ -521,6 +557,7 @@ def verify_pdf(path: str | Path, *, store: Store | None = None, trusted_key: Ed2
         key_fingerprint=fingerprint,
         database=database,
         findings=tuple(findings),
+        signers=pades.signers,
     )
 
 
