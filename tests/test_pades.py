@@ -33,7 +33,7 @@ from auditkit.report.pades import (
 )
 from auditkit.report.signing import SigningKeyError
 from auditkit.store import open_store
-from auditkit.verify import VerifyError, verify_pdf
+from auditkit.verify import verify_pdf
 
 PERF = {"id": "perf", "kind": "performance", "attributes": ["sex"], "thresholds": {"selection_rate": {"min": 0.2}}}
 
@@ -288,19 +288,14 @@ def test_every_sampled_single_byte_change_is_detected(signed_blt, tmp_path):
     positions = sorted({p for ps in parts.values() for p in ps if 0 <= p < len(signed)})
     assert len(parts) > 8 and 40 <= len(positions) <= 90, (len(parts), len(positions))
     path = tmp_path / "flipped.pdf"
-    missed, unreadable = [], []
+    missed = []
     for at in positions:
         path.write_bytes(_flip(signed, at))
-        try:
-            result = verify_pdf(path)
-        except VerifyError:  # `auditkit verify` exits 2: not a readable PDF; reported, never exit 0
-            unreadable.append(at)
-            continue
-        if result.ok:
+        result = verify_pdf(path)  # a file damaged beyond parsing is a finding too ("PDF structure"), never exit 0
+        if result.ok or result.inconclusive:
             where = next(name for name, ps in parts.items() if at in ps)
             missed.append(f"{where} @ {at}: {signed[at - 20:at + 20]!r}")
     assert not missed, missed
-    assert len(unreadable) < len(positions) // 2  # most changes are named as findings, not just unreadable
     path.write_bytes(_flip(signed, parts["signature /Contents"][3]))
     named = cli("verify", path)
     assert named.exit_code == 1 and "MISMATCH PAdES signature auditkit-signature-1" in named.stdout
