@@ -24,9 +24,10 @@ from auditkit.policy import LoadedPolicy, StoredPolicy
 from auditkit.policy import load_policy as _load_policy
 from auditkit.policy.schema import CheckSpec, Policy
 from auditkit.provenance import ci_commit
-from auditkit.report import pades, render_report
+from auditkit.report import pades, pades_keys, render_report
 from auditkit.report.attachments import MANIFEST_NAME
-from auditkit.report.pades import PadesIdentity, SignedPdf
+from auditkit.report.pades import SignedPdf
+from auditkit.report.pades_keys import PadesIdentity
 from auditkit.report.signing import Signer, SigningKey, SigningKeyError, load_signing_key
 from auditkit.report.trend import MAX_RUNS as TREND_RUNS
 from auditkit.results import GateDecision, ReportRecord, RunRecord, RunState, gate_decision
@@ -282,7 +283,7 @@ def sign_off(
     the run's hash chain. Earlier report versions stay stored unchanged; the new version's
     sign-off table lists every sign-off so far. ``function`` defaults to ``"not stated"``.
 
-    With ``pades`` (an approver's :class:`~auditkit.report.pades.PadesIdentity`) the new version's PDF is
+    With ``pades`` (an approver's :class:`~auditkit.report.pades_keys.PadesIdentity`) the new version's PDF is
     also PAdES-signed by the approver (``tsa_url``: with an RFC 3161 timestamp); its reason names the
     decision, the role and the sign-off record's SHA-256. The stored version stays unsigned: the signed
     PDF is in :attr:`SignOff.pades`. A retried sign-off (already recorded) is signed again, not recorded again.
@@ -379,15 +380,15 @@ def load_signer(key: str | Path, cert: str | Path | None = None, chain: tuple[st
                 tsa_url: str | None = None) -> SigningKey | PadesIdentity:
     """The signer ``--sign-key`` (with ``--sign-cert``, ``--sign-chain``, ``--tsa``) asks for.
 
-    PAdES (:class:`~auditkit.report.pades.PadesIdentity`) when a certificate is given or the key file
+    PAdES (:class:`~auditkit.report.pades_keys.PadesIdentity`) when a certificate is given or the key file
     is PKCS#12; otherwise an Ed25519 key for the manifest signature, as before. A key that is
     neither (an RSA or EC key, an encrypted key) without a certificate, or ``--sign-chain``/``--tsa``
     without PAdES, is a :class:`~auditkit.report.signing.SigningKeyError` saying to add ``--sign-cert``.
     The passphrase of an encrypted key or PKCS#12 file comes from ``$AUDITKIT_SIGN_PASSPHRASE``.
     """
     data = read_user_file(key, "signing key file", SigningKeyError, "give the path of a private key file")
-    if cert is not None or pades.is_pkcs12(data):
-        return pades.load_pades_identity(key, cert, chain)
+    if cert is not None or pades_keys.is_pkcs12(data):
+        return pades_keys.load_pades_identity(key, cert, chain)
     extra = "--sign-chain" if chain else "--tsa" if tsa_url else None
     if extra is not None:
         raise SigningKeyError(f"{extra} applies to PAdES signatures, which need the signer's X.509 certificate: "
@@ -395,14 +396,14 @@ def load_signer(key: str | Path, cert: str | Path | None = None, chain: tuple[st
     try:
         return load_signing_key(key)
     except SigningKeyError:
-        kind = pades.describe_private_key(data)
+        kind = pades_keys.describe_private_key(data)
         if kind is None or kind == "Ed25519":
             raise
         what = "an encrypted" if kind == "encrypted" else f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"
         raise SigningKeyError(f"signing key file {str(key)!r} holds {what} private key: a PAdES signature needs its "
                               "X.509 certificate, add --sign-cert CERT.pem (passphrase from "
-                              f"${pades.PASSPHRASE_ENV_VAR}); without a certificate --sign-key takes an unencrypted "
-                              "Ed25519 key for the manifest signature") from None
+                              f"${pades_keys.PASSPHRASE_ENV_VAR}); without a certificate --sign-key takes an "
+                              "unencrypted Ed25519 key for the manifest signature") from None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ from auditkit.diff import RunDiff, diff_runs
 from auditkit.errors import AuditkitError, CompareError, RunInterrupted, SignoffError
 from auditkit.junit import internal_error_xml, junit_xml
 from auditkit.policy.schema import CheckSpec
-from auditkit.report.pades import PadesIdentity, SignedPdf, load_trust_roots
+from auditkit.report.pades import SignedPdf
+from auditkit.report.pades_keys import PadesIdentity, load_trust_roots
 from auditkit.report.signing import SigningKey, SigningKeyError, load_public_key
 from auditkit.results import CheckOutcome, GateDecision, RunRecord, Status
 

@@ -78,7 +78,7 @@ from auditkit.store.signoffs import GENESIS_SHA256, signoff_sha256
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from auditkit.report.pades import PadesValidation
+    from auditkit.report.pades_validate import PadesValidation
     from auditkit.store import Store
 
 
@@ -336,8 +336,8 @@ def check_signoff_chain(records: Sequence[Mapping[str, Any]]) -> list[Finding]:
 
 
 def _check_pades(pdf: bytes, trust_roots: Sequence[Any], findings: list[Finding]) -> PadesValidation:
-    """The PAdES findings (see :func:`auditkit.report.pades.pades_checks`); the validation for the store check."""
-    from auditkit.report.pades import pades_checks, validate_pades
+    """The PAdES findings (:func:`auditkit.report.pades_validate.pades_checks`); the validation for the store check."""
+    from auditkit.report.pades_validate import pades_checks, validate_pades
 
     result = validate_pades(pdf, trust_roots)
     findings.extend(Finding(c.subject, c.ok, c.message, c.expected, c.found) for c in pades_checks(result))
@@ -519,7 +519,7 @@ def verify_pdf(path: str | Path, *, store: Store | None = None, trusted_key: Ed2
 
     ``store``: also compare with the results database; ``trusted_key``: the
     signature must be by this key; ``trust_roots``: certificates every PAdES signature must chain to
-    (:func:`auditkit.report.pades.load_trust_roots`); ``content=False`` skips re-rendering the page
+    (:func:`auditkit.report.pades_keys.load_trust_roots`); ``content=False`` skips re-rendering the page
     content (seconds for a long report). Raises :class:`VerifyError` only when
     the file is missing or not a PDF at all; every mismatch, a damaged PDF
     included, is a :class:`Finding`.

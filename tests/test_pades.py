@@ -23,14 +23,9 @@ from typer.testing import CliRunner
 
 from auditkit import api
 from auditkit.cli import app
-from auditkit.report.pades import (
-    PASSPHRASE_ENV_VAR,
-    load_pades_identity,
-    load_trust_roots,
-    pades_sign,
-    pdfa_declaration,
-    validate_pades,
-)
+from auditkit.report.pades import pades_sign, pdfa_declaration
+from auditkit.report.pades_keys import PASSPHRASE_ENV_VAR, load_pades_identity, load_trust_roots
+from auditkit.report.pades_validate import validate_pades
 from auditkit.report.signing import SigningKeyError
 from auditkit.store import open_store
 from auditkit.verify import VerifyError, verify_pdf
