@@ -27,6 +27,7 @@ print absolute times against the target.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.util
 import statistics
 import sys
@@ -137,7 +138,8 @@ def build_stored_run(url: str, n_checks: int, language: str = "en") -> str:
     with open_store(url) as store:
         text = _policy_text(n_checks, language)
         run_id = store.begin_run(
-            policy={"id": "bench-report", "version": "1", "sha256": "ab" * 32, "text": text,
+            policy={"id": "bench-report", "version": "1", "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    "text": text,
                     "effective_from": dt.date(2026, 11, 1), "approved_by": "Benchmark"},
             system={"name": "bench-system", "version": "1.0.0", "provider": "Example Bank AG"},
             model={"fingerprint": "cd" * 32, "ref": {"type": "torch"}},
