@@ -27,6 +27,7 @@ from auditkit.errors import AuditkitError, CheckConfigError, ResumeError, RunInt
 from auditkit.executor import Executor, LocalExecutor
 from auditkit.plan import CheckTask, build_plan, plan_task
 from auditkit.policy import LoadedPolicy
+from auditkit.policy.model_types import model_type
 from auditkit.policy.schema import CheckSpec
 from auditkit.provenance import capture_environment
 from auditkit.results import (
@@ -112,7 +113,7 @@ def execute(
     """
     policy = loaded.policy
     torch_device = resolve_device(device)
-    task = "text" if policy.model.type == "huggingface" else "tabular"
+    task = model_type(policy.model.type).task
     data = load_data(policy.data, policy.protected_attributes, base_dir=loaded.base_dir, task=task)
     adapter = load_adapter(policy.model, base_dir=loaded.base_dir, device=torch_device,
                            feature_names=list(policy.data.features), allow_remote_code=policy.allow_remote_code)

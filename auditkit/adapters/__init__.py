@@ -1,8 +1,9 @@
-"""Model adapters: one interface over tabular torch models and transformers text classifiers.
+"""Model adapters: one interface over every registered model type (torch, transformers, sklearn, XGBoost, LightGBM).
 
-``load_adapter`` turns the policy's ``model`` section into a :class:`ModelAdapter`.
-The transformers adapter is imported only when a policy asks for it, because
-importing transformers takes seconds.
+``load_adapter`` turns the policy's ``model`` section into a :class:`ModelAdapter`
+through the model-type registry (:mod:`auditkit.policy.model_types`): the
+type's loader module is imported only when a policy asks for it, because
+importing transformers takes seconds and the tree libraries are optional extras.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from auditkit.adapters.base import (
     SupportsGradients,
     SupportsLayers,
     SupportsTokens,
+    SupportsTreeStructure,
     Task,
 )
 from auditkit.adapters.device import resolve_device
+from auditkit.adapters.optional import import_optional
 from auditkit.errors import ModelError
+from auditkit.policy.model_types import MODEL_TYPES
 from auditkit.policy.schema import ModelSpec
 
 if TYPE_CHECKING:
@@ -32,6 +36,7 @@ __all__ = [
     "SupportsGradients",
     "SupportsLayers",
     "SupportsTokens",
+    "SupportsTreeStructure",
     "Task",
     "TorchScriptTabularAdapter",
     "TorchTabularAdapter",
@@ -59,16 +64,17 @@ def load_adapter(spec: ModelSpec, *, base_dir: Path, device: torch.device, featu
     user mistake (missing file, wrong keys, wrong output shape...).
     """
     base_dir = Path(base_dir)
-    if spec.type == "torch":
-        from auditkit.adapters.torch_model import load_torch_adapter
+    kind = MODEL_TYPES.get(spec.type)
+    if kind is None:
+        raise ModelError(f"model.type {spec.type!r} is not supported; expected one of {', '.join(MODEL_TYPES)}")
+    if kind.library:
+        import_optional(kind.library, extra=kind.extra or kind.name, model_type=kind.name)
+    module_name, _, function = kind.loader.partition(":")
+    import importlib
 
-        return load_torch_adapter(spec, base_dir=base_dir, device=device, feature_names=feature_names)
-    if spec.type == "huggingface":
-        from auditkit.adapters.hf import load_hf_adapter
-
-        return load_hf_adapter(spec, base_dir=base_dir, device=device, feature_names=feature_names,
-                               allow_remote_code=allow_remote_code)
-    raise ModelError(f"model.type {spec.type!r} is not supported; expected torch or huggingface")
+    loader = getattr(importlib.import_module(module_name), function)
+    return loader(spec, base_dir=base_dir, device=device, feature_names=feature_names,
+                  **({"allow_remote_code": allow_remote_code} if kind.remote_code else {}))
 
 
 def __getattr__(name: str) -> Any:

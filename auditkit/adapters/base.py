@@ -3,11 +3,13 @@
 Every model auditkit audits is wrapped in a :class:`ModelAdapter`, so checks see
 one shape whatever the framework: ``predict`` gives the probability of the
 *favourable* outcome (float64, one per row), ``decide`` turns scores into 0/1
-decisions with the policy's threshold, and ``forward_func`` is the differentiable
-tensor callable that captum wants. Extra abilities are small ``Protocol`` classes
-(:class:`SupportsGradients`, :class:`SupportsLayers`, :class:`SupportsTokens`): a
-check declares which it requires and the runner reports SKIPPED, with the reason,
-when an adapter lacks one, instead of failing deep inside captum.
+decisions with the policy's threshold, and ``forward_func`` is the tensor callable
+that captum wants (differentiable only where the adapter supports gradients; the
+black-box adapters of :mod:`auditkit.adapters.blackbox` wrap ``predict``). Extra
+abilities are small ``Protocol`` classes (:class:`SupportsGradients`,
+:class:`SupportsLayers`, :class:`SupportsTokens`, :class:`SupportsTreeStructure`):
+a check declares which it requires and the runner reports SKIPPED, with the
+reason, when an adapter lacks one, instead of failing deep inside captum.
 
 This module only describes; the torch-specific helpers live in
 :mod:`auditkit.adapters.outputs` and :mod:`auditkit.adapters.device`.
@@ -146,4 +148,28 @@ class SupportsTokens(Protocol):
 
     def reference_input_ids(self, input_ids: torch.Tensor) -> torch.Tensor:
         """Attribution baseline: special tokens kept, every other token replaced by the pad token."""
+        ...
+
+
+@runtime_checkable
+class SupportsTreeStructure(Protocol):
+    """An adapter over a tree ensemble (XGBoost, LightGBM) that exposes its trees.
+
+    For TreeSHAP (``tree_model`` is the library's own booster, which shap's
+    ``TreeExplainer`` reads) and for leaf probes (``leaf_indices``: which leaf of
+    each tree every row falls into, the tree analogue of a layer's activations).
+    """
+
+    @property
+    def tree_model(self) -> Any:
+        """The native booster (``xgboost.Booster`` or ``lightgbm.Booster``)."""
+        ...
+
+    @property
+    def n_trees(self) -> int:
+        """Number of trees the prediction sums over (one per boosting round for a binary model)."""
+        ...
+
+    def leaf_indices(self, inputs: Any) -> np.ndarray:
+        """The leaf each row reaches in each tree: int32 of shape ``(n, n_trees)``, as the library numbers them."""
         ...

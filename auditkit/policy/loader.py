@@ -21,7 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from auditkit.errors import PolicyError
 from auditkit.policy import strict_yaml
-from auditkit.policy.schema import HF_OPTIONS, SCHEMA_VERSION, Policy
+from auditkit.policy.model_types import MODEL_TYPES, model_type
+from auditkit.policy.schema import SCHEMA_VERSION, Policy
 from auditkit.policy.strict_yaml import LimitExceeded, PolicyLimits
 
 Loc = tuple[str | int, ...]
@@ -264,13 +265,36 @@ def _message(err: Mapping[str, Any]) -> str:
 _SYNTHETIC_LOC = ("function-", "union[", "[key]")  # pydantic's own loc parts, not YAML keys
 
 
+def _model_union(loc: Loc, err: Mapping[str, Any]) -> tuple[Loc, str | None]:
+    """The ``model`` union's own loc parts and errors, as YAML paths and fix-it messages.
+
+    pydantic puts the chosen variant's tag into the path (``model.torch.factory``)
+    and reports a bad or missing tag on ``model`` itself; the policy author wrote
+    ``model.factory`` and ``model.type``.
+    """
+    if loc[:1] != ("model",):
+        return loc, None
+    if err["type"] == "union_tag_invalid":
+        known = " or ".join(", ".join(repr(t) for t in MODEL_TYPES).rsplit(", ", 1))
+        return ("model", "type"), f"must be one of {known}, got {_show(err['ctx'].get('tag'))}"
+    if err["type"] == "union_tag_not_found":
+        return ("model", "type"), f"required key is missing; add it (one of {', '.join(MODEL_TYPES)})"
+    if len(loc) > 1 and loc[1] in MODEL_TYPES:
+        return ("model", *loc[2:]), None
+    return loc, None
+
+
 def _translate(exc: ValidationError, prefix: Loc, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False):
-        loc = (*prefix, *(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(_SYNTHETIC_LOC))))
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(_SYNTHETIC_LOC)))
+        message = None
+        if not prefix:
+            loc, message = _model_union(loc, err)
+        loc = (*prefix, *loc)
         if err["type"] == "unknown_key":
             loc = (*loc, err["ctx"]["key"])
-        pair = (_where(loc, lines), _message(err))
+        pair = (_where(loc, lines), message or _message(err))
         if pair not in out:
             out.append(pair)
     return out
@@ -294,13 +318,15 @@ def _cross_check(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, st
             problems.append((_where(("checks", i, "id"), lines),
                              f"check id {check.id!r} is already used by checks[{ids[check.id]}]; ids must be unique"))
         ids.setdefault(check.id, i)
-    if policy.model.type == "torch" and not policy.data.features:
+    kind = model_type(policy.model.type)
+    if kind.needs_features and not policy.data.features:
         problems.append((_where(("data", "features"), lines),
-                         "a torch tabular model needs 'features': the input columns in the order the model expects"))
+                         f"a {kind.name} tabular model needs 'features': the input columns in the order the model "
+                         "expects"))
     problems.extend(_model_options(policy, lines))
-    if policy.model.type == "huggingface" and not policy.data.text_column:
+    if kind.task == "text" and not policy.data.text_column:
         problems.append((_where(("data", "text_column"), lines),
-                         "a huggingface text model needs 'text_column': the column holding the text"))
+                         f"a {kind.name} text model needs 'text_column': the column holding the text"))
     problems.extend(_units(policy, lines))
     for i, attr in enumerate(policy.protected_attributes):
         if attr.model_input and attr.column and attr.column not in policy.data.features:
@@ -326,28 +352,32 @@ def _units(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
 
 
 def _model_options(policy: Policy, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
-    """``type: huggingface`` passes only allow-listed options to ``from_pretrained`` (README, Models).
+    """A type with an option allow-list (``type: huggingface``: ``from_pretrained``) gets only those options.
 
     ``trust_remote_code: true`` runs Python code from the model directory, so it
-    also needs the policy's top-level ``allow_remote_code: true``. ``type:
-    torch`` options are the factory's own keyword arguments and stay free.
+    also needs the policy's top-level ``allow_remote_code: true``, which applies
+    only to types that can run such code. ``type: torch`` options are the
+    factory's own keyword arguments and stay free.
     """
     problems: list[tuple[str, str]] = []
-    if policy.model.type != "huggingface":
-        if policy.allow_remote_code:
-            problems.append((_where(("allow_remote_code",), lines),
-                             "allow_remote_code applies to type: huggingface models only; remove it"))
+    kind = model_type(policy.model.type)
+    if not kind.remote_code and policy.allow_remote_code:
+        which = ", ".join(t.name for t in MODEL_TYPES.values() if t.remote_code)
+        problems.append((_where(("allow_remote_code",), lines),
+                         f"allow_remote_code applies to type: {which} models only; remove it"))
+    choices_by_key = type(policy.model).option_choices
+    if choices_by_key is None:
         return problems
-    allowed = ", ".join(sorted(HF_OPTIONS))
-    for key, value in policy.model.options.items():
+    allowed = ", ".join(sorted(choices_by_key))
+    for key, value in getattr(policy.model, "options", {}).items():
         where = _where(("model", "options", key), lines)
-        if key not in HF_OPTIONS:
-            close = difflib.get_close_matches(key, sorted(HF_OPTIONS), n=1)
+        if key not in choices_by_key:
+            close = difflib.get_close_matches(key, sorted(choices_by_key), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append((where, f"option {key!r} is not passed to a huggingface model{hint}; allowed options: "
+            problems.append((where, f"option {key!r} is not passed to a {kind.name} model{hint}; allowed options: "
                                     f"{allowed}. Remove it"))
             continue
-        choices = HF_OPTIONS[key]
+        choices = choices_by_key[key]
         if choices is not None and not any(value == c and type(value) is type(c) for c in choices):
             problems.append((where, f"must be one of {', '.join(map(str, choices))}, got {_show(value)}"))
         if key == "trust_remote_code" and value is True and not policy.allow_remote_code:

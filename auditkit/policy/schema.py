@@ -12,76 +12,22 @@ loader (see :mod:`auditkit.policy.loader`), because the kinds live in
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from auditkit.policy.model_specs import HF_OPTIONS, ModelSpec
+from auditkit.policy.model_types import AnyModelSpec
+from auditkit.policy.sections import Fraction, Identifier, OpenFraction, Scalar, Section, Version
+
+__all__ = [
+    "HF_OPTIONS", "SCHEMA_VERSION", "AnyModelSpec", "CheckSpec", "DataSpec", "Fraction", "GateSpec", "Identifier",
+    "ModelSpec", "OpenFraction", "Policy", "PolicyMeta", "ProtectedAttribute", "ReportSpec", "Scalar", "Section",
+    "Statistics", "SystemInfo", "TrainingData", "Version",
+]
+
 SCHEMA_VERSION = 1
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-def _identifier(v: str) -> str:
-    if not _ID.match(v):
-        raise ValueError(
-            f"must start with a letter or digit and contain only letters, digits, '.', '_' or '-', got {v!r}"
-        )
-    return v
-
-
-def _unit_interval(v: float) -> float:
-    if not 0.0 <= v <= 1.0:
-        raise ValueError(f"must be between 0 and 1, got {v:g}")
-    return v
-
-
-def _open_unit_interval(v: float) -> float:
-    if not 0.0 < v < 1.0:
-        raise ValueError(f"must be strictly between 0 and 1, got {v:g}")
-    return v
-
-
-Identifier = Annotated[str, AfterValidator(_identifier)]
-Fraction = Annotated[float, AfterValidator(_unit_interval)]
-OpenFraction = Annotated[float, AfterValidator(_open_unit_interval)]
-Scalar = str | int | float | bool
-#: A version written as text or a number (``version: 3`` and ``version: "2.4.0"`` both work); stored as text.
-Version = Annotated[str, Field(coerce_numbers_to_str=True), WithJsonSchema({"type": ["string", "number"]})]
-
-
-class Section(BaseModel):
-    """Base of every policy section: frozen, unknown keys are errors naming the allowed keys."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            allowed = set(cls.model_fields)
-            unknown = [k for k in data if k not in allowed]
-            if unknown:
-                import difflib
-
-                key = unknown[0]
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise PydanticCustomError(
-                    "unknown_key",
-                    "unknown key '{key}'{hint}; allowed keys here: {allowed}",
-                    {"key": str(key), "hint": hint, "allowed": ", ".join(sorted(allowed))},
-                )
-        return data
 
 
 class PolicyMeta(Section):
@@ -110,73 +56,6 @@ class SystemInfo(Section):
     oversight_measures: str | None = None
     standards_applied: list[str] = Field(default_factory=list)
     art4a_justification: str | None = None
-
-
-class ModelSpec(Section):
-    """How to load the model.
-
-    ``type: torch`` takes either ``factory`` (``"package.module:function"`` or
-    ``"file.py:function"`` relative to the policy file; it must return an
-    ``nn.Module``) with optional ``weights`` (a safetensors or ``torch.save``
-    state dict, loaded with ``weights_only=True``), or ``torchscript`` (a file).
-    ``type: huggingface`` takes ``path``: a local directory with a sequence
-    classifier and its tokenizer. Relative paths resolve against the policy file.
-    """
-
-    type: Literal["torch", "huggingface"]
-    factory: str | None = None
-    weights: str | None = None
-    torchscript: str | None = None
-    path: str | None = None
-    options: dict[str, Scalar] = Field(default_factory=dict)
-    favourable_output: int = Field(default=1, ge=0)
-    decision_threshold: OpenFraction = 0.5
-    batch_size: int = Field(default=1024, ge=1)
-    max_length: int = Field(default=256, ge=8)
-
-    @model_validator(mode="after")
-    def _one_source(self) -> ModelSpec:
-        if self.type == "torch":
-            given = [k for k in ("factory", "torchscript") if getattr(self, k)]
-            if len(given) != 1:
-                raise PydanticCustomError(
-                    "model_source",
-                    "a torch model needs exactly one of 'factory' (\"package.module:function\") "
-                    "or 'torchscript' (a file), got {given}",
-                    {"given": ", ".join(given) or "neither"},
-                )
-            if self.path:
-                raise PydanticCustomError(
-                    "model_source", "'path' is for type: huggingface; a torch model uses 'factory' or 'torchscript'"
-                )
-            if self.weights and self.torchscript:
-                raise PydanticCustomError("model_source", "'weights' goes with 'factory', not with 'torchscript'")
-        else:
-            if not self.path:
-                raise PydanticCustomError(
-                    "model_source", "a huggingface model needs 'path': a local directory with the model and tokenizer"
-                )
-            stray = [k for k in ("factory", "torchscript", "weights") if getattr(self, k)]
-            if stray:
-                raise PydanticCustomError(
-                    "model_source", "{keys} not used with type: huggingface; remove it", {"keys": ", ".join(stray)}
-                )
-        return self
-
-
-#: ``model.options`` a ``type: huggingface`` policy may pass to ``from_pretrained`` (value: allowed values, or
-#: None for any scalar). Anything else is refused: options such as ``trust_remote_code`` execute code from the
-#: model directory, which ``trust_remote_code`` allows only with a top-level ``allow_remote_code: true``.
-HF_OPTIONS: dict[str, tuple[Scalar, ...] | None] = {
-    "dtype": ("auto", "float32", "float16", "bfloat16"),
-    "torch_dtype": ("auto", "float32", "float16", "bfloat16"),
-    "revision": None,
-    "attn_implementation": ("eager", "sdpa"),
-    "low_cpu_mem_usage": (True, False),
-    "use_safetensors": (True, False),
-    "num_labels": None,
-    "trust_remote_code": (True, False),
-}
 
 
 class TrainingData(Section):
@@ -336,7 +215,8 @@ class Policy(Section):
     schema_version: Literal[1]
     policy: PolicyMeta
     system: SystemInfo
-    model: ModelSpec
+    #: One variant per registered model type (:mod:`auditkit.policy.model_types`), chosen by ``model.type``.
+    model: AnyModelSpec
     data: DataSpec
     protected_attributes: list[ProtectedAttribute] = Field(min_length=1)
     statistics: Statistics = Field(default_factory=Statistics)

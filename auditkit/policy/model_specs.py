@@ -1,0 +1,213 @@
+"""The ``model`` section of a policy: one spec class per model type, chosen by ``model.type``.
+
+:class:`ModelSpec` holds what every type shares (the favourable output, the
+decision threshold, the batch size); each registered type
+(:mod:`auditkit.policy.model_types`) adds its own keys and rules, so that a key
+of another type is an error naming the allowed keys, not a silently ignored
+value. ``ModelSpec(type="torch", ...)`` still builds the right variant (it
+dispatches on ``type``), so code that builds a spec in Python keeps working.
+
+Relative paths resolve against the policy file. No spec here executes
+anything: a model file that can only be loaded by running code (a pickle, a
+``trust_remote_code`` directory) needs an explicit opt-in key in the policy.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from auditkit.policy.sections import OpenFraction, Scalar, Section
+
+#: ``model.options`` a ``type: huggingface`` policy may pass to ``from_pretrained`` (value: allowed values, or
+#: None for any scalar). Anything else is refused: options such as ``trust_remote_code`` execute code from the
+#: model directory, which ``trust_remote_code`` allows only with a top-level ``allow_remote_code: true``.
+HF_OPTIONS: dict[str, tuple[Scalar, ...] | None] = {
+    "dtype": ("auto", "float32", "float16", "bfloat16"),
+    "torch_dtype": ("auto", "float32", "float16", "bfloat16"),
+    "revision": None,
+    "attn_implementation": ("eager", "sdpa"),
+    "low_cpu_mem_usage": (True, False),
+    "use_safetensors": (True, False),
+    "num_labels": None,
+    "trust_remote_code": (True, False),
+}
+
+#: File endings a ``type: sklearn`` model may have: skops archives, and pickles (only with ``allow_pickle``).
+SKOPS_SUFFIXES = (".skops",)
+PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
+
+
+class ModelSpec(Section):
+    """How to load the model: the keys every model type shares.
+
+    ``favourable_output`` is the output (class) index of the favourable outcome,
+    ``decision_threshold`` turns its probability into a decision, ``batch_size``
+    is rows (or texts) per prediction call. Build a spec with
+    ``ModelSpec(type=..., ...)`` or validate the policy: either way the result is
+    the variant registered for ``type``.
+    """
+
+    type: str
+    favourable_output: int = Field(default=1, ge=0)
+    decision_threshold: OpenFraction = 0.5
+    batch_size: int = Field(default=1024, ge=1)
+
+    #: ``model.options`` allow-list of this type (None: the options are free, e.g. a torch factory's kwargs).
+    option_choices: ClassVar[Mapping[str, tuple[Scalar, ...] | None] | None] = None
+
+    def __new__(cls, *args: Any, **data: Any) -> ModelSpec:
+        """``ModelSpec(type=t, ...)`` builds the variant registered for ``t`` (pydantic then validates it)."""
+        if cls is ModelSpec:
+            cls = variant_for(data.get("type"))
+        return super().__new__(cls)
+
+
+def _variants(base: type[ModelSpec]) -> list[type[ModelSpec]]:
+    out = []
+    for sub in base.__subclasses__():
+        out += [sub, *_variants(sub)]
+    return out
+
+
+def type_names(spec: type[ModelSpec]) -> tuple[str, ...]:
+    """The ``model.type`` values a spec class accepts (the arguments of its ``type: Literal[...]``)."""
+    return tuple(typing.get_args(spec.model_fields["type"].annotation))
+
+
+def variant_for(type_name: Any) -> type[ModelSpec]:
+    """The spec class whose ``type`` literal is ``type_name``; ValueError naming the known types otherwise."""
+    variants = _variants(ModelSpec)
+    for sub in variants:
+        if type_name in type_names(sub):
+            return sub
+    known = ", ".join(n for sub in variants for n in type_names(sub))
+    raise ValueError(f"model.type {type_name!r} is not a registered model type; known types: {known}")
+
+
+class _TorchFamilySpec(ModelSpec):
+    """Keys shared by the torch and transformers types (both read ``max_length`` and free ``options``)."""
+
+    factory: str | None = None
+    weights: str | None = None
+    torchscript: str | None = None
+    path: str | None = None
+    options: dict[str, Scalar] = Field(default_factory=dict)
+    max_length: int = Field(default=256, ge=8)
+
+
+class TorchSpec(_TorchFamilySpec):
+    """``type: torch``: a tabular ``nn.Module``.
+
+    Either ``factory`` (``"package.module:function"`` or ``"file.py:function"``
+    relative to the policy file; it must return an ``nn.Module``) with optional
+    ``weights`` (a safetensors or ``torch.save`` state dict, loaded with
+    ``weights_only=True``), or ``torchscript`` (a file). ``options`` are the
+    factory's keyword arguments.
+    """
+
+    type: Literal["torch"]
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TorchSpec:
+        given = [k for k in ("factory", "torchscript") if getattr(self, k)]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "model_source",
+                "a torch model needs exactly one of 'factory' (\"package.module:function\") "
+                "or 'torchscript' (a file), got {given}",
+                {"given": ", ".join(given) or "neither"},
+            )
+        if self.path:
+            raise PydanticCustomError(
+                "model_source", "'path' is for type: huggingface; a torch model uses 'factory' or 'torchscript'"
+            )
+        if self.weights and self.torchscript:
+            raise PydanticCustomError("model_source", "'weights' goes with 'factory', not with 'torchscript'")
+        return self
+
+
+class HuggingFaceSpec(_TorchFamilySpec):
+    """``type: huggingface``: ``path``, a local directory with a sequence classifier and its tokenizer.
+
+    ``options`` go to ``from_pretrained`` and are limited to :data:`HF_OPTIONS`;
+    ``max_length`` truncates the tokenized texts.
+    """
+
+    type: Literal["huggingface"]
+    option_choices: ClassVar[Mapping[str, tuple[Scalar, ...] | None] | None] = HF_OPTIONS
+
+    @model_validator(mode="after")
+    def _one_source(self) -> HuggingFaceSpec:
+        if not self.path:
+            raise PydanticCustomError(
+                "model_source", "a huggingface model needs 'path': a local directory with the model and tokenizer"
+            )
+        stray = [k for k in ("factory", "torchscript", "weights") if getattr(self, k)]
+        if stray:
+            raise PydanticCustomError(
+                "model_source", "{keys} not used with type: huggingface; remove it", {"keys": ", ".join(stray)}
+            )
+        return self
+
+
+class SklearnSpec(ModelSpec):
+    """``type: sklearn``: a fitted classifier or Pipeline with ``predict_proba``.
+
+    ``path`` is a skops archive (``.skops``, loaded with ``skops.io.load``: no
+    pickle; every type outside skops' safe defaults must be listed in
+    ``trusted`` by its full name, as ``skops.io.get_untrusted_types`` prints it).
+    A joblib or pickle file (``.joblib``, ``.pkl``, ``.pickle``) is loaded only
+    with ``allow_pickle: true``: unpickling runs code from the file, so the run
+    record states that the model file was unpickled. ``favourable_output`` is the
+    ``predict_proba`` column (the index in ``classes_``) of the favourable class.
+    """
+
+    type: Literal["sklearn"]
+    path: str
+    trusted: list[str] = Field(default_factory=list)
+    allow_pickle: bool = False
+
+    @model_validator(mode="after")
+    def _format(self) -> SklearnSpec:
+        suffix = "." + self.path.rsplit(".", 1)[-1].lower() if "." in self.path else ""
+        if suffix not in SKOPS_SUFFIXES + PICKLE_SUFFIXES:
+            raise PydanticCustomError(
+                "model_source", "'path' of a sklearn model must be a skops archive (.skops) or, with "
+                "'allow_pickle: true', a joblib/pickle file (.joblib, .pkl, .pickle); got {path!r}",
+                {"path": self.path})
+        if suffix in SKOPS_SUFFIXES and self.allow_pickle:
+            raise PydanticCustomError(
+                "model_source", "'allow_pickle' is for joblib/pickle files; a skops archive is loaded without "
+                "pickle: remove allow_pickle")
+        if suffix in PICKLE_SUFFIXES and self.trusted:
+            raise PydanticCustomError(
+                "model_source", "'trusted' lists types a skops archive may contain; a pickle file is all or nothing "
+                "(allow_pickle): remove trusted")
+        return self
+
+
+class XGBoostSpec(ModelSpec):
+    """``type: xgboost``: a binary ``binary:logistic`` model in XGBoost's own format (``.json`` or ``.ubj``).
+
+    Saved with ``Booster.save_model`` or ``XGBClassifier.save_model``; never a
+    pickle. Predicts on the GPU when the run uses ``--device cuda``.
+    """
+
+    type: Literal["xgboost"]
+    path: str
+
+
+class LightGBMSpec(ModelSpec):
+    """``type: lightgbm``: a binary (``objective: binary``) model in LightGBM's text format.
+
+    Saved with ``Booster.save_model`` (``LGBMClassifier.booster_.save_model``);
+    never a pickle. Predicts on the CPU.
+    """
+
+    type: Literal["lightgbm"]
+    path: str
