@@ -1,0 +1,148 @@
+"""``type: sklearn``: a fitted scikit-learn classifier or Pipeline, as a black-box tabular adapter.
+
+Two file formats, and neither is unpickled by default:
+
+* a **skops** archive (``.skops``): :func:`skops.io.get_untrusted_types` lists
+  the types outside skops' safe defaults first; any not named in the policy's
+  ``model.trusted`` is a :class:`~auditkit.errors.ModelError` naming each one,
+  and the file is then loaded with exactly the policy's list;
+* a **joblib/pickle** file (``.joblib``, ``.pkl``, ``.pickle``): unpickling runs
+  whatever code the file names, so it is opened only with ``allow_pickle: true``
+  in the policy; without it the loader refuses before the file is opened, and
+  with it the model reference records ``unpickled: true`` for the report.
+
+The score is the ``predict_proba`` column ``model.favourable_output`` (the
+index in ``classes_``). An estimator fitted on a DataFrame (``feature_names_in_``)
+gets DataFrame blocks with those columns, which must equal ``data.features``;
+pipelines that select columns by name then work unchanged.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from auditkit.adapters.blackbox import BlackBoxTabularAdapter, file_sha256
+from auditkit.adapters.optional import import_optional
+from auditkit.adapters.torch_loading import resolve_file
+from auditkit.errors import ModelError
+from auditkit.policy.model_specs import PICKLE_SUFFIXES, SklearnSpec
+
+
+class SklearnAdapter(BlackBoxTabularAdapter):
+    """A fitted estimator with ``predict_proba``, predicted on the CPU in large blocks."""
+
+    fingerprint_basis = "SHA-256 of the model file's bytes"
+
+    def __init__(self, estimator: Any, *, spec: SklearnSpec, path: Path, unpickled: bool,
+                 feature_names: list[str]) -> None:
+        if not callable(getattr(estimator, "predict_proba", None)):
+            raise ModelError(
+                f"model.path {spec.path!r} holds a {type(estimator).__name__}, which has no predict_proba; auditkit "
+                "audits probabilities: save a classifier (or wrap it in CalibratedClassifierCV) instead")
+        self.estimator = estimator
+        self.device = torch.device("cpu")
+        self.fingerprint = file_sha256(path)
+        self.unpickled = unpickled
+        self.trusted = list(spec.trusted)
+        self._columns = self._fitted_columns(estimator, feature_names)
+        source = {"path": spec.path, "path_resolved": str(path), "format": "pickle" if unpickled else "skops"}
+        self._setup(spec, name=path.name, source=source, feature_names=feature_names)
+
+    @staticmethod
+    def _fitted_columns(estimator: Any, feature_names: list[str]) -> list[str] | None:
+        """The column names the estimator was fitted with (None: fitted on an array); must be data.features."""
+        fitted = getattr(estimator, "feature_names_in_", None)
+        if fitted is None:
+            return None
+        fitted = [str(c) for c in fitted]
+        if fitted != list(feature_names):
+            raise ModelError(
+                f"the sklearn model was fitted on the columns {fitted}, but data.features lists {list(feature_names)}; "
+                "list exactly the model's columns, in the order it was fitted on")
+        return fitted
+
+    def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
+        """``predict_proba`` on one block (a DataFrame with the fitted column names when there are any)."""
+        if self._columns is not None:
+            import pandas as pd
+
+            block: Any = pd.DataFrame(x, columns=self._columns, copy=False)
+        else:
+            block = x
+        try:
+            return np.asarray(self.estimator.predict_proba(block))
+        except Exception as exc:
+            raise ModelError(f"{self._what()} failed in predict_proba on {x.shape[0]} rows: "
+                             f"{type(exc).__name__}: {exc}") from None
+
+    def _model_record(self) -> dict[str, Any]:
+        import sklearn
+
+        est = self.estimator
+        steps = getattr(est, "steps", None)
+        record: dict[str, Any] = {
+            "class": f"{type(est).__module__}.{type(est).__qualname__}",
+            "library": f"scikit-learn {sklearn.__version__}",
+            "unpickled": self.unpickled,
+        }
+        if steps:
+            record["steps"] = [f"{name}: {type(step).__name__}" for name, step in steps]
+        if not self.unpickled:
+            record["trusted_types"] = self.trusted
+        classes = getattr(est, "classes_", None)
+        if classes is not None:
+            record["class_labels"] = [c.item() if hasattr(c, "item") else c for c in classes]
+        return record
+
+
+def _load_skops(spec: SklearnSpec, path: Path) -> Any:
+    """Load a skops archive, refusing every type that is neither a skops default nor listed in model.trusted."""
+    sio = import_optional("skops.io", extra="sklearn", model_type="sklearn")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:
+        raise ModelError(f"model.path {spec.path!r} is not a readable skops archive ({type(exc).__name__}: "
+                         f"{exc}); save the model with skops.io.dump") from None
+    missing = sorted(set(untrusted) - set(spec.trusted))
+    if missing:
+        listed = ", ".join(missing)
+        raise ModelError(
+            f"model.path {spec.path!r} contains types that skops does not trust by default and the policy does not "
+            f"list: {listed}. Loading them could run their code. Review them, then list each one under "
+            f"model.trusted (e.g. trusted: [{listed}]), or save the model without them")
+    try:
+        return sio.load(path, trusted=list(spec.trusted) or None)
+    except Exception as exc:
+        raise ModelError(f"model.path {spec.path!r} could not be loaded with skops ({type(exc).__name__}: "
+                         f"{exc})") from None
+
+
+def _load_pickle(spec: SklearnSpec, path: Path) -> Any:
+    """Unpickle (with joblib) a file the policy explicitly allowed; the caller has checked ``allow_pickle``."""
+    import joblib
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # version-mismatch warnings: the provenance records the version
+            return joblib.load(path)
+    except Exception as exc:
+        raise ModelError(f"model.path {spec.path!r} could not be unpickled ({type(exc).__name__}: {exc})") from None
+
+
+def load_sklearn_adapter(spec: SklearnSpec, *, base_dir: Path, device: torch.device,
+                         feature_names: list[str]) -> SklearnAdapter:
+    """Build the adapter for ``type: sklearn`` (the model always predicts on the CPU, whatever ``device``)."""
+    path = resolve_file(spec.path, base_dir=base_dir, field="model.path")
+    pickled = path.suffix.lower() in PICKLE_SUFFIXES
+    if pickled and not spec.allow_pickle:
+        raise ModelError(
+            f"model.path {spec.path!r} is a joblib/pickle file: loading it executes code named in the file, so "
+            "auditkit does not open it unless the policy says 'allow_pickle: true' under model (and the report "
+            "then states that the model file was unpickled). Prefer saving the model with skops.io.dump")
+    estimator = _load_pickle(spec, path) if pickled else _load_skops(spec, path)
+    return SklearnAdapter(estimator, spec=spec, path=path, unpickled=pickled, feature_names=feature_names)

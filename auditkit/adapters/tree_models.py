@@ -1,0 +1,200 @@
+"""``type: xgboost`` and ``type: lightgbm``: gradient-boosted trees from their native model files.
+
+Both are black-box tabular adapters (:mod:`auditkit.adapters.blackbox`) that
+also expose their trees (:class:`~auditkit.adapters.base.SupportsTreeStructure`:
+the native booster for TreeSHAP, the leaf index of every row in every tree for
+leaf probes). Neither library unpickles anything: XGBoost reads its JSON or UBJ
+format, LightGBM its text format. Only binary models whose output is a
+probability are accepted (XGBoost ``binary:logistic``, LightGBM ``binary``);
+the score is P(class 1), or 1 − P(class 1) with ``favourable_output: 0``.
+
+Fingerprints: XGBoost hashes the booster's canonical JSON serialisation
+(``save_raw("json")``, taken before any device setting), so the same model
+saved as JSON or UBJ has the same identity; LightGBM hashes the model file's
+bytes. XGBoost predicts on the GPU under ``--device cuda`` (``device=cuda``
+booster parameter; a CPU-only build is a clear error); LightGBM on the CPU.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from auditkit.adapters.blackbox import BlackBoxTabularAdapter, as_matrix, binary_proba, file_sha256
+from auditkit.adapters.optional import import_optional
+from auditkit.adapters.torch_loading import resolve_file
+from auditkit.errors import ModelError
+from auditkit.policy.model_specs import LightGBMSpec, XGBoostSpec
+
+_XGB_SUFFIXES = (".json", ".ubj")
+_LGB_DEFAULT_NAME = re.compile(r"^Column_\d+$")
+
+
+def _check_width(n_model: int, feature_names: list[str], what: str) -> None:
+    if n_model != len(feature_names):
+        raise ModelError(f"{what} reads {n_model} features but data.features lists {len(feature_names)} columns; "
+                         f"list exactly the model's {n_model} input columns, in training order")
+
+
+def _check_names(model_names: list[str] | None, feature_names: list[str], what: str) -> None:
+    if model_names and list(model_names) != list(feature_names):
+        raise ModelError(f"{what} was trained on the columns {list(model_names)}, but data.features lists "
+                         f"{list(feature_names)}; list exactly the model's columns, in training order")
+
+
+class XGBoostAdapter(BlackBoxTabularAdapter):
+    """An XGBoost ``binary:logistic`` booster, predicted with ``inplace_predict`` (CPU) or on a DMatrix (CUDA)."""
+
+    fingerprint_basis = "SHA-256 of the booster's canonical JSON serialisation (Booster.save_raw('json'))"
+
+    def __init__(self, booster: Any, *, spec: XGBoostSpec, path: Path, device: torch.device,
+                 feature_names: list[str]) -> None:
+        import xgboost as xgb
+
+        self._xgb = xgb
+        self.booster = booster
+        what = f"xgboost model {path.name!r}"
+        config = json.loads(booster.save_config())
+        self.objective = config["learner"]["objective"]["name"]
+        if self.objective != "binary:logistic":
+            raise ModelError(f"{what} has objective {self.objective!r}; auditkit audits binary classifiers that output "
+                             "a probability: train with objective='binary:logistic'")
+        _check_width(booster.num_features(), feature_names, what)
+        _check_names(booster.feature_names, feature_names, what)
+        self.fingerprint = hashlib.sha256(bytes(booster.save_raw("json"))).hexdigest()
+        self.device = torch.device(device)
+        if self.device.type == "cuda":
+            if not xgb.build_info().get("USE_CUDA"):
+                raise ModelError(f"--device {self.device} was requested but this XGBoost build has no CUDA support "
+                                 "(xgboost-cpu?); install the CUDA build with pip install \"auditkit[xgboost]\" or run "
+                                 "with --device cpu")
+            booster.set_param({"device": str(self.device)})
+        else:
+            booster.set_param({"device": "cpu"})
+        self._n_trees = len(booster.get_dump())
+        source = {"path": spec.path, "path_resolved": str(path), "format": path.suffix.lower().lstrip(".")}
+        self._setup(spec, name=path.name, source=source, feature_names=feature_names)
+
+    def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
+        if self.device.type == "cuda":  # numpy on a CUDA booster: a DMatrix is copied to the GPU once per block
+            p = self.booster.predict(self._xgb.DMatrix(x), validate_features=False)
+        else:
+            p = self.booster.inplace_predict(x, validate_features=False)
+        return binary_proba(p)
+
+    @property
+    def tree_model(self) -> Any:
+        """The ``xgboost.Booster``."""
+        return self.booster
+
+    @property
+    def n_trees(self) -> int:
+        """Trees in the booster (one per boosting round and parallel tree)."""
+        return self._n_trees
+
+    def leaf_indices(self, inputs: Any) -> np.ndarray:
+        """Leaf node id per row and tree, ``(n, n_trees)`` int32 (XGBoost's ``pred_leaf``)."""
+        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
+        leaves = self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
+        return np.asarray(leaves).reshape(x.shape[0], -1).astype(np.int32)
+
+    def _model_record(self) -> dict[str, Any]:
+        return {"class": "xgboost.Booster", "library": f"xgboost {self._xgb.__version__}",
+                "objective": self.objective, "trees": self._n_trees,
+                "sklearn_wrapper": "scikit_learn" in (self.booster.attributes() or {})}
+
+
+class LightGBMAdapter(BlackBoxTabularAdapter):
+    """A LightGBM ``binary`` booster from its text model file, predicted on the CPU."""
+
+    fingerprint_basis = "SHA-256 of the model file's bytes"
+
+    def __init__(self, booster: Any, *, spec: LightGBMSpec, path: Path, objective: str,
+                 feature_names: list[str]) -> None:
+        import lightgbm as lgb
+
+        self._lgb_version = lgb.__version__
+        self.booster = booster
+        what = f"lightgbm model {path.name!r}"
+        self.objective = objective
+        if objective.split()[0] != "binary":
+            raise ModelError(f"{what} has objective {objective!r}; auditkit audits binary classifiers that output a "
+                             "probability: train with objective='binary'")
+        _check_width(booster.num_feature(), feature_names, what)
+        names = booster.feature_name()
+        _check_names(None if all(_LGB_DEFAULT_NAME.match(n) for n in names) else names, feature_names, what)
+        self.fingerprint = file_sha256(path)
+        self.device = torch.device("cpu")
+        self._n_trees = int(booster.num_trees())
+        source = {"path": spec.path, "path_resolved": str(path), "format": "text"}
+        self._setup(spec, name=path.name, source=source, feature_names=feature_names)
+
+    def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
+        return binary_proba(self.booster.predict(x))
+
+    @property
+    def tree_model(self) -> Any:
+        """The ``lightgbm.Booster``."""
+        return self.booster
+
+    @property
+    def n_trees(self) -> int:
+        """Trees in the booster (one per boosting round)."""
+        return self._n_trees
+
+    def leaf_indices(self, inputs: Any) -> np.ndarray:
+        """Leaf index per row and tree, ``(n, n_trees)`` int32 (LightGBM's ``pred_leaf``)."""
+        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
+        return np.asarray(self.booster.predict(x, pred_leaf=True)).reshape(x.shape[0], -1).astype(np.int32)
+
+    def _model_record(self) -> dict[str, Any]:
+        return {"class": "lightgbm.Booster", "library": f"lightgbm {self._lgb_version}",
+                "objective": self.objective, "trees": self._n_trees}
+
+
+def load_xgboost_adapter(spec: XGBoostSpec, *, base_dir: Path, device: torch.device,
+                         feature_names: list[str]) -> XGBoostAdapter:
+    """Build the adapter for ``type: xgboost`` from a JSON or UBJ model file."""
+    xgb = import_optional("xgboost", extra="xgboost", model_type="xgboost")
+    path = resolve_file(spec.path, base_dir=base_dir, field="model.path")
+    if path.suffix.lower() not in _XGB_SUFFIXES:
+        raise ModelError(f"model.path {spec.path!r} must be an XGBoost JSON (.json) or UBJ (.ubj) model file; save it "
+                         "with Booster.save_model('model.json') or XGBClassifier.save_model('model.json')")
+    try:
+        booster = xgb.Booster(model_file=str(path))
+    except xgb.core.XGBoostError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no detail"
+        raise ModelError(f"model.path {spec.path!r} is not a readable XGBoost model ({first})") from None
+    return XGBoostAdapter(booster, spec=spec, path=path, device=device, feature_names=feature_names)
+
+
+def _lightgbm_objective(path: Path) -> str:
+    """The ``objective=`` line of a LightGBM text model's header (before the first tree)."""
+    with path.open("r", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("objective="):
+                return line.strip().partition("=")[2]
+            if line.startswith("Tree="):
+                break
+    return "unknown"
+
+
+def load_lightgbm_adapter(spec: LightGBMSpec, *, base_dir: Path, device: torch.device,
+                          feature_names: list[str]) -> LightGBMAdapter:
+    """Build the adapter for ``type: lightgbm`` from a text model file (predicts on the CPU whatever ``device``)."""
+    lgb = import_optional("lightgbm", extra="lightgbm", model_type="lightgbm")
+    path = resolve_file(spec.path, base_dir=base_dir, field="model.path")
+    try:
+        booster = lgb.Booster(model_file=str(path))
+    except lgb.basic.LightGBMError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no detail"
+        raise ModelError(f"model.path {spec.path!r} is not a readable LightGBM text model ({first}); save it with "
+                         "Booster.save_model('model.txt')") from None
+    return LightGBMAdapter(booster, spec=spec, path=path, objective=_lightgbm_objective(path),
+                           feature_names=feature_names)
