@@ -1,0 +1,54 @@
+"""Every check kind on every black-box model type, end to end through ``run_audit``, with the real libraries.
+
+The model reads the protected attribute and the data are built so that the
+outcomes are fixed by the data (see ``tabular_models``): accuracy passes,
+demographic parity and the counterfactual flip test fail, calibration passes.
+Attribution agreement runs with the perturbation methods only (the gradient
+methods are reported as not run, with the reason) and prohibited_feature_use is
+SKIPPED because these adapters have no layers. Nothing is ever an ERROR.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tabular_models import write_audit
+
+import auditkit
+from auditkit.results import Status
+from auditkit.store import open_store
+
+CHECKS = [
+    {"id": "perf", "kind": "performance", "attributes": ["sex"], "thresholds": {"accuracy": {"min": 0.6}}},
+    {"id": "parity", "kind": "group_fairness", "attributes": ["sex"],
+     "thresholds": {"demographic_parity_ratio": {"min": 0.8}}},
+    {"id": "calib", "kind": "calibration", "attributes": ["sex"], "max_ece": 0.15},
+    {"id": "cf", "kind": "counterfactual_sweep", "attribute": "sex"},
+    {"id": "agree", "kind": "attribution_agreement", "n_examples": 30, "background_size": 30, "seeds": 2,
+     "sanity_examples": 10, "ceiling_examples": 5, "random_orders": 3},
+    {"id": "prohibited", "kind": "prohibited_feature_use", "attribute": "sex"},
+]
+
+
+@pytest.mark.parametrize("model_type", ["sklearn", "xgboost", "lightgbm"])
+def test_every_check_runs_or_says_why_not(tmp_path, model_type):
+    policy = write_audit(tmp_path, model_type, CHECKS, seed=0)
+    with open_store(f"sqlite:///{tmp_path / 'runs.db'}") as store:
+        record = auditkit.run_audit(policy, store=store, device="cpu", report=False)
+    status = {o.check_id: o.status for o in record.outcomes}
+    assert Status.ERROR not in status.values(), [(o.check_id, o.summary) for o in record.outcomes]
+    assert status["perf"] is Status.PASS
+    assert status["parity"] is Status.FAIL
+    assert status["calib"] is Status.PASS
+    assert status["cf"] is Status.FAIL
+
+    agree = record.outcome("agree")
+    assert agree.status is not Status.SKIPPED  # two perturbation methods ran
+    not_run = [n for n in agree.evidence.notes if n.key.endswith("note.method_not_run")]
+    assert sorted(n.params["method"] for n in not_run) == ["GradientShap (expected gradients)",
+                                                           "Integrated Gradients"]
+    assert {n.params["reason"].key for n in not_run} == {"explain.gradient.unsupported"}
+
+    prohibited = record.outcome("prohibited")
+    assert prohibited.status is Status.SKIPPED
+    assert "requires SupportsLayers" in prohibited.summary and "Adapter does not provide" in prohibited.summary
+    assert record.model_ref["type"] == model_type
