@@ -211,3 +211,29 @@ class LightGBMSpec(ModelSpec):
 
     type: Literal["lightgbm"]
     path: str
+
+
+class OnnxSpec(ModelSpec):
+    """``type: onnx``: any ONNX model file (``.onnx``), run with onnxruntime.
+
+    The model must take one float tensor of shape ``(n, d)`` with ``d`` the
+    number of ``data.features`` (skl2onnx: ``initial_types=[("X",
+    FloatTensorType([None, d]))]``) and output class probabilities, ``(n, k)``
+    or P(class 1) as ``(n,)``/``(n, 1)``. ``output`` names the output to read
+    when the model has several float outputs (by default the only float tensor
+    output is read, so skl2onnx's ``label`` + ``probabilities`` pair needs no
+    setting). ``favourable_output`` is the probability column of the favourable
+    class. Runs on the CUDA execution provider under ``--device cuda``.
+    """
+
+    type: Literal["onnx"]
+    path: str
+    output: str | None = None
+
+    @model_validator(mode="after")
+    def _format(self) -> OnnxSpec:
+        if not self.path.lower().endswith(".onnx"):
+            raise PydanticCustomError(
+                "model_source", "'path' of an onnx model must be an ONNX file (.onnx); got {path!r}",
+                {"path": self.path})
+        return self

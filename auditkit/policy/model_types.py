@@ -28,6 +28,7 @@ from auditkit.policy.model_specs import (
     HuggingFaceSpec,
     LightGBMSpec,
     ModelSpec,
+    OnnxSpec,
     SklearnSpec,
     TorchSpec,
     XGBoostSpec,
@@ -138,6 +139,11 @@ register_model_type(ModelType(
     "lightgbm", LightGBMSpec, "tabular", "auditkit.adapters.tree_models:load_lightgbm_adapter",
     f"a LightGBM binary model in its text format (Booster or LGBMClassifier.booster_); {_BLACK_BOX}",
     ("SupportsTreeStructure",), library="lightgbm", extra="lightgbm"))
+register_model_type(ModelType(
+    "onnx", OnnxSpec, "tabular", "auditkit.adapters.onnx_model:load_onnx_adapter",
+    f"any ONNX model with one float (n, d) input and a probability output (skl2onnx/onnxmltools conversions, "
+    f"torch.onnx exports), run with onnxruntime (CUDA execution provider with --device cuda); {_BLACK_BOX}",
+    (), library="onnxruntime", extra="onnx"))
 
 #: The policy's ``model`` section: the spec of the registered type named by ``model.type``.
 AnyModelSpec = Annotated[Union[tuple(t.spec for t in MODEL_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
