@@ -85,7 +85,7 @@ CASES = [
     (lambda: _mutate("checks.1.severity", "critical"), "checks[1].severity",
      "must be one of 'blocker', 'major', 'minor' or 'info', got 'critical'"),
     (lambda: _mutate("model.type", "tensorflow"), "model.type",
-     "must be one of 'torch', 'huggingface', 'sklearn', 'xgboost' or 'lightgbm', got 'tensorflow'"),
+     "must be one of 'torch', 'huggingface', 'sklearn', 'xgboost', 'lightgbm' or 'onnx', got 'tensorflow'"),
     (lambda: _mutate("model.type", None, delete=True), "model.type", "required key is missing"),
     # the union's tag never shows in the path: the author wrote model.factory, not model.torch.factory
     (lambda: _mutate("model.factory", 3), "model.factory", "must be a string"),
