@@ -1,4 +1,4 @@
-"""Real scikit-learn, XGBoost and LightGBM models for the black-box adapter tests, trained on generated data.
+"""Real scikit-learn, XGBoost, LightGBM and ONNX models for the black-box adapter tests, trained on generated data.
 
 The data: ``score`` drives the outcome, ``noise`` does not, and ``sex_code`` (a
 protected attribute the model reads) shifts it by a large fixed amount, so a
@@ -35,12 +35,8 @@ def training_arrays(seed: int, n: int = 3000) -> tuple[np.ndarray, np.ndarray]:
 def save_sklearn(path: Path, seed: int) -> None:
     """A scaler + logistic regression Pipeline, saved with skops."""
     import skops.io as sio
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
-    x, y = training_arrays(seed)
-    sio.dump(make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y), path)
+    sio.dump(sklearn_pipeline(seed), path)
 
 
 def save_xgboost(path: Path, seed: int) -> None:
@@ -61,8 +57,33 @@ def save_lightgbm(path: Path, seed: int) -> None:
                        random_state=seed).fit(x, y).booster_.save_model(path)
 
 
+def sklearn_pipeline(seed: int):
+    """The scaler + logistic regression Pipeline of :func:`save_sklearn`, fitted (the same model for any format)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = training_arrays(seed)
+    return make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)
+
+
+def onnx_bytes(estimator, n_features: int = len(FEATURES)) -> bytes:
+    """A fitted classifier converted with skl2onnx: one ``FloatTensorType([None, d])`` input, no ZipMap."""
+    from skl2onnx import to_onnx
+    from skl2onnx.common.data_types import FloatTensorType
+
+    final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+    return to_onnx(estimator, initial_types=[("X", FloatTensorType([None, n_features]))],
+                   options={id(final): {"zipmap": False}}).SerializeToString()
+
+
+def save_onnx(path: Path, seed: int) -> None:
+    """The Pipeline of :func:`save_sklearn`, converted to ONNX (probabilities as a matrix)."""
+    path.write_bytes(onnx_bytes(sklearn_pipeline(seed)))
+
+
 SAVERS = {"sklearn": ("model.skops", save_sklearn), "xgboost": ("model.json", save_xgboost),
-          "lightgbm": ("model.txt", save_lightgbm)}
+          "lightgbm": ("model.txt", save_lightgbm), "onnx": ("model.onnx", save_onnx)}
 
 
 def write_audit(tmp: Path, model_type: str, checks: list[dict], *, seed: int = 0, n: int = 1200) -> Path:

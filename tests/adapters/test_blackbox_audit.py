@@ -29,7 +29,7 @@ CHECKS = [
 ]
 
 
-@pytest.mark.parametrize("model_type", ["sklearn", "xgboost", "lightgbm"])
+@pytest.mark.parametrize("model_type", ["sklearn", "xgboost", "lightgbm", "onnx"])
 def test_every_check_runs_or_says_why_not(tmp_path, model_type):
     policy = write_audit(tmp_path, model_type, CHECKS, seed=0)
     with open_store(f"sqlite:///{tmp_path / 'runs.db'}") as store:
@@ -52,3 +52,18 @@ def test_every_check_runs_or_says_why_not(tmp_path, model_type):
     assert prohibited.status is Status.SKIPPED
     assert "requires SupportsLayers" in prohibited.summary and "Adapter does not provide" in prohibited.summary
     assert record.model_ref["type"] == model_type
+
+
+def test_an_onnx_conversion_audits_like_the_sklearn_model_it_came_from(tmp_path):
+    """skl2onnx converts the very Pipeline the sklearn test saves: every status and measured summary must agree."""
+    records = {}
+    for model_type in ("sklearn", "onnx"):
+        (tmp_path / model_type).mkdir()
+        policy = write_audit(tmp_path / model_type, model_type, CHECKS, seed=0)
+        with open_store(f"sqlite:///{tmp_path / model_type / 'runs.db'}") as store:
+            records[model_type] = auditkit.run_audit(policy, store=store, device="cpu", report=False)
+    sk, ox = ({o.check_id: o for o in records[t].outcomes} for t in ("sklearn", "onnx"))
+    assert {k: o.status for k, o in ox.items()} == {k: o.status for k, o in sk.items()}
+    for check_id in ("perf", "parity", "calib", "cf"):
+        assert ox[check_id].summary == sk[check_id].summary
+    assert records["onnx"].model_ref["producer_name"] == "skl2onnx"
