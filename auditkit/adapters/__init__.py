@@ -1,4 +1,4 @@
-"""Model adapters: one interface over every registered model type (torch, transformers, sklearn, XGBoost, LightGBM).
+"""Model adapters: one interface over every model type (torch, transformers, sklearn, XGBoost, LightGBM, ONNX).
 
 ``load_adapter`` turns the policy's ``model`` section into a :class:`ModelAdapter`
 through the model-type registry (:mod:`auditkit.policy.model_types`): the

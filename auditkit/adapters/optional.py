@@ -1,4 +1,4 @@
-"""Optional model libraries (skops, XGBoost, LightGBM): imported on demand, with the pip extra to install.
+"""Optional model libraries (skops, XGBoost, LightGBM, onnxruntime): imported on demand, with the pip extra.
 
 auditkit's core install carries torch and transformers only; each further model
 type has its own extra (``auditkit[xgboost]``, ...), so a policy that asks for a
