@@ -182,12 +182,15 @@ class OnnxAdapter(BlackBoxTabularAdapter):
 
 def _opsets(path: Path) -> dict[str, int] | None:
     """The graph's opset imports ``{domain: version}`` ("ai.onnx" for the default domain), read with the ``onnx``
-    package when it is installed (onnxruntime does not expose them); None without it."""
+    package when it is installed (onnxruntime does not expose them); None when it is not or cannot parse the file."""
     try:
         import onnx
     except ImportError:
         return None
-    model = onnx.load(str(path), load_external_data=False)
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception:  # an onnx package older than the file's IR: onnxruntime ran it, the opsets stay unrecorded
+        return None
     return {(o.domain or "ai.onnx"): int(o.version) for o in model.opset_import}
 
 
