@@ -156,9 +156,14 @@ class SupportsTreeStructure(Protocol):
     """An adapter over a tree ensemble (XGBoost, LightGBM) that exposes its trees.
 
     For TreeSHAP (``tree_model`` is the library's own booster, which shap's
-    ``TreeExplainer`` reads) and for leaf probes (``leaf_indices``: which leaf of
-    each tree every row falls into, the tree analogue of a layer's activations).
+    ``TreeExplainer`` reads; ``favourable_output`` and ``margin`` say which sign
+    of the trees' raw score is the audited class's log-odds, so explain/ needs no
+    concrete adapter) and for leaf probes (``leaf_indices``: which leaf of each
+    tree every row falls into, the tree analogue of a layer's activations).
     """
+
+    #: The audited class of the binary model: 1 scores P(class 1), 0 scores 1 − P(class 1).
+    favourable_output: int
 
     @property
     def tree_model(self) -> Any:
@@ -172,4 +177,9 @@ class SupportsTreeStructure(Protocol):
 
     def leaf_indices(self, inputs: Any) -> np.ndarray:
         """The leaf each row reaches in each tree: int32 of shape ``(n, n_trees)``, as the library numbers them."""
+        ...
+
+    def margin(self, inputs: Any) -> np.ndarray:
+        """The favourable class's raw score (log-odds) per row, float64 ``(n,)``: the sum of the trees' leaf values
+        and the base score, as the library computes it, negated when ``favourable_output`` is 0."""
         ...

@@ -48,6 +48,11 @@ def _check_names(model_names: list[str] | None, feature_names: list[str], what: 
                          f"{list(feature_names)}; list exactly the model's columns, in training order")
 
 
+def _signed(raw: np.ndarray, favourable_output: int) -> np.ndarray:
+    """The raw score of class 1 as the favourable class's log-odds: log(p/(1−p)) is −raw for class 0."""
+    return raw if favourable_output == 1 else -raw
+
+
 class XGBoostAdapter(BlackBoxTabularAdapter):
     """An XGBoost ``binary:logistic`` booster, predicted with ``inplace_predict`` (CPU) or on a DMatrix (CUDA)."""
 
@@ -104,6 +109,13 @@ class XGBoostAdapter(BlackBoxTabularAdapter):
         leaves = self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
         return np.asarray(leaves).reshape(x.shape[0], -1).astype(np.int32)
 
+    def margin(self, inputs: Any) -> np.ndarray:
+        """The favourable class's log-odds per row, float64 ``(n,)``: XGBoost's ``output_margin`` (sign by
+        ``favourable_output``), the quantity TreeSHAP with ``model_output="raw"`` decomposes."""
+        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
+        raw = self.booster.predict(self._xgb.DMatrix(x), output_margin=True, validate_features=False)
+        return _signed(np.asarray(raw, dtype=np.float64).reshape(x.shape[0]), self.favourable_output)
+
     def _model_record(self) -> dict[str, Any]:
         return {"class": "xgboost.Booster", "library": f"xgboost {self._xgb.__version__}",
                 "objective": self.objective, "trees": self._n_trees,
@@ -152,6 +164,13 @@ class LightGBMAdapter(BlackBoxTabularAdapter):
         """Leaf index per row and tree, ``(n, n_trees)`` int32 (LightGBM's ``pred_leaf``)."""
         x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
         return np.asarray(self.booster.predict(x, pred_leaf=True)).reshape(x.shape[0], -1).astype(np.int32)
+
+    def margin(self, inputs: Any) -> np.ndarray:
+        """The favourable class's log-odds per row, float64 ``(n,)``: LightGBM's ``raw_score`` (sign by
+        ``favourable_output``), the quantity TreeSHAP with ``model_output="raw"`` decomposes."""
+        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
+        raw = self.booster.predict(x, raw_score=True)
+        return _signed(np.asarray(raw, dtype=np.float64).reshape(x.shape[0]), self.favourable_output)
 
     def _model_record(self) -> dict[str, Any]:
         return {"class": "lightgbm.Booster", "library": f"lightgbm {self._lgb_version}",

@@ -608,6 +608,7 @@ MESSAGES: dict[str, str] = {
     ),
     "outcome.requires": "Nicht ausgeführt: {kind} benötigt {abilities}, was der {adapter} nicht bietet.",
     "explain.gradient.unsupported": "der {adapter} stellt keine Gradienten bereit (SupportsGradients)",
+    "explain.tree.unsupported": "der {adapter} legt seine Bäume nicht offen (SupportsTreeStructure)",
     "explain.gradient.embedding_unused": (
         "die Einbettungsschicht lief im Vorwärtsdurchlauf nicht, daher erreichen keine Gradienten die "
         "Tokens"

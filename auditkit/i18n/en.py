@@ -576,6 +576,7 @@ MESSAGES: dict[str, str] = {
     ),
     "outcome.requires": "Not run: {kind} requires {abilities}, which the {adapter} does not provide.",
     "explain.gradient.unsupported": "the {adapter} does not provide gradients (SupportsGradients)",
+    "explain.tree.unsupported": "the {adapter} does not expose its trees (SupportsTreeStructure)",
     "explain.gradient.embedding_unused": (
         "the embedding layer did not run in the forward pass, so no gradients reach the tokens"
     ),
