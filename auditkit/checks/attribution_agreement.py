@@ -6,7 +6,9 @@ trusted for this model. On a seeded sample of the audit data it
 
 1. explains the same scalar (logit or probability of the favourable class) with
    every configured method, against one reference, over one feature grouping;
-   methods the model cannot support are reported as skipped with the reason;
+   methods the model cannot support are reported as skipped with the reason; on
+   tree ensembles the default list has exact TreeSHAP first in Kernel SHAP's place
+   (:func:`default_methods`), so it anchors every pair of the agreement table;
 2. runs the sanity and faithfulness tests (B3): cascading model-parameter
    randomisation (Spearman on ``|φ|``; a method whose attributions survive it is
    model-insensitive and is excluded from the agreement statistics), IG
@@ -40,6 +42,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from auditkit.adapters.base import SupportsTreeStructure
 from auditkit.checks._agreement_report import AgreementReport, msg
 from auditkit.checks._attributions import attribution_job, attribution_seed
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
@@ -65,6 +68,19 @@ TASK_DEFAULTS: dict[str, dict[str, Any]] = {
              "n_examples": 8, "sanity_examples": 4, "ceiling_examples": 2, "random_orders": 3, "cascade": [1.0],
              "randomisations": 1},
 }
+
+
+#: Tree ensembles (``SupportsTreeStructure``): exact TreeSHAP takes Kernel SHAP's place and comes first, so every
+#: pair of the agreement table reads "tree_shap vs ..." against the exact interventional Shapley values (the
+#: anchor); Kernel SHAP would only estimate the same values by sampling, at many model evaluations.
+TREE_METHODS = ["tree_shap", "integrated_gradients", "gradient_shap", "feature_ablation"]
+
+
+def default_methods(task: str, adapter: object) -> list[str]:
+    """The methods compared when the policy names none: the task's defaults, TreeSHAP anchoring for trees."""
+    if task == "tabular" and isinstance(adapter, SupportsTreeStructure):
+        return list(TREE_METHODS)
+    return list(TASK_DEFAULTS[task]["methods"])
 
 
 def _default_limits() -> dict[str, Limit]:
@@ -147,6 +163,8 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
         task = ctx.data.kind
         cfg = {key: (getattr(params, key) if getattr(params, key) is not None else default)
                for key, default in TASK_DEFAULTS[task].items()}
+        if params.methods is None:
+            cfg["methods"] = default_methods(task, ctx.adapter)
         specs = {m: get_method(m, task) for m in cfg["methods"]}
         rng = np.random.default_rng(seed)
         settings = {"n_steps": params.n_steps, "max_steps": params.max_steps, "n_samples": params.n_samples,
