@@ -8,6 +8,14 @@ feeding the head (or the chosen layers), fitted on a fit split, applied by a
 forward hook on the eval split; the decision flips it causes are compared with
 erasing as many random directions. The verdict rests on the intervention, never
 on the probe: encoded-but-unused is a PASS, and the report says both.
+
+Models without hidden layers (the black-box tabular adapters) are asked the
+same two questions of their inputs: the probe reads the input features (and,
+for tree ensembles, the one-hot leaf-index representation, the trees'
+counterpart of a hidden layer, probed only), and the erasure is input-space:
+LEACE fitted on the input features edits them before the model scores them,
+judged by the same rule, intervals and random-direction control. The report
+says so (``note.input_space``).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import numpy as np
 import torch
 from pydantic import Field
 
-from auditkit.adapters.base import SupportsLayers
+from auditkit.adapters.base import SupportsLayers, SupportsTreeStructure
 from auditkit.adapters.hooks import replace_output, resolve_layers
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
@@ -80,6 +88,11 @@ RULES = {
     "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
 }
 
+#: The "layer" names of a model without hidden layers: its input features (probed and erased) and, for a tree
+#: ensemble, its leaf-index representation (probed only: a leaf cannot be edited and the row re-scored).
+INPUT_FEATURES = "input features"
+LEAVES = "leaves (one-hot of the leaf each tree sends the row to)"
+
 
 @register
 class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
@@ -89,7 +102,8 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     version = 3
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
-    requires = (SupportsLayers,)
+    #: Nothing: a model without hidden layers is probed and erased at its inputs (:meth:`_run_without_layers`).
+    requires = ()
     #: The rules that can decide the verdict: each erased layer's rule (:data:`RULES`, the same ids as
     #: ``details["rules"]``), the composite PASS of several erased layers, and too few examples to probe.
     rules: ClassVar[tuple[str, ...]] = (*RULES, "all_erased_layers_pass", "too_few_examples_per_value")
@@ -127,6 +141,8 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         if params.lexicons and ctx.data.kind != "text":
             raise CheckConfigError("'lexicons' are for text models (their terms are substituted in the texts); "
                                    "this model is tabular: remove them")
+        if not isinstance(ctx.adapter, SupportsLayers):
+            return self._run_without_layers(ctx, params, codes, values, seed)
         probed = list(resolve_layers(ctx.adapter, params.layers))
         erase_at = list(resolve_layers(ctx.adapter, params.erase_at or [probed[-1]]))
         probed += [layer for layer in erase_at if layer not in probed]  # erasure is read against its probe
@@ -156,6 +172,59 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         if ctx.data.kind == "tabular":
             result = _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
         return result
+
+    def _run_without_layers(self, ctx: CheckContext, params: ProhibitedFeatureParams, codes: np.ndarray,
+                            values: list[str], seed: int) -> CheckResult:
+        """The same check on a model without hidden layers: probes and erasure at its inputs.
+
+        Encoded: the probe on the input features and, for a tree ensemble, on the
+        one-hot of the leaf each tree sends the row to (probe only). Used: LEACE
+        fitted on the input features of the fit rows, applied to the inputs of
+        every other row before the model scores them, against as many
+        variance-matched random directions of the input space: the same
+        :func:`_erase` and :func:`_layer_rule` as a layer's erasure, so the verdict
+        rule, intervals and control are the layers'. The attribute's propagated
+        counterfactual on the inputs and the proxy screening are added as on any
+        tabular model. A text model without layers has no input features to
+        erase and is SKIPPED with that reason.
+        """
+        attr, stats = params.attribute, ctx.statistics
+        if ctx.data.kind != "tabular":
+            return CheckResult(Status.SKIPPED, Evidence(summary=(_m("summary.no_layers_text", attribute=attr),)))
+        if params.layers or params.erase_at:
+            raise CheckConfigError("'layers' and 'erase_at' name hidden layers; this model has none (its input "
+                                   "features are probed and erased instead): remove them")
+        X = np.asarray(ctx.data.X, dtype=np.float32)
+        n, cap = len(codes), self.capture_rows(params)
+        rows = (np.arange(n) if n <= cap else
+                np.sort(np.random.default_rng(derive_seed(stats.seed, "input-rows")).choice(n, cap, replace=False)))
+        groups = _group_column(ctx, params.group_column)
+        r_codes, r_groups = codes[rows], None if groups is None else groups[rows]
+        local = _subsample(r_codes, params.max_probe_examples, np.random.default_rng(seed))
+        reps = {INPUT_FEATURES: X[rows[local]].astype(np.float64)}
+        if isinstance(ctx.adapter, SupportsTreeStructure):
+            reps[LEAVES] = _one_hot_leaves(ctx.adapter.leaf_indices(X[rows[local]]))
+        needed = math.floor(len(reps) / (1 - stats.confidence)) + 1  # as for layers: survive Holm over the probes
+        params = params.model_copy(update={"n_permutations": max(params.n_permutations, needed)})
+        results = {name: _probe_layer(rep, r_codes[local], None if r_groups is None else r_groups[local], params,
+                                      stats, seed) for name, rep in reps.items()}
+        fit_local, held_local = _split(r_codes, None, params.fit_fraction, seed)
+        eval_idx = np.setdiff1d(np.arange(n), rows[fit_local])
+        erased = _erase(ctx, INPUT_FEATURES, codes, rows, fit_local, held_local, eval_idx, params, stats, seed,
+                        acts=torch.as_tensor(X[rows]), run_edited=_edited_inputs(ctx, X), control_complement=True)
+        shift = _input_intervention(ctx, params, codes, values, rows[fit_local], eval_idx, seed)
+        result = _verdict(params, values, results, {INPUT_FEATURES: erased}, stats.confidence, stats.correction,
+                          shift)
+        notes = [_m("note.erasure_inputs", fit=Q(params.fit_fraction, Unit.SHARE),
+                    max_fit=_count(params.max_fit_examples), draws=_count(params.random_draws))
+                 if note.key == "prohibited_feature_use.note.erasure" else note for note in result.evidence.notes]
+        notes.insert(0, _m("note.input_space", attribute=attr, adapter=type(ctx.adapter).__name__))
+        if LEAVES in results:
+            notes.insert(1, _m("note.input_space.leaves", attribute=attr, leaves=LEAVES))
+        result = CheckResult(result.status, dataclasses.replace(result.evidence, notes=tuple(notes)),
+                             result.measurements, {**result.details, "space": "inputs",
+                                                   "probed": list(results), "erased": [INPUT_FEATURES]})
+        return _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
 
 
 # --- data preparation ---------------------------------------------------------------------------
@@ -368,7 +437,8 @@ def _probe_layer(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None, params
 
 
 def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, fit_local: np.ndarray,
-           held_local: np.ndarray, eval_idx: np.ndarray, params: ProhibitedFeatureParams, stats, seed: int) -> dict:
+           held_local: np.ndarray, eval_idx: np.ndarray, params: ProhibitedFeatureParams, stats, seed: int, *,
+           acts: torch.Tensor | None = None, run_edited: Any = None, control_complement: bool = False) -> dict:
     """Fit LEACE on captured fit rows; measure completeness on held-out captured rows, effects on ``eval_idx``.
 
     Only the stable units are erased and probed (:func:`probing.stable_columns`:
@@ -379,8 +449,18 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     ``random_draws`` erasures of as many random directions carrying the same
     share of the layer's variance as the LEACE edit removes
     (:func:`erasure.matched_random_eraser`).
+
+    ``acts`` (the representation at ``rows``) and ``run_edited(edit, idx)`` (the
+    scores of rows ``idx`` with ``edit`` applied to that representation) default
+    to the layer's captured activations and a forward hook on it; a model
+    without layers passes its input features and a scorer of edited inputs.
+    With ``control_complement`` the control's directions are drawn orthogonal
+    to the erased ones (:func:`_complement`): with a handful of input features
+    the variance-matched directions would otherwise be pinned onto the very
+    direction LEACE erased, and the "random" control would be the erasure.
     """
-    acts = ctx.activations(layer)
+    acts = ctx.activations(layer) if acts is None else acts
+    run_edited = _hooked(ctx, layer) if run_edited is None else run_edited
     device = acts.device
     fit_acts = acts[torch.as_tensor(fit_local, device=device)]
     K = int(codes.max()) + 1
@@ -392,27 +472,25 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     after = probing.probe((erased_held - mu) / sd, codes[rows[held_local]], n_permutations=0, folds=params.folds,
                           bootstrap=min(stats.bootstrap, 1000), confidence=stats.confidence, seed=seed,
                           standardise=False)
-    inputs = _inputs(ctx, eval_idx)
     pred = ctx.predictions()
     s0, d0 = pred.scores[eval_idx], pred.decisions[eval_idx]
-    with replace_output(ctx.adapter, layer, eraser):
-        s1 = ctx.adapter.predict(inputs)
+    s1 = run_edited(eraser, eval_idx)
     d1 = ctx.adapter.decide(s1)
     fit_codes = codes[rows[fit_local]]
     total = float(fit_acts.reshape(fit_acts.shape[0], -1).double().var(dim=0).sum())
     removed = erasure.removed_variance(fit_acts, eraser)
     target = erasure.removed_variance(fit_acts, eraser, fit_codes)  # the collateral part: not the attribute
     gen = torch.Generator().manual_seed(seed)
+    control_acts = _complement(fit_acts, eraser) if control_complement else fit_acts
     rand_fr, rand_kl, rand_removed = [], [], []
     for _ in range(params.random_draws):
-        control = erasure.matched_random_eraser(fit_acts, eraser.rank, target, gen, fit_codes)
-        with replace_output(ctx.adapter, layer, control.erase):
-            sr = ctx.adapter.predict(inputs)
+        control = erasure.matched_random_eraser(control_acts, eraser.rank, target, gen, fit_codes)
+        sr = run_edited(control.erase, eval_idx)
         rand_fr.append(float(np.mean(ctx.adapter.decide(sr) != d0)))
         rand_kl.append(float(np.mean(erasure.bernoulli_kl(s0, sr))))
         rand_removed.append(control.removed)
-    shift_flips = _shift_flips(ctx, layer, erasure.class_shifts(fit_acts, eraser, fit_codes, K), codes[eval_idx],
-                               eval_idx, d0)
+    shift_flips = _shift_flips(ctx, run_edited, erasure.class_shifts(fit_acts, eraser, fit_codes, K),
+                               codes[eval_idx], eval_idx, d0)
     y = ctx.data.y_true[eval_idx]
     flips = int(np.sum(d0 != d1))
     rng = np.random.default_rng(seed + 2)
@@ -451,11 +529,54 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     }
 
 
+def _complement(x: torch.Tensor, eraser: Any) -> torch.Tensor:
+    """``x`` with the span of the erasure's edit ``x − r(x)`` projected out (a control drawn from it avoids it).
+
+    The control eraser is built on this projection but applied to the original
+    representation: its directions are orthogonal to the removed span, so
+    ``Uᵀ(h − μ)`` is the same for both.
+    """
+    xf = x.reshape(x.shape[0], -1).to(torch.float64)
+    delta = xf - eraser(x).reshape(x.shape[0], -1).to(torch.float64)
+    _, sv, vt = torch.linalg.svd(delta - delta.mean(0), full_matrices=False)
+    basis = vt[: max(int(eraser.rank), 1)][sv[: max(int(eraser.rank), 1)] > sv.max().clamp_min(1e-30) * 1e-9]
+    return (xf - (xf @ basis.T) @ basis).to(x.dtype)
+
+
+def _hooked(ctx: CheckContext, layer: str) -> Any:
+    """Scores of rows ``idx`` with ``edit`` replacing ``layer``'s output (a forward hook)."""
+
+    def run(edit: Any, idx: np.ndarray) -> np.ndarray:
+        inputs = _inputs(ctx, idx)
+        with replace_output(ctx.adapter, layer, edit):
+            return ctx.adapter.predict(inputs)
+
+    return run
+
+
+def _edited_inputs(ctx: CheckContext, X: np.ndarray) -> Any:
+    """Scores of rows ``idx`` whose input features ``X[idx]`` are edited by ``edit`` before the model sees them."""
+
+    def run(edit: Any, idx: np.ndarray) -> np.ndarray:
+        return ctx.adapter.predict(edit(torch.as_tensor(X[idx])).cpu().numpy())
+
+    return run
+
+
+def _one_hot_leaves(leaves: np.ndarray) -> np.ndarray:
+    """One column per (tree, leaf) reached by some row: 1 where the tree sends the row to that leaf."""
+    parts = []
+    for t in range(leaves.shape[1]):
+        _, inverse = np.unique(leaves[:, t], return_inverse=True)
+        parts.append(np.eye(int(inverse.max()) + 1)[inverse])
+    return np.hstack(parts)
+
+
 def _floats(bounds: tuple[Any, Any]) -> tuple[float, float]:
     return float(bounds[0]), float(bounds[1])
 
 
-def _shift_flips(ctx: CheckContext, layer: str, shifts: torch.Tensor, g: np.ndarray, eval_idx: np.ndarray,
+def _shift_flips(ctx: CheckContext, run_edited: Any, shifts: torch.Tensor, g: np.ndarray, eval_idx: np.ndarray,
                  d0: np.ndarray) -> float:
     """Decision flips when each eval row is moved to every other value along the erased directions (averaged).
 
@@ -468,12 +589,10 @@ def _shift_flips(ctx: CheckContext, layer: str, shifts: torch.Tensor, g: np.ndar
         mine = np.flatnonzero(g == s)
         if mine.size == 0:
             continue
-        inputs = _inputs(ctx, eval_idx[mine])
         for t in range(K):
             if t == s:
                 continue
-            with replace_output(ctx.adapter, layer, erasure.shift_editor(shifts[t] - shifts[s])):
-                st = ctx.adapter.predict(inputs)
+            st = run_edited(erasure.shift_editor(shifts[t] - shifts[s]), eval_idx[mine])
             changed[mine] += (ctx.adapter.decide(st) != d0[mine]) / (K - 1)
     return float(changed.sum())
 

@@ -4,8 +4,10 @@ The model reads the protected attribute and the data are built so that the
 outcomes are fixed by the data (see ``tabular_models``): accuracy passes,
 demographic parity and the counterfactual flip test fail, calibration passes.
 Attribution agreement runs with the perturbation methods only (the gradient
-methods are reported as not run, with the reason) and prohibited_feature_use is
-SKIPPED because these adapters have no layers. Nothing is ever an ERROR.
+methods are reported as not run, with the reason) and prohibited_feature_use,
+which these adapters' missing layers once SKIPPED, runs at the inputs (probe and
+erasure of the input features, the leaves probed for tree ensembles) and FAILs:
+the model reads ``sex_code``. Nothing is ever an ERROR.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ CHECKS = [
     {"id": "cf", "kind": "counterfactual_sweep", "attribute": "sex"},
     {"id": "agree", "kind": "attribution_agreement", "n_examples": 30, "background_size": 30, "seeds": 2,
      "sanity_examples": 10, "ceiling_examples": 5, "random_orders": 3},
-    {"id": "prohibited", "kind": "prohibited_feature_use", "attribute": "sex"},
+    # few probe rows and permutations: the 60-tree ensembles' one-hot leaves are wide, and their probe is the cost
+    {"id": "prohibited", "kind": "prohibited_feature_use", "attribute": "sex", "n_permutations": 19,
+     "max_probe_examples": 150},
 ]
 
 
@@ -49,8 +53,11 @@ def test_every_check_runs_or_says_why_not(tmp_path, model_type):
     assert {n.params["reason"].key for n in not_run} == {"explain.gradient.unsupported"}
 
     prohibited = record.outcome("prohibited")
-    assert prohibited.status is Status.SKIPPED
-    assert "requires SupportsLayers" in prohibited.summary and "Adapter does not provide" in prohibited.summary
+    assert prohibited.status is Status.FAIL, prohibited.summary
+    assert prohibited.details["space"] == "inputs"
+    assert "prohibited_feature_use.note.input_space" in {n.key for n in prohibited.evidence.notes}
+    tree = model_type in ("xgboost", "lightgbm")
+    assert any(name.startswith("leaves") for name in prohibited.details["probed"]) is tree
     assert record.model_ref["type"] == model_type
 
 

@@ -12,6 +12,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.summary.single_value": (
             "{attribute} takes a single value in the audit data, so nothing can be probed or erased."
         ),
+        "prohibited_feature_use.summary.no_layers_text": (
+            "The model has no hidden layers and its inputs are texts, which have no input features to erase,"
+            " so whether it uses {attribute} cannot be measured here."
+        ),
         "prohibited_feature_use.summary.too_few": (
             "Too few examples per value of {attribute} to probe with {folds}-fold cross-validation (need "
             "≥ {need}): {values}."
@@ -271,6 +275,27 @@ MESSAGES: dict[str, dict[str, str]] = {
             "the attribute (the erasure's collateral damage, everything but the attribute itself) as the "
             "erasure did."
         ),
+        "prohibited_feature_use.note.input_space": (
+            "The {adapter} has no hidden layers, so the intervention is input-space: the probe reads the "
+            "model's input features (is {attribute} decodable from them?), and the erasure removes "
+            "{attribute}'s linear information from the input features themselves before the model scores "
+            "them. The verdict rule, the intervals and the random-direction control are those of an erasure "
+            "at a hidden layer."
+        ),
+        "prohibited_feature_use.note.input_space.leaves": (
+            "The model is a tree ensemble: its leaf-index representation, {leaves}, is the trees' "
+            "counterpart of a hidden layer and is probed for {attribute} as well. It is probed only (a leaf "
+            "cannot be edited and the row re-scored), so it shows whether the trees encode {attribute} and "
+            "never decides the verdict."
+        ),
+        "prohibited_feature_use.note.erasure_inputs": (
+            "Erasure: LEACE fitted on the input features of {fit} of the audit rows (at most {max_fit}), "
+            "applied to the input features of every other row before the model scores them. The probe after "
+            "erasure runs on the held-out rows, scaled with their statistics before erasure. Near-constant "
+            "features are neither erased nor probed. Control: {draws} draws removing as many random "
+            "orthonormal directions of the input space, tilted so that they remove as much variance within "
+            "each value of the attribute (the erasure's collateral damage) as the erasure did."
+        ),
         "prohibited_feature_use.note.values": "Values of the attribute: {values}.",
         "prohibited_feature_use.note.delta_accuracy": (
             "Erasing at {layer} changed task accuracy by {delta}: where the label correlates with the "
@@ -494,6 +519,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prohibited_feature_use.summary.single_value": (
             "{attribute} nimmt in den Prüfdaten nur einen Wert an; daher lässt sich nichts sondieren oder"
             " löschen."
+        ),
+        "prohibited_feature_use.summary.no_layers_text": (
+            "Das Modell hat keine verborgenen Schichten und seine Eingaben sind Texte, die keine "
+            "Eingabemerkmale zum Löschen haben; ob es {attribute} verwendet, lässt sich hier nicht messen."
         ),
         "prohibited_feature_use.summary.too_few": (
             "Zu wenige Beispiele je Wert von {attribute}, um mit {folds}-facher Kreuzvalidierung zu "
@@ -783,6 +812,28 @@ MESSAGES: dict[str, dict[str, str]] = {
             "entfernen, geneigt zu den Richtungen hoher oder niedriger Varianz der Schicht, sodass sie "
             "innerhalb jedes Werts des Merkmals so viel Varianz entfernen (den Kollateralschaden der "
             "Löschung, alles außer dem Merkmal selbst) wie die Löschung."
+        ),
+        "prohibited_feature_use.note.input_space": (
+            "Der {adapter} hat keine verborgenen Schichten, daher ist der Eingriff einer im Eingaberaum: "
+            "die Sonde liest die Eingabemerkmale des Modells (lässt sich {attribute} aus ihnen "
+            "dekodieren?), und die Löschung entfernt die lineare Information über {attribute} aus den "
+            "Eingabemerkmalen selbst, bevor das Modell sie bewertet. Urteilsregel, Intervalle und "
+            "Zufallsrichtungs-Kontrolle sind die einer Löschung in einer verborgenen Schicht."
+        ),
+        "prohibited_feature_use.note.input_space.leaves": (
+            "Das Modell ist ein Baum-Ensemble: seine Blatt-Repräsentation, {leaves}, ist das Gegenstück "
+            "der Bäume zu einer verborgenen Schicht und wird ebenfalls auf {attribute} sondiert. Sie wird "
+            "nur sondiert (ein Blatt lässt sich nicht verändern und die Zeile neu bewerten); sie zeigt, ob "
+            "die Bäume {attribute} kodieren, und entscheidet nie über das Urteil."
+        ),
+        "prohibited_feature_use.note.erasure_inputs": (
+            "Löschung: LEACE, angepasst auf die Eingabemerkmale von {fit} der Prüfzeilen (höchstens "
+            "{max_fit}), auf die Eingabemerkmale aller übrigen Zeilen angewandt, bevor das Modell sie "
+            "bewertet. Die Sonde nach der Löschung läuft auf den zurückgehaltenen Zeilen, skaliert mit "
+            "deren Statistik vor der Löschung. Nahezu konstante Merkmale werden weder gelöscht noch "
+            "sondiert. Kontrolle: {draws} Ziehungen, die ebenso viele zufällige orthonormale Richtungen "
+            "des Eingaberaums entfernen, so geneigt, dass sie innerhalb jedes Werts des Merkmals so viel "
+            "Varianz entfernen (den Kollateralschaden der Löschung) wie die Löschung."
         ),
         "prohibited_feature_use.note.values": "Werte des Merkmals: {values}.",
         "prohibited_feature_use.note.delta_accuracy": (
