@@ -22,9 +22,7 @@ SKIPPED by the runner, never run on a fake gradient.
 
 from __future__ import annotations
 
-import hashlib
 from abc import abstractmethod
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,15 +39,6 @@ DEFAULT_BLACKBOX_BATCH = 65536
 #: Probabilities are clipped to [ε, 1 − ε] before log-odds: a tree ensemble may output exactly 0 or 1.
 _LOGIT_EPS = 1e-12
 _PROBE_ROWS = 2
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def as_matrix(inputs: Any, n_features: int, what: str, feature_names: list[str]) -> np.ndarray:

@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from auditkit.adapters.blackbox import BlackBoxTabularAdapter, file_sha256
+from auditkit.adapters.blackbox import BlackBoxTabularAdapter
+from auditkit.adapters.files import file_sha256, resolve_file
 from auditkit.adapters.optional import import_optional
-from auditkit.adapters.torch_loading import resolve_file
 from auditkit.errors import ModelError
 from auditkit.policy.model_specs import PICKLE_SUFFIXES, SklearnSpec
 

@@ -29,26 +29,13 @@ from typing import Any
 
 import torch
 
+from auditkit.adapters.files import resolve_file
 from auditkit.errors import ModelError
 
 _module_counter = itertools.count()
 #: Name prefix of the modules loaded from "file.py:function" factories.
 FILE_MODULE_PREFIX = "_auditkit_factory_"
 _MAX_LISTED = 10
-
-
-def resolve_file(value: str, *, base_dir: Path, field: str) -> Path:
-    """Resolve a path from the policy against ``base_dir``; ModelError naming ``field`` if it is missing."""
-    path = Path(value).expanduser()
-    if not path.is_absolute():
-        path = base_dir / path
-    if not path.is_file():
-        what = "is a directory, not a file" if path.is_dir() else "was not found"
-        raise ModelError(
-            f"{field}: {path} {what} (given as {value!r}; relative paths are resolved against the "
-            f"policy's directory {base_dir}); fix the path in the policy"
-        )
-    return path
 
 
 def _listing(items: list[str]) -> str:

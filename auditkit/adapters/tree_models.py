@@ -20,15 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from abc import abstractmethod
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from auditkit.adapters.blackbox import BlackBoxTabularAdapter, as_matrix, binary_proba, file_sha256
+from auditkit.adapters.blackbox import BlackBoxTabularAdapter, as_matrix, binary_proba
+from auditkit.adapters.files import file_sha256, resolve_file
 from auditkit.adapters.optional import import_optional
-from auditkit.adapters.torch_loading import resolve_file
 from auditkit.errors import ModelError
 from auditkit.policy.model_specs import LightGBMSpec, XGBoostSpec
 
@@ -53,7 +54,55 @@ def _signed(raw: np.ndarray, favourable_output: int) -> np.ndarray:
     return raw if favourable_output == 1 else -raw
 
 
-class XGBoostAdapter(BlackBoxTabularAdapter):
+class _BoosterAdapter(BlackBoxTabularAdapter):
+    """What XGBoost and LightGBM adapters share: the booster, its tree count, leaf indices and margins.
+
+    Subclasses set ``booster``, ``objective``, ``_n_trees``, ``_library`` (e.g. ``"xgboost 3.2.0"``) and
+    ``_booster_class``, and implement the two raw library calls :meth:`_raw_leaves` and :meth:`_raw_margin`.
+    """
+
+    booster: Any
+    objective: str
+    _n_trees: int
+    _library: str
+    _booster_class: str
+
+    @property
+    def tree_model(self) -> Any:
+        """The library's native booster (``xgboost.Booster`` or ``lightgbm.Booster``), for TreeSHAP."""
+        return self.booster
+
+    @property
+    def n_trees(self) -> int:
+        """Trees in the booster (one per boosting round, and per parallel tree in XGBoost)."""
+        return self._n_trees
+
+    def leaf_indices(self, inputs: Any) -> np.ndarray:
+        """Leaf id per row and tree, ``(n, n_trees)`` int32 (the libraries' ``pred_leaf``)."""
+        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
+        return np.asarray(self._raw_leaves(x)).reshape(x.shape[0], -1).astype(np.int32)
+
+    def margin(self, inputs: Any) -> np.ndarray:
+        """The favourable class's log-odds per row, float64 ``(n,)``: the booster's raw margin (sign by
+        ``favourable_output``), the quantity TreeSHAP with ``model_output="raw"`` decomposes."""
+        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
+        raw = np.asarray(self._raw_margin(x), dtype=np.float64).reshape(x.shape[0])
+        return _signed(raw, self.favourable_output)
+
+    @abstractmethod
+    def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
+        """The library's leaf prediction for a float32 matrix."""
+
+    @abstractmethod
+    def _raw_margin(self, x: np.ndarray) -> np.ndarray:
+        """The library's raw (log-odds) score of class 1 for a float32 matrix."""
+
+    def _model_record(self) -> dict[str, Any]:
+        return {"class": self._booster_class, "library": self._library, "objective": self.objective,
+                "trees": self._n_trees}
+
+
+class XGBoostAdapter(_BoosterAdapter):
     """An XGBoost ``binary:logistic`` booster, predicted with ``inplace_predict`` (CPU) or on a DMatrix (CUDA)."""
 
     fingerprint_basis = "SHA-256 of the booster's canonical JSON serialisation (Booster.save_raw('json'))"
@@ -63,6 +112,8 @@ class XGBoostAdapter(BlackBoxTabularAdapter):
         import xgboost as xgb
 
         self._xgb = xgb
+        self._library = f"xgboost {xgb.__version__}"
+        self._booster_class = "xgboost.Booster"
         self.booster = booster
         what = f"xgboost model {path.name!r}"
         config = json.loads(booster.save_config())
@@ -93,36 +144,17 @@ class XGBoostAdapter(BlackBoxTabularAdapter):
             p = self.booster.inplace_predict(x, validate_features=False)
         return binary_proba(p)
 
-    @property
-    def tree_model(self) -> Any:
-        """The ``xgboost.Booster``."""
-        return self.booster
+    def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
+        return self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
 
-    @property
-    def n_trees(self) -> int:
-        """Trees in the booster (one per boosting round and parallel tree)."""
-        return self._n_trees
-
-    def leaf_indices(self, inputs: Any) -> np.ndarray:
-        """Leaf node id per row and tree, ``(n, n_trees)`` int32 (XGBoost's ``pred_leaf``)."""
-        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
-        leaves = self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
-        return np.asarray(leaves).reshape(x.shape[0], -1).astype(np.int32)
-
-    def margin(self, inputs: Any) -> np.ndarray:
-        """The favourable class's log-odds per row, float64 ``(n,)``: XGBoost's ``output_margin`` (sign by
-        ``favourable_output``), the quantity TreeSHAP with ``model_output="raw"`` decomposes."""
-        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
-        raw = self.booster.predict(self._xgb.DMatrix(x), output_margin=True, validate_features=False)
-        return _signed(np.asarray(raw, dtype=np.float64).reshape(x.shape[0]), self.favourable_output)
+    def _raw_margin(self, x: np.ndarray) -> np.ndarray:
+        return self.booster.predict(self._xgb.DMatrix(x), output_margin=True, validate_features=False)
 
     def _model_record(self) -> dict[str, Any]:
-        return {"class": "xgboost.Booster", "library": f"xgboost {self._xgb.__version__}",
-                "objective": self.objective, "trees": self._n_trees,
-                "sklearn_wrapper": "scikit_learn" in (self.booster.attributes() or {})}
+        return {**super()._model_record(), "sklearn_wrapper": "scikit_learn" in (self.booster.attributes() or {})}
 
 
-class LightGBMAdapter(BlackBoxTabularAdapter):
+class LightGBMAdapter(_BoosterAdapter):
     """A LightGBM ``binary`` booster from its text model file, predicted on the CPU."""
 
     fingerprint_basis = "SHA-256 of the model file's bytes"
@@ -131,7 +163,8 @@ class LightGBMAdapter(BlackBoxTabularAdapter):
                  feature_names: list[str]) -> None:
         import lightgbm as lgb
 
-        self._lgb_version = lgb.__version__
+        self._library = f"lightgbm {lgb.__version__}"
+        self._booster_class = "lightgbm.Booster"
         self.booster = booster
         what = f"lightgbm model {path.name!r}"
         self.objective = objective
@@ -150,31 +183,11 @@ class LightGBMAdapter(BlackBoxTabularAdapter):
     def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
         return binary_proba(self.booster.predict(x))
 
-    @property
-    def tree_model(self) -> Any:
-        """The ``lightgbm.Booster``."""
-        return self.booster
+    def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
+        return self.booster.predict(x, pred_leaf=True)
 
-    @property
-    def n_trees(self) -> int:
-        """Trees in the booster (one per boosting round)."""
-        return self._n_trees
-
-    def leaf_indices(self, inputs: Any) -> np.ndarray:
-        """Leaf index per row and tree, ``(n, n_trees)`` int32 (LightGBM's ``pred_leaf``)."""
-        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
-        return np.asarray(self.booster.predict(x, pred_leaf=True)).reshape(x.shape[0], -1).astype(np.int32)
-
-    def margin(self, inputs: Any) -> np.ndarray:
-        """The favourable class's log-odds per row, float64 ``(n,)``: LightGBM's ``raw_score`` (sign by
-        ``favourable_output``), the quantity TreeSHAP with ``model_output="raw"`` decomposes."""
-        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
-        raw = self.booster.predict(x, raw_score=True)
-        return _signed(np.asarray(raw, dtype=np.float64).reshape(x.shape[0]), self.favourable_output)
-
-    def _model_record(self) -> dict[str, Any]:
-        return {"class": "lightgbm.Booster", "library": f"lightgbm {self._lgb_version}",
-                "objective": self.objective, "trees": self._n_trees}
+    def _raw_margin(self, x: np.ndarray) -> np.ndarray:
+        return self.booster.predict(x, raw_score=True)
 
 
 def load_xgboost_adapter(spec: XGBoostSpec, *, base_dir: Path, device: torch.device,
