@@ -10,18 +10,16 @@ import io
 import re
 import shutil
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from analytic_audit import make_frame, write_audit
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 from pades_pki import Pki, make_pki, tsa_server
 from pypdf import PdfReader
+from stored_audit import StoredAudit, private_copy, store_perf_audit
 from typer.testing import CliRunner
 
-from auditkit import api
 from auditkit.cli import app
 from auditkit.report.pades import pades_sign, pdfa_declaration
 from auditkit.report.pades_keys import PASSPHRASE_ENV_VAR, load_pades_identity, load_trust_roots
@@ -30,29 +28,10 @@ from auditkit.report.signing import SigningKeyError
 from auditkit.store import open_store
 from auditkit.verify import VerifyError, verify_pdf
 
-PERF = {"id": "perf", "kind": "performance", "attributes": ["sex"], "thresholds": {"selection_rate": {"min": 0.2}}}
-
-
-@dataclass(frozen=True)
-class Stored:
-    """One audited run in a SQLite file and its first report version's (unsigned) PDF."""
-
-    db_file: Path
-    run_id: str
-    report_id: str
-    pdf: bytes
-
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory) -> Stored:
-    tmp = tmp_path_factory.mktemp("pades")
-    policy = write_audit(tmp, make_frame(60, {"female": 0.5, "male": 0.5}), [PERF])
-    db_file = tmp / "audit.db"
-    with open_store(f"sqlite:///{db_file}") as store:
-        run = api.run_audit(policy, store=store, device="cpu")
-        report = store.get_report(run.run_id)
-    assert report is not None and report.pdf is not None
-    return Stored(db_file, run.run_id, report.report_id, report.pdf)
+def stored(tmp_path_factory) -> StoredAudit:
+    return store_perf_audit(tmp_path_factory.mktemp("pades"))
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +47,7 @@ def tsa(pki):
 
 @pytest.fixture
 def db(stored, tmp_path) -> str:
-    copy = tmp_path / "copy.db"
-    shutil.copyfile(stored.db_file, copy)
-    return f"sqlite:///{copy}"
+    return private_copy(stored, tmp_path)
 
 
 def cli(*args: object, env: dict[str, str] | None = None):

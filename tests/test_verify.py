@@ -6,15 +6,13 @@ from __future__ import annotations
 import base64
 import io
 import json
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from analytic_audit import make_frame, write_audit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader, PdfWriter
+from stored_audit import StoredAudit, private_copy, store_perf_audit
 from typer.testing import CliRunner
 
 from auditkit import api
@@ -23,40 +21,25 @@ from auditkit.report.signing import load_signing_key
 from auditkit.store import open_store
 from auditkit.verify import verify_pdf
 
-PERF = {"id": "perf", "kind": "performance", "attributes": ["sex"], "thresholds": {"selection_rate": {"min": 0.2}}}
 
-
-@dataclass(frozen=True)
-class Stored:
-    """One audited run in a SQLite file, its first report version's PDF, and a signing key file."""
-
-    db_file: Path
-    run_id: str
-    pdf: bytes
-    key_file: Path
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> StoredAudit:
+    return store_perf_audit(tmp_path_factory.mktemp("verify"))
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory) -> Stored:
-    tmp = tmp_path_factory.mktemp("verify")
-    policy = write_audit(tmp, make_frame(60, {"female": 0.5, "male": 0.5}), [PERF])
-    db_file = tmp / "audit.db"
-    with open_store(f"sqlite:///{db_file}") as store:
-        run = api.run_audit(policy, store=store, device="cpu")
-        report = store.get_report(run.run_id)
-    key_file = tmp / "signer.pem"
-    key_file.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+def key_file(tmp_path_factory) -> Path:
+    """An Ed25519 signing key in a PEM file."""
+    path = tmp_path_factory.mktemp("key") / "signer.pem"
+    path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    assert report is not None and report.pdf is not None
-    return Stored(db_file, run.run_id, report.pdf, key_file)
+    return path
 
 
 @pytest.fixture
 def db(stored, tmp_path) -> str:
     """A private copy of the stored database, so a test may change it."""
-    copy = tmp_path / "copy.db"
-    shutil.copyfile(stored.db_file, copy)
-    return f"sqlite:///{copy}"
+    return private_copy(stored, tmp_path)
 
 
 @pytest.fixture
@@ -155,12 +138,12 @@ def test_a_resaved_pdf_no_longer_matches_its_own_evidence_nor_the_stored_version
     assert out.exit_code == 1 and "PDF bytes differ" in out.output
 
 
-def test_signed_report_verifies_and_a_wrong_key_or_forged_signature_is_named(stored, db, tmp_path, cli):
+def test_signed_report_verifies_and_a_wrong_key_or_forged_signature_is_named(stored, key_file, db, tmp_path, cli):
     out_dir = tmp_path / "out"
-    result = cli("report", stored.run_id[:10], "--db", db, "--out", out_dir, "--sign-key", stored.key_file)
+    result = cli("report", stored.run_id[:10], "--db", db, "--out", out_dir, "--sign-key", key_file)
     assert result.exit_code == 0, result.output
     assert "stored new version v2 signed" in result.output
-    again = cli("report", stored.run_id[:10], "--db", db, "--out", out_dir, "--sign-key", stored.key_file)
+    again = cli("report", stored.run_id[:10], "--db", db, "--out", out_dir, "--sign-key", key_file)
     assert again.exit_code == 0 and "already" in again.output  # no third version for the same key
     with open_store(db) as store:
         v2 = store.get_report(stored.run_id)
@@ -169,7 +152,7 @@ def test_signed_report_verifies_and_a_wrong_key_or_forged_signature_is_named(sto
     assert rerendered.html_matches and rerendered.pdf_matches
     path = out_dir / f"{v2.report_id}.pdf"
     assert path.read_bytes() == v2.pdf
-    key = load_signing_key(stored.key_file)
+    key = load_signing_key(key_file)
     ok = verify_pdf(path)
     assert ok.ok and ok.signed and ok.key_fingerprint == key.fingerprint
     public = tmp_path / "trusted.pub.pem"
@@ -191,11 +174,11 @@ def test_signed_report_verifies_and_a_wrong_key_or_forged_signature_is_named(sto
     assert "not a valid signature" in bad.problems[0].message
 
 
-def test_an_unsigned_report_fails_when_a_trusted_key_is_required(stored, tmp_path, cli):
+def test_an_unsigned_report_fails_when_a_trusted_key_is_required(stored, key_file, tmp_path, cli):
     path = tmp_path / "report.pdf"
     path.write_bytes(stored.pdf)
     public = tmp_path / "trusted.pub.pem"
-    public.write_bytes(load_signing_key(stored.key_file).public_key_pem)
+    public.write_bytes(load_signing_key(key_file).public_key_pem)
     result = cli("verify", path, "--public-key", public)
     assert result.exit_code == 1 and "the report is not signed" in result.output
 
