@@ -183,3 +183,11 @@ class SupportsTreeStructure(Protocol):
         """The favourable class's raw score (log-odds) per row, float64 ``(n,)``: the sum of the trees' leaf values
         and the base score, as the library computes it, negated when ``favourable_output`` is 0."""
         ...
+
+    #: Which code computes :meth:`contributions` (e.g. "xgboost 3.2.0 pred_contribs (cuda:0)").
+    contributions_implementation: str
+
+    def contributions(self, inputs: Any) -> np.ndarray:
+        """The library's own path-dependent TreeSHAP of :meth:`margin`: float64 ``(n, features + 1)``, the last
+        column the expected margin under the trees' cover; each row sums to :meth:`margin`."""
+        ...

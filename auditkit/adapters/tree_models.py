@@ -66,6 +66,7 @@ class _BoosterAdapter(BlackBoxTabularAdapter):
     _n_trees: int
     _library: str
     _booster_class: str
+    _contributions_call: str
 
     @property
     def tree_model(self) -> Any:
@@ -88,6 +89,22 @@ class _BoosterAdapter(BlackBoxTabularAdapter):
         x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
         raw = np.asarray(self._raw_margin(x), dtype=np.float64).reshape(x.shape[0])
         return _signed(raw, self.favourable_output)
+
+    def contributions(self, inputs: Any) -> np.ndarray:
+        """Path-dependent TreeSHAP of :meth:`margin` by the library itself, ``(n, features + 1)`` float64 (the last
+        column is the expected margin), negated with the margin for ``favourable_output: 0``."""
+        x = as_matrix(inputs, len(self.feature_names), self._what(), self.feature_names)
+        raw = np.asarray(self._raw_contributions(x), dtype=np.float64).reshape(x.shape[0], -1)
+        return _signed(raw, self.favourable_output)
+
+    @property
+    def contributions_implementation(self) -> str:
+        """The library call behind :meth:`contributions`, with the device it runs on."""
+        return f"{self._library} {self._contributions_call} ({self.device})"
+
+    @abstractmethod
+    def _raw_contributions(self, x: np.ndarray) -> np.ndarray:
+        """The library's path-dependent TreeSHAP (features then bias) for a float32 matrix."""
 
     @abstractmethod
     def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
@@ -114,6 +131,7 @@ class XGBoostAdapter(_BoosterAdapter):
         self._xgb = xgb
         self._library = f"xgboost {xgb.__version__}"
         self._booster_class = "xgboost.Booster"
+        self._contributions_call = "pred_contribs"
         self.booster = booster
         what = f"xgboost model {path.name!r}"
         config = json.loads(booster.save_config())
@@ -147,6 +165,9 @@ class XGBoostAdapter(_BoosterAdapter):
     def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
 
+    def _raw_contributions(self, x: np.ndarray) -> np.ndarray:  # GPUTreeShap when the booster is on a CUDA device
+        return self.booster.predict(self._xgb.DMatrix(x), pred_contribs=True, validate_features=False)
+
     def _raw_margin(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(self._xgb.DMatrix(x), output_margin=True, validate_features=False)
 
@@ -165,6 +186,7 @@ class LightGBMAdapter(_BoosterAdapter):
 
         self._library = f"lightgbm {lgb.__version__}"
         self._booster_class = "lightgbm.Booster"
+        self._contributions_call = "pred_contrib"
         self.booster = booster
         what = f"lightgbm model {path.name!r}"
         self.objective = objective
@@ -185,6 +207,9 @@ class LightGBMAdapter(_BoosterAdapter):
 
     def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(x, pred_leaf=True)
+
+    def _raw_contributions(self, x: np.ndarray) -> np.ndarray:
+        return self.booster.predict(x, pred_contrib=True)
 
     def _raw_margin(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(x, raw_score=True)

@@ -73,7 +73,7 @@ TASK_DEFAULTS: dict[str, dict[str, Any]] = {
 #: Tree ensembles (``SupportsTreeStructure``): exact TreeSHAP takes Kernel SHAP's place and comes first, so every
 #: pair of the agreement table reads "tree_shap vs ..." against the exact interventional Shapley values (the
 #: anchor); Kernel SHAP would only estimate the same values by sampling, at many model evaluations.
-TREE_METHODS = ["tree_shap", "integrated_gradients", "gradient_shap", "feature_ablation"]
+TREE_METHODS = ["tree_shap", "tree_shap_path", "feature_ablation"]
 
 
 def default_methods(task: str, adapter: object) -> list[str]:

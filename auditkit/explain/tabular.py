@@ -17,15 +17,8 @@
   rows per pass.
 * **FeatureAblation** is captum's, with the grouping as ``feature_mask`` and
   perturbations batched (``perturbations_per_eval``).
-* **TreeSHAP** (tree ensembles only: adapters with ``SupportsTreeStructure``) is
-  shap's ``TreeExplainer`` on the native booster, ``interventional`` over the same
-  background as Kernel SHAP (all of it: shap would keep 100 rows of a larger bare
-  array, so it is passed as an ``Independent`` masker): it computes exactly the interventional Shapley values
-  Kernel SHAP estimates, by walking the trees instead of sampling coalitions, so
-  it is exact and costs no model evaluations. A logit job explains the trees' raw
-  margin (``model_output="raw"``), which *is* the favourable class's log-odds; a
-  probability job uses ``model_output="probability"``, which shap's interventional
-  algorithm also computes exactly (the sigmoid is applied per background row).
+
+Tree ensembles have exact TreeSHAP methods in :mod:`auditkit.explain.trees`.
 """
 
 from __future__ import annotations
@@ -35,12 +28,9 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from auditkit.adapters.base import SupportsTreeStructure
-from auditkit.evidence import Msg
 from auditkit.explain.base import (
     CPU_TABULAR_ROWS,
     Attribution,
-    UnsupportedMethod,
     import_shap,
     register_method,
     rows_per_pass,
@@ -268,44 +258,3 @@ def tabular_feature_ablation(job: TabularJob, settings: NoSettings, *, seed: int
     return Attribution("feature_ablation", cols[:, first], job.grouping.names, job.explained, job.reference,
                        evaluations=float(m + 1), gradient=False, seconds=seconds,
                        settings={"perturbations_per_eval": per_eval, "rows_per_pass": rows})
-
-
-@register_method("tree_shap", "tabular", title="TreeSHAP (interventional)", family="perturbation",
-                 needs_gradients=False)
-def tabular_tree_shap(job: TabularJob, settings: NoSettings, *, seed: int = 0) -> Attribution:
-    """Exact interventional TreeSHAP of a tree ensemble over the job's background, all instances in one call.
-
-    Refused (:class:`UnsupportedMethod`) unless the adapter exposes its trees. The
-    favourable class's log-odds is ± the trees' raw margin (``favourable_output``),
-    so for class 0 the values and expected value are negated (probability: 1 − p,
-    the same negation and 1 − E). ``delta`` is ``Σφ − (F(x) − E)`` against the
-    model's own margin or probability (float32 in the libraries: ~1e-6, not the
-    clipped logit the other methods see). Grouped features are summed (additive).
-    """
-    adapter = job.adapter
-    if not isinstance(adapter, SupportsTreeStructure):
-        raise UnsupportedMethod("tree_shap", Msg("explain.tree.unsupported", adapter=type(adapter).__name__))
-    shap = import_shap()
-    output = "raw" if job.explained == "logit" else "probability"
-    bg = np.ascontiguousarray(job.background, dtype=np.float64)
-    x = np.ascontiguousarray(job.X, dtype=np.float64)
-
-    def run() -> tuple[np.ndarray, float]:
-        # the whole background as an explicit masker: given a bare array, shap keeps a random 100 of its rows
-        masker = shap.maskers.Independent(bg, max_samples=bg.shape[0])
-        explainer = shap.TreeExplainer(adapter.tree_model, data=masker, feature_perturbation="interventional",
-                                       model_output=output)
-        values = np.asarray(explainer.shap_values(x, check_additivity=False), dtype=np.float64)
-        expected = float(np.asarray(explainer.expected_value, dtype=np.float64).reshape(-1)[-1])
-        return values.reshape(job.n, -1), expected
-
-    (values, expected), seconds = timed(run)
-    if adapter.favourable_output == 0:  # log-odds of class 0 = −margin; P(class 0) = 1 − P(class 1)
-        values, expected = -values, (-expected if output == "raw" else 1.0 - expected)
-    f_x = adapter.margin(job.X) if output == "raw" else np.asarray(adapter.predict(job.X), dtype=np.float64)
-    return Attribution("tree_shap", job.grouping.sum_columns(values), job.grouping.names, job.explained,
-                       f"background sample of {job.background.shape[0]} rows (interventional)",
-                       evaluations=0.0, gradient=False, seconds=seconds, delta=values.sum(axis=1) - (f_x - expected),
-                       settings={"feature_perturbation": "interventional", "model_output": output,
-                                 "background": int(bg.shape[0]), "expected_value": expected,
-                                 "trees": int(adapter.n_trees), "implementation": f"shap {shap.__version__}"})

@@ -609,6 +609,8 @@ MESSAGES: dict[str, str] = {
     "outcome.requires": "Nicht ausgeführt: {kind} benötigt {abilities}, was der {adapter} nicht bietet.",
     "explain.gradient.unsupported": "der {adapter} stellt keine Gradienten bereit (SupportsGradients)",
     "explain.tree.unsupported": "der {adapter} legt seine Bäume nicht offen (SupportsTreeStructure)",
+    "explain.tree.path_needs_logit": ("die eigene TreeSHAP-Implementierung der Bibliotheken zerlegt nur die Log-Odds "
+                                       "(Rohwert); erklären Sie den Logit (explained: logit)"),
     "explain.gradient.embedding_unused": (
         "die Einbettungsschicht lief im Vorwärtsdurchlauf nicht, daher erreichen keine Gradienten die "
         "Tokens"

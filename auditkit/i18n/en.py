@@ -577,6 +577,8 @@ MESSAGES: dict[str, str] = {
     "outcome.requires": "Not run: {kind} requires {abilities}, which the {adapter} does not provide.",
     "explain.gradient.unsupported": "the {adapter} does not provide gradients (SupportsGradients)",
     "explain.tree.unsupported": "the {adapter} does not expose its trees (SupportsTreeStructure)",
+    "explain.tree.path_needs_logit": ("the libraries' own TreeSHAP decomposes the log-odds (raw margin) only; "
+                                       "explain the logit (explained: logit)"),
     "explain.gradient.embedding_unused": (
         "the embedding layer did not run in the forward pass, so no gradients reach the tokens"
     ),

@@ -48,15 +48,19 @@ def test_every_check_runs_or_says_why_not(tmp_path, model_type):
     agree = record.outcome("agree")
     assert agree.status is not Status.SKIPPED  # two perturbation methods ran
     not_run = [n for n in agree.evidence.notes if n.key.endswith("note.method_not_run")]
-    assert sorted(n.params["method"] for n in not_run) == ["GradientShap (expected gradients)",
-                                                           "Integrated Gradients"]
-    assert {n.params["reason"].key for n in not_run} == {"explain.gradient.unsupported"}
+    tree = model_type in ("xgboost", "lightgbm")
+    if tree:  # the defaults for trees are the two exact TreeSHAPs and feature ablation: all run
+        assert not not_run
+        assert {m.group for m in agree.measurements} >= {"tree_shap vs tree_shap_path", "tree_shap vs feature_ablation"}
+    else:
+        assert sorted(n.params["method"] for n in not_run) == ["GradientShap (expected gradients)",
+                                                               "Integrated Gradients"]
+        assert {n.params["reason"].key for n in not_run} == {"explain.gradient.unsupported"}
 
     prohibited = record.outcome("prohibited")
     assert prohibited.status is Status.FAIL, prohibited.summary
     assert prohibited.details["space"] == "inputs"
     assert "prohibited_feature_use.note.input_space" in {n.key for n in prohibited.evidence.notes}
-    tree = model_type in ("xgboost", "lightgbm")
     assert any(name.startswith("leaves") for name in prohibited.details["probed"]) is tree
     assert record.model_ref["type"] == model_type
 

@@ -113,6 +113,34 @@ def test_xgboost_pred_contribs_equal_shaps_path_dependent_tree_shap(tmp_path, se
                                atol=1e-5)
 
 
+@pytest.mark.parametrize("favourable_output", [1, 0])
+@pytest.mark.parametrize("kind", ["xgboost", "lightgbm"])
+def test_native_path_dependent_tree_shap_decomposes_the_margin(tmp_path, kind, favourable_output):
+    """``tree_shap_path`` is the library's own TreeSHAP: Σφ + its expected value is the favourable class's
+    log-odds row by row, and it equals shap's path-dependent algorithm on the same booster (an independent
+    implementation), negated with the margin when class 0 is favourable."""
+    from auditkit.explain.base import import_shap
+
+    adapter, job = adapter_and_job(kind, tmp_path, 3, favourable_output=favourable_output)
+    attr = explain("tree_shap_path", job)
+    contribs = adapter.contributions(job.X)
+    np.testing.assert_allclose(contribs.sum(axis=1), adapter.margin(job.X), atol=1e-5)
+    np.testing.assert_allclose(attr.values, contribs[:, :-1], atol=0)
+    assert np.abs(attr.delta).max() < 1e-5
+    sign = 1.0 if favourable_output == 1 else -1.0
+    path_dep = import_shap().TreeExplainer(adapter.tree_model, feature_perturbation="tree_path_dependent")
+    np.testing.assert_allclose(attr.values, sign * np.asarray(path_dep.shap_values(job.X)).reshape(job.n, -1),
+                               atol=1e-5)
+    assert attr.settings["implementation"].startswith(kind) and "(cpu)" in attr.settings["implementation"]
+
+
+def test_native_tree_shap_refuses_a_probability_job_with_its_reason(tmp_path):
+    _, job = adapter_and_job("xgboost", tmp_path, 0, explained="probability")
+    with pytest.raises(UnsupportedMethod) as caught:
+        explain("tree_shap_path", job)
+    assert caught.value.reason.key == "explain.tree.path_needs_logit"
+
+
 @pytest.mark.parametrize("kind", ["xgboost", "lightgbm"])
 def test_features_no_tree_splits_on_get_exactly_zero(tmp_path, kind):
     _, job = adapter_and_job(kind, tmp_path, 4, only_first=True)
@@ -170,7 +198,7 @@ def test_an_xgboost_audit_anchors_the_agreement_table_on_tree_shap(tmp_path):
     agree = record.outcome("agree")
     assert agree.status not in (Status.ERROR, Status.SKIPPED), agree.summary
     groups = {m.group for m in agree.measurements}
-    assert "tree_shap vs feature_ablation" in groups  # TreeSHAP ran, first in every pair it is in
+    # TreeSHAP ran, first in every pair it is in; the library's own path-dependent TreeSHAP beside it
+    assert {"tree_shap vs feature_ablation", "tree_shap vs tree_shap_path"} <= groups
     assert not any("kernel_shap" in str(g) for g in groups)  # replaced by the exact method, not run beside it
-    not_run = {n.params["method"] for n in agree.evidence.notes if n.key.endswith("note.method_not_run")}
-    assert not_run == {"Integrated Gradients", "GradientShap (expected gradients)"}
+    assert not [n for n in agree.evidence.notes if n.key.endswith("note.method_not_run")]
