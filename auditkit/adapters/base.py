@@ -191,3 +191,9 @@ class SupportsTreeStructure(Protocol):
         """The library's own path-dependent TreeSHAP of :meth:`margin`: float64 ``(n, features + 1)``, the last
         column the expected margin under the trees' cover; each row sums to :meth:`margin`."""
         ...
+
+    def randomised(self, trees: int, seed: int, reference: np.ndarray) -> Any:
+        """A copy of the adapter whose last ``trees`` trees have random splits (thresholds drawn from the
+        ``reference`` rows) and random leaf values (the sanity check's model randomisation), with its own
+        fingerprint; the original is untouched."""
+        ...

@@ -17,6 +17,7 @@ booster parameter; a CPU-only build is a clear error); LightGBM on the CPU.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -30,6 +31,7 @@ import torch
 from auditkit.adapters.blackbox import BlackBoxTabularAdapter, as_matrix, binary_proba
 from auditkit.adapters.files import file_sha256, resolve_file
 from auditkit.adapters.optional import import_optional
+from auditkit.adapters.tree_randomise import randomise_lightgbm, randomise_xgboost
 from auditkit.errors import ModelError
 from auditkit.policy.model_specs import LightGBMSpec, XGBoostSpec
 
@@ -102,6 +104,23 @@ class _BoosterAdapter(BlackBoxTabularAdapter):
         """The library call behind :meth:`contributions`, with the device it runs on."""
         return f"{self._library} {self._contributions_call} ({self.device})"
 
+    def randomised(self, trees: int, seed: int, reference: np.ndarray) -> _BoosterAdapter:
+        """A copy whose last ``trees`` trees (in boosting order) have random splits and leaf values, thresholds
+        drawn from ``reference`` rows (:mod:`auditkit.adapters.tree_randomise`); the original is untouched."""
+        rng = np.random.default_rng(int(seed))
+        ref = as_matrix(reference, len(self.feature_names), self._what(), self.feature_names)
+        new = copy.copy(self)
+        new.booster = self._randomised_booster(range(max(0, self._n_trees - int(trees)), self._n_trees), rng, ref)
+        # its own identity for artefact keys: (original booster, trees, seed, reference) determines the new trees
+        ref_digest = hashlib.sha256(ref.tobytes()).hexdigest()
+        new.fingerprint = hashlib.sha256(
+            f"{self.fingerprint}:randomised:{trees}:{seed}:{ref_digest}".encode()).hexdigest()
+        return new
+
+    @abstractmethod
+    def _randomised_booster(self, trees: range, rng: np.random.Generator, reference: np.ndarray) -> Any:
+        """A new native booster equal to ours except for random splits and leaves in ``trees``."""
+
     @abstractmethod
     def _raw_contributions(self, x: np.ndarray) -> np.ndarray:
         """The library's path-dependent TreeSHAP (features then bias) for a float32 matrix."""
@@ -165,6 +184,13 @@ class XGBoostAdapter(_BoosterAdapter):
     def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
 
+    def _randomised_booster(self, trees: range, rng: np.random.Generator, reference: np.ndarray) -> Any:
+        model = randomise_xgboost(json.loads(bytes(self.booster.save_raw("json"))), trees, rng, reference)
+        booster = self._xgb.Booster()
+        booster.load_model(bytearray(json.dumps(model).encode("utf-8")))
+        booster.set_param({"device": str(self.device)})
+        return booster
+
     def _raw_contributions(self, x: np.ndarray) -> np.ndarray:  # GPUTreeShap when the booster is on a CUDA device
         return self.booster.predict(self._xgb.DMatrix(x), pred_contribs=True, validate_features=False)
 
@@ -210,6 +236,11 @@ class LightGBMAdapter(_BoosterAdapter):
 
     def _raw_contributions(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(x, pred_contrib=True)
+
+    def _randomised_booster(self, trees: range, rng: np.random.Generator, reference: np.ndarray) -> Any:
+        import lightgbm as lgb
+
+        return lgb.Booster(model_str=randomise_lightgbm(self.booster.model_to_string(), trees, rng, reference))
 
     def _raw_margin(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(x, raw_score=True)

@@ -229,13 +229,14 @@ class AgreementReport:
             verdict = msg(f"sanity_verdict.{statuses[m].name.lower()}")
             rows.append([m, *[_mean(res.rho[m][s]) for s in res.stages], _num(lo), _num(hi), verdict])
         rho = Unit.CORRELATION
+        suffix = "_trees" if res.unit == "trees" else ""  # what a randomised block is: a layer or a tree
         title = msg("table.sanity.title", instances=Q(res.instances, Unit.COUNT), limit=Q(limit.threshold, rho))
         self.tables.append(Table(
             title,
             (_col("method", ColumnRole.LABEL),
-             *[_col("stage", ColumnRole.VALUE, rho, stage=Q(s, Unit.COUNT), blocks=Q(res.blocks, Unit.COUNT))
-               for s in res.stages[:-1]],
-             _col("all_stages", ColumnRole.VALUE, rho, blocks=Q(res.blocks, Unit.COUNT),
+             *[_col("stage" + suffix, ColumnRole.VALUE, rho, stage=Q(s, Unit.COUNT),
+                    blocks=Q(res.blocks, Unit.COUNT)) for s in res.stages[:-1]],
+             _col("all_stages" + suffix, ColumnRole.VALUE, rho, blocks=Q(res.blocks, Unit.COUNT),
                   draws=Q(res.draws, Unit.COUNT)),
              _col("ci_low", ColumnRole.CI_LOW, rho), _col("ci_high", ColumnRole.CI_HIGH, rho), _col("verdict")),
             tuple(tuple(r) for r in rows)))
@@ -262,7 +263,7 @@ class AgreementReport:
                  else msg("chart.cascade.tick", stage=Q(s, Unit.COUNT), blocks=blocks)
                  for i, s in enumerate(res.stages)]
         return {"type": "lines", "title": msg("chart.cascade.title"), "table": table,
-                "x_label": msg("chart.cascade.x_label"),
+                "x_label": msg("chart.cascade.x_label" + ("_trees" if res.unit == "trees" else "")),
                 "y_label": msg("chart.cascade.y_label"),
                 "series": [{"name": self.title(m), "x": [float(i) for i in range(len(res.stages))],
                             "y": [_mean(res.rho[m][s]) for s in res.stages], "low": None, "high": None}

@@ -22,7 +22,7 @@ from auditkit.evidence import Msg
 from auditkit.explain.base import Attribution, UnsupportedMethod
 from auditkit.explain.jobs import TabularJob, TextJob, subset, with_adapter
 from auditkit.explain.perturb import attribution_curves, endpoint_scores, eraser_scores, random_curves
-from auditkit.explain.sanity import cascade_stages, parameter_blocks, randomised_adapter
+from auditkit.explain.sanity import cascade_stages, randomisation_blocks, randomised_adapter
 from auditkit.metrics import faithfulness as fth
 
 Explainer = Callable[..., Attribution]
@@ -47,6 +47,8 @@ class Randomisation:
     draws: int
     rho: dict[str, dict[int, np.ndarray]] = field(default_factory=dict)
     unsupported: dict[str, Msg] = field(default_factory=dict)
+    #: What a block is: "layers" (of a network, from the output down) or "trees" (of an ensemble, last boosted first).
+    unit: str = "layers"
 
 
 def randomisation_correlations(job: TabularJob | TextJob, attrs: dict[str, Attribution], *, count: int,
@@ -56,21 +58,20 @@ def randomisation_correlations(job: TabularJob | TextJob, attrs: dict[str, Attri
 
     ``seed`` draws the random weights; ``method_seed`` (default ``seed``) is the
     seed stochastic methods ran with on the trained model, reused so that only
-    the model changes. Raises ``TypeError`` when the adapter exposes no torch
-    model to randomise.
+    the model changes. Raises ``TypeError`` when the adapter exposes neither a
+    torch model nor trees to randomise.
     """
-    model = getattr(job.adapter, "model", None)
-    if model is None:
-        raise TypeError(f"{type(job.adapter).__name__} exposes no torch model to randomise")
+    blocks, unit = randomisation_blocks(job.adapter)
     sub = subset(job, max(count, 2))
-    blocks = len(parameter_blocks(model))
-    out = Randomisation(cascade_stages(blocks, cascade), blocks, sub.n, max(1, draws), {m: {} for m in attrs})
+    out = Randomisation(cascade_stages(blocks, cascade), blocks, sub.n, max(1, draws), {m: {} for m in attrs},
+                        unit=unit)
     width = _width(sub)
     for stage in out.stages:
         n_draws = out.draws if stage == out.stages[-1] else 1
         per_draw: dict[str, list[np.ndarray]] = {m: [] for m in attrs}
         for draw in range(n_draws):
-            rand_job = with_adapter(sub, randomised_adapter(job.adapter, stage, seed + 7919 * draw))
+            rand_job = with_adapter(sub, randomised_adapter(job.adapter, stage, seed + 7919 * draw,
+                                                                 reference=_reference(sub)))
             for m, a in attrs.items():
                 try:
                     r = explain(m, rand_job, seed=seed if method_seed is None else method_seed)
@@ -84,6 +85,11 @@ def randomisation_correlations(job: TabularJob | TextJob, attrs: dict[str, Attri
             with np.errstate(invalid="ignore", divide="ignore"):
                 out.rho[m][stage] = np.where(ok, stacked, 0.0).sum(axis=0) / ok.sum(axis=0)
     return out
+
+
+def _reference(job: TabularJob | TextJob) -> np.ndarray | None:
+    """Rows a randomised tree ensemble draws its split thresholds from: the tabular job's background."""
+    return job.background if isinstance(job, TabularJob) else None
 
 
 @dataclass

@@ -21,9 +21,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 
-from auditkit.adapters.base import ModelAdapter
+from auditkit.adapters.base import ModelAdapter, SupportsTreeStructure
 
 _NUMERIC = re.compile(r"^\d+$")
 
@@ -64,12 +65,31 @@ def _reinitialise(module: torch.nn.Module, generator: torch.Generator) -> None:
             p.copy_(torch.randn(p.shape, generator=generator, dtype=p.dtype) * max(scale, 1e-2))
 
 
-def randomised_adapter(adapter: ModelAdapter, blocks: int, seed: int) -> ModelAdapter:
+def randomisation_blocks(adapter: ModelAdapter) -> tuple[int, str]:
+    """How many blocks the cascade can randomise and what a block is: ``"layers"`` of a torch network, or
+    ``"trees"`` of a tree ensemble (one block per tree, the last boosted first). ``TypeError`` for other models."""
+    if isinstance(adapter, SupportsTreeStructure):
+        return int(adapter.n_trees), "trees"
+    model = getattr(adapter, "model", None)
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"{type(adapter).__name__} exposes neither a torch model nor trees to randomise")
+    return len(parameter_blocks(model)), "layers"
+
+
+def randomised_adapter(adapter: ModelAdapter, blocks: int, seed: int, reference: np.ndarray | None = None,
+                       ) -> ModelAdapter:
     """A copy of ``adapter`` whose top ``blocks`` parameter blocks have random weights.
 
-    Needs an adapter that keeps its network in ``.model`` (the torch and
-    Hugging Face adapters do); raises ``TypeError`` otherwise.
+    Torch and Hugging Face adapters keep their network in ``.model``; a tree
+    ensemble randomises the splits and leaf values of its last ``blocks`` trees,
+    thresholds drawn from the ``reference`` rows
+    (:meth:`~auditkit.adapters.base.SupportsTreeStructure.randomised`). Raises
+    ``TypeError`` for any other adapter.
     """
+    if isinstance(adapter, SupportsTreeStructure):
+        if reference is None:
+            raise TypeError("randomising a tree ensemble needs reference rows to draw split thresholds from")
+        return adapter.randomised(blocks, seed, reference)
     model = getattr(adapter, "model", None)
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"{type(adapter).__name__} exposes no torch model to randomise")

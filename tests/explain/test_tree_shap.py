@@ -202,3 +202,49 @@ def test_an_xgboost_audit_anchors_the_agreement_table_on_tree_shap(tmp_path):
     assert {"tree_shap vs feature_ablation", "tree_shap vs tree_shap_path"} <= groups
     assert not any("kernel_shap" in str(g) for g in groups)  # replaced by the exact method, not run beside it
     assert not [n for n in agree.evidence.notes if n.key.endswith("note.method_not_run")]
+
+
+@pytest.mark.parametrize("kind", ["xgboost", "lightgbm"])
+def test_randomising_trees_changes_only_the_last_ones_and_never_the_original(tmp_path, kind):
+    """The sanity check's model randomisation for trees: the last k trees get random splits (thresholds taken
+    from the reference rows) and leaves, the earlier ones and the original adapter are untouched, and the same
+    seed gives the same random model (its own fingerprint)."""
+    adapter, job = adapter_and_job(kind, tmp_path, 0)
+    before_scores, before_leaves = adapter.predict(job.X).copy(), adapter.leaf_indices(job.X)
+    last = adapter.randomised(1, seed=3, reference=job.background)
+    np.testing.assert_array_equal(last.leaf_indices(job.X)[:, :-1], before_leaves[:, :-1])
+    assert not np.allclose(last.margin(job.X), adapter.margin(job.X))
+    whole = adapter.randomised(adapter.n_trees, seed=3, reference=job.background)
+    again = adapter.randomised(adapter.n_trees, seed=3, reference=job.background)
+    np.testing.assert_array_equal(whole.predict(job.X), again.predict(job.X))
+    assert whole.fingerprint == again.fingerprint != last.fingerprint != adapter.fingerprint
+    assert np.mean(whole.leaf_indices(job.X) != before_leaves) > 0.3  # the splits moved, not only the leaves
+    np.testing.assert_array_equal(adapter.predict(job.X), before_scores)
+    np.testing.assert_array_equal(adapter.leaf_indices(job.X), before_leaves)
+    # still a valid ensemble whose exact attributions decompose its own margin
+    attr = explain("tree_shap_path", tabular_job(whole, job.X, job.rows, background=job.background))
+    assert np.abs(attr.delta).max() < 1e-5
+
+
+@pytest.mark.parametrize("kind", ["xgboost", "lightgbm"])
+def test_exact_tree_methods_pass_the_randomisation_sanity_check(tmp_path, kind):
+    """Exact TreeSHAP cannot be model-insensitive: after every tree is randomised its attributions must stop
+    resembling the trained model's (ρ of |φ| below 0.5 on the whole interval), and the table says trees."""
+    from tabular_models import write_audit
+
+    import auditkit
+    from auditkit.results import Status
+    from auditkit.store import open_store
+
+    checks = [{"id": "agree", "kind": "attribution_agreement", "n_examples": 30, "background_size": 30,
+               "seeds": 2, "sanity_examples": 10, "ceiling_examples": 5, "random_orders": 3}]
+    policy = write_audit(tmp_path, kind, checks, seed=0)
+    with open_store(f"sqlite:///{tmp_path / 'runs.db'}") as store:
+        record = auditkit.run_audit(policy, store=store, device="cpu", report=False)
+    agree = record.outcome("agree")
+    sanity = {m.group: m for m in agree.measurements if m.name == "sanity_rank_correlation"}
+    assert sanity["tree_shap"].status is Status.PASS and sanity["tree_shap_path"].status is Status.PASS
+    assert agree.evidence.verdict is not None and agree.evidence.verdict.rule != "sanity_check_failed"
+    assert "sanity_cannot_run" not in " ".join(n.key for n in agree.evidence.notes)
+    columns = [c.header.key for t in agree.evidence.tables for c in t.columns]
+    assert any(key.endswith("column.all_stages_trees") for key in columns)

@@ -150,6 +150,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution_agreement.column.status": "status",
         "attribution_agreement.column.stage": "top {stage} of {blocks} layers random",
         "attribution_agreement.column.all_stages": "all {blocks} layers random (mean of {draws} models)",
+        "attribution_agreement.column.stage_trees": "last {stage} of {blocks} trees' leaves random",
+        "attribution_agreement.column.all_stages_trees": "all {blocks} trees' leaves random (mean of {draws} models)",
         "attribution_agreement.column.ci_low": "CI low",
         "attribution_agreement.column.ci_high": "CI high",
         "attribution_agreement.column.verdict": "verdict",
@@ -190,6 +192,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         # -- charts
         "attribution_agreement.chart.cascade.title": "Cascading randomisation: similarity to the trained model",
         "attribution_agreement.chart.cascade.x_label": "layers randomised (from the output down)",
+        "attribution_agreement.chart.cascade.x_label_trees": "trees with random leaf values (last boosted first)",
         "attribution_agreement.chart.cascade.y_label": "mean Spearman ρ of |φ|",
         "attribution_agreement.chart.cascade.tick": "{stage} of {blocks}",
         "attribution_agreement.chart.cascade.tick_mean": "{stage} of {blocks} (mean of {draws} models)",
@@ -402,6 +405,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution_agreement.column.stage": "oberste {stage} von {blocks} Schichten randomisiert",
         "attribution_agreement.column.all_stages": "alle {blocks} Schichten randomisiert (Mittel über {draws} "
         "Modelle)",
+        "attribution_agreement.column.stage_trees": "Blattwerte der letzten {stage} von {blocks} Bäumen randomisiert",
+        "attribution_agreement.column.all_stages_trees": "Blattwerte aller {blocks} Bäume randomisiert (Mittel über "
+        "{draws} Modelle)",
         "attribution_agreement.column.ci_low": "KI unten",
         "attribution_agreement.column.ci_high": "KI oben",
         "attribution_agreement.column.verdict": "Urteil",
@@ -444,6 +450,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution_agreement.chart.cascade.title": "Schrittweise Randomisierung: Ähnlichkeit zum trainierten "
         "Modell",
         "attribution_agreement.chart.cascade.x_label": "randomisierte Schichten (von der Ausgabe abwärts)",
+        "attribution_agreement.chart.cascade.x_label_trees": "Bäume mit zufälligen Blattwerten (vom zuletzt "
+        "trainierten rückwärts)",
         "attribution_agreement.chart.cascade.y_label": "mittleres Spearman-ρ von |φ|",
         "attribution_agreement.chart.cascade.tick": "{stage} von {blocks}",
         "attribution_agreement.chart.cascade.tick_mean": "{stage} von {blocks} (Mittel über {draws} Modelle)",
