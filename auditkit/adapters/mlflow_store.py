@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from auditkit.adapters.optional import import_optional
 from auditkit.errors import ModelError
@@ -60,14 +60,17 @@ def redact_uri(uri: str | None) -> str | None:
     parts = urlsplit(uri)
     if len(parts.scheme) <= 1:  # a plain path (or a Windows drive)
         return uri
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
+    out = uri
+    if "@" in parts.netloc:  # rebuilt by hand: urlunsplit would also drop the empty authority of sqlite:////
+        host = parts.netloc.rsplit("@", 1)[1]
+        out = out.replace(f"//{parts.netloc}", f"//***@{host}", 1)
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
         query = urlencode([(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        head, _, rest = out.partition("?")
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        out = f"{head}?{query}{fragment}" if rest else out
+    return out
 
 
 def _listing(items: list[str]) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from auditkit.policy.sections import OpenFraction, Scalar, Section
@@ -335,10 +335,8 @@ class MlflowSpec(ModelSpec):
     trusted: list[str] = Field(default_factory=list)
     output: str | None = None
 
-    @model_validator(mode="after")
-    def _uri(self) -> MlflowSpec:
-        try:
-            parse_mlflow_uri(self.uri)
-        except ValueError as exc:
-            raise PydanticCustomError("model_source", "{message}", {"message": str(exc)}) from None
-        return self
+    @field_validator("uri")
+    @classmethod
+    def _uri(cls, value: str) -> str:
+        parse_mlflow_uri(value)  # its ValueError says which URI forms are read
+        return value
