@@ -19,7 +19,10 @@ is returned for the run's provenance.
 MLflow is imported here with its usage telemetry off (``MLFLOW_DISABLE_TELEMETRY``,
 unless the user set it), and while a local file store is read
 ``MLFLOW_ALLOW_FILE_STORE`` is set: MLflow 3 refuses its file store otherwise,
-and auditkit only reads it. Nothing here loads a model.
+and auditkit only reads it. MLflow's own stores read its *global* tracking URI in
+places, so the configured URIs are made global while a URI is resolved and the
+previous ones restored afterwards: two threads of one process must not resolve
+MLflow models at the same time. Nothing here loads a model.
 """
 
 from __future__ import annotations

@@ -225,6 +225,27 @@ def test_a_local_model_directory_and_refusals_of_its_mlmodel(store, tmp_path):
         load_adapter(ModelSpec(type="mlflow", uri="."), base_dir=tmp_path, device=CPU, feature_names=FEATURES)
 
 
+def test_an_onnx_flavour_goes_to_the_onnx_adapter(tmp_path):
+    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    from tabular_models import onnx_bytes
+
+    graph = onnx_bytes(sklearn_pipeline(0))
+    mlflow.onnx.save_model(onnx.load_from_string(graph), tmp_path / "onnx-model", pip_requirements=[])
+    (tmp_path / "direct.onnx").write_bytes(graph)
+    x, _ = training_arrays(9, n=200)
+    direct = load_adapter(ModelSpec(type="onnx", path="direct.onnx"), base_dir=tmp_path, device=CPU,
+                          feature_names=FEATURES)
+    adapter = load_adapter(ModelSpec(type="mlflow", uri=(tmp_path / "onnx-model").as_uri(), output="probabilities"),
+                           base_dir=Path("/nonexistent"), device=CPU, feature_names=FEATURES)
+    np.testing.assert_array_equal(adapter.predict(x), direct.predict(x))
+    assert adapter.describe()["flavour"] == "onnx" and adapter.describe()["source"]["path"] == "model.onnx"
+    with pytest.raises(ModelError, match=r"model.output is 'proba' but .* has the outputs"):
+        load_adapter(ModelSpec(type="mlflow", uri="onnx-model", output="proba"), base_dir=tmp_path, device=CPU,
+                     feature_names=FEATURES)
+
+
 def test_an_audit_through_the_registry_runs_checks_and_reports_the_provenance(store, tmp_path):
     make_frame(1200, 0).to_csv(tmp_path / "data.csv", index=False)
     policy = {
