@@ -160,6 +160,7 @@ class BlackBoxTabularAdapter(ModelAdapter):
         return ref
 
     def _describe_file(self) -> dict[str, Any]:
+        """The reference of the model file as this adapter's own type reads it (before :meth:`loaded_through`)."""
         return {
             "type": self.model_type,
             "adapter": type(self).__name__,
