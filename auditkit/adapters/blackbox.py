@@ -23,6 +23,7 @@ SKIPPED by the runner, never run on a fake gradient.
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,8 @@ class BlackBoxTabularAdapter(ModelAdapter):
     task = "tabular"
     #: What :attr:`fingerprint` hashes, in words (stored with the model reference).
     fingerprint_basis: str
+    #: Set by :meth:`loaded_through`: the model type that found the model's file, and what it records about it.
+    _origin: tuple[str, dict[str, Any]] | None = None
 
     def _setup(self, spec: ModelSpec, *, name: str, source: dict[str, str], feature_names: list[str]) -> None:
         """Shared initialisation: names, threshold, batch size; then a probe batch checks the output."""
@@ -129,8 +132,24 @@ class BlackBoxTabularAdapter(ModelAdapter):
         return torch.as_tensor(p, dtype=dtype, device=x.device)
 
     # -- provenance ---------------------------------------------------------------------------
+    def loaded_through(self, model_type: str, *, name: str, record: Mapping[str, Any]) -> None:
+        """Record that ``model_type`` found this model's file and handed it to this adapter (``type: mlflow``
+        resolves a registry URI to a flavour's file). :meth:`describe` then reports ``model_type`` as the type,
+        ``name`` as the name, and ``record``'s fields on top of the library's own (its ``source`` replaces the
+        file's), so the run's provenance says where the model came from, not only which file was read."""
+        self.name = name
+        self._origin = (model_type, dict(record))
+
     def describe(self) -> dict[str, Any]:
         """JSON-able model reference: type, source, library details, threshold, and what the fingerprint hashes."""
+        ref = self._describe_file()
+        if self._origin is not None:
+            ref["type"] = self._origin[0]
+            ref.update(self._origin[1])
+        return ref
+
+    def _describe_file(self) -> dict[str, Any]:
+        """The reference of the model file as this adapter's own type reads it (before :meth:`loaded_through`)."""
         return {
             "type": self.model_type,
             "adapter": type(self).__name__,

@@ -14,11 +14,13 @@ anything: a model file that can only be loaded by running code (a pickle, a
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from auditkit.policy.sections import OpenFraction, Scalar, Section
@@ -237,3 +239,104 @@ class OnnxSpec(ModelSpec):
                 "model_source", "'path' of an onnx model must be an ONNX file (.onnx); got {path!r}",
                 {"path": self.path})
         return self
+
+
+#: The MLflow flavours ``type: mlflow`` reads, in the order it prefers them when a model has several.
+MLFLOW_FLAVOURS = ("xgboost", "lightgbm", "onnx", "sklearn")
+_MLFLOW_NAME = r"[^/@\s]+"
+_MLFLOW_MODELS = re.compile(rf"^models:/(?P<name>{_MLFLOW_NAME})(?:/(?P<version>[^/@\s]+)|@(?P<alias>[^/@\s]+))?/?$")
+_MLFLOW_RUNS = re.compile(r"^runs:/(?P<run_id>[0-9A-Za-z_-]+)/(?P<path>\S+?)/?$")
+_URI_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):")
+
+
+@dataclass(frozen=True)
+class MlflowRef:
+    """What an ``type: mlflow`` ``uri`` points at, parsed without MLflow (so the policy is checked offline).
+
+    ``kind`` is ``"version"`` (``models:/NAME/VERSION``, ``VERSION`` a number or ``latest``), ``"alias"``
+    (``models:/NAME@ALIAS``), ``"logged_model"`` (``models:/m-ID``, MLflow 3's logged-model id), ``"run"``
+    (``runs:/RUN_ID/PATH``) or ``"local"`` (a directory holding an ``MLmodel`` file: a path, or a
+    ``file:`` URI).
+    """
+
+    kind: Literal["version", "alias", "logged_model", "run", "local"]
+    name: str | None = None
+    version: str | None = None
+    alias: str | None = None
+    run_id: str | None = None
+    path: str | None = None
+
+    @property
+    def needs_store(self) -> bool:
+        """Whether resolving it needs an MLflow tracking store (every form but a local directory)."""
+        return self.kind != "local"
+
+
+def parse_mlflow_uri(uri: str) -> MlflowRef:
+    """Parse a ``model.uri`` of ``type: mlflow``; ValueError saying which forms are accepted otherwise."""
+    forms = ("models:/NAME/VERSION, models:/NAME@ALIAS, models:/NAME/latest, runs:/RUN_ID/PATH, or a local "
+             "MLflow model directory (a path relative to the policy, or a file: URI)")
+    uri = uri.strip()
+    if uri.startswith("models:"):
+        match = _MLFLOW_MODELS.match(uri)
+        if not match:
+            raise ValueError(f"model.uri {uri!r} is not a model URI auditkit reads; use one of {forms}")
+        name, version, alias = match["name"], match["version"], match["alias"]
+        if version is None and alias is None:
+            if name.startswith("m-"):
+                return MlflowRef("logged_model", name=name)
+            raise ValueError(f"model.uri {uri!r} names a registered model but no version: write "
+                             f"models:/{name}/VERSION (e.g. models:/{name}/1) or models:/{name}@ALIAS")
+        if version is not None and not (version.isdigit() or version == "latest"):
+            raise ValueError(f"model.uri {uri!r}: {version!r} is not a version number; registry stages (Staging, "
+                             f"Production) are deprecated in MLflow: write models:/{name}/VERSION or "
+                             f"models:/{name}@ALIAS")
+        return MlflowRef("alias" if alias else "version", name=name, version=version, alias=alias)
+    if uri.startswith("runs:"):
+        match = _MLFLOW_RUNS.match(uri)
+        if not match:
+            raise ValueError(f"model.uri {uri!r} is not a run URI auditkit reads: write runs:/RUN_ID/PATH, PATH being "
+                             "the model's artifact path in the run (e.g. runs:/0a1b2c/model)")
+        return MlflowRef("run", run_id=match["run_id"], path=match["path"])
+    scheme = _URI_SCHEME.match(uri)
+    if scheme and scheme["scheme"].lower() != "file" and len(scheme["scheme"]) > 1:  # "C:" is a Windows drive
+        raise ValueError(f"model.uri {uri!r}: the scheme {scheme['scheme']!r} is not read directly; use one of "
+                         f"{forms} (a model stored remotely is reached through the registry or its run)")
+    return MlflowRef("local", path=uri)
+
+
+class MlflowSpec(ModelSpec):
+    """``type: mlflow``: a model logged with MLflow, read from its flavour's files by the matching adapter.
+
+    ``uri`` is ``models:/NAME/VERSION``, ``models:/NAME@ALIAS``, ``models:/NAME/latest``,
+    ``runs:/RUN_ID/PATH`` or a local MLflow model directory (a path relative to the
+    policy, or a ``file:`` URI). The store is ``tracking_uri`` (else the
+    ``MLFLOW_TRACKING_URI`` environment variable; a registry URI without either is
+    an error, never MLflow's default ``./mlruns``) and ``registry_uri`` (else
+    ``MLFLOW_REGISTRY_URI``, else the tracking store); a local file store
+    (a directory or ``file:`` URI) and a SQLite store (``sqlite:///mlflow.db``)
+    work offline, and relative paths in either resolve against the policy file.
+
+    The artifact's ``MLmodel`` file picks the flavour (``flavour`` chooses when it
+    lists several of :data:`MLFLOW_FLAVOURS`) and its files go to that type's
+    adapter; ``mlflow.pyfunc`` is never called. ``allow_pickle`` and ``trusted``
+    are the sklearn type's keys (a pickled sklearn or LightGBM-sklearn model needs
+    ``allow_pickle: true``; a skops one lists its non-default types in
+    ``trusted``), ``output`` the onnx type's; each is refused when the resolved
+    model's files do not use it.
+    """
+
+    type: Literal["mlflow"]
+    uri: str
+    tracking_uri: str | None = None
+    registry_uri: str | None = None
+    flavour: Literal["xgboost", "lightgbm", "onnx", "sklearn"] | None = None
+    allow_pickle: bool = False
+    trusted: list[str] = Field(default_factory=list)
+    output: str | None = None
+
+    @field_validator("uri")
+    @classmethod
+    def _uri(cls, value: str) -> str:
+        parse_mlflow_uri(value)  # its ValueError says which URI forms are read
+        return value

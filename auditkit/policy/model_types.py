@@ -27,6 +27,7 @@ from pydantic import Field
 from auditkit.policy.model_specs import (
     HuggingFaceSpec,
     LightGBMSpec,
+    MlflowSpec,
     ModelSpec,
     OnnxSpec,
     SklearnSpec,
@@ -144,6 +145,16 @@ register_model_type(ModelType(
     f"any ONNX model with one float (n, d) input and a probability output (skl2onnx/onnxmltools conversions, "
     f"torch.onnx exports), run with onnxruntime (CUDA execution provider with --device cuda); {_BLACK_BOX}",
     (), library="onnxruntime", extra="onnx"))
+register_model_type(ModelType(
+    "mlflow", MlflowSpec, "tabular", "auditkit.adapters.mlflow_model:load_mlflow_adapter",
+    "a model logged with MLflow (models:/NAME/VERSION, models:/NAME@ALIAS, runs:/RUN_ID/PATH, or a model directory) "
+    "from a tracking/registry store the policy names (a local file or SQLite store works offline): the MLmodel "
+    "file's xgboost, lightgbm, onnx or sklearn flavour is read by that type's adapter (never mlflow.pyfunc); the "
+    "registered name, version, alias and run id go into the provenance",
+    # the capabilities are those of the flavour's adapter (SupportsTreeStructure for XGBoost and LightGBM boosters),
+    # known only once the MLmodel file is read. mlflow is imported by the loader itself, after it has turned
+    # MLflow's usage telemetry off, and only for store URIs: a local model directory needs no MLflow.
+    (), extra="mlflow"))
 
 #: The policy's ``model`` section: the spec of the registered type named by ``model.type``.
 AnyModelSpec = Annotated[Union[tuple(t.spec for t in MODEL_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
