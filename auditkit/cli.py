@@ -456,6 +456,59 @@ def policy_validate(files: Annotated[list[Path], typer.Argument(help="Policy YAM
                   f"sha256 {loaded.sha256[:16]}…")
 
 
+@policy_app.command("trust")
+@_friendly
+def policy_trust(
+    file: Annotated[Path, typer.Argument(help="Policy YAML file whose sklearn model is a skops archive.")],
+    yes: Annotated[bool, typer.Option("--yes", help=(
+        "Trust every listed type without asking, after you have reviewed the list (for scripts).")) ] = False,
+) -> None:
+    """Review the types a skops model file needs beyond skops' safe defaults, and list the accepted ones under
+    model.trusted in the policy (comments and layout kept)."""
+    from auditkit.adapters.files import resolve_file
+    from auditkit.adapters.sklearn_model import untrusted_types
+    from auditkit.policy.edit import add_model_trusted
+    from auditkit.policy.model_specs import SKOPS_SUFFIXES
+
+    loaded = api.load_policy(file)
+    spec = loaded.policy.model
+    if spec.type != "sklearn" or not spec.path.lower().endswith(SKOPS_SUFFIXES):
+        what = f"model.type is {spec.type!r}" if spec.type != "sklearn" else f"model.path {spec.path!r} is a pickle"
+        raise AuditkitError(
+            f"{file}: {what}; `policy trust` reviews the types of a skops archive (type: sklearn, a .skops file). "
+            "A pickle is all or nothing (allow_pickle: true); other types load without pickle and trust nothing")
+    path = resolve_file(spec.path, base_dir=loaded.base_dir, field="model.path")
+    pending = [t for t in untrusted_types(path, shown_as=spec.path) if t not in spec.trusted]
+    if not pending:
+        err.print(f"[green]nothing to trust[/]: every type in {_e(path.name)} is a skops default or already listed "
+                  "under model.trusted")
+        return
+    err.print(f"{_e(path.name)} contains {len(pending)} type(s) skops does not trust by default. Loading a type "
+              "can run its code: trust only types you recognise, from libraries you installed yourself.")
+    accepted: list[str] = []
+    for name in pending:
+        if yes:
+            err.print(f"  trusted: {_e(name)}")
+            accepted.append(name)
+            continue
+        try:
+            if typer.confirm(f"  trust {name}?", default=False, err=True):
+                accepted.append(name)
+        except (click.exceptions.Abort, typer.Abort):  # typer's own Abort is not click's
+            raise AuditkitError("no answer (input ended): run `auditkit policy trust` in a terminal to answer for "
+                                "each type, or pass --yes after reviewing the list; the policy is unchanged") from None
+    if accepted:
+        listed = add_model_trusted(file, accepted)
+        after = api.load_policy(file)
+        err.print(f"[green]model.trusted[/] in {_e(file)} now lists {len(listed)} type(s); policy sha256 "
+                  f"{after.sha256[:16]}… (the policy changed: have it approved like any other edit)")
+    refused = [t for t in pending if t not in accepted]
+    if refused:
+        err.print(f"[yellow]not trusted[/]: {_e(', '.join(refused))}; the model cannot be loaded until they are "
+                  "listed under model.trusted or the model is saved without them")
+        raise typer.Exit(1)
+
+
 @policy_app.command("schema")
 @_friendly
 def policy_schema() -> None:

@@ -100,21 +100,29 @@ class SklearnAdapter(BlackBoxTabularAdapter):
         return record
 
 
+def untrusted_types(path: Path, *, shown_as: str) -> list[str]:
+    """The types in the skops archive at ``path`` that skops does not trust by default (read without loading
+    anything); ModelError naming ``shown_as`` (the policy's value) when the file is not a skops archive."""
+    sio = import_optional("skops.io", extra="sklearn", model_type="sklearn")
+    try:
+        return sorted(sio.get_untrusted_types(file=path))
+    except Exception as exc:
+        raise ModelError(f"model.path {shown_as!r} is not a readable skops archive ({type(exc).__name__}: "
+                         f"{exc}); save the model with skops.io.dump") from None
+
+
 def _load_skops(spec: SklearnSpec, path: Path) -> Any:
     """Load a skops archive, refusing every type that is neither a skops default nor listed in model.trusted."""
     sio = import_optional("skops.io", extra="sklearn", model_type="sklearn")
-    try:
-        untrusted = sio.get_untrusted_types(file=path)
-    except Exception as exc:
-        raise ModelError(f"model.path {spec.path!r} is not a readable skops archive ({type(exc).__name__}: "
-                         f"{exc}); save the model with skops.io.dump") from None
+    untrusted = untrusted_types(path, shown_as=spec.path)
     missing = sorted(set(untrusted) - set(spec.trusted))
     if missing:
         listed = ", ".join(missing)
         raise ModelError(
             f"model.path {spec.path!r} contains types that skops does not trust by default and the policy does not "
             f"list: {listed}. Loading them could run their code. Review them, then list each one under "
-            f"model.trusted (e.g. trusted: [{listed}]), or save the model without them")
+            f"model.trusted (e.g. trusted: [{listed}]; `auditkit policy trust POLICY` asks about each and writes the "
+            f"list), or save the model without them")
     try:
         return sio.load(path, trusted=list(spec.trusted) or None)
     except Exception as exc:
