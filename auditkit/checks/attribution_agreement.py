@@ -113,6 +113,7 @@ class AttributionAgreementParams(Params):
     n_samples: int = Field(default=50, ge=1)
     nsamples: int | Literal["auto"] = "auto"
     max_evals: int = Field(default=500, ge=10)
+    lime_samples: int = Field(default=500, ge=10)
     explanations: int = Field(default=3, ge=0, le=20)
 
     @field_validator("methods")
@@ -168,7 +169,7 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
         specs = {m: get_method(m, task) for m in cfg["methods"]}
         rng = np.random.default_rng(seed)
         settings = {"n_steps": params.n_steps, "max_steps": params.max_steps, "n_samples": params.n_samples,
-                    "nsamples": params.nsamples, "max_evals": params.max_evals}
+                    "nsamples": params.nsamples, "max_evals": params.max_evals, "lime_samples": params.lime_samples}
         job = attribution_job(ctx, n_examples=int(cfg["n_examples"]), background_size=params.background_size,
                               baseline=params.baseline, explained=params.explained,
                               feature_groups=params.feature_groups, settings=settings)

@@ -9,7 +9,8 @@ reference, the feature grouping and the explained scalar), then call
     ks = explain("kernel_shap", job, seed=7)
 
 Methods (:func:`known_methods`): tabular ``integrated_gradients``,
-``gradient_shap``, ``kernel_shap``, ``feature_ablation``, ``tree_shap`` and ``tree_shap_path`` (tree ensembles); text
+``gradient_shap``, ``kernel_shap``, ``feature_ablation``, ``lime``, ``tree_shap`` and
+``tree_shap_path`` (tree ensembles); text
 ``integrated_gradients``, ``partition_shap``, ``feature_ablation``. A method the
 model cannot support raises :class:`UnsupportedMethod` with the reason.
 :func:`cached_explain` gets attributions through the run's content-addressed
@@ -22,6 +23,7 @@ check reuses what the agreement check computed.
 from __future__ import annotations
 
 from auditkit.artefacts import ArtefactCache, ArtefactKey
+from auditkit.explain import surrogate as _surrogate  # noqa: F401  (registers LIME)
 from auditkit.explain import tabular as _tabular  # noqa: F401  (registers the tabular methods)
 from auditkit.explain import text as _text  # noqa: F401  (registers the text methods)
 from auditkit.explain import trees as _trees  # noqa: F401  (registers the tree-ensemble methods)

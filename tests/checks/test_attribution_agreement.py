@@ -222,11 +222,11 @@ def test_agreeing_methods_pass_with_a_full_report(tmp_path):
 
 
 def test_unknown_method_is_a_policy_error_listing_the_known_ones(tmp_path):
-    path = write_policy(tmp_path, {"methods": ["integrated_gradients", "lime"]})
+    path = write_policy(tmp_path, {"methods": ["integrated_gradients", "deeplift"]})
     with pytest.raises(PolicyError) as err:
         parse_policy(path.read_text(), base_dir=tmp_path, kinds=registry.param_models())
     message = str(err.value)
-    assert "checks[0].methods" in message and "unknown attribution method(s) 'lime'" in message
+    assert "checks[0].methods" in message and "unknown attribution method(s) 'deeplift'" in message
     assert "known methods: feature_ablation, gradient_shap, integrated_gradients" in message
 
 

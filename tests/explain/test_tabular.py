@@ -52,6 +52,36 @@ def test_kernel_shap_is_w_times_x_minus_background_mean(tabular_adapter, data):
         np.testing.assert_allclose(explain(method, job).values, ks.values, atol=2e-4)
 
 
+def test_lime_recovers_a_linear_models_contributions_and_groups_them(tabular_adapter, data):
+    """A linear logit is its own local surrogate: whichever perturbations are drawn, LIME's weighted regression
+    fits it exactly, so each coefficient is ``w_i (x_i − b_i)`` with b the background mean; a group's
+    coefficient is the sum of its columns' contributions (the group is kept or replaced as one)."""
+    X, bg = data
+    adapter = tabular_adapter("linear", d=6)
+    job = tabular_job(adapter, X[:5, :6], np.arange(5), background=bg[:, :6], settings={"lime_samples": 60})
+    lime = explain("lime", job, seed=4)
+    exact = W[:6] * (X[:5, :6] - bg[:, :6].mean(axis=0))
+    np.testing.assert_allclose(lime.values, exact, atol=1e-4)
+    assert lime.evaluations == 60 and lime.settings["lime_samples"] == 60 and not lime.gradient
+    grouped = explain("lime", tabular_job(adapter, X[:5, :6], np.arange(5), background=bg[:, :6],
+                                          grouping=FeatureGrouping.build([f"x{i}" for i in range(6)],
+                                                                         {"pair": ["x1", "x2"]}),
+                                          settings={"lime_samples": 60}), seed=4)
+    assert grouped.features == ("x0", "pair", "x3", "x4", "x5")
+    np.testing.assert_allclose(grouped.values[:, 1], exact[:, 1] + exact[:, 2], atol=1e-4)
+
+
+def test_lime_is_seeded_and_model_agnostic(tabular_adapter, data):
+    """On a non-linear model the surrogate depends on the drawn perturbations: the same seed gives the same
+    coefficients, another seed others; it needs no gradients (a black-box forward is enough)."""
+    X, bg = data
+    job = tabular_job(tabular_adapter("mlp", d=8), X[:4, :8], np.arange(4), background=bg[:, :8],
+                      settings={"lime_samples": 40})
+    one = explain("lime", job, seed=1)
+    np.testing.assert_array_equal(one.values, explain("lime", job, seed=1).values)
+    assert not np.array_equal(one.values, explain("lime", job, seed=2).values)
+
+
 def test_gradient_shap_on_a_linear_model_and_its_seed(tabular_adapter, data):
     X, bg = data
     adapter = tabular_adapter("linear", d=5)
@@ -160,12 +190,12 @@ def test_gradient_methods_refuse_a_non_differentiable_model(tabular_adapter, dat
 def test_unknown_and_wrong_task_methods_are_clear_errors(tabular_adapter, data):
     X, bg = data
     job = tabular_job(tabular_adapter("linear", d=5), X[:3, :5], np.arange(3), background=bg[:, :5])
-    with pytest.raises(CheckConfigError, match=r"unknown attribution method 'lime'.*known methods: feature_ablation"):
-        explain("lime", job)
+    with pytest.raises(CheckConfigError, match=r"unknown attribution method 'lrp'.*known methods: feature_ablation"):
+        explain("lrp", job)
     with pytest.raises(CheckConfigError, match="'partition_shap' is for text models"):
         explain("partition_shap", job)
     assert set(known_methods("tabular")) == {"feature_ablation", "gradient_shap", "integrated_gradients",
-                                             "kernel_shap", "tree_shap", "tree_shap_path"}
+                                             "kernel_shap", "lime", "tree_shap", "tree_shap_path"}
 
 
 def test_cached_explain_computes_once(tabular_adapter, data):
