@@ -18,6 +18,7 @@ booster parameter; a CPU-only build is a clear error); LightGBM on the CPU.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -92,6 +93,16 @@ class _BoosterAdapter(BlackBoxTabularAdapter):
         raw = np.asarray(self._raw_margin(x), dtype=np.float64).reshape(x.shape[0])
         return _signed(raw, self.favourable_output)
 
+    @functools.cached_property
+    def categorical_features(self) -> tuple[str, ...]:
+        """The inputs the trees split on as categories (integer category codes in the data), in input order:
+        counterfactuals and proxy screening then move and test each as one categorical variable."""
+        return tuple(name for i, name in enumerate(self.feature_names) if i in self._categorical_indices())
+
+    @abstractmethod
+    def _categorical_indices(self) -> set[int]:
+        """Column indices the booster treats as categorical."""
+
     def contributions(self, inputs: Any) -> np.ndarray:
         """Path-dependent TreeSHAP of :meth:`margin` by the library itself, ``(n, features + 1)`` float64 (the last
         column is the expected margin), negated with the margin for ``favourable_output: 0``."""
@@ -134,8 +145,11 @@ class _BoosterAdapter(BlackBoxTabularAdapter):
         """The library's raw (log-odds) score of class 1 for a float32 matrix."""
 
     def _model_record(self) -> dict[str, Any]:
-        return {"class": self._booster_class, "library": self._library, "objective": self.objective,
-                "trees": self._n_trees}
+        record = {"class": self._booster_class, "library": self._library, "objective": self.objective,
+                  "trees": self._n_trees}
+        if self.categorical_features:
+            record["categorical_features"] = list(self.categorical_features)
+        return record
 
 
 class XGBoostAdapter(_BoosterAdapter):
@@ -183,6 +197,9 @@ class XGBoostAdapter(_BoosterAdapter):
 
     def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
+
+    def _categorical_indices(self) -> set[int]:
+        return {i for i, kind in enumerate(self.booster.feature_types or ()) if kind == "c"}
 
     def _randomised_booster(self, trees: range, rng: np.random.Generator, reference: np.ndarray) -> Any:
         model = randomise_xgboost(json.loads(bytes(self.booster.save_raw("json"))), trees, rng, reference)
@@ -236,6 +253,14 @@ class LightGBMAdapter(_BoosterAdapter):
 
     def _raw_contributions(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(x, pred_contrib=True)
+
+    def _categorical_indices(self) -> set[int]:
+        # the model text's parameter block records the categorical columns as "[categorical_feature: 0,3]"
+        for line in self.booster.model_to_string().splitlines():
+            if line.startswith("[categorical_feature:"):
+                listed = line.partition(":")[2].strip(" ]")
+                return {int(i) for i in listed.split(",") if i.strip()}
+        return set()
 
     def _randomised_booster(self, trees: range, rng: np.random.Generator, reference: np.ndarray) -> Any:
         import lightgbm as lgb

@@ -109,3 +109,33 @@ def test_cuda_on_a_cpu_only_xgboost_build_is_refused(tmp_path):
     with pytest.raises(ModelError, match=r"no CUDA support.*--device cpu"):
         XGBoostAdapter(booster, spec=ModelSpec(type="xgboost", path="m.json"), path=tmp_path / "m.json",
                        device=torch.device("cuda"), feature_names=FEATURES)
+
+
+@pytest.mark.parametrize("kind", ["xgboost", "lightgbm"])
+def test_categorical_splits_are_read_from_the_model_and_recorded(tmp_path, kind):
+    """Columns the booster splits on as categories (XGBoost ``enable_categorical``, LightGBM
+    ``categorical_feature``) are named by the adapter and in the model reference; integer codes predict as the
+    library does; a model without categorical splits names none."""
+    import pandas as pd
+
+    x, y = training_arrays(0, n=800)
+    codes = np.random.default_rng(1).integers(0, 4, len(x))
+    y = np.where(codes == 2, 1, y)  # the category matters, so the trees split on it
+    x[:, 1] = codes
+    if kind == "xgboost":
+        frame = pd.DataFrame(x, columns=FEATURES).astype({FEATURES[1]: pd.CategoricalDtype(range(4))})
+        xgb.XGBClassifier(n_estimators=20, max_depth=3, enable_categorical=True, tree_method="hist", n_jobs=1,
+                          random_state=0).fit(frame, y).save_model(tmp_path / "m.json")
+        path, direct = "m.json", xgb.Booster(model_file=str(tmp_path / "m.json")).inplace_predict(x)
+    else:
+        booster = lgb.LGBMClassifier(n_estimators=20, num_leaves=8, n_jobs=1, verbose=-1, random_state=0) \
+            .fit(x, y, categorical_feature=[1]).booster_
+        booster.save_model(tmp_path / "m.txt")
+        path, direct = "m.txt", lgb.Booster(model_file=str(tmp_path / "m.txt")).predict(x)
+    adapter = load(tmp_path, type=kind, path=path)
+    assert adapter.categorical_features == (FEATURES[1],)
+    assert adapter.describe()["categorical_features"] == [FEATURES[1]]
+    np.testing.assert_allclose(adapter.predict(x), direct, rtol=1e-6)
+    save_xgboost(tmp_path / "plain.json", seed=0)
+    plain = load(tmp_path, type="xgboost", path="plain.json")
+    assert plain.categorical_features == () and "categorical_features" not in plain.describe()
