@@ -60,8 +60,14 @@ def run(tmp: Path, frame: pd.DataFrame, check: dict, groups: dict | None = None)
     path = tmp / "policy.yaml"
     path.write_text(yaml.safe_dump(policy, sort_keys=False))
     with open_store(f"sqlite:///{tmp / 'audit.db'}") as store:
-        result = auditkit.run_audit(path, store=store, device="cpu", report=False)
-    return result.outcome("agree")
+        return auditkit.run_audit(path, store=store, device="cpu", report=False)
+
+
+def html(run) -> str:
+    """The run's HTML report (rendered from the stored record)."""
+    from auditkit.report import render_report
+
+    return render_report(run, report_id="r-1", version=1, formats=("html",)).html.decode()
 
 
 def tables(out) -> dict[str, object]:
@@ -78,8 +84,9 @@ def group_note(out):
 
 def test_detected_blocks_and_prefix_rules_are_single_features(tmp_path):
     frame = one_hot_frame(np.random.default_rng(0), 120)
-    out = run(tmp_path, frame, {"methods": ["integrated_gradients", "kernel_shap", "feature_ablation"]},
-              groups={"purpose": {"prefix": "purpose_"}})
+    audit = run(tmp_path, frame, {"methods": ["integrated_gradients", "kernel_shap", "feature_ablation"]},
+                groups={"purpose": {"prefix": "purpose_"}})
+    out = audit.outcome("agree")
     assert out.status in (Status.PASS, Status.INCONCLUSIVE), out.summary
     note = group_note(out)
     # purpose (declared by prefix) and housing (detected one-hot block): 5 features from 10 columns
@@ -90,24 +97,26 @@ def test_detected_blocks_and_prefix_rules_are_single_features(tmp_path):
     assert "precision.title" not in tables(out)  # no sampled Shapley method ran
     for lang in LANGUAGES:
         assert missing_keys(out.evidence.messages(), lang) == []
+    assert "Attributions are per original feature: purpose (4 columns)" in html(audit)
 
 
 def test_the_checks_own_groups_override_and_detection_can_be_switched_off(tmp_path):
     frame = one_hot_frame(np.random.default_rng(1), 120)
     methods = {"methods": ["integrated_gradients", "feature_ablation"]}
     out = run(tmp_path, frame, {**methods, "detect_one_hot": False,
-                                "feature_groups": {"loan": ["amount", "duration"]}})
+                                "feature_groups": {"loan": ["amount", "duration"]}}).outcome("agree")
     note = group_note(out)
     assert note.params["features"].value == 9 and note.params["groups"].params["name"] == "loan"
     (tmp_path / "plain").mkdir()
-    plain = run(tmp_path / "plain", frame, {**methods, "detect_one_hot": False})
+    plain = run(tmp_path / "plain", frame, {**methods, "detect_one_hot": False}).outcome("agree")
     assert not any(n.key == "attribution_agreement.note.feature_groups" for n in plain.evidence.notes)
 
 
 def test_a_wide_input_is_explained_by_antithetic_sampling_with_standard_errors(tmp_path):
     rng = np.random.default_rng(2)
     frame = pd.DataFrame(rng.normal(size=(80, 26)), columns=[f"x{i}" for i in range(26)])
-    out = run(tmp_path, frame, {"shapley_max_rounds": 3})
+    audit = run(tmp_path, frame, {"shapley_max_rounds": 3})
+    out = audit.outcome("agree")
     methods = [row[0] for row in tables(out)["table.methods.title"].rows]
     assert "shapley_sampling" in methods and "kernel_shap" not in methods  # 26 features > 24: wide
     precision = tables(out)["table.precision.title"]
@@ -120,3 +129,5 @@ def test_a_wide_input_is_explained_by_antithetic_sampling_with_standard_errors(t
     assert "shapley_sampling" in [r[0] for r in tables(out)["table.ceiling.title"].rows]
     for lang in LANGUAGES:
         assert missing_keys(out.evidence.messages(), lang) == []
+    page = html(audit)
+    assert "Sampling precision of the sampled Shapley estimates" in page and "mean standard error" in page
