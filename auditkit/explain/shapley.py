@@ -21,9 +21,12 @@ b_{−S})`` over the background) one background row at a time:
   estimate sums *exactly* to ``f(x) − mean_b f(b)`` (efficiency), and each
   sample is marginally a uniform ``(π, b)``, so the estimate is unbiased.
 * the **standard error** of each entry is the sample standard deviation of the
-  pair samples over ``√T`` (``T`` pairs); an instance stops after the first round
-  whose largest standard error is at most ``tolerance`` times the range of its
-  attributions (``max_j φ_j − min_j φ_j``), or after ``max_rounds`` rounds.
+  pair samples over ``√T`` (``T`` pairs): conservative, since a round draws the
+  background rows without replacement (on a linear model one round is already
+  exact, while its standard error is not 0). An instance stops after the first
+  round whose largest standard error is at most ``tolerance`` times the range of
+  its attributions (``max_j φ_j − min_j φ_j``), or after ``max_rounds`` rounds
+  (the stop rule of shap's sampling explainers and of Covert & Lee's KernelSHAP).
 
 All rows of a chunk of instances are built with numpy broadcasting and scored
 by the job's batched scoring function: no Python loop per instance or pair.
