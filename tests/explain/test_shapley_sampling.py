@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from auditkit.explain import FeatureGrouping, explain, tabular_job
 from auditkit.explain.shapley import antithetic_shapley, relative_error
@@ -105,3 +106,50 @@ def test_a_single_player_is_its_whole_gap(tabular_adapter, data):
     f = job.scores(job.X, 4096) - job.scores(job.background, 4096).mean()
     np.testing.assert_allclose(out.values[:, 0], f, atol=1e-9)
     assert np.all(out.stderr >= 0)
+
+
+def test_a_skops_pipeline_over_one_hot_inputs_gets_exact_group_values(tmp_path):
+    """A real scikit-learn Pipeline (ColumnTransformer + logistic regression) saved with skops, explained per
+    variable: its logit is linear in the inputs, so one round is exact: φ_G = mean_b [F(x_G, b_−G) − F(b)]."""
+    sio = pytest.importorskip("skops.io")
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from auditkit.adapters import load_adapter
+    from auditkit.metrics.categorical import find_blocks
+    from auditkit.policy.schema import ModelSpec
+
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"age": rng.normal(40, 10, 400), "amount": rng.normal(5, 2, 400)})
+    codes = rng.integers(0, 4, 400)
+    for level in range(4):
+        frame[f"purpose_A4{level}"] = (codes == level).astype(float)
+    y = (frame["age"] / 10 + codes + rng.normal(size=400) > 6).astype(int)
+    prep = ColumnTransformer([("num", StandardScaler(), ["age", "amount"])], remainder="passthrough")
+    pipe = make_pipeline(prep, LogisticRegression()).fit(frame, y)
+    sio.dump(pipe, tmp_path / "pipe.skops")
+    names = list(frame.columns)
+    trusted = sio.get_untrusted_types(file=tmp_path / "pipe.skops")
+    adapter = load_adapter(ModelSpec(type="sklearn", path="pipe.skops", trusted=trusted), base_dir=tmp_path,
+                           device=torch.device("cpu"), feature_names=names)
+    X = frame.to_numpy(np.float32)
+    blocks = find_blocks(X, names)
+    assert [(b.name, b.names) for b in blocks] == [("purpose", tuple(names[2:]))]
+    grouping = FeatureGrouping.build(names, {b.name: list(b.names) for b in blocks})
+    job = tabular_job(adapter, X[:5], np.arange(5), background=X[100:140], grouping=grouping,
+                      settings={"shapley_tolerance": 0.0, "shapley_max_rounds": 1})
+    out = explain("shapley_sampling", job, seed=0)
+    assert out.features == ("age", "amount", "purpose")
+    f_bg = job.scores(job.background, 4096)
+
+    def alone(x: np.ndarray, cols: tuple[int, ...]) -> float:
+        """Mean gain of switching only the columns ``cols`` of the background rows to ``x``."""
+        on = np.isin(np.arange(len(names)), cols)
+        return float((job.scores(np.where(on, x, job.background), 4096) - f_bg).mean())
+
+    expected = np.array([[alone(x, cols) for cols in grouping.columns] for x in job.X])
+    np.testing.assert_allclose(out.values, expected, atol=1e-5)
+    assert out.stderr.shape == (5, 3) and np.abs(out.delta).max() < 1e-5
