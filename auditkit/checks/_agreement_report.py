@@ -201,6 +201,37 @@ class AgreementReport:
              _col("seconds", ColumnRole.VALUE, Unit.NUMBER), _col("ms_per_instance", ColumnRole.VALUE, Unit.NUMBER),
              _col("status")),
             tuple(tuple(r) for r in rows)))
+        self._precision_table()
+        self._grouping_note()
+
+    def _precision_table(self) -> None:
+        """Standard errors of the methods that measure them (sampled Shapley values), one row per such method."""
+        sampled = {m: a for m, a in self.attrs.items() if a.stderr is not None}
+        if not sampled:
+            return
+        first = next(iter(sampled.values())).settings
+        rows = []
+        for m, a in sampled.items():
+            rows.append([m, _num(a.settings.get("pairs_mean")), _num(a.settings.get("converged_share")),
+                         _num(float(np.mean(a.stderr))), _num(a.settings.get("max_relative_stderr"))])
+        self.tables.append(Table(
+            msg("table.precision.title", tolerance=Q(first.get("tolerance"), Unit.SHARE),
+                rounds=Q(first.get("max_rounds"), Unit.COUNT)),
+            (_col("method", ColumnRole.LABEL), _col("pairs", ColumnRole.VALUE, Unit.NUMBER),
+             _col("converged", ColumnRole.VALUE, Unit.SHARE), _col("mean_stderr", ColumnRole.VALUE, Unit.NUMBER),
+             _col("max_relative_stderr", ColumnRole.VALUE, Unit.SHARE)),
+            tuple(tuple(r) for r in rows)))
+
+    def _grouping_note(self) -> None:
+        """Which input columns count as one feature (one-hot blocks and declared groups), when any do."""
+        if not isinstance(self.job, TabularJob) or self.job.grouping.is_trivial:
+            return
+        g = self.job.grouping
+        groups = [msg("feature_group", name=name, columns=Q(len(cols), Unit.COUNT))
+                  for name, cols in zip(g.names, g.columns, strict=True) if len(cols) > 1]
+        if groups:
+            self.notes.append(msg("note.feature_groups", groups=_and(groups), features=Q(g.size, Unit.COUNT),
+                                  columns=Q(g.n_inputs, Unit.COUNT)))
 
     # -- sanity (B3: cascading model-parameter randomisation) ----------------------------------
     def sanity(self, cfg: dict[str, Any]) -> dict[str, Status]:

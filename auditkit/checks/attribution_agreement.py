@@ -5,7 +5,12 @@ interpretation tools available"; this check says whether those tools can be
 trusted for this model. On a seeded sample of the audit data it
 
 1. explains the same scalar (logit or probability of the favourable class) with
-   every configured method, against one reference, over one feature grouping;
+   every configured method, against one reference, over one feature grouping: one
+   feature per original variable (the policy's ``data.feature_groups`` and the
+   one-hot blocks found in the data; the check's ``feature_groups`` override them,
+   ``detect_one_hot: false`` turns detection off); inputs wider than
+   :data:`WIDE_PLAYERS` features get antithetic Shapley sampling (with standard
+   errors) in Kernel SHAP's place;
    methods the model cannot support are reported as skipped with the reason; on
    tree ensembles the default list has exact TreeSHAP first in Kernel SHAP's place
    (:func:`default_methods`), so it anchors every pair of the agreement table;
@@ -76,11 +81,23 @@ TASK_DEFAULTS: dict[str, dict[str, Any]] = {
 TREE_METHODS = ["tree_shap", "tree_shap_path", "feature_ablation"]
 
 
-def default_methods(task: str, adapter: object) -> list[str]:
-    """The methods compared when the policy names none: the task's defaults, TreeSHAP anchoring for trees."""
+#: More interpretable features than this make an input *wide*: the default list then samples the interventional
+#: Shapley values antithetically (``shapley_sampling``, with standard errors) instead of Kernel SHAP, whose
+#: regression over 2·m + 2048 coalitions, each against the whole background, dominated audits of one-hot models.
+#: Narrower inputs keep Kernel SHAP so that existing audits keep their results; ``shapley_sampling`` can be named
+#: in ``methods`` for any input (it is cheaper there too: ~10× on 20 features, bench_wide.py).
+WIDE_PLAYERS = 24
+
+
+def default_methods(task: str, adapter: object, players: int = 0) -> list[str]:
+    """The methods compared when the policy names none: the task's defaults, TreeSHAP anchoring for trees, and
+    antithetic Shapley sampling in Kernel SHAP's place for inputs with more than :data:`WIDE_PLAYERS` features."""
     if task == "tabular" and isinstance(adapter, SupportsTreeStructure):
         return list(TREE_METHODS)
-    return list(TASK_DEFAULTS[task]["methods"])
+    methods = list(TASK_DEFAULTS[task]["methods"])
+    if task == "tabular" and players > WIDE_PLAYERS:
+        methods = ["shapley_sampling" if m == "kernel_shap" else m for m in methods]
+    return methods
 
 
 def _default_limits() -> dict[str, Limit]:
@@ -97,6 +114,7 @@ class AttributionAgreementParams(Params):
     baseline: Literal["mean", "zero"] = "mean"
     background_size: int = Field(default=100, ge=1)
     feature_groups: dict[str, list[str]] = Field(default_factory=dict)
+    detect_one_hot: bool = True
     attributes: list[str] = Field(default_factory=list)
     min_agreement: dict[AgreementMetric, Limit] = Field(default_factory=_default_limits)
     require_sanity: bool = True
@@ -114,6 +132,8 @@ class AttributionAgreementParams(Params):
     nsamples: int | Literal["auto"] = "auto"
     max_evals: int = Field(default=500, ge=10)
     lime_samples: int = Field(default=500, ge=10)
+    shapley_tolerance: float = Field(default=0.02, ge=0.0, lt=1.0)
+    shapley_max_rounds: int = Field(default=10, ge=1, le=1000)
     explanations: int = Field(default=3, ge=0, le=20)
 
     @field_validator("methods")
@@ -151,7 +171,9 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
     """Agreement and faithfulness of attribution methods on a sample of the audit data."""
 
     kind = "attribution_agreement"
-    version = 1
+    #: 2: tabular features grouped per original variable by default (declared groups, detected one-hot blocks);
+    #: inputs with more than WIDE_PLAYERS features get shapley_sampling in Kernel SHAP's place.
+    version = 2
     title = "Attribution-method agreement"
     Params = AttributionAgreementParams
     rules: ClassVar[tuple[str, ...]] = (
@@ -164,17 +186,19 @@ class AttributionAgreementCheck(Check[AttributionAgreementParams]):
         task = ctx.data.kind
         cfg = {key: (getattr(params, key) if getattr(params, key) is not None else default)
                for key, default in TASK_DEFAULTS[task].items()}
-        if params.methods is None:
-            cfg["methods"] = default_methods(task, ctx.adapter)
-        specs = {m: get_method(m, task) for m in cfg["methods"]}
         rng = np.random.default_rng(seed)
         settings = {"n_steps": params.n_steps, "max_steps": params.max_steps, "n_samples": params.n_samples,
-                    "nsamples": params.nsamples, "max_evals": params.max_evals, "lime_samples": params.lime_samples}
+                    "nsamples": params.nsamples, "max_evals": params.max_evals, "lime_samples": params.lime_samples,
+                    "shapley_tolerance": params.shapley_tolerance, "shapley_max_rounds": params.shapley_max_rounds}
         job = attribution_job(ctx, n_examples=int(cfg["n_examples"]), background_size=params.background_size,
                               baseline=params.baseline, explained=params.explained,
-                              feature_groups=params.feature_groups, settings=settings)
+                              feature_groups=params.feature_groups, detect_one_hot=params.detect_one_hot,
+                              settings=settings)
         method_seed = attribution_seed(ctx)
         m_features = job.grouping.size if isinstance(job, TabularJob) else job.max_words
+        if params.methods is None:
+            cfg["methods"] = default_methods(task, ctx.adapter, m_features if task == "tabular" else 0)
+        specs = {m: get_method(m, task) for m in cfg["methods"]}
         k = params.k or (min(5, math.ceil(0.25 * m_features)) if task == "tabular" else 5)
         if k >= m_features:
             what = "features" if task == "tabular" else "words in its longest sampled text"

@@ -275,7 +275,7 @@ class CheckContext:
             return detect_proxies(self.data.X, self.data.protected[attribute], self.data.feature_names,
                                   exclude=exclude, level=self.statistics.confidence,
                                   seed=derive_seed(self.statistics.seed, "proxies", attribute),
-                                  resamples=self.statistics.bootstrap, groups=self.policy.data.feature_groups)
+                                  resamples=self.statistics.bootstrap, groups=self.policy.data.groups)
 
         return self.memo(("proxy_screen", attribute, tuple(exclude)), compute)
 

@@ -185,7 +185,7 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
                                        "need protected_attributes[].column")
             labels = ctx.data.protected[attr.name]
 
-            groups = {k: list(v) for k, v in ctx.policy.data.feature_groups.items()}
+            groups = ctx.policy.data.groups  # prefix rules resolved
 
             def screen(exclude: Sequence[str]) -> ProxyReport:
                 return ctx.proxy_screen(attr.name, exclude)  # the run's one screen, declared groups included

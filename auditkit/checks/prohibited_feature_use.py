@@ -99,7 +99,8 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     """Linear probes per layer (encoded?) and LEACE erasure with a random control (used?)."""
 
     kind = "prohibited_feature_use"
-    version = 3
+    #: 4: the attribution mass is per original variable (declared groups and detected one-hot blocks summed).
+    version = 4
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     #: Nothing: a model without hidden layers is probed and erased at its inputs (:meth:`_run_without_layers`).

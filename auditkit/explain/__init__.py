@@ -9,8 +9,8 @@ reference, the feature grouping and the explained scalar), then call
     ks = explain("kernel_shap", job, seed=7)
 
 Methods (:func:`known_methods`): tabular ``integrated_gradients``,
-``gradient_shap``, ``kernel_shap``, ``feature_ablation``, ``lime``, ``tree_shap`` and
-``tree_shap_path`` (tree ensembles); text
+``gradient_shap``, ``kernel_shap``, ``shapley_sampling``, ``feature_ablation``, ``lime``,
+``tree_shap`` and ``tree_shap_path`` (tree ensembles); text
 ``integrated_gradients``, ``partition_shap``, ``feature_ablation``. A method the
 model cannot support raises :class:`UnsupportedMethod` with the reason.
 :func:`cached_explain` gets attributions through the run's content-addressed
@@ -48,6 +48,7 @@ from auditkit.explain.settings import (
     MethodSettings,
     NoSettings,
     PartitionShapSettings,
+    ShapleySamplingSettings,
     TextIntegratedGradientsSettings,
 )
 
@@ -63,6 +64,7 @@ __all__ = [
     "MethodSettings",
     "NoSettings",
     "PartitionShapSettings",
+    "ShapleySamplingSettings",
     "TabularJob",
     "TextIntegratedGradientsSettings",
     "TextJob",

@@ -68,6 +68,9 @@ class Attribution:
         Per instance ``Σφ − (F(x) − F(x′))`` for additive methods (completeness), else None.
     settings:
         The method's resolved settings (n_steps, nsamples, batch sizes, ...), JSON-able.
+    stderr:
+        ``(n, m)`` Monte-Carlo standard error of each value for sampling estimators that measure it
+        (``shapley_sampling``), else None.
     """
 
     method: str
@@ -80,6 +83,7 @@ class Attribution:
     seconds: float = 0.0
     delta: np.ndarray | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
+    stderr: np.ndarray | None = None
 
     @property
     def valid(self) -> np.ndarray:

@@ -78,6 +78,17 @@ class KernelShapSettings(MethodSettings):
     nsamples: int | Literal["auto"] = "auto"
 
 
+class ShapleySamplingSettings(MethodSettings):
+    """Antithetic Shapley sampling: stop tolerance (largest standard error / attribution range) and round budget.
+
+    A round is one antithetic pair per background row per instance; names carry a ``shapley_`` prefix because a
+    job's one settings mapping serves every method of a comparison.
+    """
+
+    shapley_tolerance: float = Field(default=0.02, ge=0.0, lt=1.0)
+    shapley_max_rounds: int = Field(default=10, ge=1, le=1000)
+
+
 class PartitionShapSettings(MethodSettings):
     """Partition SHAP over words: the model-evaluation budget per text."""
 

@@ -22,9 +22,9 @@ from auditkit.policy.model_types import AnyModelSpec
 from auditkit.policy.sections import Fraction, Identifier, OpenFraction, Scalar, Section, Version
 
 __all__ = [
-    "HF_OPTIONS", "SCHEMA_VERSION", "AnyModelSpec", "CheckSpec", "DataSpec", "Fraction", "GateSpec", "Identifier",
-    "ModelSpec", "OpenFraction", "Policy", "PolicyMeta", "ProtectedAttribute", "ReportSpec", "Scalar", "Section",
-    "Statistics", "SystemInfo", "TrainingData", "Version",
+    "HF_OPTIONS", "SCHEMA_VERSION", "AnyModelSpec", "CheckSpec", "DataSpec", "FeatureGroupRule", "Fraction",
+    "GateSpec", "Identifier", "ModelSpec", "OpenFraction", "Policy", "PolicyMeta", "ProtectedAttribute",
+    "ReportSpec", "Scalar", "Section", "Statistics", "SystemInfo", "TrainingData", "Version",
 ]
 
 SCHEMA_VERSION = 1
@@ -67,6 +67,13 @@ class TrainingData(Section):
     fingerprint: str | None = None
 
 
+class FeatureGroupRule(Section):
+    """A feature group by rule: every column of data.features whose name starts with ``prefix``."""
+
+    #: The shared start of the group's column names, separator included (``purpose_`` for ``purpose_A40``, ...).
+    prefix: Annotated[str, Field(min_length=1)]
+
+
 class DataSpec(Section):
     """The audit data set (held-out data the model was not trained on).
 
@@ -84,10 +91,11 @@ class DataSpec(Section):
     text_column: str | None = None
     id_column: str | None = None
     max_rows: int | None = Field(default=None, ge=1)
-    #: Categorical variables spread over several columns (``{name: [col, col, ...]}``, columns from ``features``):
+    #: Categorical variables spread over several columns, columns from ``features``: ``{name: [col, col, ...]}`` or
+    #: ``{name: {prefix: "name_"}}`` (every feature starting with the prefix). Attributions speak per group,
     #: counterfactuals move each group as one variable and proxy screening tests it as one feature.
     #: One-hot blocks (``name_value`` / ``name=value`` columns holding 0/1 with one 1 per row) are found without it.
-    feature_groups: dict[str, list[str]] = Field(default_factory=dict)
+    feature_groups: dict[str, list[str] | FeatureGroupRule] = Field(default_factory=dict)
     #: Unit of a model input or protected attribute column (``{income_k: kEUR}``), printed in the report's data
     #: profile; each key must be a column of data.features or of a protected attribute (the loader checks).
     units: dict[str, Annotated[str, Field(min_length=1, max_length=32)]] = Field(default_factory=dict)
@@ -96,33 +104,62 @@ class DataSpec(Section):
 
     @field_validator("feature_groups")
     @classmethod
-    def _groups_of_features(cls, groups: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
-        features = info.data.get("features") or []
-        if not groups:
-            return groups
-        if not features:
-            raise PydanticCustomError(
-                "feature_groups", "data.feature_groups groups columns of data.features; this data has no features list "
-                "(text data has no column groups): remove feature_groups or list the model's input columns")
-        seen: dict[str, str] = {}
-        for name, cols in groups.items():
-            if not cols:
-                raise PydanticCustomError("feature_groups", "data.feature_groups.{name} lists no column; give it the "
-                                          "columns of that variable or remove it", {"name": name})
-            unknown = [c for c in cols if c not in features]
-            if unknown:
-                raise PydanticCustomError(
-                    "feature_groups", "data.feature_groups.{name} names {cols}, not in data.features; every column "
-                    "of a group must be a model input listed under data.features",
-                    {"name": name, "cols": ", ".join(map(repr, unknown))})
-            for c in cols:
-                if c in seen:
-                    where = "listed twice" if seen[c] == name else f"also in data.feature_groups.{seen[c]}"
-                    raise PydanticCustomError(
-                        "feature_groups", "column '{col}' of data.feature_groups.{name} is {where}; a column "
-                        "belongs to at most one group", {"col": c, "name": name, "where": where})
-                seen[c] = name
+    def _groups_of_features(cls, groups: dict[str, list[str] | FeatureGroupRule],
+                            info: ValidationInfo) -> dict[str, list[str] | FeatureGroupRule]:
+        if groups:
+            resolve_feature_groups(info.data.get("features") or [], groups)
         return groups
+
+    @property
+    def groups(self) -> dict[str, list[str]]:
+        """``feature_groups`` with every prefix rule resolved to its columns (in data.features order)."""
+        return resolve_feature_groups(self.features, self.feature_groups)
+
+
+def resolve_feature_groups(features: list[str],
+                           groups: dict[str, list[str] | FeatureGroupRule]) -> dict[str, list[str]]:
+    """Each group's columns (a rule's matches in ``features`` order), refusing what cannot be one variable.
+
+    Errors name the YAML path (``data.feature_groups.<name>``) and the fix: a group of text data, an empty list,
+    a column not in data.features, a prefix matching no column, a column in two groups (or listed twice).
+    """
+    if not groups:
+        return {}
+    if not features:
+        raise PydanticCustomError(
+            "feature_groups", "data.feature_groups groups columns of data.features; this data has no features list "
+            "(text data has no column groups): remove feature_groups or list the model's input columns")
+    out: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}
+    for name, spec in groups.items():
+        if isinstance(spec, FeatureGroupRule):
+            cols = [c for c in features if c.startswith(spec.prefix)]
+            if not cols:
+                raise PydanticCustomError(
+                    "feature_groups", "data.feature_groups.{name}: prefix '{prefix}' matches no column of "
+                    "data.features; correct the prefix (it is case-sensitive and includes any separator, e.g. "
+                    "'purpose_') or list the columns", {"name": name, "prefix": spec.prefix})
+        else:
+            cols = list(spec)
+        if not cols:
+            raise PydanticCustomError("feature_groups", "data.feature_groups.{name} lists no column; give it the "
+                                      "columns of that variable or remove it", {"name": name})
+        unknown = [c for c in cols if c not in features]
+        if unknown:
+            raise PydanticCustomError(
+                "feature_groups", "data.feature_groups.{name} names {cols}, not in data.features; every column "
+                "of a group must be a model input listed under data.features",
+                {"name": name, "cols": ", ".join(map(repr, unknown))})
+        for c in cols:
+            if c in seen:
+                where = "listed twice" if seen[c] == name else f"also in data.feature_groups.{seen[c]}"
+                raise PydanticCustomError(
+                    "feature_groups", "column '{col}' of data.feature_groups.{name} is {where}; a column "
+                    "belongs to at most one group (narrow the prefix or remove the column from one group)",
+                    {"col": c, "name": name, "where": where})
+            seen[c] = name
+        out[name] = cols
+    return out
 
 
 class ProtectedAttribute(Section):

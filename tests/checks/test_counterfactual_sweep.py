@@ -323,19 +323,23 @@ def test_a_one_hot_proxy_moves_as_one_and_a_weak_correlate_is_not_moved(tmp_path
     assert note(out, "refit_capped").params["resamples"].value == 100  # capped: statistics.bootstrap is 200
 
 
-def test_a_declared_feature_group_is_screened_and_moved_as_one(tmp_path):
+@pytest.mark.parametrize(("prefix", "group"), [
+    ("", ["north", "south", "east"]),
+    ("rg", {"prefix": "rg"}),  # a prefix rule: no separator, so only the rule makes these columns one variable
+])
+def test_a_declared_feature_group_is_screened_and_moved_as_one(tmp_path, prefix, group):
     path = block_audit(tmp_path, region=3.0)
     doc = yaml.safe_load(path.read_text())
-    names = {"region_north": "north", "region_south": "south", "region_east": "east"}  # no shared prefix now
+    names = {f"region_{r}": f"{prefix}{r}" for r in ("north", "south", "east")}  # no detectable prefix now
     frame = pd.read_csv(tmp_path / "data.csv").rename(columns=names)
     frame.to_csv(tmp_path / "data.csv", index=False)
     doc["data"]["features"] = [names.get(f, f) for f in doc["data"]["features"]]
-    doc["data"]["feature_groups"] = {"home_region": ["north", "south", "east"]}
+    doc["data"]["feature_groups"] = {"home_region": group}
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     out = run(path, tmp_path).outcome("cf")
     assert out.status is Status.FAIL and "proxies (home_region)" in out.summary
     region = next(r for r in table(out, "screen").rows if r[0] == "home_region")
-    assert region[3] is True and region[9] == "north, south, east"
+    assert region[3] is True and region[9] == ", ".join(f"{prefix}{r}" for r in ("north", "south", "east"))
     assert [f.cause for f in out.evidence.findings] == ["feature:home_region"]
 
 

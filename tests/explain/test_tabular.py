@@ -195,7 +195,8 @@ def test_unknown_and_wrong_task_methods_are_clear_errors(tabular_adapter, data):
     with pytest.raises(CheckConfigError, match="'partition_shap' is for text models"):
         explain("partition_shap", job)
     assert set(known_methods("tabular")) == {"feature_ablation", "gradient_shap", "integrated_gradients",
-                                             "kernel_shap", "lime", "tree_shap", "tree_shap_path"}
+                                             "kernel_shap", "lime", "shapley_sampling", "tree_shap",
+                                             "tree_shap_path"}
 
 
 def test_cached_explain_computes_once(tabular_adapter, data):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import yaml
@@ -53,3 +54,38 @@ def test_bad_groups_name_the_yaml_path_and_the_fix(groups, fragment):
         _parse(groups)
     problems = info.value.problems
     assert any(p.startswith("data.feature_groups") and fragment in m for p, m in problems), problems
+
+
+def test_a_prefix_rule_groups_every_feature_it_starts():
+    doc = _parse({"country": {"prefix": "country_"}, "citizen": ["citizen_yes", "citizen_no"]})
+    data = doc.policy.data
+    assert data.groups == {"country": ["country_us", "country_mx"], "citizen": ["citizen_yes", "citizen_no"]}
+    assert data.feature_groups["country"].prefix == "country_"  # stored as written (the policy text is the record)
+
+
+@pytest.mark.parametrize(("groups", "fragment"), [
+    ({"purpose": {"prefix": "purpose_"}}, "data.feature_groups.purpose: prefix 'purpose_' matches no column"),
+    ({"a": ["country_us", "age"], "b": {"prefix": "country_"}},
+     "column 'country_us' of data.feature_groups.b is also in data.feature_groups.a"),
+    ({"a": {"prefix": ""}}, "at least 1 character"),
+    ({"a": {"prefx": "country_"}}, "prefx"),
+])
+def test_bad_prefix_rules_name_the_yaml_path_and_the_fix(groups, fragment):
+    with pytest.raises(PolicyError) as info:
+        _parse(groups)
+    problems = info.value.problems
+    assert any(p.startswith("data.feature_groups") and fragment in m for p, m in problems), problems
+
+
+def test_the_policy_json_schema_offers_both_group_forms():
+    jsonschema = pytest.importorskip("jsonschema")
+    from auditkit.api import policy_json_schema
+
+    schema = policy_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    doc = json.loads(json.dumps(copy.deepcopy(BASE)))
+    doc["data"]["feature_groups"] = {"country": {"prefix": "country_"}, "citizen": ["citizen_yes", "citizen_no"]}
+    jsonschema.validate(doc, schema)
+    doc["data"]["feature_groups"] = {"country": {"starts": "country_"}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)

@@ -107,6 +107,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution_agreement.note.low_agreement": "Warning (methods.md B6.6): agreement below the policy "
         "minimum, or not shown to reach it, for {pairs}. Explanations shown to overseers depend on the method "
         "chosen; treat each as one view, not the reason.",
+        "attribution_agreement.note.feature_groups": "Attributions are per original feature: {groups} each "
+        "count as one feature (their columns are switched and summed together), {features} features from {columns} "
+        "model inputs.",
+        "attribution_agreement.feature_group": "{name} ({columns} columns)",
+        # -- tables
+        "attribution_agreement.table.precision.title": "Sampling precision of the sampled Shapley estimates "
+        "(standard error of each attribution; an instance stops when its largest standard error is at most "
+        "{tolerance} of its attribution range, or after {rounds} rounds of one antithetic pair per background row)",
+        "attribution_agreement.column.pairs": "antithetic pairs per instance (mean)",
+        "attribution_agreement.column.converged": "instances within tolerance",
+        "attribution_agreement.column.mean_stderr": "mean standard error",
+        "attribution_agreement.column.max_relative_stderr": "largest standard error / attribution range",
         # -- tables
         "attribution_agreement.table.methods.title": "Attribution methods (explained: {explained} of the "
         "favourable class; reference: {reference}; {n} instances)",
@@ -360,6 +372,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution_agreement.note.low_agreement": "Warnung (methods.md B6.6): Übereinstimmung unter dem Minimum "
         "der Prüfrichtlinie, oder nicht nachweislich darüber, für {pairs}. Die Aufsichtspersonen gezeigten "
         "Erklärungen hängen von der gewählten Methode ab; jede ist als eine Sicht zu lesen, nicht als der Grund.",
+        "attribution_agreement.note.feature_groups": "Die Attributionen gelten je ursprünglichem Merkmal: "
+        "{groups} zählen jeweils als ein Merkmal (ihre Spalten werden gemeinsam ersetzt und summiert), {features} "
+        "Merkmale aus {columns} Modelleingaben.",
+        "attribution_agreement.feature_group": "{name} ({columns} Spalten)",
+        # -- tables
+        "attribution_agreement.table.precision.title": "Stichprobengenauigkeit der geschätzten Shapley-Werte "
+        "(Standardfehler jeder Attribution; eine Instanz endet, sobald ihr größter Standardfehler höchstens "
+        "{tolerance} ihrer Attributionsspanne beträgt, spätestens nach {rounds} Runden mit einem antithetischen "
+        "Paar je Hintergrundzeile)",
+        "attribution_agreement.column.pairs": "antithetische Paare je Instanz (Mittel)",
+        "attribution_agreement.column.converged": "Instanzen innerhalb der Toleranz",
+        "attribution_agreement.column.mean_stderr": "mittlerer Standardfehler",
+        "attribution_agreement.column.max_relative_stderr": "größter Standardfehler / Attributionsspanne",
         # -- tables
         "attribution_agreement.table.methods.title": "Attributionsmethoden (erklärt: {explained} der günstigen "
         "Klasse; Referenz: {reference}; {n} Instanzen)",
