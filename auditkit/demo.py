@@ -49,7 +49,7 @@ SAMPLES: dict[str, DemoSample] = {
         title="credit scoring with XGBoost trees and a logistic scorecard, Annex III 5(b)",
         description=(
             "credit-scoring sample on black-box models (Annex III 5(b); the same data, an XGBoost proxy/fair pair "
-            "and a scikit-learn scorecard, trained reproducibly; needs pip install \"auditkit[xgboost,sklearn]\")"
+            "and a scikit-learn scorecard, trained reproducibly; needs XGBoost, scikit-learn and skops)"
         ),
         files=("sample.py", "policy-xgb.yaml", "policy-xgb-fair.yaml", "policy-scorecard.yaml", "README.md"),
         policies=("policy-xgb.yaml", "policy-xgb-fair.yaml", "policy-scorecard.yaml"),
