@@ -149,8 +149,9 @@ def run_all(device: torch.device, *, quick: bool) -> dict[str, float]:
     print(f"trees: xgboost binary:logistic, {TREES} trees of depth {DEPTH}, {N_FEATURES} features, {rows:,} rows; "
           f"nthread {torch.get_num_threads()}; batch {adapter.batch_size:,} rows per adapter call")
     methods = default_methods("tabular", adapter)
-    print(f"trees_methods: attribution_agreement compares {', '.join(methods)} "
-          f"(kernel_shap {'used' if 'kernel_shap' in methods else 'replaced by exact tree_shap'})")
+    print(f"trees_methods: attribution_agreement's default methods here: {', '.join(methods)} "
+          f"(kernel_shap {'used' if 'kernel_shap' in methods else 'replaced by exact tree_shap'}; "
+          "the gradient methods report 'not run' on a black box)")
     ratios = bench_tree_sweep(adapter, X, group, names, repeats)
     ratios.update(bench_tree_shap(adapter, X, instances, repeats))
     return ratios
