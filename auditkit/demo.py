@@ -30,6 +30,8 @@ class DemoSample:
     description: str
     files: tuple[str, ...]
     policies: tuple[str, ...]
+    #: The function of the sample's ``sample.py`` that writes its data and models into a folder.
+    prepare: str = "prepare"
 
 
 #: The bundled samples by name. Policies are audited in the order given: the model that
@@ -41,6 +43,17 @@ SAMPLES: dict[str, DemoSample] = {
         description="credit-scoring sample (Annex III 5(b); data and two small MLPs, trained reproducibly)",
         files=("sample.py", "policy.yaml", "policy-fair.yaml", "README.md"),
         policies=("policy.yaml", "policy-fair.yaml"),
+    ),
+    "credit-trees": DemoSample(
+        folder="credit",
+        title="credit scoring with XGBoost trees and a logistic scorecard, Annex III 5(b)",
+        description=(
+            "credit-scoring sample on black-box models (Annex III 5(b); the same data, an XGBoost proxy/fair pair "
+            "and a scikit-learn scorecard, trained reproducibly; needs XGBoost, scikit-learn and skops)"
+        ),
+        files=("sample.py", "policy-xgb.yaml", "policy-xgb-fair.yaml", "policy-scorecard.yaml", "README.md"),
+        policies=("policy-xgb.yaml", "policy-xgb-fair.yaml", "policy-scorecard.yaml"),
+        prepare="prepare_trees",
     ),
     "cv-screening": DemoSample(
         folder="cv-screening",
@@ -82,8 +95,8 @@ def prepare_sample(name: str, workdir: Path) -> list[Path]:
         shutil.copy2(src / file, dest / file)
     module = _load_module(dest / "sample.py")
     try:
-        module.prepare(dest)
-    except ModuleNotFoundError as exc:  # e.g. the MiniLM encoder package of the cv-screening sample
+        getattr(module, sample.prepare)(dest)
+    except ModuleNotFoundError as exc:  # e.g. the MiniLM encoder package of the cv-screening sample, or XGBoost
         raise AuditkitError(f"the {name} sample cannot be prepared: {exc}") from exc
     return [dest / policy for policy in sample.policies]
 

@@ -13,6 +13,8 @@ Prints one line per figure, ``name: value unit (ratio X.XX× vs raw)``. Figures:
   ``adapter.predict`` on the same texts, tokenization included;
 * wide (``bench_wide.py``): ``attribution_agreement`` on a 57-column one-hot model as
   a ratio of its time on a 20-column model with the same rows (target ≤ 10×).
+* then the counterfactual-sweep, attribution and tree figures of ``bench_counterfactual.py``,
+  ``bench_explain.py`` and ``bench_trees.py`` (XGBoost: sweep and TreeSHAP vs the raw booster and shap).
 
 The raw loop and the adapter are timed in alternation (raw, adapter, raw, ...),
 and each ratio is the median over rounds of the paired time ratio, so a machine
@@ -227,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench_wide import bench_wide
 
     bench_wide(device.type, args.quick)
+    from bench_trees import run_all as run_trees
+
+    run_trees(device, quick=args.quick)  # skipped with a note without XGBoost
     return 0
 
 

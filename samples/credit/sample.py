@@ -42,9 +42,28 @@ The favourable outcome is "repaid" (``default == 0``). The models output a
 single logit of the favourable outcome (P(repaid) = sigmoid(logit)) and
 standardise their raw inputs internally, so audit data can be fed as-is.
 
+The same data also train three models that auditkit audits as black boxes
+(:func:`prepare_trees`, ``auditkit demo --sample credit-trees``; they need
+``pip install "auditkit[xgboost,sklearn]"``):
+
+* **credit-proxy-xgb** and **credit-fair-xgb**: gradient-boosted trees
+  (XGBoost ``binary:logistic``, saved in XGBoost's JSON format) trained with
+  one recipe on ``hist_default`` and on ``default`` respectively, predicting
+  P(repaid) as class 1. Expected audit outcome as for the MLPs: the proxy
+  model FAILS parity, ``sex-not-used`` and the counterfactual; the fair one
+  PASSES parity and the counterfactual. The recipe's minimum split gain
+  (``gamma``) keeps the fair model from splitting on ``hours_per_week`` at all.
+* **credit-scorecard**: a logistic-regression scorecard (``StandardScaler`` +
+  ``LogisticRegression``, a skops archive): the bank's legacy scorecard,
+  refitted on the historical lender's records (``hist_default``). A linear,
+  fully transparent model learns the label bias just as the trees do: it gives
+  ``hours_per_week`` a large positive coefficient. Expected audit outcome: it
+  FAILS parity, ``sex-not-used`` and the counterfactual.
+
 This file is self-contained (loaded by path with importlib, and copied by
-``auditkit demo``): it imports no sibling modules. Run it as
-``python samples/credit/sample.py [DEST]`` to write the data and models.
+``auditkit demo``): it imports no sibling modules, and XGBoost, scikit-learn
+and skops only inside :func:`prepare_trees`. Run it as
+``python samples/credit/sample.py [DEST] [--trees]`` to write the data and models.
 """
 
 from __future__ import annotations
@@ -53,9 +72,11 @@ import hashlib
 import json
 import shutil
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,8 +132,41 @@ _LR = 0.01
 _WEIGHT_DECAY = 1e-3
 _GROUP_LASSO = 0.01
 
+#: Bump whenever the tree models' recipe changes: it invalidates every cached
+#: ``models/manifest-trees.json`` and leaves the MLPs (and their manifest) alone.
+TREES_VERSION = "1"
+XGB_PROXY_SEED = 21
+XGB_FAIR_SEED = 22
+SCORECARD_SEED = 23
+
+# Tree recipe, shared by the proxy and the fair model (only the labels differ): 150 rounds of depth-3 trees on
+# one thread (exact, reproducible histograms). ``gamma`` (the minimum loss reduction of a split) and
+# ``min_child_weight`` prune the splits that only fit noise, which is what keeps the fair model off
+# hours_per_week; the proxy model's splits on it gain far more than gamma, the biased labels being the signal.
+_XGB_ROUNDS = 150
+_XGB_PARAMS: dict[str, object] = {
+    "objective": "binary:logistic",
+    "eval_metric": "logloss",
+    "tree_method": "hist",
+    "max_depth": 3,
+    "eta": 0.1,
+    "gamma": 5.0,
+    "min_child_weight": 50.0,
+    "nthread": 1,
+}
+# Scorecard recipe: standardised inputs, logistic regression with scikit-learn's default L2 penalty.
+_SCORECARD_C = 1.0
+
 _SAMPLE_DIR = Path(__file__).resolve().parent
-_SAMPLE_FILES = ("sample.py", "policy.yaml", "policy-fair.yaml", "README.md")
+_SAMPLE_FILES = (
+    "sample.py",
+    "policy.yaml",
+    "policy-fair.yaml",
+    "policy-xgb.yaml",
+    "policy-xgb-fair.yaml",
+    "policy-scorecard.yaml",
+    "README.md",
+)
 
 
 # --------------------------------------------------------------------------- data
@@ -305,15 +359,16 @@ def _outputs(dest: Path) -> dict[str, Path]:
     }
 
 
-def _cache_valid(manifest: Path, outputs: dict[str, Path]) -> bool:
-    """True if the manifest matches this generator and every file has its recorded hash."""
+def _cache_valid(manifest: Path, outputs: dict[str, Path], spec: dict[str, object] | None = None) -> bool:
+    """True if the manifest records ``spec`` (default: the MLPs' :func:`_manifest_spec`) and every file has its
+    recorded hash."""
     if not manifest.is_file():
         return False
     try:
         recorded = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if not isinstance(recorded, dict) or recorded.get("spec") != _manifest_spec():
+    if not isinstance(recorded, dict) or recorded.get("spec") != (_manifest_spec() if spec is None else spec):
         return False
     hashes = recorded.get("sha256", {})
     return all(path.is_file() and hashes.get(key) == _sha256(path) for key, path in outputs.items())
@@ -347,6 +402,21 @@ def _copy_sample_files(dest: Path) -> None:
             shutil.copyfile(source, target)
 
 
+def _write_data(outputs: dict[str, Path]) -> pd.DataFrame:
+    """Draw the sample's applicants, write ``train`` and ``holdout`` CSVs; return the training frame.
+
+    The bytes depend on the generator only, so rewriting them (for the tree models) leaves the MLPs'
+    manifest valid.
+    """
+    frame = generate(N_TRAIN + N_HOLDOUT, DATA_SEED)
+    train_frame = frame.iloc[:N_TRAIN].reset_index(drop=True)
+    holdout_frame = frame.iloc[N_TRAIN:].reset_index(drop=True)
+    outputs["train"].parent.mkdir(parents=True, exist_ok=True)
+    train_frame.to_csv(outputs["train"], index=False, lineterminator="\n")
+    holdout_frame.to_csv(outputs["holdout"], index=False, lineterminator="\n")
+    return train_frame
+
+
 def prepare(dest: Path | str, *, force: bool = False) -> dict[str, Path]:
     """Write the sample's data and models into ``dest`` and return their paths.
 
@@ -372,13 +442,8 @@ def prepare(dest: Path | str, *, force: bool = False) -> dict[str, Path]:
         return {**outputs, "manifest": manifest}
 
     manifest.unlink(missing_ok=True)
-    outputs["train"].parent.mkdir(parents=True, exist_ok=True)
     outputs["proxy_model"].parent.mkdir(parents=True, exist_ok=True)
-    frame = generate(N_TRAIN + N_HOLDOUT, DATA_SEED)
-    train_frame = frame.iloc[:N_TRAIN].reset_index(drop=True)
-    holdout_frame = frame.iloc[N_TRAIN:].reset_index(drop=True)
-    train_frame.to_csv(outputs["train"], index=False, lineterminator="\n")
-    holdout_frame.to_csv(outputs["holdout"], index=False, lineterminator="\n")
+    train_frame = _write_data(outputs)
 
     proxy = train(train_frame, labels="hist_default", seed=PROXY_TRAIN_SEED)
     _save_model(proxy, outputs["proxy_model"], trained_on="hist_default", seed=PROXY_TRAIN_SEED)
@@ -390,17 +455,143 @@ def prepare(dest: Path | str, *, force: bool = False) -> dict[str, Path]:
     return {**outputs, "manifest": manifest}
 
 
+# -------------------------------------------------------------------- tree models
+
+#: What to install for :func:`prepare_trees` (named in its error when a library is missing).
+TREES_EXTRA = 'pip install "auditkit[xgboost,sklearn]"'
+
+
+def _tree_libraries() -> tuple[Any, Any, Any]:
+    """``(xgboost, sklearn, skops.io)``, imported here so that the MLP sample works without them."""
+    try:
+        import sklearn
+        import skops.io as sio
+        import xgboost as xgb
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(
+            f"the credit sample's tree and scorecard models need XGBoost, scikit-learn and skops, but "
+            f"{exc.name or exc} is not installed; install them with: {TREES_EXTRA}",
+            name=exc.name,
+        ) from exc
+    return xgb, sklearn, sio
+
+
+def train_xgb(frame: pd.DataFrame, *, labels: str, seed: int) -> Any:
+    """Train an XGBoost ``binary:logistic`` booster predicting repayment (class 1 = repaid) from ``frame[FEATURES]``.
+
+    ``labels`` names the 0/1 default column (``"hist_default"``: proxy model; ``"default"``: fair model). One
+    thread and a fixed seed: training twice gives the same trees. The booster carries the feature names.
+    """
+    if labels not in frame.columns:
+        raise KeyError(f"label column {labels!r} not in frame; columns: {', '.join(frame.columns)}")
+    xgb, _, _ = _tree_libraries()
+    x = frame[FEATURES].to_numpy(dtype=np.float32)
+    repaid = 1.0 - frame[labels].to_numpy(dtype=np.float64)
+    dtrain = xgb.DMatrix(x, label=repaid, feature_names=FEATURES, nthread=1)
+    return xgb.train({**_XGB_PARAMS, "seed": seed, "verbosity": 0}, dtrain, num_boost_round=_XGB_ROUNDS)
+
+
+def train_scorecard(frame: pd.DataFrame, *, labels: str, seed: int) -> Any:
+    """Train the logistic-regression scorecard: ``Pipeline([StandardScaler, LogisticRegression])``.
+
+    Fitted on the DataFrame ``frame[FEATURES]`` (so the pipeline knows its column names) to predict repayment
+    (class 1 = repaid), with scikit-learn's default L2 penalty (C = :data:`_SCORECARD_C`, lbfgs, deterministic).
+    """
+    if labels not in frame.columns:
+        raise KeyError(f"label column {labels!r} not in frame; columns: {', '.join(frame.columns)}")
+    _tree_libraries()
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    logit = LogisticRegression(C=_SCORECARD_C, max_iter=1000, random_state=seed)
+    model = Pipeline([("scale", StandardScaler()), ("logit", logit)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a convergence warning would mean the recipe no longer fits
+        model.fit(frame[FEATURES].astype(np.float64), 1 - frame[labels].to_numpy(dtype=np.int64))
+    return model
+
+
+def _trees_spec() -> dict[str, object]:
+    """What the cached tree models were made from (the data's spec, both recipes, the library versions)."""
+    xgb, sklearn, _ = _tree_libraries()
+    return {
+        "trees_version": TREES_VERSION,
+        "data": {key: value for key, value in _manifest_spec().items() if key != "training"},
+        "xgboost": {"version": xgb.__version__, "rounds": _XGB_ROUNDS, "params": _XGB_PARAMS,
+                    "proxy_seed": XGB_PROXY_SEED, "fair_seed": XGB_FAIR_SEED},
+        "scorecard": {"sklearn_version": sklearn.__version__, "C": _SCORECARD_C, "penalty": "l2",
+                      "solver": "lbfgs", "seed": SCORECARD_SEED, "trained_on": "hist_default"},
+    }
+
+
+def _tree_outputs(dest: Path) -> dict[str, Path]:
+    models = dest / "models"
+    return {
+        "train": dest / "data" / "train.csv",
+        "holdout": dest / "data" / "holdout.csv",
+        "xgb_proxy_model": models / "credit-proxy-xgb.json",
+        "xgb_fair_model": models / "credit-fair-xgb.json",
+        "scorecard_model": models / "credit-scorecard.skops",
+    }
+
+
+def prepare_trees(dest: Path | str, *, force: bool = False) -> dict[str, Path]:
+    """Write the sample's data and its three black-box models into ``dest``; return their paths.
+
+    Creates ``data/train.csv`` and ``data/holdout.csv`` (the same bytes :func:`prepare` writes),
+    ``models/credit-proxy-xgb.json`` (XGBoost on ``hist_default``), ``models/credit-fair-xgb.json`` (XGBoost on
+    ``default``), ``models/credit-scorecard.skops`` (the logistic scorecard on ``hist_default``) and
+    ``models/manifest-trees.json``, cached like :func:`prepare` (the MLPs are neither trained nor touched).
+    The XGBoost files are byte-identical on every run with the same XGBoost version; a skops archive names
+    its members after Python object ids and stamps the time, so the scorecard's bytes differ between runs
+    (its coefficients do not). A missing library is a ``ModuleNotFoundError`` naming :data:`TREES_EXTRA`.
+
+    Returns a dict with keys ``train``, ``holdout``, ``xgb_proxy_model``, ``xgb_fair_model``,
+    ``scorecard_model`` and ``manifest``.
+    """
+    _, _, sio = _tree_libraries()  # fail before writing anything
+    dest = Path(dest)
+    outputs = _tree_outputs(dest)
+    manifest = dest / "models" / "manifest-trees.json"
+    dest.mkdir(parents=True, exist_ok=True)
+    _copy_sample_files(dest)
+    spec = _trees_spec()
+    if not force and _cache_valid(manifest, outputs, spec):
+        return {**outputs, "manifest": manifest}
+
+    manifest.unlink(missing_ok=True)
+    outputs["xgb_proxy_model"].parent.mkdir(parents=True, exist_ok=True)
+    train_frame = _write_data(outputs)
+    train_xgb(train_frame, labels="hist_default", seed=XGB_PROXY_SEED).save_model(str(outputs["xgb_proxy_model"]))
+    train_xgb(train_frame, labels="default", seed=XGB_FAIR_SEED).save_model(str(outputs["xgb_fair_model"]))
+    scorecard = train_scorecard(train_frame, labels="hist_default", seed=SCORECARD_SEED)
+    sio.dump(scorecard, outputs["scorecard_model"])
+
+    record = {"spec": spec, "sha256": {key: _sha256(path) for key, path in outputs.items()}}
+    manifest.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return {**outputs, "manifest": manifest}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python sample.py [DEST] [--force]``; prints the written paths."""
+    """Command line: ``python sample.py [DEST] [--force] [--trees]``; prints the written paths.
+
+    ``--trees`` writes the XGBoost pair and the scorecard (:func:`prepare_trees`) instead of the MLPs.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
-    force = "--force" in args
-    positional = [a for a in args if a != "--force"]
+    force, trees = "--force" in args, "--trees" in args
+    positional = [a for a in args if a not in ("--force", "--trees")]
     if len(positional) > 1 or any(a.startswith("-") for a in positional):
-        print("usage: python sample.py [DEST] [--force]", file=sys.stderr)
+        print("usage: python sample.py [DEST] [--force] [--trees]", file=sys.stderr)
         return 2
     dest = Path(positional[0]) if positional else _SAMPLE_DIR
-    for key, path in prepare(dest, force=force).items():
-        print(f"{key:12s} {path}")
+    try:
+        written = (prepare_trees if trees else prepare)(dest, force=force)
+    except ModuleNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for key, path in written.items():
+        print(f"{key:16s} {path}")
     return 0
 
 

@@ -244,14 +244,14 @@ def test_demo_table_lists_the_sample_with_its_files() -> None:
     for name in entry.files:
         assert (resource_dir("samples") / entry.folder / name).is_file(), name
     assert "credit" in SAMPLES
-    with pytest.raises(AuditkitError, match="known samples: credit, cv-screening"):
+    with pytest.raises(AuditkitError, match="known samples: credit, credit-trees, cv-screening"):
         demo_sample("cv-scoring")
 
 
 def test_demo_rejects_an_unknown_sample_listing_the_known_ones(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--sample", "nope", "--out", str(tmp_path)])
     assert result.exit_code == 2
-    assert "unknown demo sample 'nope'" in result.output and "credit, cv-screening" in result.output
+    assert "unknown demo sample 'nope'" in result.output and "credit, credit-trees, cv-screening" in result.output
     assert not (tmp_path / "nope").exists()
 
 
