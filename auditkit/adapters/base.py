@@ -184,6 +184,12 @@ class SupportsTreeStructure(Protocol):
         and the base score, as the library computes it, negated when ``favourable_output`` is 0."""
         ...
 
+    @property
+    def leaf_values(self) -> list[dict[int, float]]:
+        """Per tree, ``{leaf id: value}`` (ids as :meth:`leaf_indices` returns them; values the raw score of
+        class 1): the margin is a linear readout of the one-hot leaves, ± (base + Σ_t value[t, leaf_t])."""
+        ...
+
     #: Which code computes :meth:`contributions` (e.g. "xgboost 3.2.0 pred_contribs (cuda:0)").
     contributions_implementation: str
 

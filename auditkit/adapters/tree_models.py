@@ -32,7 +32,12 @@ import torch
 from auditkit.adapters.blackbox import BlackBoxTabularAdapter, as_matrix, binary_proba
 from auditkit.adapters.files import file_sha256, resolve_file
 from auditkit.adapters.optional import import_optional
-from auditkit.adapters.tree_randomise import randomise_lightgbm, randomise_xgboost
+from auditkit.adapters.tree_formats import (
+    lightgbm_leaf_values,
+    randomise_lightgbm,
+    randomise_xgboost,
+    xgboost_leaf_values,
+)
 from auditkit.errors import ModelError
 from auditkit.policy.model_specs import LightGBMSpec, XGBoostSpec
 
@@ -99,6 +104,16 @@ class _BoosterAdapter(BlackBoxTabularAdapter):
         counterfactuals and proxy screening then move and test each as one categorical variable."""
         return tuple(name for i, name in enumerate(self.feature_names) if i in self._categorical_indices())
 
+    @functools.cached_property
+    def leaf_values(self) -> list[dict[int, float]]:
+        """Per tree, ``{leaf id: value}`` with ids as :meth:`leaf_indices` returns them; the values are the raw
+        score of class 1 (not signed by ``favourable_output``): ``margin`` is ± (base + Σ_t value[t, leaf])."""
+        return self._leaf_values()
+
+    @abstractmethod
+    def _leaf_values(self) -> list[dict[int, float]]:
+        """The booster's leaf values, parsed from its own serialisation."""
+
     @abstractmethod
     def _categorical_indices(self) -> set[int]:
         """Column indices the booster treats as categorical."""
@@ -117,7 +132,7 @@ class _BoosterAdapter(BlackBoxTabularAdapter):
 
     def randomised(self, trees: int, seed: int, reference: np.ndarray) -> _BoosterAdapter:
         """A copy whose last ``trees`` trees (in boosting order) have random splits and leaf values, thresholds
-        drawn from ``reference`` rows (:mod:`auditkit.adapters.tree_randomise`); the original is untouched."""
+        drawn from ``reference`` rows (:mod:`auditkit.adapters.tree_formats`); the original is untouched."""
         rng = np.random.default_rng(int(seed))
         ref = as_matrix(reference, len(self.feature_names), self._what(), self.feature_names)
         new = copy.copy(self)
@@ -198,6 +213,9 @@ class XGBoostAdapter(_BoosterAdapter):
     def _raw_leaves(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(self._xgb.DMatrix(x), pred_leaf=True, validate_features=False)
 
+    def _leaf_values(self) -> list[dict[int, float]]:
+        return xgboost_leaf_values(json.loads(bytes(self.booster.save_raw("json"))))
+
     def _categorical_indices(self) -> set[int]:
         return {i for i, kind in enumerate(self.booster.feature_types or ()) if kind == "c"}
 
@@ -253,6 +271,9 @@ class LightGBMAdapter(_BoosterAdapter):
 
     def _raw_contributions(self, x: np.ndarray) -> np.ndarray:
         return self.booster.predict(x, pred_contrib=True)
+
+    def _leaf_values(self) -> list[dict[int, float]]:
+        return lightgbm_leaf_values(self.booster.model_to_string())
 
     def _categorical_indices(self) -> set[int]:
         # the model text's parameter block records the categorical columns as "[categorical_feature: 0,3]"

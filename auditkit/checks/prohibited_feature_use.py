@@ -10,12 +10,13 @@ erasing as many random directions. The verdict rests on the intervention, never
 on the probe: encoded-but-unused is a PASS, and the report says both.
 
 Models without hidden layers (the black-box tabular adapters) are asked the
-same two questions of their inputs: the probe reads the input features (and,
-for tree ensembles, the one-hot leaf-index representation, the trees'
-counterpart of a hidden layer, probed only), and the erasure is input-space:
-LEACE fitted on the input features edits them before the model scores them,
-judged by the same rule, intervals and random-direction control. The report
-says so (``note.input_space``).
+same two questions of their inputs: the probe reads the input features, and the
+erasure is input-space: LEACE fitted on the input features edits them before
+the model scores them, judged by the same rule, intervals and random-direction
+control (``note.input_space``). A tree ensemble has a layer after all: the
+one-hot of the leaves its trees send a row to, which its margin reads linearly
+(:mod:`auditkit.checks._leaf_readout`). It is probed beside the inputs, and the
+erasure happens there, as at an MLP's last hidden layer (``note.leaf_space``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pydantic import Field
 
 from auditkit.adapters.base import SupportsLayers, SupportsTreeStructure
 from auditkit.adapters.hooks import replace_output, resolve_layers
+from auditkit.checks._leaf_readout import LeafReadout
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
@@ -203,28 +205,41 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         r_codes, r_groups = codes[rows], None if groups is None else groups[rows]
         local = _subsample(r_codes, params.max_probe_examples, np.random.default_rng(seed))
         reps = {INPUT_FEATURES: X[rows[local]].astype(np.float64)}
-        if isinstance(ctx.adapter, SupportsTreeStructure):
-            reps[LEAVES] = _one_hot_leaves(ctx.adapter.leaf_indices(X[rows[local]]))
+        readout = LeafReadout.of(ctx.adapter) if isinstance(ctx.adapter, SupportsTreeStructure) else None
+        if readout is not None:
+            leaves = readout.one_hot(ctx.adapter.leaf_indices(X[rows]))
+            reps[LEAVES] = leaves[local][:, leaves[local].any(axis=0)].astype(np.float64)  # the leaves reached
         needed = math.floor(len(reps) / (1 - stats.confidence)) + 1  # as for layers: survive Holm over the probes
         params = params.model_copy(update={"n_permutations": max(params.n_permutations, needed)})
         results = {name: _probe_layer(rep, r_codes[local], None if r_groups is None else r_groups[local], params,
                                       stats, seed) for name, rep in reps.items()}
         fit_local, held_local = _split(r_codes, None, params.fit_fraction, seed)
         eval_idx = np.setdiff1d(np.arange(n), rows[fit_local])
-        erased = _erase(ctx, INPUT_FEATURES, codes, rows, fit_local, held_local, eval_idx, params, stats, seed,
-                        acts=torch.as_tensor(X[rows]), run_edited=_edited_inputs(ctx, X), control_complement=True)
+        if readout is None:  # erase at the inputs, the only representation the model has
+            where = INPUT_FEATURES
+            erased = _erase(ctx, where, codes, rows, fit_local, held_local, eval_idx, params, stats, seed,
+                            acts=torch.as_tensor(X[rows]), run_edited=_edited_inputs(ctx, X),
+                            control_complement=True)
+        else:  # a tree ensemble: erase at the leaves its margin reads linearly (see _leaf_readout)
+            where = LEAVES
+            erased = _erase(ctx, where, codes, rows, fit_local, held_local, eval_idx, params, stats, seed,
+                            acts=torch.as_tensor(leaves), run_edited=readout.scorer(ctx.adapter, X))
         shift = _input_intervention(ctx, params, codes, values, rows[fit_local], eval_idx, seed)
-        result = _verdict(params, values, results, {INPUT_FEATURES: erased}, stats.confidence, stats.correction,
-                          shift)
-        notes = [_m("note.erasure_inputs", fit=Q(params.fit_fraction, Unit.SHARE),
-                    max_fit=_count(params.max_fit_examples), draws=_count(params.random_draws))
-                 if note.key == "prohibited_feature_use.note.erasure" else note for note in result.evidence.notes]
-        notes.insert(0, _m("note.input_space", attribute=attr, adapter=type(ctx.adapter).__name__))
-        if LEAVES in results:
-            notes.insert(1, _m("note.input_space.leaves", attribute=attr, leaves=LEAVES))
+        result = _verdict(params, values, results, {where: erased}, stats.confidence, stats.correction, shift)
+        erasure_note = (_m("note.erasure_inputs", fit=Q(params.fit_fraction, Unit.SHARE),
+                           max_fit=_count(params.max_fit_examples), draws=_count(params.random_draws))
+                        if readout is None else
+                        _m("note.erasure_leaves", fit=Q(params.fit_fraction, Unit.SHARE),
+                           max_fit=_count(params.max_fit_examples), draws=_count(params.random_draws),
+                           leaves=_count(readout.width), trees=_count(len(readout.columns))))
+        notes = [erasure_note if note.key == "prohibited_feature_use.note.erasure" else note
+                 for note in result.evidence.notes]
+        notes.insert(0, _m("note.input_space", attribute=attr, adapter=type(ctx.adapter).__name__)
+                     if readout is None else
+                     _m("note.leaf_space", attribute=attr, adapter=type(ctx.adapter).__name__, leaves=LEAVES))
         result = CheckResult(result.status, dataclasses.replace(result.evidence, notes=tuple(notes)),
-                             result.measurements, {**result.details, "space": "inputs",
-                                                   "probed": list(results), "erased": [INPUT_FEATURES]})
+                             result.measurements, {**result.details, "space": "inputs" if readout is None else "leaves",
+                                                   "probed": list(results), "erased": [where]})
         return _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
 
 
@@ -562,15 +577,6 @@ def _edited_inputs(ctx: CheckContext, X: np.ndarray) -> Any:
         return ctx.adapter.predict(edit(torch.as_tensor(X[idx])).cpu().numpy())
 
     return run
-
-
-def _one_hot_leaves(leaves: np.ndarray) -> np.ndarray:
-    """One column per (tree, leaf) reached by some row: 1 where the tree sends the row to that leaf."""
-    parts = []
-    for t in range(leaves.shape[1]):
-        _, inverse = np.unique(leaves[:, t], return_inverse=True)
-        parts.append(np.eye(int(inverse.max()) + 1)[inverse])
-    return np.hstack(parts)
 
 
 def _floats(bounds: tuple[Any, Any]) -> tuple[float, float]:

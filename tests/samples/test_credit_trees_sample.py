@@ -5,10 +5,10 @@ speed: 200 bootstrap resamples, fewer probe rows and permutations, no attributio
 
 * ``policy-xgb.yaml`` (XGBoost on the biased ``hist_default``): parity, ``sex-not-used`` and the
   counterfactual FAIL, the gate blocks the release;
-* ``policy-xgb-fair.yaml`` (same recipe on the true ``default``): parity and the counterfactual PASS; the
-  booster never splits on ``hours_per_week`` and its leaves do not encode sex, yet ``sex-not-used`` is
-  INCONCLUSIVE, because the input-space erasure moves the legitimate inputs by their chance correlation with
-  sex and that alone flips more decisions than the tolerance (documented in the sample's README);
+* ``policy-xgb-fair.yaml`` (same recipe on the true ``default``): parity, ``sex-not-used`` and the
+  counterfactual PASS: the booster never splits on ``hours_per_week``, its leaves (where a tree ensemble is
+  erased: the margin reads them linearly) do not encode sex, and moving sex through the inputs changes no
+  decision;
 * ``policy-scorecard.yaml`` (logistic regression on ``hist_default``): FAILS like the proxy trees.
 
 XGBoost trains on one thread (``nthread: 1``) with fixed seeds; every audit seed is pinned by the policy.
@@ -31,7 +31,7 @@ pytest.importorskip("xgboost")
 pytest.importorskip("skops.io")
 
 import auditkit
-from auditkit.checks.prohibited_feature_use import INPUT_FEATURES, LEAVES
+from auditkit.checks.prohibited_feature_use import LEAVES
 from auditkit.demo import SAMPLES, prepare_sample
 from auditkit.errors import AuditkitError
 from auditkit.results import GateDecision, Status
@@ -40,8 +40,10 @@ from auditkit.store import open_store
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "samples" / "credit"
 #: Per-check overrides that keep the audits quick; the thresholds and every rule stay the policy's.
 FAST = {
+    # the eraser keeps the policy's fit size (max_fit_examples 4000): fitted on 1000 rows, LEACE in the
+    # ~1,200-leaf space of the fair trees is estimated too coarsely to show the absence of use (INCONCLUSIVE)
     "sex-not-used": {"n_permutations": 19, "random_draws": 5, "max_probe_examples": 1000,
-                     "max_fit_examples": 1000, "attribution_examples": 0, "input_resamples": 20},
+                     "attribution_examples": 0, "input_resamples": 20},
 }
 CHECKS = ("accuracy", "sex-selection-parity", "sex-not-used", "sex-counterfactual")
 
@@ -146,15 +148,16 @@ def test_proxy_trees_fail_parity_use_and_counterfactual(runs: dict) -> None:
     assert parity.measurement("demographic_parity_difference").ci_low > 0.1
     used = run.outcome("sex-not-used")
     assert used.status is Status.FAIL, used.summary
-    assert used.measurement("erasure_flip_rate", group=INPUT_FEATURES).ci_low > 0.1
+    assert used.measurement("erasure_flip_rate", group=LEAVES).ci_low > 0.1  # erased where the margin reads
     assert used.measurement("input_counterfactual_flip_rate", group="inputs").ci_low > 0.1
+    assert used.details["space"] == "leaves" and used.details["erased"] == [LEAVES]
     assert used.measurement("probe_balanced_accuracy", group=LEAVES).value > 0.7  # the leaves encode sex
     cf = run.outcome("sex-counterfactual")
     assert cf.status is Status.FAIL and "hours_per_week" in cf.summary
     assert run.gate is GateDecision.FAIL
 
 
-def test_fair_trees_pass_parity_and_counterfactual(runs: dict) -> None:
+def test_fair_trees_pass_parity_use_and_counterfactual(runs: dict) -> None:
     run = runs["policy-xgb-fair.yaml"]
     assert run.outcome("accuracy").status is Status.PASS
     parity = run.outcome("sex-selection-parity")
@@ -163,12 +166,13 @@ def test_fair_trees_pass_parity_and_counterfactual(runs: dict) -> None:
     assert run.outcome("sex-counterfactual").status is Status.PASS, run.outcome("sex-counterfactual").summary
     used = run.outcome("sex-not-used")
     # The booster ignores the proxy: moving sex through the inputs changes no decision, and the leaves the rows
-    # fall into do not encode sex. The input-space erasure still flips decisions beyond the 1% tolerance, through
-    # the legitimate inputs it moves, so the check cannot show absence of use (README, "Tree models").
+    # fall into do not encode sex, so erasing sex there cannot change the margin the trees read from them.
+    # (Erased at the inputs instead, the legitimate inputs moved by their chance correlation with sex, and trees
+    # splitting at exact values flipped 4.3% of decisions: the check could not pass this model.)
     assert used.measurement("input_counterfactual_flip_rate", group="inputs").value == 0.0
     assert used.measurement("probe_balanced_accuracy", group=LEAVES).value < 0.6  # the proxy trees': > 0.7
-    assert used.status is Status.INCONCLUSIVE, used.summary
-    assert used.measurement("erasure_flip_rate", group=INPUT_FEATURES).ci_low > 0.01
+    assert used.status is Status.PASS, used.summary
+    assert run.gate is GateDecision.PASS
 
 
 def test_scorecard_fails_like_the_proxy_trees(runs: dict) -> None:

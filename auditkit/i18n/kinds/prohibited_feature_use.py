@@ -282,11 +282,24 @@ MESSAGES: dict[str, dict[str, str]] = {
             "them. The verdict rule, the intervals and the random-direction control are those of an erasure "
             "at a hidden layer."
         ),
-        "prohibited_feature_use.note.input_space.leaves": (
-            "The model is a tree ensemble: its leaf-index representation, {leaves}, is the trees' "
-            "counterpart of a hidden layer and is probed for {attribute} as well. It is probed only (a leaf "
-            "cannot be edited and the row re-scored), so it shows whether the trees encode {attribute} and "
-            "never decides the verdict."
+        "prohibited_feature_use.note.leaf_space": (
+            "The {adapter} is a tree ensemble: its hidden layer is {leaves}, and its margin is the sum of "
+            "the values of those leaves, a linear readout like the last layer of a network. The probes read "
+            "the input features and the leaves (is {attribute} decodable from them?); the erasure removes "
+            "{attribute}'s linear information from the leaves and re-reads the margin. Erasing at the inputs "
+            "instead would move every input slightly along directions that only happen to correlate with "
+            "{attribute}, and trees, which split at exact values, change decisions on such moves even when "
+            "they never use {attribute}. The verdict rule, the intervals and the random-direction control "
+            "are those of an erasure at a hidden layer."
+        ),
+        "prohibited_feature_use.note.erasure_leaves": (
+            "Erasure: LEACE fitted on the one-hot leaves ({leaves} leaves of {trees} trees) of {fit} of the "
+            "audit rows (at most {max_fit}), applied to the leaves of every other row, whose margin is then "
+            "re-read from the edited leaves. The probe after erasure runs on the held-out rows, scaled with "
+            "their statistics before erasure. Leaves almost no row reaches are neither erased nor probed. "
+            "Control: {draws} draws removing as many random orthonormal directions of the leaf space, tilted "
+            "so that they remove as much variance within each value of the attribute (the erasure's "
+            "collateral damage) as the erasure did."
         ),
         "prohibited_feature_use.note.erasure_inputs": (
             "Erasure: LEACE fitted on the input features of {fit} of the audit rows (at most {max_fit}), "
@@ -820,11 +833,26 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Eingabemerkmalen selbst, bevor das Modell sie bewertet. Urteilsregel, Intervalle und "
             "Zufallsrichtungs-Kontrolle sind die einer Löschung in einer verborgenen Schicht."
         ),
-        "prohibited_feature_use.note.input_space.leaves": (
-            "Das Modell ist ein Baum-Ensemble: seine Blatt-Repräsentation, {leaves}, ist das Gegenstück "
-            "der Bäume zu einer verborgenen Schicht und wird ebenfalls auf {attribute} sondiert. Sie wird "
-            "nur sondiert (ein Blatt lässt sich nicht verändern und die Zeile neu bewerten); sie zeigt, ob "
-            "die Bäume {attribute} kodieren, und entscheidet nie über das Urteil."
+        "prohibited_feature_use.note.leaf_space": (
+            "Der {adapter} ist ein Baum-Ensemble: seine verborgene Schicht ist {leaves}, und sein Rohwert "
+            "ist die Summe der Werte dieser Blätter, eine lineare Auslese wie die letzte Schicht eines "
+            "Netzes. Die Sonden lesen die Eingabemerkmale und die Blätter (lässt sich {attribute} aus ihnen "
+            "dekodieren?); die Löschung entfernt die lineare Information über {attribute} aus den Blättern "
+            "und liest den Rohwert neu aus. Eine Löschung an den Eingaben würde jede Eingabe ein wenig "
+            "entlang von Richtungen verschieben, die nur zufällig mit {attribute} korrelieren, und Bäume, "
+            "die an exakten Werten teilen, ändern bei solchen Verschiebungen Entscheidungen, auch wenn sie "
+            "{attribute} nie nutzen. Urteilsregel, Intervalle und Zufallsrichtungs-Kontrolle sind die einer "
+            "Löschung in einer verborgenen Schicht."
+        ),
+        "prohibited_feature_use.note.erasure_leaves": (
+            "Löschung: LEACE, angepasst auf die One-Hot-Blätter ({leaves} Blätter von {trees} Bäumen) von "
+            "{fit} der Prüfzeilen (höchstens {max_fit}), auf die Blätter aller übrigen Zeilen angewandt, "
+            "deren Rohwert dann aus den veränderten Blättern neu ausgelesen wird. Die Sonde nach der "
+            "Löschung läuft auf den zurückgehaltenen Zeilen, skaliert mit deren Statistik vor der Löschung. "
+            "Blätter, die kaum eine Zeile erreicht, werden weder gelöscht noch sondiert. Kontrolle: {draws} "
+            "Ziehungen, die ebenso viele zufällige orthonormale Richtungen des Blattraums entfernen, so "
+            "geneigt, dass sie innerhalb jedes Werts des Merkmals so viel Varianz entfernen (den "
+            "Kollateralschaden der Löschung) wie die Löschung."
         ),
         "prohibited_feature_use.note.erasure_inputs": (
             "Löschung: LEACE, angepasst auf die Eingabemerkmale von {fit} der Prüfzeilen (höchstens "

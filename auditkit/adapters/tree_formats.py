@@ -1,4 +1,12 @@
-"""Random versions of a tree ensemble for the attribution sanity check (model-parameter randomisation).
+"""Reading and rewriting the boosters' own serialisations: leaf values, and random copies of the trees.
+
+**Leaf values** (:func:`xgboost_leaf_values`, :func:`lightgbm_leaf_values`): per
+tree, the value of every leaf keyed by the id the library's ``pred_leaf``
+returns, so the margin is a linear readout of the one-hot leaf representation
+(``margin = base + Σ_t value[t, leaf_t(x)]``), which is where
+``prohibited_feature_use`` erases an attribute in a tree ensemble.
+
+**Random versions** for the attribution sanity check (model-parameter randomisation).
 
 Adebayo et al. (2018) re-initialise a network's weights layer by layer from the
 output down and ask whether an attribution method notices. A tree's parameters
@@ -24,6 +32,22 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+
+def xgboost_leaf_values(model: dict[str, Any]) -> list[dict[int, float]]:
+    """Per tree of a parsed XGBoost JSON model: ``{node id: leaf value}`` (node ids as ``pred_leaf`` gives them)."""
+    forest = model["learner"]["gradient_booster"]["model"]["trees"]
+    return [{j: float(tree["split_conditions"][j]) for j, left in enumerate(tree["left_children"]) if left == -1}
+            for tree in forest]
+
+
+def lightgbm_leaf_values(text: str) -> list[dict[int, float]]:
+    """Per tree of a LightGBM text model: ``{leaf index: leaf value}`` (as ``pred_leaf`` numbers leaves)."""
+    values: list[dict[int, float]] = []
+    for line in text.split("\n"):
+        if line.startswith("leaf_value="):
+            values.append({i: float(v) for i, v in enumerate(line.partition("=")[2].split())})
+    return values
 
 
 def leaf_spread(values: np.ndarray) -> float:
