@@ -185,6 +185,11 @@ class SupportsTreeStructure(Protocol):
         ...
 
     @property
+    def categorical_features(self) -> tuple[str, ...]:
+        """The inputs the trees split on as categories (integer category codes), in input order."""
+        ...
+
+    @property
     def leaf_values(self) -> list[dict[int, float]]:
         """Per tree, ``{leaf id: value}`` (ids as :meth:`leaf_indices` returns them; values the raw score of
         class 1): the margin is a linear readout of the one-hot leaves, ± (base + Σ_t value[t, leaf_t])."""

@@ -39,11 +39,12 @@ def run_grouping(ctx: CheckContext, overrides: Mapping[str, Sequence[str]] | Non
                  detect_one_hot: bool = True) -> FeatureGrouping:
     """The interpretable features of the run's tabular inputs: one per categorical variable, else one per column.
 
-    The policy's declared groups (prefix rules resolved) and, with ``detect_one_hot``, the one-hot blocks found
+    The policy's declared groups (prefix rules resolved) with the model's categorical inputs
+    (:attr:`CheckContext.categorical_groups`) and, with ``detect_one_hot``, the one-hot blocks found
     in the audit data; a check's own ``overrides`` replace every default group sharing a column with them.
     """
     names = list(ctx.data.feature_names)
-    declared = ctx.policy.data.groups
+    declared = ctx.categorical_groups
     key = ("feature_blocks", tuple((g, tuple(cols)) for g, cols in declared.items()))
     if detect_one_hot:
         blocks = ctx.memo(key, lambda: find_blocks(np.asarray(ctx.data.X), names, declared))

@@ -26,7 +26,7 @@ import pandas as pd
 import torch
 from pydantic import BaseModel, ConfigDict
 
-from auditkit.adapters.base import ModelAdapter, SupportsLayers
+from auditkit.adapters.base import ModelAdapter, SupportsLayers, SupportsTreeStructure
 from auditkit.adapters.hooks import capture
 from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
 from auditkit.chartspec import twin_table, validate_charts
@@ -262,6 +262,18 @@ class CheckContext:
         """
         return self._shared_pass().predictions
 
+    @property
+    def categorical_groups(self) -> dict[str, list[str]]:
+        """The run's declared categorical variables: ``data.feature_groups`` (prefix rules resolved), plus, as a
+        one-column group, every input the model itself splits on as categories (a tree ensemble with categorical
+        splits: its integer codes name categories, not amounts, so counterfactuals redraw them and proxy
+        screening tests them as one categorical variable instead of moving them along quantiles)."""
+        declared = {name: list(cols) for name, cols in self.policy.data.groups.items()}
+        if isinstance(self.adapter, SupportsTreeStructure):
+            taken = {c for cols in declared.values() for c in cols}
+            declared.update({c: [c] for c in self.adapter.categorical_features if c not in taken})
+        return declared
+
     def proxy_screen(self, attribute: str, exclude: Sequence[str] = ()) -> Any:
         """Proxy screening of ``attribute`` over the tabular inputs (methods.md A3), computed once per run.
 
@@ -275,7 +287,7 @@ class CheckContext:
             return detect_proxies(self.data.X, self.data.protected[attribute], self.data.feature_names,
                                   exclude=exclude, level=self.statistics.confidence,
                                   seed=derive_seed(self.statistics.seed, "proxies", attribute),
-                                  resamples=self.statistics.bootstrap, groups=self.policy.data.groups)
+                                  resamples=self.statistics.bootstrap, groups=self.categorical_groups)
 
         return self.memo(("proxy_screen", attribute, tuple(exclude)), compute)
 

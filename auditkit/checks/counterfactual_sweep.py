@@ -185,7 +185,7 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
                                        "need protected_attributes[].column")
             labels = ctx.data.protected[attr.name]
 
-            groups = ctx.policy.data.groups  # prefix rules resolved
+            groups = ctx.categorical_groups  # prefix rules resolved, the model's categorical splits added
 
             def screen(exclude: Sequence[str]) -> ProxyReport:
                 return ctx.proxy_screen(attr.name, exclude)  # the run's one screen, declared groups included

@@ -534,3 +534,39 @@ def test_tabular_parameters_on_a_text_model_are_an_error(tmp_path, bert_dir):
     texts, labels = gender_texts(8, seed=3)
     out = run(text_audit(tmp_path, bert_dir, texts, labels, check_extra={"mode": "flip_only"}), tmp_path).outcome("cf")
     assert out.status is Status.ERROR and "'mode' apply to tabular models" in out.error
+
+
+def test_a_categorical_split_of_a_tree_model_is_redrawn_as_categories_not_moved_along_quantiles(tmp_path):
+    """An XGBoost model that splits on ``zone`` as a category (integer codes 0–2, no order): the counterfactual
+    must redraw zone's categories by sex, as for a declared group, not map the codes through quantiles (which
+    treats code 1 as lying between 0 and 2). Nothing in the policy declares it: the booster says so."""
+    xgb = pytest.importorskip("xgboost")
+    rng = np.random.default_rng(21)
+    n = 600
+    sex = np.repeat(["female", "male"], n // 2)
+    male = sex == "male"
+    zone = np.where(male, rng.choice(3, n, p=[0.2, 0.2, 0.6]), rng.choice(3, n, p=[0.5, 0.4, 0.1]))
+    score = rng.random(n).round(4)
+    y = ((zone == 2) | (score > 0.8)).astype(int)
+    frame = pd.DataFrame({"score": score, "zone": zone, "sex": sex, "y": y})
+    train = frame[["score", "zone"]].astype({"zone": pd.CategoricalDtype(range(3))})
+    xgb.XGBClassifier(n_estimators=20, max_depth=3, enable_categorical=True, tree_method="hist", n_jobs=1,
+                      max_cat_to_onehot=1, random_state=0).fit(train, y).save_model(tmp_path / "m.json")
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    policy = {
+        "schema_version": 1,
+        "policy": {"id": "cf", "version": 1, "effective_from": "2026-01-01", "approved_by": "tests"},
+        "system": {"name": "cf-trees", "version": "1"},
+        "model": {"type": "xgboost", "path": "m.json"},
+        "data": {"path": "data.csv", "label": "y", "favourable_label": 1, "features": ["score", "zone"]},
+        "protected_attributes": [{"name": "sex", "column": "sex", "values": ["female", "male"]}],
+        "statistics": {"bootstrap": 200, "seed": 5},
+        "checks": [{**CF, "refit_resamples": 100}],
+    }
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy, sort_keys=False))
+    out = run(path, tmp_path).outcome("cf")
+    assert out.status is Status.FAIL and "proxies (zone)" in out.summary
+    moved = table(out, "moved")
+    assert {r[1] for r in moved.rows} == {"zone"}
+    assert all(r[2] == Msg(f"{K}.method.category_redraw") for r in moved.rows)
