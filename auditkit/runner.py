@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from auditkit.adapters import load_adapter, resolve_device
+from auditkit.adapters import SupportsTextCategories, load_adapter, resolve_device
 from auditkit.checks import CheckContext
 from auditkit.data import load_data
 from auditkit.data.profiling import profile_audit_data
-from auditkit.errors import AuditkitError, CheckConfigError, ResumeError, RunInterrupted
+from auditkit.errors import AuditkitError, CheckConfigError, ModelError, ResumeError, RunInterrupted
 from auditkit.executor import Executor, LocalExecutor
 from auditkit.plan import CheckTask, build_plan, plan_task
 from auditkit.policy import LoadedPolicy
@@ -117,6 +117,13 @@ def execute(
     data = load_data(policy.data, policy.protected_attributes, base_dir=loaded.base_dir, task=task)
     adapter = load_adapter(policy.model, base_dir=loaded.base_dir, device=torch_device,
                            feature_names=list(policy.data.features), allow_remote_code=policy.allow_remote_code)
+    if data.categories:
+        if not isinstance(adapter, SupportsTextCategories):
+            raise ModelError(
+                f"data.categorical lists {', '.join(map(repr, data.categories))}, columns of text categories; only "
+                f"a scikit-learn pipeline that encodes them itself takes text (model.type is {policy.model.type!r}): "
+                "encode these columns as numbers, as the model was trained, and remove data.categorical")
+        adapter.use_categories(data.categories)
     done: tuple[CheckOutcome, ...] = ()
     if resume is not None:
         run_id, done = _resume(store, resume, loaded, adapter.fingerprint, data.fingerprint, clock)

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditkit.adapters.base import (
+    HasCategoricalInputs,
     ModelAdapter,
     OutputKind,
     SupportsGradients,
     SupportsLayers,
+    SupportsTextCategories,
     SupportsTokens,
     SupportsTreeStructure,
     Task,
@@ -31,10 +33,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HFTextAdapter",
+    "HasCategoricalInputs",
     "ModelAdapter",
     "OutputKind",
     "SupportsGradients",
     "SupportsLayers",
+    "SupportsTextCategories",
     "SupportsTokens",
     "SupportsTreeStructure",
     "Task",

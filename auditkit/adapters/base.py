@@ -18,7 +18,7 @@ This module only describes; the torch-specific helpers live in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -148,6 +148,29 @@ class SupportsTokens(Protocol):
 
     def reference_input_ids(self, input_ids: torch.Tensor) -> torch.Tensor:
         """Attribution baseline: special tokens kept, every other token replaced by the pad token."""
+        ...
+
+
+@runtime_checkable
+class HasCategoricalInputs(Protocol):
+    """An adapter that knows which of its inputs are categories: a tree ensemble's categorical splits, or the
+    columns a scikit-learn pipeline routes to an encoder. Checks treat each such input as one categorical
+    variable (counterfactuals redraw its categories instead of moving codes along quantiles)."""
+
+    @property
+    def categorical_features(self) -> tuple[str, ...]:
+        """The inputs the model treats as categories, in input order."""
+        ...
+
+
+@runtime_checkable
+class SupportsTextCategories(Protocol):
+    """An adapter whose model takes text categories itself (a scikit-learn pipeline with an encoder): auditkit
+    holds ``data.categorical`` columns as codes, and :meth:`use_categories` tells the adapter which text each
+    code stands for, so it can hand the model the text."""
+
+    def use_categories(self, categories: Mapping[str, Sequence[str]]) -> None:
+        """Decode these columns' codes (indices into each column's categories) to text before predicting."""
         ...
 
 

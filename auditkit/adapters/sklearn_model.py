@@ -20,6 +20,7 @@ pipelines that select columns by name then work unchanged.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,12 @@ class SklearnAdapter(BlackBoxTabularAdapter):
         self.unpickled = unpickled
         self.trusted = list(spec.trusted)
         self._columns = self._fitted_columns(estimator, feature_names)
+        self._encoded = encoder_categories(estimator, feature_names)
+        # column index → the text its codes stand for: until data.categorical says otherwise, the categories the
+        # pipeline's own encoder learned, when they are text (so the load-time probe can call it)
+        self._categories: dict[int, np.ndarray] = {
+            feature_names.index(c): cats for c, cats in self._encoded.items()
+            if c in feature_names and len(cats) and not all(isinstance(v, int | float | np.number) for v in cats)}
         source = {"path": spec.path, "path_resolved": str(path), "format": "pickle" if unpickled else "skops"}
         self._setup(spec, name=path.name, source=source, feature_names=feature_names)
 
@@ -66,14 +73,48 @@ class SklearnAdapter(BlackBoxTabularAdapter):
                 "list exactly the model's columns, in the order it was fitted on")
         return fitted
 
-    def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
-        """``predict_proba`` on one block (a DataFrame with the fitted column names when there are any)."""
-        if self._columns is not None:
+    @property
+    def categorical_features(self) -> tuple[str, ...]:
+        """Inputs the estimator encodes as categories: the columns a ColumnTransformer (at any depth of the
+        pipeline) routes to a categorical encoder, and every ``data.categorical`` column."""
+        given = {self.feature_names[j] for j in self._categories}
+        return tuple(c for c in self.feature_names if c in self._encoded or c in given)
+
+    def use_categories(self, categories: Mapping[str, Sequence[str]]) -> None:
+        """Hand the estimator these columns as text: the matrix holds indices into each column's categories
+        (rounded and clipped, so a perturbed code still names a category)."""
+        unknown = [c for c in categories if c not in self.feature_names]
+        if unknown:
+            raise ModelError(f"data.categorical names {unknown}, which are not model inputs")
+        self._categories.update({self.feature_names.index(c): np.asarray(list(v), dtype=object)
+                                 for c, v in categories.items()})
+
+    def _decoded(self, x: np.ndarray) -> Any:
+        """The block as the estimator takes it: a DataFrame with the fitted column names when there are any,
+        ``data.categorical`` columns as their text."""
+        if not self._categories:
+            if self._columns is None:
+                return x
             import pandas as pd
 
-            block: Any = pd.DataFrame(x, columns=self._columns, copy=False)
-        else:
-            block = x
+            return pd.DataFrame(x, columns=self._columns, copy=False)
+        columns: list[np.ndarray] = []
+        for j in range(x.shape[1]):
+            texts = self._categories.get(j)
+            columns.append(x[:, j] if texts is None else
+                           texts[np.clip(np.rint(x[:, j]), 0, len(texts) - 1).astype(np.int64)])
+        if self._columns is None:  # fitted on an array: an object array keeps text and numbers side by side
+            block = np.empty(x.shape, dtype=object)
+            for j, col in enumerate(columns):
+                block[:, j] = col
+            return block
+        import pandas as pd
+
+        return pd.DataFrame(dict(zip(self._columns, columns, strict=True)))
+
+    def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
+        """``predict_proba`` on one block (see :meth:`_decoded`)."""
+        block = self._decoded(x)
         try:
             return np.asarray(self.estimator.predict_proba(block))
         except Exception as exc:
@@ -94,10 +135,46 @@ class SklearnAdapter(BlackBoxTabularAdapter):
             record["steps"] = [f"{name}: {type(step).__name__}" for name, step in steps]
         if not self.unpickled:
             record["trusted_types"] = self.trusted
+        if self.categorical_features:
+            record["categorical_features"] = list(self.categorical_features)
         classes = getattr(est, "classes_", None)
         if classes is not None:
             record["class_labels"] = [c.item() if hasattr(c, "item") else c for c in classes]
         return record
+
+
+#: Encoders whose input columns are categories (matched by class name, so no sklearn import is needed here).
+CATEGORICAL_ENCODERS = ("OneHotEncoder", "OrdinalEncoder", "TargetEncoder")
+
+
+def encoder_categories(estimator: Any, feature_names: Sequence[str]) -> dict[str, np.ndarray]:
+    """Input columns a fitted ColumnTransformer (found anywhere in a Pipeline) sends to a categorical encoder
+    (alone or as a step of a sub-pipeline), each with the categories that encoder learned (``categories_``);
+    columns named or indexed as the transformer was fitted."""
+    found: dict[str, np.ndarray] = {}
+
+    def encoder(transformer: Any) -> Any:
+        if type(transformer).__name__ in CATEGORICAL_ENCODERS:
+            return transformer
+        return next((e for _, step in getattr(transformer, "steps", ()) if (e := encoder(step)) is not None), None)
+
+    def visit(est: Any) -> None:
+        for _, step in getattr(est, "steps", ()):
+            visit(step)
+        for _, transformer, columns in getattr(est, "transformers_", ()):
+            enc = None if isinstance(transformer, str) else encoder(transformer)
+            if enc is None:
+                continue
+            cols = [columns] if isinstance(columns, str | int) else list(columns)
+            learned = list(getattr(enc, "categories_", [])) or [np.asarray([])] * len(cols)
+            for c, cats in zip(cols, learned, strict=False):
+                name = c if isinstance(c, str) else (feature_names[int(c)] if 0 <= int(c) < len(feature_names)
+                                                     else None)
+                if name is not None:
+                    found[name] = np.asarray(cats, dtype=object)
+
+    visit(estimator)
+    return found
 
 
 def untrusted_types(path: Path, *, shown_as: str) -> list[str]:

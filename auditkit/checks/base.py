@@ -26,7 +26,7 @@ import pandas as pd
 import torch
 from pydantic import BaseModel, ConfigDict
 
-from auditkit.adapters.base import ModelAdapter, SupportsLayers, SupportsTreeStructure
+from auditkit.adapters.base import HasCategoricalInputs, ModelAdapter, SupportsLayers
 from auditkit.adapters.hooks import capture
 from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
 from auditkit.chartspec import twin_table, validate_charts
@@ -265,13 +265,16 @@ class CheckContext:
     @property
     def categorical_groups(self) -> dict[str, list[str]]:
         """The run's declared categorical variables: ``data.feature_groups`` (prefix rules resolved), plus, as a
-        one-column group, every input the model itself splits on as categories (a tree ensemble with categorical
-        splits: its integer codes name categories, not amounts, so counterfactuals redraw them and proxy
-        screening tests them as one categorical variable instead of moving them along quantiles)."""
+        one-column group, every ``data.categorical`` column and every input the model itself treats as categories
+        (a tree ensemble's categorical splits, the columns a scikit-learn pipeline encodes): their codes name
+        categories, not amounts, so counterfactuals redraw them and proxy screening tests them as one categorical
+        variable instead of moving them along quantiles."""
         declared = {name: list(cols) for name, cols in self.policy.data.groups.items()}
-        if isinstance(self.adapter, SupportsTreeStructure):
-            taken = {c for cols in declared.values() for c in cols}
-            declared.update({c: [c] for c in self.adapter.categorical_features if c not in taken})
+        taken = {c for cols in declared.values() for c in cols}
+        coded = list(self.policy.data.categorical)  # text categories held as codes
+        if isinstance(self.adapter, HasCategoricalInputs):
+            coded += self.adapter.categorical_features
+        declared.update({c: [c] for c in dict.fromkeys(coded) if c not in taken})
         return declared
 
     def proxy_screen(self, attribute: str, exclude: Sequence[str] = ()) -> Any:

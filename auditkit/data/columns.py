@@ -91,8 +91,23 @@ def _numeric_column(series: pd.Series) -> tuple[np.ndarray, str | None]:
     return converted.to_numpy(dtype=np.float64, na_value=np.nan), None
 
 
-def feature_matrix(frame: pd.DataFrame, features: Sequence[str], *, source: str) -> np.ndarray:
-    """The model input matrix: float32 ``(n, d)``, columns in ``features`` order, all finite."""
+def category_column(series: pd.Series, name: str, *, source: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """A text-category column as float64 codes ``0..k−1`` and its categories (canonical text, sorted); the
+    codes index the categories. Missing values are a DataError naming the rows."""
+    texts = np.asarray([as_text(v) for v in series.tolist()], dtype=object)
+    missing = np.asarray([t is None for t in texts])
+    if missing.any():
+        raise DataError(f"data.categorical column {name!r} in {source} has {int(missing.sum())} missing value(s) at "
+                        f"{row_numbers(missing, 3)}; fill them (e.g. with a category 'unknown') or drop these rows")
+    categories = tuple(sorted(set(texts.tolist())))
+    index = {c: i for i, c in enumerate(categories)}
+    return np.asarray([index[t] for t in texts], dtype=np.float64), categories
+
+
+def feature_matrix(frame: pd.DataFrame, features: Sequence[str], *, source: str,
+                   categorical: Sequence[str] = ()) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
+    """The model input matrix: float32 ``(n, d)``, columns in ``features`` order, all finite; and the
+    categories of each ``categorical`` column, which the matrix holds as codes (:func:`category_column`)."""
     if not features:
         raise DataError(
             "data.features is empty; a tabular model needs its input columns: list them in data.features "
@@ -107,8 +122,12 @@ def feature_matrix(frame: pd.DataFrame, features: Sequence[str], *, source: str)
             f"{len(missing)} of the {len(features)} columns in data.features not found in {source}: "
             f"{', '.join(repr(m) for m in missing)}; columns found: {listing(frame.columns, 60)}"
         )
-    columns, problems = [], []
+    columns, problems, categories = [], [], {}
     for name in features:
+        if name in categorical:
+            values, categories[name] = category_column(frame[name], name, source=source)
+            columns.append(values)
+            continue
         values, problem = _numeric_column(frame[name])
         if problem:
             problems.append(f"{name!r} {problem}")
@@ -116,7 +135,8 @@ def feature_matrix(frame: pd.DataFrame, features: Sequence[str], *, source: str)
     if problems:
         raise DataError(
             f"data.features must be numeric columns, but in {source}: {'; '.join(problems)}. "
-            "Encode categories as numbers (e.g. one-hot, as the model was trained) before auditing, "
+            "Encode categories as numbers (e.g. one-hot, as the model was trained) before auditing, or, for a "
+            "scikit-learn pipeline that encodes them itself, list these columns under data.categorical; "
             "or remove the column from data.features"
         )
     with np.errstate(over="ignore"):  # values beyond float32 become inf and are reported just below
@@ -133,7 +153,7 @@ def feature_matrix(frame: pd.DataFrame, features: Sequence[str], *, source: str)
             f"feature values in {source} must be finite numbers; found {'; '.join(bad)}. "
             "Impute or drop these rows before auditing (the model would otherwise see NaN)"
         )
-    return X
+    return X, categories
 
 
 def text_list(frame: pd.DataFrame, column: str | None, *, source: str) -> list[str]:

@@ -54,6 +54,8 @@ class AuditData:
         The resolved path of the data file.
     n_rows:
         Number of rows audited.
+    categories:
+        For each ``data.categorical`` column, its categories as text, sorted; ``X`` holds their indices.
     """
 
     kind: Literal["tabular", "text"]
@@ -70,6 +72,8 @@ class AuditData:
     rows_in_file: int = 0
     ids: np.ndarray | None = None
     spec: DataSpec | None = field(default=None, repr=False)
+    #: ``data.categorical`` column → its categories (text, sorted); ``X`` holds their codes (indices).
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
         """JSON-able description for the run record: path as given, format, size, columns, hash, label."""
@@ -134,9 +138,10 @@ def load_data(
     _check_unused_fields(spec, task)
 
     y_true = label_vector(frame, spec, source=source)
-    X, texts = None, None
+    X, texts, categories = None, None, {}
     if task == "tabular":
-        X = _read_only(feature_matrix(frame, spec.features, source=source))
+        matrix, categories = feature_matrix(frame, spec.features, source=source, categorical=spec.categorical)
+        X = _read_only(matrix)
         feature_names = list(spec.features)
     else:
         texts = text_list(frame, spec.text_column, source=source)
@@ -158,6 +163,7 @@ def load_data(
         rows_in_file=rows_in_file,
         ids=None if ids is None else _read_only(ids),
         spec=spec,
+        categories=categories,
     )
 
 

@@ -195,15 +195,24 @@ def tabular_job(
     grouping: FeatureGrouping | None = None,
     explained: Explained = "logit",
     settings: Mapping[str, Any] | None = None,
+    categorical: Sequence[int] = (),
 ) -> TabularJob:
-    """A tabular job: ``baseline`` is ``"mean"`` (of the background) or ``"zero"``; background rows as given."""
+    """A tabular job: ``baseline`` is ``"mean"`` (of the background) or ``"zero"``; background rows as given.
+
+    ``categorical`` columns hold category codes: a mean of codes names no category (nor a meaningful mix), so
+    their ``"mean"`` baseline is the background's most frequent code.
+    """
     x = np.ascontiguousarray(X, dtype=np.float32)
     bg = np.ascontiguousarray(background, dtype=np.float32)
     if x.ndim != 2 or bg.ndim != 2 or bg.shape[1] != x.shape[1] or bg.shape[0] == 0:
         raise CheckConfigError(f"inputs {x.shape} and background {bg.shape} must be matrices with equal columns")
     if baseline == "mean":
         base = bg.mean(axis=0).astype(np.float32)
-        desc = f"mean of a background sample of {bg.shape[0]} rows"
+        for j in categorical:
+            codes, counts = np.unique(bg[:, j], return_counts=True)
+            base[j] = codes[int(np.argmax(counts))]
+        desc = (f"mean of a background sample of {bg.shape[0]} rows" if not len(categorical) else
+                f"mean of a background sample of {bg.shape[0]} rows (most frequent category of categorical inputs)")
     elif baseline == "zero":
         base = np.zeros(x.shape[1], dtype=np.float32)
         desc = "all-zero input"

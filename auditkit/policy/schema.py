@@ -96,11 +96,31 @@ class DataSpec(Section):
     #: counterfactuals move each group as one variable and proxy screening tests it as one feature.
     #: One-hot blocks (``name_value`` / ``name=value`` columns holding 0/1 with one 1 per row) are found without it.
     feature_groups: dict[str, list[str] | FeatureGroupRule] = Field(default_factory=dict)
+    #: Feature columns holding text categories (``purpose: A40``) that the model encodes itself, e.g. a
+    #: scikit-learn Pipeline with a OneHotEncoder: auditkit holds them as category codes (categories sorted as
+    #: text), the sklearn adapter hands the pipeline the text back, and every check treats each as one
+    #: categorical variable. Other model types need numbers: encode the column as the model was trained.
+    categorical: list[str] = Field(default_factory=list)
     #: Unit of a model input or protected attribute column (``{income_k: kEUR}``), printed in the report's data
     #: profile; each key must be a column of data.features or of a protected attribute (the loader checks).
     units: dict[str, Annotated[str, Field(min_length=1, max_length=32)]] = Field(default_factory=dict)
     #: The data the model was trained on (Annex IV 2(d)); the report prints "not provided" for what is missing.
     training: TrainingData | None = None
+
+    @field_validator("categorical")
+    @classmethod
+    def _categorical_features(cls, columns: list[str], info: ValidationInfo) -> list[str]:
+        features = info.data.get("features") or []
+        unknown = [c for c in columns if c not in features]
+        if unknown:
+            raise PydanticCustomError(
+                "categorical", "data.categorical names {cols}, not in data.features; list model input columns that "
+                "hold text categories", {"cols": ", ".join(map(repr, unknown))})
+        twice = sorted({c for c in columns if columns.count(c) > 1})
+        if twice:
+            raise PydanticCustomError("categorical", "data.categorical lists {cols} twice; list each column once",
+                                      {"cols": ", ".join(map(repr, twice))})
+        return columns
 
     @field_validator("feature_groups")
     @classmethod
