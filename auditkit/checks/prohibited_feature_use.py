@@ -217,9 +217,10 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         eval_idx = np.setdiff1d(np.arange(n), rows[fit_local])
         if readout is None:  # erase at the inputs, the only representation the model has
             where = INPUT_FEATURES
+            coded = np.isin(ctx.data.feature_names, [c for c, cols in ctx.categorical_groups.items() if cols == [c]])
             erased = _erase(ctx, where, codes, rows, fit_local, held_local, eval_idx, params, stats, seed,
                             acts=torch.as_tensor(X[rows]), run_edited=_edited_inputs(ctx, X),
-                            control_complement=True)
+                            control_complement=True, exclude=None if coded.all() else coded)
         else:  # a tree ensemble: erase at the leaves its margin reads linearly (see _leaf_readout)
             where = LEAVES
             erased = _erase(ctx, where, codes, rows, fit_local, held_local, eval_idx, params, stats, seed,
@@ -454,7 +455,8 @@ def _probe_layer(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None, params
 
 def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, fit_local: np.ndarray,
            held_local: np.ndarray, eval_idx: np.ndarray, params: ProhibitedFeatureParams, stats, seed: int, *,
-           acts: torch.Tensor | None = None, run_edited: Any = None, control_complement: bool = False) -> dict:
+           acts: torch.Tensor | None = None, run_edited: Any = None, control_complement: bool = False,
+           exclude: np.ndarray | None = None) -> dict:
     """Fit LEACE on captured fit rows; measure completeness on held-out captured rows, effects on ``eval_idx``.
 
     Only the stable units are erased and probed (:func:`probing.stable_columns`:
@@ -474,6 +476,8 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     to the erased ones (:func:`_complement`): with a handful of input features
     the variance-matched directions would otherwise be pinned onto the very
     direction LEACE erased, and the "random" control would be the erasure.
+    ``exclude`` masks columns that are neither erased nor probed: category codes at the inputs, where moving a
+    code along a direction names another category (the attribute's counterfactual redraws them instead).
     """
     acts = ctx.activations(layer) if acts is None else acts
     run_edited = _hooked(ctx, layer) if run_edited is None else run_edited
@@ -481,6 +485,8 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     fit_acts = acts[torch.as_tensor(fit_local, device=device)]
     K = int(codes.max()) + 1
     keep = probing.stable_columns(fit_acts.reshape(fit_acts.shape[0], -1).cpu().double().numpy())
+    if exclude is not None:
+        keep &= ~exclude
     eraser = erasure.fit_leace(fit_acts, codes[rows[fit_local]], K, columns=keep)
     held_acts = acts[torch.as_tensor(held_local, device=device)]
     mu, sd = probing.fixed_scaling(held_acts.cpu().double().numpy()[:, keep])
