@@ -92,6 +92,6 @@ def attribution_job(
     bg_rows = rng.permutation(n_rows)[: min(background_size, n_rows)]
     grouping = run_grouping(ctx, feature_groups, detect_one_hot=detect_one_hot)
     names = list(ctx.data.feature_names)
-    coded = [names.index(c) for c, cols in ctx.categorical_groups.items() if cols == [c]]  # one column of codes
+    coded = [names.index(c) for c in ctx.coded_inputs]
     return tabular_job(ctx.adapter, X[rows], rows, background=X[bg_rows], baseline=baseline, grouping=grouping,
                        explained=explained, settings=settings, categorical=coded)

@@ -70,17 +70,23 @@ class LeafReadout:
 
     def scorer(self, adapter: Any, X: np.ndarray) -> Callable[[Any, np.ndarray], np.ndarray]:
         """``run(edit, idx)``: the favourable-class probability of rows ``idx`` when ``edit`` is applied to their
-        one-hot leaves, read out linearly (``margin(x) + (h′ − h)·v``); blocks of :data:`BLOCK_ROWS` rows."""
+        one-hot leaves, read out linearly (``margin(x) + (h′ − h)·v``); blocks of :data:`BLOCK_ROWS` rows.
+
+        The erasure, every random-control draw and every shift score the same rows, so the booster is asked
+        for their leaves and margins once (on first use, for all of ``X``); each call only edits and reads out.
+        """
         v = torch.as_tensor(self.values)
+        cache: dict[str, np.ndarray] = {}
 
         def run(edit: Any, idx: np.ndarray) -> np.ndarray:
+            if not cache:
+                cache["leaves"], cache["margin"] = adapter.leaf_indices(X), adapter.margin(X)
             out = np.empty(len(idx), dtype=np.float64)
             for s in range(0, len(idx), BLOCK_ROWS):
-                rows = X[idx[s : s + BLOCK_ROWS]]
-                h = torch.as_tensor(self.one_hot(adapter.leaf_indices(rows)))
+                rows = idx[s : s + BLOCK_ROWS]
+                h = torch.as_tensor(self.one_hot(cache["leaves"][rows]))
                 change = (edit(h).to(torch.float64) - h.to(torch.float64)) @ v
-                margin = adapter.margin(rows) + change.numpy()
-                out[s : s + BLOCK_ROWS] = 1.0 / (1.0 + np.exp(-margin))
+                out[s : s + BLOCK_ROWS] = 1.0 / (1.0 + np.exp(-(cache["margin"][rows] + change.numpy())))
             return out
 
         return run

@@ -277,6 +277,12 @@ class CheckContext:
         declared.update({c: [c] for c in dict.fromkeys(coded) if c not in taken})
         return declared
 
+    @property
+    def coded_inputs(self) -> list[str]:
+        """Inputs holding category codes one column each (the one-column groups of :attr:`categorical_groups`):
+        a mean of codes, or a code moved along a direction, names no category."""
+        return [c for c, cols in self.categorical_groups.items() if cols == [c]]
+
     def proxy_screen(self, attribute: str, exclude: Sequence[str] = ()) -> Any:
         """Proxy screening of ``attribute`` over the tabular inputs (methods.md A3), computed once per run.
 

@@ -217,7 +217,7 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         eval_idx = np.setdiff1d(np.arange(n), rows[fit_local])
         if readout is None:  # erase at the inputs, the only representation the model has
             where = INPUT_FEATURES
-            coded = np.isin(ctx.data.feature_names, [c for c, cols in ctx.categorical_groups.items() if cols == [c]])
+            coded = np.isin(ctx.data.feature_names, ctx.coded_inputs)
             erased = _erase(ctx, where, codes, rows, fit_local, held_local, eval_idx, params, stats, seed,
                             acts=torch.as_tensor(X[rows]), run_edited=_edited_inputs(ctx, X),
                             control_complement=True, exclude=None if coded.all() else coded)

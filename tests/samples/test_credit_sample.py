@@ -9,9 +9,7 @@ policy threshold.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +21,7 @@ import torch
 import yaml
 from fairlearn.metrics import demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference
 from safetensors.torch import load_file
+from sample_module import load_sample
 
 from auditkit.policy.schema import Policy
 
@@ -32,13 +31,7 @@ Z95 = 1.959963984540054
 
 
 def _load_sample() -> ModuleType:
-    """Load sample.py by path, the way auditkit loads a ``file.py:function`` factory."""
-    spec = importlib.util.spec_from_file_location("credit_sample_under_test", SAMPLE_DIR / "sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_sample(SAMPLE_DIR / "sample.py", "credit_sample_under_test")
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ XGBoost trains on one thread (``nthread: 1``) with fixed seeds; every audit seed
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from sample_module import load_sample
 
 pytest.importorskip("xgboost")
 pytest.importorskip("skops.io")
@@ -49,12 +49,7 @@ CHECKS = ("accuracy", "sex-selection-parity", "sex-not-used", "sex-counterfactua
 
 
 def _load_sample() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("credit_trees_sample_under_test", SAMPLE_DIR / "sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_sample(SAMPLE_DIR / "sample.py", "credit_trees_sample_under_test")
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,9 @@ are marked ``slow``; the sample is prepared once per module.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +26,7 @@ import torch
 import yaml
 from fairlearn.metrics import demographic_parity_ratio
 from report_acceptance import assert_reports_state_their_rules, golden_problems
+from sample_module import load_sample
 from typer.testing import CliRunner
 
 from auditkit.cli import app
@@ -45,13 +44,7 @@ Z95 = 1.959963984540054
 
 
 def _load_sample() -> ModuleType:
-    """Load sample.py by path, the way ``auditkit demo`` loads it."""
-    spec = importlib.util.spec_from_file_location("cv_screening_sample_under_test", SAMPLE_DIR / "sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_sample(SAMPLE_DIR / "sample.py", "cv_screening_sample_under_test")
 
 
 @pytest.fixture(scope="module")
