@@ -57,7 +57,8 @@ from auditkit.metrics.counterfactual import (
     tost_level,
 )
 from auditkit.metrics.proxies import ProxyReport
-from auditkit.metrics.stats import combine_verdicts
+from auditkit.metrics.sampling import stratified_rows
+from auditkit.metrics.stats import combine_verdicts, derive_seed
 from auditkit.results import Measurement, Status
 
 #: Most points a grid may have (each is one model row per example).
@@ -133,6 +134,9 @@ class CounterfactualSweepParams(_Strict):
     draws: int = Field(default=5, ge=1, le=100)
     #: Resamples of the refit bootstrap of the propagated counterfactual (capped by statistics.bootstrap).
     refit_resamples: int = Field(default=200, ge=50, le=10_000)
+    #: Rows swept at most (tabular): larger data is swept on a seeded sample stratified by the attribute, so the
+    #: cost (rows × targets × (draws + refit resamples) model rows) is bounded; the intervals are the sample's.
+    max_examples: int = Field(default=20_000, ge=100)
 
 
 @register
@@ -140,7 +144,9 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
     """Counterfactual sweeps of a protected attribute (flip-only, propagated, grid, text substitution)."""
 
     kind = "counterfactual_sweep"
-    version = 1
+    #: 2: tabular data with more than ``max_examples`` rows is swept on a stratified sample (results of smaller
+    #: data are unchanged).
+    version = 2
     title = "Counterfactual sweep"
     Params = CounterfactualSweepParams
     rules: ClassVar[tuple[str, ...]] = RULES
@@ -183,7 +189,11 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
             if not attr.column or attr.name not in ctx.data.protected:
                 raise CheckConfigError(f"attribute {attr.name!r} has no data column; tabular counterfactuals "
                                        "need protected_attributes[].column")
-            labels = ctx.data.protected[attr.name]
+            labels = np.asarray(ctx.data.protected[attr.name])
+            # a seeded sample stratified by the attribute's value (all rows when there are no more than max_examples)
+            rows = stratified_rows(labels.astype(str), params.max_examples,
+                                   np.random.default_rng(derive_seed(seed, "sweep-rows")))
+            sampled = len(rows) < len(labels)
 
             groups = ctx.categorical_groups  # prefix rules resolved, the model's categorical splits added
 
@@ -196,10 +206,16 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
                                        min_group_size=ctx.statistics.min_group_size,
                                        resamples=ctx.statistics.bootstrap, level=level, draws=params.draws,
                                        refit_resamples=params.refit_resamples, feature_groups=groups)
-            out = sweep_tabular(adapter=ctx.adapter, X=ctx.data.X, feature_names=ctx.data.feature_names,
-                                labels=labels, declared=declared, attribute=attr.name, column=attr.column,
-                                scores=pred.scores, decisions=pred.decisions, example_id=example_id,
-                                settings=settings, screen=screen, rng=rng)
+            X = ctx.data.X[rows] if sampled else ctx.data.X
+            out = sweep_tabular(adapter=ctx.adapter, X=X, feature_names=ctx.data.feature_names,
+                                labels=labels[rows], declared=declared, attribute=attr.name, column=attr.column,
+                                scores=np.asarray(pred.scores)[rows], decisions=np.asarray(pred.decisions)[rows],
+                                example_id=lambda i: example_id(int(rows[i])), settings=settings, screen=screen,
+                                rng=rng)
+            if sampled:
+                out.notes.insert(0, msg("note.sampled_rows", rows=Q(len(rows), Unit.COUNT),
+                                        total=Q(len(labels), Unit.COUNT),
+                                        limit=Q(params.max_examples, Unit.COUNT)))
         return _judge(out, params, conf, level)
 
 

@@ -47,6 +47,7 @@ from auditkit.metrics.categorical import CategoricalBlock
 from auditkit.metrics.counterfactual import minimum_detectable_rate, pairs_needed_for_rate
 from auditkit.metrics.fairness import confusion_counts, fairness_metrics, resampled_selection_gaps
 from auditkit.metrics.proxies import CRAMERS_V_FLAG, NMI_FLAG, FeatureAssociation
+from auditkit.metrics.sampling import stratified_rows
 from auditkit.metrics.stats import adjust_pvalues, derive_seed, percentile_interval, wilson_interval
 from auditkit.policy.schema import Fraction, OpenFraction
 from auditkit.results import Measurement, Status
@@ -153,7 +154,7 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         rng = np.random.default_rng(seed)
         rows = ctx.activation_rows  # the rows whose activations the shared pass kept
         r_codes, r_groups = codes[rows], None if groups is None else groups[rows]
-        local = _subsample(r_codes, params.max_probe_examples, rng)
+        local = stratified_rows(r_codes, params.max_probe_examples, rng)
         # the smallest permutation p-value, 1/(P+1), must survive a Bonferroni/Holm factor of the layer count:
         # layers / (P+1) < α  ⇔  P ≥ ⌊layers / α⌋
         needed = math.floor(len(probed) / (1 - stats.confidence)) + 1
@@ -203,7 +204,7 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
                 np.sort(np.random.default_rng(derive_seed(stats.seed, "input-rows")).choice(n, cap, replace=False)))
         groups = _group_column(ctx, params.group_column)
         r_codes, r_groups = codes[rows], None if groups is None else groups[rows]
-        local = _subsample(r_codes, params.max_probe_examples, np.random.default_rng(seed))
+        local = stratified_rows(r_codes, params.max_probe_examples, np.random.default_rng(seed))
         reps = {INPUT_FEATURES: X[rows[local]].astype(np.float64)}
         readout = LeafReadout.of(ctx.adapter) if isinstance(ctx.adapter, SupportsTreeStructure) else None
         if readout is not None:
@@ -265,18 +266,6 @@ def _group_column(ctx: CheckContext, column: str | None) -> np.ndarray | None:
         raise CheckConfigError(f"group_column {column!r} is not in the data; columns found: "
                                f"{', '.join(map(str, ctx.data.frame.columns))}")
     return ctx.data.frame[column].astype(str).to_numpy()
-
-
-def _subsample(codes: np.ndarray, limit: int, rng: np.random.Generator) -> np.ndarray:
-    """At most ``limit`` rows, stratified by attribute value, in data order."""
-    if len(codes) <= limit:
-        return np.arange(len(codes))
-    keep = []
-    for c in np.unique(codes):
-        rows = np.flatnonzero(codes == c)
-        k = max(1, round(limit * len(rows) / len(codes)))
-        keep.append(rng.choice(rows, size=min(k, len(rows)), replace=False))
-    return np.sort(np.concatenate(keep))
 
 
 def _split(codes: np.ndarray, groups: np.ndarray | None, fit_fraction: float, seed: int

@@ -194,6 +194,24 @@ def test_model_ignoring_the_attribute_is_inconclusive_with_too_few_pairs(tmp_pat
     assert row[2] == 100 and row[7].value == pytest.approx(0.04) and row[8].value is None and row[9] == 299
 
 
+def test_data_beyond_max_examples_is_swept_on_a_stratified_sample_with_its_intervals(tmp_path):
+    """The sweep's cost is bounded by max_examples: 300 of 800 rows, 150 per sex, and the verdicts still hold."""
+    uses = run(tabular_audit(tmp_path, [{**CF, "max_examples": 300}], beta=3.0), tmp_path).outcome("cf")
+    assert uses.status is Status.FAIL
+    fr = uses.measurement("flip_rate", "flip-only: 0→1")
+    assert fr.n == 150 and 0.2 < fr.value < 0.4 and fr.ci_low > 0.01
+    sampled = note(uses, "sampled_rows")
+    assert (sampled.params["rows"].value, sampled.params["total"].value, sampled.params["limit"].value) == (300, 800,
+                                                                                                            300)
+    assert text(sampled).startswith("Swept on 300 of the 800 rows")
+    # a model that ignores sex: 150 pairs cannot show a rate below 1 %, and the summary says how many would
+    ignores = run(tabular_audit(tmp_path, [{**CF, "proxies": [], "max_examples": 300}]), tmp_path).outcome("cf")
+    assert ignores.status is Status.INCONCLUSIVE and ignores.measurement("flip_rate", "flip-only: 0→1").n == 150
+    everything = run(tabular_audit(tmp_path, [{**CF, "proxies": []}]), tmp_path).outcome("cf")
+    assert everything.status is Status.PASS and everything.measurement("flip_rate", "flip-only: 0→1").n == 400
+    assert not any(n.key == f"{K}.note.sampled_rows" for n in everything.evidence.notes)
+
+
 def test_grid_sweep_counts_crossings_and_judges_the_curve(tmp_path):
     check = {**CF, "id": "age", "attribute": "age", "grid": {"start": 20, "stop": 70, "step": 5}}
     out = run(tabular_audit(tmp_path, [check], age_weight=2.0), tmp_path).outcome("age")

@@ -197,6 +197,12 @@ _EN: dict[str, str] = {
         " refitted on the resample and the resampled rows' counterfactuals are regenerated and scored; a "
         "flip rate's interval is never narrower than its exact binomial interval."
     ),
+    "counterfactual_sweep.note.sampled_rows": (
+        "Swept on {rows} of the {total} rows (max_examples = {limit}): a seeded sample drawn within each value "
+        "of the attribute in proportion to its size. Every rate, change and interval is estimated on that "
+        "sample, so the intervals include the sampling; raise max_examples to narrow them at proportionally "
+        "more model evaluations."
+    ),
     "counterfactual_sweep.note.refit_capped": (
         "Propagated intervals bootstrap the whole estimator: in each of {resamples} resamples the rows "
         "are resampled within each group, the proxy mapping (means, quantiles, category distributions) is"
@@ -622,6 +628,12 @@ _DE: dict[str, str] = {
         "Proxy-Abbildung (Mittelwerte, Quantile, Kategorienverteilungen) wird auf der Stichprobe neu "
         "geschätzt, und die kontrafaktischen Varianten der gezogenen Zeilen werden neu erzeugt und "
         "bewertet; das Intervall einer Umschlagrate ist nie schmaler als ihr exaktes Binomialintervall."
+    ),
+    "counterfactual_sweep.note.sampled_rows": (
+        "Durchlauf auf {rows} der {total} Zeilen (max_examples = {limit}): eine reproduzierbare Stichprobe, "
+        "innerhalb jedes Werts des Merkmals proportional zu seiner Größe gezogen. Alle Raten, Änderungen und "
+        "Intervalle werden auf dieser Stichprobe geschätzt, die Intervalle enthalten also die Stichprobenziehung; "
+        "ein größeres max_examples macht sie schmaler, mit entsprechend mehr Modellauswertungen."
     ),
     "counterfactual_sweep.note.refit_capped": (
         "Die propagierten Intervalle beruhen auf einem Bootstrap des gesamten Schätzers: In jeder von "
