@@ -284,12 +284,12 @@ def fleet_cmd(
     if trigger == "manual" and os.environ.get("CI"):
         trigger = "ci"
     url = resolve_url(db)
-    with _open(url) as store:  # created and migrated once here, so the workers only open it
-        where = store.display_url
     work = make_jobs(planned, db_url=url, device=device, trigger=trigger, report=not no_report,
                      out_dir=None if no_report else str(out), wait_lock=wait_lock, max_jobs=jobs)
     for requested in sorted({job.device for job in work}):
         resolve_device(requested)  # --device cuda without CUDA is refused before any audit starts
+    with _open(url) as store:  # created and migrated once here, so the workers only open it
+        where = store.display_url
     err.print(f"fleet {_e(fleet)}: {len(work)} audit(s), {min(jobs, len(work))} at a time, results in {_e(where)}")
     summaries = run_fleet(work, max_jobs=jobs, on_start=_fleet_started, on_done=_fleet_done)
     code = worst_exit_code(s.exit_code for s in summaries)
@@ -309,10 +309,12 @@ def fleet_cmd(
 
 
 def _fleet_started(job: AuditJob) -> None:
+    """Progress line on stderr as an audit of the fleet starts (long fleets show what is running)."""
     err.print(f"started  {_e(job.label)} ({_e(job.system)} / {_e(job.policy_id)} v{_e(job.policy_version)})")
 
 
 def _fleet_done(summary: RunSummary) -> None:
+    """Progress line on stderr as an audit ends: its gate and exit code, and why it has none."""
     decision = GateDecision(summary.gate) if summary.gate else None
     what = (f"[{_STYLE[decision]}]{decision.value}[/]" if decision else "[magenta]no decision[/]")
     run = f"run {summary.run_id[:12]}, " if summary.run_id else ""

@@ -85,8 +85,9 @@ def run_fleet(jobs: Sequence[AuditJob], *, max_jobs: int = 1, launch: Launch = r
     Each job runs ``launch(job)`` in a spawned process. Jobs are started in order, except that a job whose
     lock key is held by a running job waits for it (and the next eligible job starts instead). ``on_start``
     and ``on_done`` are called in this process as jobs start and finish. A worker that dies without a result
-    yields a crash summary (exit code 4). Ctrl-C stops starting jobs, lets the running workers end their runs
-    (they get the same interrupt), terminates those still alive after a grace period, and re-raises.
+    yields a crash summary (exit code 4). Ctrl-C stops starting jobs and gives the running workers (which
+    get the same interrupt from the terminal) time to leave their runs resumable and report them through
+    ``on_done``; those still alive after the grace period are terminated; then the interrupt is re-raised.
     """
     if max_jobs < 1:
         raise ValueError(f"max_jobs must be at least 1, got {max_jobs}")
@@ -111,37 +112,49 @@ def run_fleet(jobs: Sequence[AuditJob], *, max_jobs: int = 1, launch: Launch = r
                 process.start()
                 send.close()  # the child holds the only writer: its death ends the pipe
                 running.append(_Running(job, process, receive, time.monotonic()))
-            listening = [r.conn for r in running if r.summary is None and not r.silent]
-            ready = set(wait(listening + [r.process.sentinel for r in running]))
-            for run in list(running):
-                ended = run.process.sentinel in ready
-                if run.summary is None and (ended or run.conn in ready):
-                    _receive(run)
-                if ended:
-                    run.process.join()
-                    run.conn.close()
-                    running.remove(run)
-                    summary = run.summary or _crashed(run)
-                    done[run.job.index] = summary
-                    if on_done is not None:
-                        on_done(summary)
+            _collect(running, done, on_done, timeout=None)
     except KeyboardInterrupt:
-        _stop(running, _STOP_WAIT_S)
+        _stop(running, done, on_done, _STOP_WAIT_S)
         raise
     except BaseException:
-        _stop(running, 0.0)
+        _stop(running, done, on_done, 0.0)
         raise
     return [done[job.index] for job in jobs]
 
 
-def _stop(running: list[_Running], grace_s: float) -> None:
-    """Give the workers ``grace_s`` seconds to end their runs (after Ctrl-C they mark them), then terminate them."""
-    deadline = time.monotonic() + grace_s
-    for run in running:
-        run.process.join(max(0.0, deadline - time.monotonic()))
-        if run.process.is_alive():
-            run.process.terminate()
+def _collect(running: list[_Running], done: dict[int, RunSummary],
+             on_done: Callable[[RunSummary], None] | None, timeout: float | None) -> None:
+    """Wait up to ``timeout`` seconds (None: until something happens) and take in what the workers reported.
+
+    A worker is finished when its process has ended: its summary, or a crash summary if it sent none, goes
+    into ``done`` and to ``on_done``, and it leaves ``running``.
+    """
+    listening = [r.conn for r in running if r.summary is None and not r.silent]
+    ready = set(wait(listening + [r.process.sentinel for r in running], timeout))
+    for run in list(running):
+        ended = run.process.sentinel in ready
+        if run.summary is None and (ended or run.conn in ready):
+            _receive(run)
+        if ended:
             run.process.join()
+            run.conn.close()
+            running.remove(run)
+            summary = run.summary or _crashed(run)
+            done[run.job.index] = summary
+            if on_done is not None:
+                on_done(summary)
+
+
+def _stop(running: list[_Running], done: dict[int, RunSummary], on_done: Callable[[RunSummary], None] | None,
+          grace_s: float) -> None:
+    """Give the workers ``grace_s`` seconds to end their runs and report them, then terminate the rest."""
+    deadline = time.monotonic() + grace_s
+    while running and time.monotonic() < deadline:
+        _collect(running, done, on_done, timeout=max(0.0, deadline - time.monotonic()))
+    for run in running:
+        run.process.terminate()
+        run.process.join()
+        run.conn.close()
 
 
 __all__ = ["Launch", "run_fleet"]

@@ -153,6 +153,16 @@ def test_every_invalid_policy_is_reported_and_nothing_runs(cli, sample, tmp_path
     assert not db.exists()  # nothing ran, nothing was created
 
 
+def test_a_device_the_machine_lacks_is_refused_before_any_audit(cli, sample, tmp_path):
+    small_policy(sample, tmp_path / "p.yaml", "policy.yaml", policy_id="p")
+    fleet = tmp_path / "fleet.yaml"
+    fleet.write_text("policies:\n  - {path: p.yaml, device: 'cuda:99'}\n")  # no machine has 100 GPUs
+    db = tmp_path / "never.db"
+    result = cli("fleet", fleet, "--db", f"sqlite:///{db}")
+    assert result.exit_code == 2 and "device 'cuda:99' was requested" in result.stderr
+    assert not db.exists()
+
+
 def test_the_exit_code_order_puts_decisions_before_their_absence():
     assert EXIT_ORDER == (0, 1, 3, 2, 130, 4)
     assert worst_exit_code([0, 0]) == 0 and worst_exit_code([0, 1]) == 1 and worst_exit_code([1, 3, 0]) == 3
