@@ -59,6 +59,8 @@ app.add_typer(policy_app, name="policy")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 # piped output (CI logs, scripts) gets wide lines instead of tables wrapped at 80 columns
 stdout = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+#: stderr for tables (``fleet --json`` keeps stdout for the JSON): as wide as ``stdout`` when piped
+tables_err = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
 _STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.INCONCLUSIVE: "yellow", Status.ERROR: "magenta",
           Status.SKIPPED: "dim", GateDecision.PASS: "green", GateDecision.FAIL: "red",
@@ -293,7 +295,7 @@ def fleet_cmd(
     err.print(f"fleet {_e(fleet)}: {len(work)} audit(s), {min(jobs, len(work))} at a time, results in {_e(where)}")
     summaries = run_fleet(work, max_jobs=jobs, on_start=_fleet_started, on_done=_fleet_done)
     code = worst_exit_code(s.exit_code for s in summaries)
-    (err if as_json else stdout).print(_fleet_table(summaries))
+    (tables_err if as_json else stdout).print(_fleet_table(summaries))
     if junit is not None:
         try:
             junit.parent.mkdir(parents=True, exist_ok=True)

@@ -54,37 +54,42 @@ def small_policy(sample: Path, dest: Path, source: str, *, policy_id: str, syste
 def test_a_fleet_runs_concurrently_on_sqlite_and_exits_with_the_worst_code(cli, sample, tmp_path):
     fleet_dir = tmp_path / "fleet"
     small_policy(sample, fleet_dir / "credit" / "proxy.yaml", "policy.yaml", policy_id="credit-proxy")
-    small_policy(sample, fleet_dir / "credit" / "fair.yaml", "policy-fair.yaml", policy_id="credit-fair")
-    # same system and policy id as proxy.yaml: must run after it, never beside it
-    small_policy(sample, fleet_dir / "credit" / "proxy-again.yaml", "policy.yaml", policy_id="credit-proxy")
-    small_policy(sample, fleet_dir / "crash.yaml", "policy.yaml", policy_id="credit-crash", system="crashing",
-                 factory="crash.py:build")
+    fair = small_policy(sample, fleet_dir / "credit" / "fair.yaml", "policy-fair.yaml", policy_id="credit-fair")
+    small_policy(sample, fleet_dir / "credit" / "fair-2.yaml", "policy-fair.yaml", policy_id="credit-fair-2")
+    # the same system and policy id as proxy.yaml: it must start after proxy.yaml ended, never beside it
+    small_policy(sample, fleet_dir / "crash.yaml", "policy.yaml", policy_id="credit-proxy", factory="crash.py:build")
     fleet = fleet_dir / "fleet.yaml"
     fleet.write_text("policies:\n  - credit/proxy.yaml\n  - {path: credit/fair.yaml, device: cpu}\n"
-                     "  - credit/proxy-again.yaml\n  - crash.yaml\n")
-    db, junit = tmp_path / "fleet.db", tmp_path / "ci" / "fleet.xml"
+                     "  - {path: credit/fair-2.yaml, compare_to: latest}\n  - crash.yaml\n")
+    url, junit = f"sqlite:///{tmp_path / 'fleet.db'}", tmp_path / "ci" / "fleet.xml"
+    with api.open_store(url) as store:  # an earlier run of the system, so compare_to: latest has a baseline
+        before = api.run_audit(fair, store=store, device="cpu", report=False).run_id
 
-    result = cli("fleet", fleet, "--jobs", 3, "--db", f"sqlite:///{db}", "--out", tmp_path / "reports",
-                 "--device", "cpu", "--junit", junit, "--json", "--trigger", "schedule")
+    result = cli("fleet", fleet, "--jobs", 3, "--db", url, "--out", tmp_path / "reports", "--device", "cpu",
+                 "--junit", junit, "--json", "--trigger", "schedule")
 
-    assert result.exit_code == 4, result.output  # the crash is the worst: 4 > 3 > 2 > 1 > 0
+    assert result.exit_code == 4, result.output  # the crash is the worst: 4 > 130 > 2 > 3 > 1 > 0
     assert "Traceback" not in result.output
     summaries = json.loads(result.stdout)  # --json: stdout is the JSON list alone (the table goes to stderr)
-    assert [s["policy_file"] for s in summaries] == ["credit/proxy.yaml", "credit/fair.yaml",
-                                                     "credit/proxy-again.yaml", "crash.yaml"]
-    assert [(s["gate"], s["exit_code"]) for s in summaries] == [("FAIL", 1), ("PASS", 0), ("FAIL", 1), (None, 4)]
+    assert [s["policy_file"] for s in summaries] == ["credit/proxy.yaml", "credit/fair.yaml", "credit/fair-2.yaml",
+                                                     "crash.yaml"]
+    assert [(s["gate"], s["exit_code"]) for s in summaries] == [("FAIL", 1), ("PASS", 0), ("PASS", 0), (None, 4)]
     assert "killed by signal 9 (SIGKILL)" in summaries[3]["error"] and summaries[3]["run_id"] is None
     assert {c["id"]: c["status"] for c in summaries[0]["checks"]}["sex-selection-parity"] == "FAIL"
-    assert "killed by signal 9" in result.stderr and "credit/proxy-again.yaml" in result.stderr  # the table
+    assert "policy file" in result.stderr and "policy file" not in result.stdout  # --json: the table on stderr
+    progress = result.stderr
+    assert progress.index("finished credit/proxy.yaml") < progress.index("started  crash.yaml")
+    assert progress.index("started  credit/fair-2.yaml") < progress.index("finished credit/proxy.yaml")
 
-    with api.open_store(f"sqlite:///{db}", readonly=True) as store:
-        runs = {s["policy_file"]: store.get_run(s["run_id"]) for s in summaries[:3]}
+    with api.open_store(url, readonly=True) as store:
+        runs = [store.get_run(s["run_id"]) for s in summaries[:3]]
         reports = store.list_reports(SYSTEM)
-    assert all(r.state is RunState.COMPLETE and r.trigger == "schedule" for r in runs.values())
-    first, again = runs["credit/proxy.yaml"], runs["credit/proxy-again.yaml"]
-    assert first.finished_at <= again.started_at  # same lock key: serialised by the fleet, not refused
+    assert all(r.state is RunState.COMPLETE and r.trigger == "schedule" for r in runs)
+    # compare_to: latest compared it with the system's latest complete run before it
+    assert summaries[2]["comparison"]["baseline_run_id"] in {before, summaries[0]["run_id"], summaries[1]["run_id"]}
+    assert summaries[0]["comparison"] is None
     versions = sorted(r.version for r in reports)
-    assert versions == [1, 2, 3]  # three concurrent writers of one system: unique, gapless report versions
+    assert versions == [1, 2, 3]  # three audits of one system wrote at once: unique, gapless versions
     assert sorted(s["report_version"] for s in summaries[:3]) == versions
     assert all(Path(s["reports"][0]).is_file() for s in summaries[:3]) and summaries[3]["reports"] == []
 
@@ -93,7 +98,7 @@ def test_a_fleet_runs_concurrently_on_sqlite_and_exits_with_the_worst_code(cli, 
     assert [s.get("id") for s in suites] == ["0", "1", "2", "3"]
     run_ids = [{p.get("name"): p.get("value") for p in s.iter("property")}.get("run_id") for s in suites]
     assert run_ids == [s["run_id"] for s in summaries]
-    assert root.get("errors") == "1" and root.get("failures") == "2"  # the crash; parity in both proxy runs
+    assert root.get("errors") == "1" and root.get("failures") == "1"  # the crash; parity of the proxy model
     assert suites[3].find("testcase/error").get("type") == "no-run"
 
 
