@@ -131,8 +131,9 @@ def run_job(job: AuditJob) -> RunSummary:
                       f"check(s) and is resumable with `auditkit run {job.policy_path} --resume {exc.run_id[:12]}`",
                       time.monotonic() - start, exc.run_id)
     except KeyboardInterrupt:
-        return failed(job, EXIT_INTERRUPTED, "interrupted before the run began; nothing was stored",
-                      time.monotonic() - start, run_id)
+        what = (f"interrupted after run {run_id[:12]} was stored; write its report with `auditkit report "
+                f"{run_id[:12]}`" if run_id else "interrupted before the run began; nothing was stored")
+        return failed(job, EXIT_INTERRUPTED, what, time.monotonic() - start, run_id)
     except AuditkitError as exc:
         return failed(job, exc.exit_code, str(exc), time.monotonic() - start, run_id)
     except Exception as exc:
@@ -140,7 +141,6 @@ def run_job(job: AuditJob) -> RunSummary:
         where = f"the traceback is in {log}" if log else "the traceback could not be written to a log file"
         return failed(job, gate.EXIT_INTERNAL, f"internal error: {describe(exc)}; {where}. This is a bug in "
                       "auditkit", time.monotonic() - start, run_id)
-
 
 
 def make_jobs(planned: Sequence[PlannedAudit], *, db_url: str, device: str = "auto", trigger: str = "manual",
