@@ -8,13 +8,11 @@ are documented in :mod:`auditkit.gate` and the README.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import json
 import os
 import sys
-import tempfile
-import traceback
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -27,15 +25,29 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from auditkit import api, gate
+from auditkit.adapters import resolve_device
 from auditkit.demo import DEFAULT_SAMPLE, SAMPLES
 from auditkit.diff import RunDiff, diff_runs
-from auditkit.errors import AuditkitError, CompareError, RunInterrupted, SignoffError
+from auditkit.errorlog import describe, write_error_log
+from auditkit.errors import AuditkitError, CompareError, ReportError, RunInterrupted, SignoffError
+from auditkit.fleet import (
+    AuditJob,
+    RunSummary,
+    fleet_json,
+    fleet_junit,
+    load_fleet,
+    make_jobs,
+    plan_fleet,
+    run_fleet,
+    worst_exit_code,
+)
 from auditkit.junit import internal_error_xml, junit_xml
 from auditkit.policy.schema import CheckSpec
 from auditkit.report.pades import SignedPdf
 from auditkit.report.pades_keys import PadesIdentity, load_trust_roots
 from auditkit.report.signing import SigningKey, SigningKeyError, load_public_key
 from auditkit.results import CheckOutcome, GateDecision, RunRecord, Status
+from auditkit.store import resolve_url
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Audit ML models against a fairness and explainability policy.")
@@ -47,6 +59,8 @@ app.add_typer(policy_app, name="policy")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 # piped output (CI logs, scripts) gets wide lines instead of tables wrapped at 80 columns
 stdout = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+#: stderr for tables (``fleet --json`` keeps stdout for the JSON): as wide as ``stdout`` when piped
+tables_err = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
 _STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.INCONCLUSIVE: "yellow", Status.ERROR: "magenta",
           Status.SKIPPED: "dim", GateDecision.PASS: "green", GateDecision.FAIL: "red",
@@ -87,29 +101,6 @@ def _e(value: object) -> str:
     return escape(str(value))
 
 
-#: Environment variable naming the directory for internal-error logs (default: the system temp directory).
-ERROR_LOG_DIR_ENV = "AUDITKIT_ERROR_LOG_DIR"
-
-
-def _write_error_log(exc: BaseException) -> Path | None:
-    """Write the traceback of an internal error to ``auditkit-error-<UTC time>-<pid>.log``; return its path.
-
-    The directory is ``$AUDITKIT_ERROR_LOG_DIR`` or the system temp directory. None when it cannot be
-    written (the one-line message still goes out; the traceback is never printed to the console).
-    """
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    folder = Path(os.environ.get(ERROR_LOG_DIR_ENV) or tempfile.gettempdir())
-    path = folder / f"auditkit-error-{stamp}-{os.getpid()}.log"
-    text = (f"auditkit internal error at {dt.datetime.now(dt.UTC).isoformat()} (pid {os.getpid()})\n"
-            f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc)))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError:
-        return None
-    return path
-
-
 def _internal_error(exc: BaseException, kwargs: dict[str, Any]) -> NoReturn:
     """Report an exception auditkit did not expect: one line, traceback to a log file, exit code 4.
 
@@ -117,9 +108,8 @@ def _internal_error(exc: BaseException, kwargs: dict[str, Any]) -> NoReturn:
     passed gate or as a failed blocker. ``--json`` and ``--junit`` (when the command has them) still get a
     machine-readable record of the crash.
     """
-    log = _write_error_log(exc)
-    first = (str(exc).strip().splitlines() or [""])[0][:300]
-    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    log = write_error_log(exc)
+    what = describe(exc)
     where = f"the traceback is in {log}" if log else "the traceback could not be written to a log file"
     message = f"internal error (exit code {gate.EXIT_INTERNAL}): {what}; {where}. This is a bug in auditkit"
     err.print(f"[bold red]internal error:[/] {_e(message)}; please report it with the log file")
@@ -257,6 +247,96 @@ def run(
     _emit(record, record.verdict, as_json, junit)
     if gate_:
         raise typer.Exit(record.exit_code)
+
+
+@app.command("fleet")
+@_friendly
+def fleet_cmd(
+    fleet: Annotated[Path, typer.Argument(metavar="FLEET", help=(
+        "Fleet file (YAML: 'policies:' a list of policy paths relative to it, each optionally "
+        "{path, device, compare_to}) or a directory whose *.yaml/*.yml files are all policies."))],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help=(
+        "How many audits run at the same time, each in its own process (audits of the same system and policy "
+        "id never overlap: they run one after the other)."))] = 1,
+    db: DbOpt = None,
+    device: DeviceOpt = "auto",
+    out: OutOpt = Path("auditkit-reports"),
+    no_report: Annotated[bool, typer.Option("--no-report", help="Store results without rendering reports.")]
+    = False,
+    junit: Annotated[Path | None, typer.Option("--junit", show_default=False, help=(
+        "Write JUnit XML with one <testsuite> per audit to this file."))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of per-audit summaries on stdout.")]
+    = False,
+    wait_lock: Annotated[float, typer.Option("--wait-lock", help=(
+        "Seconds each audit waits when a run outside the fleet holds its system and policy's lock (default: "
+        "that audit is refused, exit code 2, and the others go on)."))] = 0.0,
+    trigger: Annotated[str, typer.Option(help="What started the runs: manual, ci or schedule.")] = "manual",
+) -> None:
+    """Audit every policy of a FLEET, JOBS at a time; print a summary table and exit with the worst exit code.
+
+    Every policy is validated first: if any is invalid, all problems are printed and nothing runs (exit 2).
+    Each audit stores its own run and report; one audit failing, erroring or crashing never stops the others.
+    The exit code is the worst of the audits' codes, best to worst: 0 pass, 1 fail, 3 undecided (a blocker
+    errored or was inconclusive), 2 an audit could not run (e.g. its data is missing, its lock is held), 130 an
+    audit was interrupted, 4 an internal error or a crashed worker.
+    """
+    planned = plan_fleet(load_fleet(fleet), api.load_policy)
+    if not no_report:
+        api.check_out_dir(out)
+    if trigger == "manual" and os.environ.get("CI"):
+        trigger = "ci"
+    url = resolve_url(db)
+    work = make_jobs(planned, db_url=url, device=device, trigger=trigger, report=not no_report,
+                     out_dir=None if no_report else str(out), wait_lock=wait_lock, max_jobs=jobs)
+    for requested in sorted({job.device for job in work}):
+        resolve_device(requested)  # --device cuda without CUDA is refused before any audit starts
+    with _open(url) as store:  # created and migrated once here, so the workers only open it
+        where = store.display_url
+    err.print(f"fleet {_e(fleet)}: {len(work)} audit(s), {min(jobs, len(work))} at a time, results in {_e(where)}")
+    summaries = run_fleet(work, max_jobs=jobs, on_start=_fleet_started, on_done=_fleet_done)
+    code = worst_exit_code(s.exit_code for s in summaries)
+    (tables_err if as_json else stdout).print(_fleet_table(summaries))
+    if junit is not None:
+        try:
+            junit.parent.mkdir(parents=True, exist_ok=True)
+            api.atomic_write(junit, fleet_junit(summaries))
+        except OSError as exc:
+            raise ReportError(f"cannot write the JUnit file {junit}: {exc.strerror or exc}") from None
+        err.print(f"JUnit XML: {junit}", markup=False)
+    if as_json:
+        print(fleet_json(summaries))
+    counts = Counter(s.gate or f"no decision (exit {s.exit_code})" for s in summaries)
+    err.print(f"fleet: {', '.join(f'{n} {k}' for k, n in counts.items())}; exit code {code} (the worst)")
+    raise typer.Exit(code)
+
+
+def _fleet_started(job: AuditJob) -> None:
+    """Progress line on stderr as an audit of the fleet starts (long fleets show what is running)."""
+    err.print(f"started  {_e(job.label)} ({_e(job.system)} / {_e(job.policy_id)} v{_e(job.policy_version)})")
+
+
+def _fleet_done(summary: RunSummary) -> None:
+    """Progress line on stderr as an audit ends: its gate and exit code, and why it has none."""
+    decision = GateDecision(summary.gate) if summary.gate else None
+    what = (f"[{_STYLE[decision]}]{decision.value}[/]" if decision else "[magenta]no decision[/]")
+    run = f"run {summary.run_id[:12]}, " if summary.run_id else ""
+    err.print(f"finished {_e(summary.label)}: {what} ({run}exit code {summary.exit_code}, {summary.seconds:.1f} s)")
+    if summary.error:
+        err.print(f"  {_e(summary.error)}", soft_wrap=True)
+
+
+def _fleet_table(summaries: list[RunSummary]) -> Table:
+    """The fleet's summary: one row per audit, in fleet order."""
+    table = Table("policy file", "policy", "system", "run", "gate", "exit", "report", "seconds", box=None)
+    for s in summaries:
+        decision = GateDecision(s.gate) if s.gate else None
+        table.add_row(_e(s.label), _e(f"{s.policy_id} v{s.policy_version}"), _e(s.system),
+                      s.run_id[:12] if s.run_id else "—",
+                      f"[{_STYLE[decision]}]{decision.value}[/]" if decision else "[magenta]none[/]",
+                      str(s.exit_code), _e(next((p for p in s.reports if p.endswith(".pdf")), None)
+                                           or (s.reports[0] if s.reports else "—")),
+                      f"{s.seconds:.1f}")
+    return table
 
 
 @app.command("gate")

@@ -202,4 +202,44 @@ def internal_error_xml(message: str, log: object = None) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-__all__ = ["internal_error_xml", "junit_tree", "junit_xml", "measurement_line"]
+def unrun_xml(suite_name: str, message: str, exit_code: int) -> bytes:
+    """JUnit XML of an audit that produced no run (a fleet entry refused, crashed or misconfigured at run time).
+
+    One ``<testsuite>`` named like a run's, with one ``auditkit.run`` test case whose ``<error>`` holds the
+    reason, so a fleet's CI view shows the audit red instead of leaving it out.
+    """
+    root = ET.Element("testsuites", name="auditkit", tests="1", failures="0", errors="1", time="0.000")
+    suite = ET.SubElement(root, "testsuite", name=suite_name, tests="1", failures="0", errors="1", skipped="0",
+                          time="0.000", timestamp=_timestamp(dt.datetime.now(dt.UTC)), id="0")
+    _properties(suite, [("state", "none"), ("gate", "none"), ("exit_code", str(exit_code))])
+    case = ET.SubElement(suite, "testcase", classname="auditkit", name="run", time="0.000")
+    text = _INVALID_XML.sub("", message)
+    ET.SubElement(case, "error", message=text.splitlines()[0] if text else "", type="no-run").text = text
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def combined_xml(documents: Iterable[bytes], name: str = "auditkit fleet") -> bytes:
+    """Every ``<testsuite>`` of the JUnit ``documents`` under one ``<testsuites>`` (``auditkit fleet --junit``).
+
+    The suites keep their order and content (ids renumbered 0, 1, ...); the root's counts and time are the
+    sums of theirs.
+    """
+    root = ET.Element("testsuites", name=name)
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    seconds = 0.0
+    for document in documents:
+        for suite in ET.fromstring(document).iter("testsuite"):
+            suite.set("id", str(len(root)))
+            for key in totals:
+                totals[key] += int(suite.get(key, "0"))
+            seconds += float(suite.get("time", "0"))
+            root.append(suite)
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", f"{seconds:.3f}")
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+__all__ = ["combined_xml", "internal_error_xml", "junit_tree", "junit_xml", "measurement_line", "unrun_xml"]

@@ -87,6 +87,26 @@ def load_policy(
     return parse_policy(text, source=str(p), base_dir=p.resolve().parent, kinds=kinds, limits=limits)
 
 
+def read_yaml(path: str | Path, *, limits: PolicyLimits | None = None) -> tuple[Any, Mapping[Loc, int]]:
+    """Read a YAML file other than a policy (a fleet file) with the same bounds and strictness.
+
+    Returns the data and the line of every YAML path; an unreadable, oversized, non-UTF-8 or malformed file
+    is a :class:`~auditkit.errors.PolicyError` naming it (callers re-raise its ``problems`` as their own error).
+    """
+    p = Path(path)
+    limits = _limits(limits, str(p))
+    try:
+        text = canonical_text(_read_bounded(p, limits))
+    except UnicodeDecodeError as exc:
+        raise PolicyError(str(p), [("", f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) from None
+    return _parse_yaml(text, str(p), limits)
+
+
+def validation_problems(exc: ValidationError, lines: Mapping[Loc, int]) -> list[tuple[str, str]]:
+    """``(YAML path with its line, fix-it message)`` for each error of a pydantic model validated from YAML."""
+    return _translate(exc, (), lines)
+
+
 def _read_bounded(p: Path, limits: PolicyLimits) -> bytes:
     """The file's bytes; a missing, non-regular, unreadable or oversized file is a PolicyError."""
     import stat
