@@ -169,7 +169,7 @@ def test_agreeing_methods_pass_with_a_full_report(tmp_path):
     details = json.loads(json.dumps(out.details, allow_nan=False))  # plain JSON
     assert set(details) == {"explanations"}
     json.dumps(out.evidence.to_json(), allow_nan=False)
-    methods = ("integrated_gradients", "gradient_shap", "kernel_shap", "feature_ablation")
+    methods = ("integrated_gradients", "gradient_shap", "shapley_sampling", "feature_ablation")
     sanity = {m.group: m for m in out.measurements if m.name == "sanity_rank_correlation"}
     assert set(sanity) == set(methods) and all(m.status is Status.PASS and m.ci_high <= 0.5 for m in sanity.values())
     rc = [m for m in out.measurements if m.name == "rank_correlation"]
