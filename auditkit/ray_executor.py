@@ -10,7 +10,9 @@ What happens where:
 * **workers** (``ray.remote(AuditWorker)`` actors, :mod:`auditkit.ray_worker`):
   each loads the policy, the data and the model once, computes one row block of
   the shared prediction pass, then runs check tasks one at a time and sends each
-  outcome back as JSON text. An actor asks for ``num_cpus`` CPUs and
+  outcome back as JSON text. Attributions and other artefacts are computed once
+  per content key in the whole cluster (:mod:`auditkit.ray_artefacts`: a small
+  registry actor maps each key's digest to its object-store reference). An actor asks for ``num_cpus`` CPUs and
   ``num_gpus`` GPUs, so Ray places one actor per free slot across the nodes.
 * **driver** (this process): verifies that every worker loaded the same model,
   data and shared-pass key as the run recorded, joins the pass blocks
@@ -114,6 +116,10 @@ class RayExecutor:
         self.loaded, self.options, self.device, self.strict = loaded, options or RayOptions(), device, strict
         self.on_dispatch = on_dispatch
         self.ran_on: dict[str, int] = {}
+        #: After :meth:`execute`: the run's artefacts computed and shared across workers
+        #: (:meth:`auditkit.ray_artefacts.ArtefactRegistry.counts`).
+        self.artefacts: dict[str, dict[str, int]] = {}
+        self.registry: Any = None
 
     def execute(self, plan: Plan, *, started: Callable[[CheckTask], None],
                 finished: Callable[[CheckTask, CheckOutcome], None]) -> None:
@@ -125,13 +131,18 @@ class RayExecutor:
         if owns:
             ray.init(address=self.options.address, log_to_driver=False, configure_logging=False)
         actors: list[Any] = []
+        self.registry = None
         try:
+            from auditkit.ray_artefacts import ArtefactRegistry
+
+            self.registry = ray.remote(ArtefactRegistry).options(num_cpus=0).remote()
             actors = self._start_actors(plan)
             pids = self._verify(plan, actors)
             shared = self._shared_pass(actors)
             self._dispatch(plan, actors, pids, shared, started, finished)
+            self.artefacts = ray.get(self.registry.counts.remote())
         finally:
-            for actor in actors:
+            for actor in [*actors, *([self.registry] if self.registry is not None else [])]:
                 ray.kill(actor, no_restart=True)
             if owns:
                 ray.shutdown()
@@ -157,8 +168,8 @@ class RayExecutor:
             max_task_retries=opts.max_restarts)
         loaded = self.loaded
         return [actor_class.remote(loaded.text, loaded.source, str(loaded.base_dir), self.device, self.strict,
-                                   plan.to_json(), opts.threads)
-                for _ in range(self._worker_count(plan))]
+                                   plan.to_json(), opts.threads, index, self.registry)
+                for index in range(self._worker_count(plan))]
 
     def _verify(self, plan: Plan, actors: list[Any]) -> list[int]:
         """Wait for every actor to load; refuse workers that see another model, other data or another pass key."""
@@ -204,6 +215,7 @@ class RayExecutor:
         queue = deque(range(len(plan.tasks)))
         idle = deque(zip(actors, pids, strict=True))
         running: dict[Any, tuple[int, Any, int]] = {}
+        worker_index = {id(actor): i for i, actor in enumerate(actors)}
         while queue or running:
             while queue and idle:
                 index, (actor, pid) = queue.popleft(), idle.popleft()
@@ -221,6 +233,7 @@ class RayExecutor:
             try:
                 result = ray.get(ref)
             except ray.exceptions.RayActorError as exc:
+                self.registry.forget_worker.remote(worker_index[id(actor)])  # nobody waits for its artefacts
                 finished(task, worker_lost(task, exc, self.options.max_restarts))
                 continue  # the actor is dead for good: it takes no further task
             self.ran_on[task.check_id] = result.pid

@@ -12,7 +12,9 @@ task's layers, exactly as the local executor does. Then it:
   the driver to join;
 * runs tasks (:meth:`AuditWorker.run`) with :func:`auditkit.executor.run_task`,
   after installing the joined shared pass under its content key, and returns
-  the outcome as JSON text.
+  the outcome as JSON text. Other artefacts (attributions) go through the run's
+  :class:`~auditkit.ray_artefacts.ArtefactRegistry`: each content key is
+  computed by one worker and fetched by the others from the object store.
 
 A worker never touches the database: outcomes go back to the driver, which
 commits them. A restarted actor (after its process died) runs ``__init__``
@@ -34,6 +36,7 @@ from auditkit.checks import CheckContext, registry
 from auditkit.executor import outcome_to_json, request_captures, run_task
 from auditkit.plan import Plan
 from auditkit.policy.loader import parse_policy
+from auditkit.ray_artefacts import RayArtefactCache
 from auditkit.runner import load_inputs
 from auditkit.sharded_pass import on_device, to_cpu
 
@@ -63,14 +66,16 @@ class AuditWorker:
     """A model actor: the audit's model, data and check context, loaded once per worker process."""
 
     def __init__(self, policy_text: str, source: str, base_dir: str, device: str, strict: bool,
-                 plan_json: str, threads: int | None = None) -> None:
+                 plan_json: str, threads: int | None, index: int, artefacts: Any) -> None:
         if threads is not None:
             torch.set_num_threads(threads)
         loaded = parse_policy(policy_text, source=source, base_dir=Path(base_dir), kinds=registry.param_models())
         data, adapter = load_inputs(loaded, resolve_device(device))
         self.plan = Plan.from_json(plan_json)
         self.strict = strict
-        self.ctx = CheckContext(adapter=adapter, data=data, policy=loaded.policy, base_dir=loaded.base_dir)
+        self.cache = RayArtefactCache(artefacts, index)
+        self.ctx = CheckContext(adapter=adapter, data=data, policy=loaded.policy, base_dir=loaded.base_dir,
+                                artefacts=self.cache)
         request_captures(self.ctx, self.plan.tasks)
         self._installed = False
 
@@ -97,7 +102,7 @@ class AuditWorker:
             import ray
 
             joined = on_device(ray.get(shared[0]), self.ctx.adapter.device)
-            self.ctx.artefacts.get_or_compute(self.ctx.shared_pass_key(), lambda: joined)
+            self.cache.install(self.ctx.shared_pass_key(), joined)
             self._installed = True
         task = self.plan.tasks[index]
         outcome = run_task(task, self.ctx, strict=self.strict, clock=_utcnow)

@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,15 @@ from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 from auditkit import api
+from auditkit.adapters import resolve_device
+from auditkit.checks import CheckContext
 from auditkit.cli import app
+from auditkit.executor import LocalExecutor
 from auditkit.plan import CheckTask
 from auditkit.ray_executor import RayExecutor, RayOptions
 from auditkit.results import CheckOutcome, RunState
-from auditkit.store import open_store
+from auditkit.runner import load_inputs
+from auditkit.store import Store, open_store
 
 #: The longest check of the cheap audit: the one whose worker is killed while it runs.
 VICTIM = "sex-not-used"
@@ -43,16 +48,35 @@ def policy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return cheap_policy(prepare_sample(tmp_path_factory.mktemp("credit-ray")))
 
 
+@dataclass(frozen=True)
+class LocalRun:
+    """The local executor's stored outcomes and what its artefact cache computed, per ``kind/method``."""
+
+    outcomes: dict[str, CheckOutcome]
+    computed: dict[str, int]
+
+
 @pytest.fixture(scope="module")
-def local(policy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, CheckOutcome]:
-    """The local executor's stored outcomes, computed with one thread like a one-CPU Ray worker."""
+def local_run(policy: Path, tmp_path_factory: pytest.TempPathFactory) -> LocalRun:
+    """The local executor's run, computed with one thread like a one-CPU Ray worker."""
+    loaded = api.load_policy(policy)
+    data, adapter = load_inputs(loaded, resolve_device("cpu"))
+    ctx = CheckContext(adapter=adapter, data=data, policy=loaded.policy, base_dir=loaded.base_dir)
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         with threadpool_limits(1):
-            return _stored(policy, tmp_path_factory.mktemp("local-db"), "local")
+            outcomes = _stored(policy, tmp_path_factory.mktemp("local-db"), LocalExecutor(ctx))
     finally:
         torch.set_num_threads(previous)
+    computed = ctx.artefacts.computed  # type: ignore[attr-defined]
+    return LocalRun(outcomes, {f"{kind}/{method}": n for (kind, method), n in computed.items()})
+
+
+@pytest.fixture(scope="module")
+def local(local_run: LocalRun) -> dict[str, CheckOutcome]:
+    """The local executor's stored outcomes."""
+    return local_run.outcomes
 
 
 def _stored(policy: Path, db_dir: Path, executor: object) -> dict[str, CheckOutcome]:
@@ -88,13 +112,18 @@ def _executor(policy: Path, address: str, **kwargs: object) -> RayExecutor:
                        device="cpu", **kwargs)  # type: ignore[arg-type]
 
 
-def test_ray_run_stores_the_local_results(ray_cluster, policy: Path, local: dict[str, CheckOutcome],
-                                          tmp_path: Path) -> None:
+def test_ray_run_stores_the_local_results(ray_cluster, policy: Path, local_run: LocalRun, tmp_path: Path) -> None:
     executor = _executor(policy, ray_cluster.address)
-    _assert_same(_stored(policy, tmp_path, executor), local)
+    _assert_same(_stored(policy, tmp_path, executor), local_run.outcomes)
     # two one-CPU actors on a two-node cluster of one CPU each: one per node, and both ran checks
     assert len(set(executor.ran_on.values())) == 2
-    assert sorted(executor.ran_on) == sorted(local)
+    assert sorted(executor.ran_on) == sorted(local_run.outcomes)
+    # the cluster computed each attribution as often as the one local process did (each content key once); the
+    # shared pass is not among them: the workers computed its row blocks and the driver handed it to them
+    computed = dict(local_run.computed)
+    assert computed.pop("predictions/predict") == 1
+    assert executor.artefacts["computed"] == computed
+    assert sum(computed.values()) > 0
 
 
 class _Killer:
@@ -164,3 +193,39 @@ def test_ray_flags_without_the_ray_executor_are_refused(policy: Path, tmp_path: 
                                       f"sqlite:///{tmp_path / 'audit.db'}", "--no-report"])
     assert result.exit_code == 2, result.output
     assert "--ray-workers only apply with --executor ray" in result.output
+
+
+class _DriverDied(BaseException):
+    """Stands in for the driver process dying right after it committed its second finished check."""
+
+
+def test_a_run_whose_driver_died_is_resumed_on_ray_with_the_local_results(ray_cluster, policy: Path,
+                                                                          local: dict[str, CheckOutcome],
+                                                                          tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    committed: list[str] = []
+    save = Store.save_outcome
+
+    def save_then_die(self: Store, run_id: str, outcome: CheckOutcome) -> None:
+        save(self, run_id, outcome)
+        committed.append(outcome.check_id)
+        if len(committed) == 2:
+            raise _DriverDied
+
+    with open_store(f"sqlite:///{tmp_path / 'audit.db'}") as store:
+        with monkeypatch.context() as patch:
+            patch.setattr(Store, "save_outcome", save_then_die)
+            patch.setattr(Store, "finish_run", lambda self, run_id, **kwargs: None)  # a dead driver finishes nothing
+            with pytest.raises(_DriverDied):
+                api.run_audit(policy, store=store, device="cpu", report=False,
+                              executor=_executor(policy, ray_cluster.address))
+        (summary,) = store.list_runs()
+        crashed = store.get_run(summary.run_id)
+        assert crashed.state is RunState.RUNNING and [o.check_id for o in crashed.outcomes] == committed
+        executor = _executor(policy, ray_cluster.address)
+        api.run_audit(policy, store=store, device="cpu", report=False, resume=summary.run_id, executor=executor)
+        resumed = store.get_run(summary.run_id)
+    assert resumed.state is RunState.COMPLETE
+    assert sorted(executor.ran_on) == sorted(set(local) - set(committed))  # only the missing checks ran again
+    assert resumed.outcomes[:2] == crashed.outcomes
+    _assert_same({o.check_id: o for o in resumed.outcomes}, local)
