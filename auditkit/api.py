@@ -114,6 +114,8 @@ def run_audit(
     finally:
         if owns:
             store.close()
+        if isinstance(executor, str) and runner is not None:  # the Ray connection made for this audit ends with it
+            runner.close()  # type: ignore[attr-defined]
 
 
 def _executor(executor: str | Executor, loaded: LoadedPolicy, ray: RayOptions | None, *, device: str,
@@ -126,7 +128,9 @@ def _executor(executor: str | Executor, loaded: LoadedPolicy, ray: RayOptions | 
     if executor == "ray":
         from auditkit.ray_executor import RayExecutor
 
-        return RayExecutor(loaded, options=ray, device=device, strict=strict)
+        ray_executor = RayExecutor(loaded, options=ray, device=device, strict=strict)
+        ray_executor.connect()
+        return ray_executor
     raise ExecutorError(f"unknown executor {executor!r}; use 'local' (this process) or 'ray' (a Ray cluster)")
 
 

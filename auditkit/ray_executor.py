@@ -120,6 +120,30 @@ class RayExecutor:
         #: (:meth:`auditkit.ray_artefacts.ArtefactRegistry.counts`).
         self.artefacts: dict[str, dict[str, int]] = {}
         self.registry: Any = None
+        self._owns_connection = False
+
+    def connect(self) -> None:
+        """Connect to the cluster (``run_audit`` does so before the run begins, so a wrong address stores nothing).
+
+        A connection this executor opened is closed by :meth:`close` (and at the end of :meth:`execute`); one
+        that was already open (``ray.init`` called by the caller) is left open.
+        """
+        ray = self.ray
+        if ray.is_initialized():
+            return
+        try:
+            ray.init(address=self.options.address, log_to_driver=False, configure_logging=False)
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            raise ExecutorError(f"cannot connect to the Ray cluster at {self.options.address or 'the default address'}"
+                                f" ({type(exc).__name__}: {exc}); check --ray-address (auto, ray://HOST:10001, "
+                                "HOST:PORT, local) and that the cluster runs") from None
+        self._owns_connection = True
+
+    def close(self) -> None:
+        """Disconnect from the cluster if :meth:`connect` opened the connection."""
+        if self._owns_connection:
+            self.ray.shutdown()
+            self._owns_connection = False
 
     def execute(self, plan: Plan, *, started: Callable[[CheckTask], None],
                 finished: Callable[[CheckTask, CheckOutcome], None]) -> None:
@@ -127,9 +151,7 @@ class RayExecutor:
         if not plan.tasks:
             return
         ray = self.ray
-        owns = not ray.is_initialized()
-        if owns:
-            ray.init(address=self.options.address, log_to_driver=False, configure_logging=False)
+        self.connect()
         actors: list[Any] = []
         self.registry = None
         try:
@@ -137,15 +159,14 @@ class RayExecutor:
 
             self.registry = ray.remote(ArtefactRegistry).options(num_cpus=0).remote()
             actors = self._start_actors(plan)
-            pids = self._verify(plan, actors)
-            shared = self._shared_pass(actors)
-            self._dispatch(plan, actors, pids, shared, started, finished)
+            identities = self._verify(plan, actors)
+            shared = self._shared_pass(actors, identities[0])
+            self._dispatch(plan, actors, [ident.pid for ident in identities], shared, started, finished)
             self.artefacts = ray.get(self.registry.counts.remote())
         finally:
             for actor in [*actors, *([self.registry] if self.registry is not None else [])]:
                 ray.kill(actor, no_restart=True)
-            if owns:
-                ray.shutdown()
+            self.close()
 
     def _worker_count(self, plan: Plan) -> int:
         """The requested number of actors, or as many as the cluster's CPUs (GPUs) hold; never more than tasks."""
@@ -171,7 +192,7 @@ class RayExecutor:
                                    plan.to_json(), opts.threads, index, self.registry)
                 for index in range(self._worker_count(plan))]
 
-    def _verify(self, plan: Plan, actors: list[Any]) -> list[int]:
+    def _verify(self, plan: Plan, actors: list[Any]) -> list[Any]:
         """Wait for every actor to load; refuse workers that see another model, other data or another pass key."""
         ray = self.ray
         try:
@@ -193,15 +214,15 @@ class RayExecutor:
                 raise ExecutorError(
                     f"Ray worker (pid {ident.pid}) loaded a different {'; '.join(wrong)}: every node must see the "
                     "policy's model and data files at the same paths with the same contents")
-        return [ident.pid for ident in identities]
+        return list(identities)
 
-    def _shared_pass(self, actors: list[Any]) -> list[Any]:
+    def _shared_pass(self, actors: list[Any], first: Any) -> list[Any]:
         """Compute the shared pass in row blocks (one per actor), join it here, put it in the object store once.
 
+        ``first`` is a worker's :class:`~auditkit.ray_worker.WorkerIdentity` (rows, batch size, captured layers).
         Returns ``[ObjectRef]`` (a list, so Ray hands the reference to the actors unresolved).
         """
         ray = self.ray
-        first = ray.get(actors[0].identity.remote())
         bounds = block_bounds(first.n_rows, first.batch_size or max(first.n_rows, 1), len(actors))
         if not bounds:
             return []
