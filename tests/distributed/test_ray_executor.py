@@ -107,9 +107,9 @@ def _assert_same(ray_run: dict[str, CheckOutcome], local: dict[str, CheckOutcome
             assert rest == {k: v for k, v in wd.items() if k in rest}, (check_id, w.name)
 
 
-def _executor(policy: Path, address: str, **kwargs: object) -> RayExecutor:
-    return RayExecutor(api.load_policy(policy), options=RayOptions(address=address, workers=2, threads=1),
-                       device="cpu", **kwargs)  # type: ignore[arg-type]
+def _executor(policy: Path, address: str, *, max_restarts: int = 3, **kwargs: object) -> RayExecutor:
+    options = RayOptions(address=address, workers=2, threads=1, max_restarts=max_restarts)
+    return RayExecutor(api.load_policy(policy), options=options, device="cpu", **kwargs)  # type: ignore[arg-type]
 
 
 def test_ray_run_stores_the_local_results(ray_cluster, policy: Path, local_run: LocalRun, tmp_path: Path) -> None:
@@ -167,6 +167,18 @@ def test_a_worker_killed_mid_check_is_restarted_and_the_check_retried(ray_cluste
     # the check's outcome came from the restarted actor's new process, and equals the local one
     assert executor.ran_on[VICTIM] != killer.killed
     _assert_same(stored, local)
+
+
+def test_a_worker_that_dies_for_good_fails_only_its_check(ray_cluster, policy: Path,
+                                                          local: dict[str, CheckOutcome], tmp_path: Path) -> None:
+    killer = _Killer()
+    executor = _executor(policy, ray_cluster.address, max_restarts=0, on_dispatch=killer)
+    stored = _stored(policy, tmp_path, executor)  # the run completes on the surviving worker
+    assert killer.killed is not None
+    lost = stored.pop(VICTIM)
+    assert lost.status.value == "ERROR" and "Ray worker running this check died 1 time(s)" in (lost.error or "")
+    assert VICTIM not in executor.ran_on  # no worker produced it: the driver recorded the loss
+    _assert_same(stored, {c: o for c, o in local.items() if c != VICTIM})
 
 
 @pytest.fixture
