@@ -105,7 +105,7 @@ class RayExecutor:
     """Runs a plan's tasks in model actors on a Ray cluster (see the module docstring for what runs where).
 
     ``on_dispatch(task, pid)`` (optional) is called when a task is handed to the
-    actor whose process had id ``pid`` when it started: for progress displays and
+    actor whose process last reported the id ``pid``: for progress displays and
     for tests that kill a worker mid-check. After :meth:`execute`,
     :attr:`ran_on` maps each check id to the process id that produced its outcome.
     """
@@ -258,7 +258,7 @@ class RayExecutor:
                 finished(task, worker_lost(task, exc, self.options.max_restarts))
                 continue  # the actor is dead for good: it takes no further task
             self.ran_on[task.check_id] = result.pid
-            idle.append((actor, pid))
+            idle.append((actor, result.pid))  # a restarted actor runs in a new process
             finished(task, outcome_from_json(result.outcome_json))
 
 
