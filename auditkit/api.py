@@ -14,11 +14,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditkit import gate
 from auditkit.checks import registry
-from auditkit.errors import IntegrityError, ReportError, SignoffError, read_user_file
+from auditkit.errors import ExecutorError, IntegrityError, ReportError, SignoffError, read_user_file
+from auditkit.executor import Executor
 from auditkit.gate import GatedRun, exit_code
 from auditkit.policy import LoadedPolicy, StoredPolicy
 from auditkit.policy import load_policy as _load_policy
@@ -35,6 +36,9 @@ from auditkit.runner import Progress, execute
 from auditkit.store import Store, open_store
 from auditkit.store.integrity import RunIntegrity
 from auditkit.verify import embedded_files, read_pdf, stored_signature
+
+if TYPE_CHECKING:  # the Ray executor's module is imported only when an audit asks for it
+    from auditkit.ray_executor import RayOptions
 
 
 def load_policy(path: str | Path) -> LoadedPolicy:
@@ -55,6 +59,8 @@ def run_audit(
     commit: str | None = None,
     wait_lock: float = 0.0,
     compare_to: str | None = None,
+    executor: str | Executor = "local",
+    ray: RayOptions | None = None,
 ) -> GatedRun:
     """Run the audit a policy describes, store it, render its report; return the stored run and its gate.
 
@@ -85,8 +91,14 @@ def run_audit(
     ``gate: {fail_on_regression: true}`` (which implies ``'latest'``), fail the gate. A run id
     that cannot be a baseline (unknown, another system, not complete) raises
     :class:`~auditkit.errors.CompareError` before the audit starts.
+
+    ``executor`` says where the checks run: ``"local"`` (this process, the default), ``"ray"`` (model actors
+    on a Ray cluster, configured by ``ray``: :class:`~auditkit.ray_executor.RayOptions`; needs
+    ``pip install "auditkit[ray]"``) or any :class:`~auditkit.executor.Executor`. Whatever runs the checks,
+    this process alone writes the store.
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else load_policy(policy)
+    runner = _executor(executor, loaded, ray, device=device, strict=strict)
     owns = store is None
     store = store or open_store()
     try:
@@ -95,13 +107,31 @@ def run_audit(
         with store.run_lock(loaded.policy.system.name, loaded.policy.policy.id, wait_s=wait_lock) as lock:
             result = execute(loaded, store=store, device=device, trigger=trigger, progress=progress, strict=strict,
                              resume=resume, commit=commit if commit is not None else ci_commit(),
-                             on_begin=lock.attach_run)
+                             on_begin=lock.attach_run, executor=runner)
         if report:
             render_and_store(store, result.run_id)
         return gate.gated(store, store.get_run(result.run_id), compare_to)
     finally:
         if owns:
             store.close()
+        if isinstance(executor, str) and runner is not None:  # the Ray connection made for this audit ends with it
+            runner.close()  # type: ignore[attr-defined]
+
+
+def _executor(executor: str | Executor, loaded: LoadedPolicy, ray: RayOptions | None, *, device: str,
+              strict: bool) -> Executor | None:
+    """The executor ``run_audit`` hands the plan to (``None``: the runner's local one); refused before the run."""
+    if not isinstance(executor, str):
+        return executor
+    if executor == "local":
+        return None
+    if executor == "ray":
+        from auditkit.ray_executor import RayExecutor
+
+        ray_executor = RayExecutor(loaded, options=ray, device=device, strict=strict)
+        ray_executor.connect()
+        return ray_executor
+    raise ExecutorError(f"unknown executor {executor!r}; use 'local' (this process) or 'ray' (a Ray cluster)")
 
 
 def gate_run(store: Store, run_id: str, *, compare_to: str | None = None) -> GatedRun:

@@ -29,7 +29,14 @@ from auditkit.adapters import resolve_device
 from auditkit.demo import DEFAULT_SAMPLE, SAMPLES
 from auditkit.diff import RunDiff, diff_runs
 from auditkit.errorlog import describe, write_error_log
-from auditkit.errors import AuditkitError, CompareError, ReportError, RunInterrupted, SignoffError
+from auditkit.errors import (
+    AuditkitError,
+    CompareError,
+    ExecutorError,
+    ReportError,
+    RunInterrupted,
+    SignoffError,
+)
 from auditkit.fleet import (
     AuditJob,
     RunSummary,
@@ -227,9 +234,21 @@ def run(
     commit: Annotated[str | None, typer.Option("--commit", help="Commit to record with the run (default: "
                                                "$GITHUB_SHA, $CI_COMMIT_SHA or $GIT_COMMIT).", show_default=False)]
     = None,
+    executor: Annotated[str, typer.Option("--executor", help="Where the checks run: local (this process) or ray "
+                                          "(model actors on a Ray cluster; pip install \"auditkit[ray]\").")]
+    = "local",
+    ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster to use: auto, "
+                                                    "ray://HOST:10001, HOST:PORT or local (default: $RAY_ADDRESS, "
+                                                    "else a cluster on this machine, else a new local one).",
+                                                    show_default=False)] = None,
+    ray_workers: Annotated[int | None, typer.Option("--ray-workers", min=1, help="Model actors (each loads the "
+                                                    "model once; default: as many as the cluster has room for).",
+                                                    show_default=False)] = None,
+    ray_gpus: Annotated[float, typer.Option("--ray-gpus", min=0.0, help="GPUs each Ray worker reserves.")] = 0.0,
 ) -> None:
     """Run the audit a POLICY describes, store the results and write the report."""
     loaded = api.load_policy(policy)
+    ray_options = _ray_options(executor, ray_address, ray_workers, ray_gpus)
     if not no_report:
         api.check_out_dir(out)  # an unusable --out is refused before the audit, not after it
     if trigger == "manual" and os.environ.get("CI"):
@@ -237,7 +256,7 @@ def run(
     with _open(db) as store:
         record = api.run_audit(loaded, store=store, device=device, trigger=trigger, progress=_Bar(err),
                                report=not no_report, resume=resume, commit=commit, wait_lock=wait_lock,
-                               compare_to=compare_to)
+                               compare_to=compare_to, executor=executor, ray=ray_options)
         err.print(f"run [bold]{record.run_id}[/] {'resumed and ' if resume else ''}stored in {_e(store.display_url)}")
         if not no_report:
             rep = store.get_report(record.run_id)
@@ -337,6 +356,19 @@ def _fleet_table(summaries: list[RunSummary]) -> Table:
                                            or (s.reports[0] if s.reports else "—")),
                       f"{s.seconds:.1f}")
     return table
+
+
+def _ray_options(executor: str, address: str | None, workers: int | None, gpus: float) -> Any:
+    """The Ray executor's options from the ``--ray-*`` flags (``None`` for the local executor, which takes none)."""
+    if executor != "ray":
+        given = [flag for flag, value in (("--ray-address", address), ("--ray-workers", workers),
+                                          ("--ray-gpus", gpus or None)) if value is not None]
+        if given:
+            raise ExecutorError(f"{', '.join(given)} only apply with --executor ray (got --executor {executor})")
+        return None
+    from auditkit.ray_executor import RayOptions
+
+    return RayOptions(address=address, workers=workers, num_gpus=gpus)
 
 
 @app.command("gate")

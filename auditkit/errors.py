@@ -81,6 +81,10 @@ class SignoffError(AuditkitError):
     """A sign-off cannot be recorded: unknown decision, empty name or role, or no report to sign."""
 
 
+class ExecutorError(AuditkitError):
+    """The executor asked for cannot run the audit: unknown name, its engine not installed, no usable workers."""
+
+
 class RunInterrupted(KeyboardInterrupt):
     """Ctrl-C (SIGINT) stopped a run after it began; the run stays resumable.
 

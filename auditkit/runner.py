@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from auditkit.adapters import SupportsTextCategories, load_adapter, resolve_device
+from auditkit.adapters import ModelAdapter, SupportsTextCategories, load_adapter, resolve_device
 from auditkit.checks import CheckContext
-from auditkit.data import load_data
+from auditkit.data import AuditData, load_data
 from auditkit.data.profiling import profile_audit_data
 from auditkit.errors import AuditkitError, CheckConfigError, ModelError, ResumeError, RunInterrupted
 from auditkit.executor import Executor, LocalExecutor
@@ -113,17 +113,7 @@ def execute(
     """
     policy = loaded.policy
     torch_device = resolve_device(device)
-    task = model_type(policy.model.type).task
-    data = load_data(policy.data, policy.protected_attributes, base_dir=loaded.base_dir, task=task)
-    adapter = load_adapter(policy.model, base_dir=loaded.base_dir, device=torch_device,
-                           feature_names=list(policy.data.features), allow_remote_code=policy.allow_remote_code)
-    if data.categories:
-        if not isinstance(adapter, SupportsTextCategories):
-            raise ModelError(
-                f"data.categorical lists {', '.join(map(repr, data.categories))}, columns of text categories; only "
-                f"a scikit-learn pipeline that encodes them itself takes text (model.type is {policy.model.type!r}): "
-                "encode these columns as numbers, as the model was trained, and remove data.categorical")
-        adapter.use_categories(data.categories)
+    data, adapter = load_inputs(loaded, torch_device)
     done: tuple[CheckOutcome, ...] = ()
     if resume is not None:
         run_id, done = _resume(store, resume, loaded, adapter.fingerprint, data.fingerprint, clock)
@@ -168,6 +158,26 @@ def execute(
     gate = gate_decision(outcomes, inconclusive_fails=policy.gate.inconclusive == "fail")
     store.finish_run(run_id, state=RunState.COMPLETE, gate=gate, finished_at=clock())
     return RunResult(run_id=run_id, gate=gate, outcomes=tuple(outcomes))
+
+
+def load_inputs(loaded: LoadedPolicy, torch_device: Any) -> tuple[AuditData, ModelAdapter]:
+    """The policy's audit data and model adapter on ``torch_device`` (what every process that runs checks loads).
+
+    Raises :class:`AuditkitError` for unusable inputs (data, model, text categories the model cannot take).
+    """
+    policy = loaded.policy
+    task = model_type(policy.model.type).task
+    data = load_data(policy.data, policy.protected_attributes, base_dir=loaded.base_dir, task=task)
+    adapter = load_adapter(policy.model, base_dir=loaded.base_dir, device=torch_device,
+                           feature_names=list(policy.data.features), allow_remote_code=policy.allow_remote_code)
+    if data.categories:
+        if not isinstance(adapter, SupportsTextCategories):
+            raise ModelError(
+                f"data.categorical lists {', '.join(map(repr, data.categories))}, columns of text categories; only "
+                f"a scikit-learn pipeline that encodes them itself takes text (model.type is {policy.model.type!r}): "
+                "encode these columns as numbers, as the model was trained, and remove data.categorical")
+        adapter.use_categories(data.categories)
+    return data, adapter
 
 
 def _mark_interrupted(store: ResultSink, run_id: str, clock: Callable[[], dt.datetime]) -> None:

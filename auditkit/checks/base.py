@@ -241,19 +241,35 @@ class CheckContext:
 
     def _shared_pass(self) -> SharedPass:
         """The one batched pass over every audit row, capturing the requested layers (an artefact)."""
+        return self.artefacts.get_or_compute(self.shared_pass_key(), lambda: self.pass_block(0, self.data.n_rows))
 
-        def compute() -> SharedPass:
-            inputs = self.data.X if self.data.kind == "tabular" else self.data.texts
-            activations: dict[str, torch.Tensor] = {}
-            if not self._capture:
+    def pass_block(self, start: int, stop: int) -> SharedPass:
+        """The shared pass over audit rows ``[start, stop)`` only: their predictions, and the activations of the
+        :attr:`activation_rows` among them.
+
+        The whole range is the shared pass itself; a distributed executor runs blocks on several workers and
+        joins them (:func:`auditkit.sharded_pass.join_blocks`). Blocks that start at a multiple of the adapter's
+        batch size feed the model the very batches the whole pass would, so the joined result is bit-identical.
+        """
+        whole = start == 0 and stop == self.data.n_rows
+        inputs: Any = self.data.X if self.data.kind == "tabular" else self.data.texts
+        if not whole:
+            inputs = inputs[start:stop]
+        activations: dict[str, torch.Tensor] = {}
+        if not self._capture:
+            scores = self.adapter.predict(inputs)
+        else:
+            rows = self.activation_rows
+            kept = rows if whole else rows[(rows >= start) & (rows < stop)] - start
+            with capture(self.adapter, self._capture, stop - start, kept) as captured:
                 scores = self.adapter.predict(inputs)
-            else:
-                with capture(self.adapter, self._capture, len(inputs), self.activation_rows) as captured:
-                    scores = self.adapter.predict(inputs)
-                activations = captured.tensors()
-            return SharedPass(Predictions(scores=scores, decisions=self.adapter.decide(scores)), activations)
+            activations = captured.tensors()
+        return SharedPass(Predictions(scores=scores, decisions=self.adapter.decide(scores)), activations)
 
-        return self.artefacts.get_or_compute(self.shared_pass_key(), compute)
+    @property
+    def captured_layers(self) -> tuple[str, ...]:
+        """The layers whose activations the shared pass captures (in request order)."""
+        return tuple(self._capture)
 
     def predictions(self) -> Predictions:
         """Scores and decisions of the model on the audit data (one batched pass, an artefact).
