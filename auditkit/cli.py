@@ -94,6 +94,12 @@ SignChainOpt = Annotated[list[Path] | None, typer.Option(
 TsaOpt = Annotated[str | None, typer.Option(
     "--tsa", show_default=False,
     help="URL of an RFC 3161 time-stamp authority: the PAdES signature gets a trusted timestamp (B-T, B-LT).")]
+ExecutorOpt = Annotated[str, typer.Option("--executor", help="Where the checks run: local (this process) or ray "
+                                          "(model actors on a Ray cluster; pip install \"auditkit[ray]\").")]
+RayWorkersOpt = Annotated[int | None, typer.Option("--ray-workers", min=1, help="Ray model actors per audit (each "
+                                                   "loads the model once; default: as many as the cluster has room "
+                                                   "for).", show_default=False)]
+RayGpusOpt = Annotated[float, typer.Option("--ray-gpus", min=0.0, help="GPUs each Ray worker reserves.")]
 JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML of the checks to this file "
                                                "(for GitHub Actions, GitLab CI, Jenkins).", show_default=False)]
 CompareOpt = Annotated[str | None, typer.Option(
@@ -234,17 +240,13 @@ def run(
     commit: Annotated[str | None, typer.Option("--commit", help="Commit to record with the run (default: "
                                                "$GITHUB_SHA, $CI_COMMIT_SHA or $GIT_COMMIT).", show_default=False)]
     = None,
-    executor: Annotated[str, typer.Option("--executor", help="Where the checks run: local (this process) or ray "
-                                          "(model actors on a Ray cluster; pip install \"auditkit[ray]\").")]
-    = "local",
+    executor: ExecutorOpt = "local",
     ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster to use: auto, "
                                                     "ray://HOST:10001, HOST:PORT or local (default: $RAY_ADDRESS, "
                                                     "else a cluster on this machine, else a new local one).",
                                                     show_default=False)] = None,
-    ray_workers: Annotated[int | None, typer.Option("--ray-workers", min=1, help="Model actors (each loads the "
-                                                    "model once; default: as many as the cluster has room for).",
-                                                    show_default=False)] = None,
-    ray_gpus: Annotated[float, typer.Option("--ray-gpus", min=0.0, help="GPUs each Ray worker reserves.")] = 0.0,
+    ray_workers: RayWorkersOpt = None,
+    ray_gpus: RayGpusOpt = 0.0,
 ) -> None:
     """Run the audit a POLICY describes, store the results and write the report."""
     loaded = api.load_policy(policy)
@@ -290,6 +292,13 @@ def fleet_cmd(
         "Seconds each audit waits when a run outside the fleet holds its system and policy's lock (default: "
         "that audit is refused, exit code 2, and the others go on)."))] = 0.0,
     trigger: Annotated[str, typer.Option(help="What started the runs: manual, ci or schedule.")] = "manual",
+    executor: ExecutorOpt = "local",
+    ray_address: Annotated[str, typer.Option("--ray-address", help=(
+        "The Ray cluster the audits' checks run on with --executor ray (auto: $RAY_ADDRESS or the cluster this "
+        "machine belongs to; ray://HOST:10001; HOST:PORT). It must be running: the fleet's audits share it."))]
+    = "auto",
+    ray_workers: RayWorkersOpt = None,
+    ray_gpus: RayGpusOpt = 0.0,
 ) -> None:
     """Audit every policy of a FLEET, JOBS at a time; print a summary table and exit with the worst exit code.
 
@@ -304,9 +313,17 @@ def fleet_cmd(
         api.check_out_dir(out)
     if trigger == "manual" and os.environ.get("CI"):
         trigger = "ci"
+    if executor == "ray":
+        from auditkit.ray_executor import check_cluster
+
+        check_cluster(ray_address)  # the extra installed and the cluster reachable, before any audit starts
+    else:
+        _ray_options(executor, None, ray_workers, ray_gpus)  # --ray-workers/--ray-gpus without Ray: refused
     url = resolve_url(db)
     work = make_jobs(planned, db_url=url, device=device, trigger=trigger, report=not no_report,
-                     out_dir=None if no_report else str(out), wait_lock=wait_lock, max_jobs=jobs)
+                     out_dir=None if no_report else str(out), wait_lock=wait_lock, max_jobs=jobs,
+                     executor=executor, ray_address=ray_address if executor == "ray" else None,
+                     ray_workers=ray_workers, ray_gpus=ray_gpus)
     for requested in sorted({job.device for job in work}):
         resolve_device(requested)  # --device cuda without CUDA is refused before any audit starts
     with _open(url) as store:  # created and migrated once here, so the workers only open it
@@ -360,6 +377,9 @@ def _fleet_table(summaries: list[RunSummary]) -> Table:
 
 def _ray_options(executor: str, address: str | None, workers: int | None, gpus: float) -> Any:
     """The Ray executor's options from the ``--ray-*`` flags (``None`` for the local executor, which takes none)."""
+    if executor not in ("local", "ray"):
+        raise ExecutorError(f"unknown executor {executor!r}; use --executor local (this process) or --executor ray "
+                            "(a Ray cluster)")
     if executor != "ray":
         given = [flag for flag, value in (("--ray-address", address), ("--ray-workers", workers),
                                           ("--ray-gpus", gpus or None)) if value is not None]

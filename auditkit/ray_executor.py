@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import socket
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,6 +102,50 @@ def import_ray() -> ModuleType:
         ) from None
 
 
+def _init(ray: ModuleType, address: str | None) -> None:
+    """``ray.init`` at ``address``; an :class:`ExecutorError` saying what to check when it cannot connect.
+
+    An address with a port is tried with a plain TCP connection first: Ray itself keeps retrying an address
+    where nothing listens for minutes before it gives up.
+    """
+    hint = "check --ray-address (auto, ray://HOST:10001, HOST:PORT, local) and that the cluster runs"
+    host_port = _host_port(address)
+    if host_port is not None:
+        try:
+            socket.create_connection(host_port, timeout=10).close()
+        except OSError as exc:
+            raise ExecutorError(f"cannot connect to the Ray cluster at {address}: nothing answers at "
+                                f"{host_port[0]}:{host_port[1]} ({exc.strerror or exc}); {hint}") from None
+    try:
+        ray.init(address=address, log_to_driver=False, configure_logging=False)
+    except Exception as exc:  # whatever Ray raises for an unusable address, it is the user's setting to fix
+        raise ExecutorError(f"cannot connect to the Ray cluster at {address or 'the default address'}"
+                            f" ({type(exc).__name__}: {exc}); {hint}") from None
+
+
+def _host_port(address: str | None) -> tuple[str, int] | None:
+    """``(host, port)`` of ``HOST:PORT`` or ``ray://HOST:PORT``; None for ``auto``, ``local`` or no address."""
+    if not address or address in ("auto", "local"):
+        return None
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        return None
+    return host.strip("[]"), int(port)
+
+
+def check_cluster(address: str | None) -> None:
+    """Connect to the cluster at ``address`` once and disconnect: Ray installed and the cluster reachable.
+
+    ``auditkit fleet --executor ray`` calls it before any audit starts, so a missing extra or a wrong address
+    is one clear error instead of one per audit.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        return
+    _init(ray, address)
+    ray.shutdown()
+
+
 class RayExecutor:
     """Runs a plan's tasks in model actors on a Ray cluster (see the module docstring for what runs where).
 
@@ -128,15 +173,9 @@ class RayExecutor:
         A connection this executor opened is closed by :meth:`close` (and at the end of :meth:`execute`); one
         that was already open (``ray.init`` called by the caller) is left open.
         """
-        ray = self.ray
-        if ray.is_initialized():
+        if self.ray.is_initialized():
             return
-        try:
-            ray.init(address=self.options.address, log_to_driver=False, configure_logging=False)
-        except (ConnectionError, ValueError, RuntimeError) as exc:
-            raise ExecutorError(f"cannot connect to the Ray cluster at {self.options.address or 'the default address'}"
-                                f" ({type(exc).__name__}: {exc}); check --ray-address (auto, ray://HOST:10001, "
-                                "HOST:PORT, local) and that the cluster runs") from None
+        _init(self.ray, self.options.address)
         self._owns_connection = True
 
     def close(self) -> None:

@@ -52,6 +52,13 @@ class AuditJob:
     compare_to: str | None = None
     #: CPU threads for torch in the worker (None: torch's default); the fleet shares the cores among its jobs.
     threads: int | None = None
+    #: Where the audit's checks run: ``local`` (the job's process) or ``ray`` (model actors on the cluster at
+    #: ``ray_address``, ``ray_workers`` of them with ``ray_gpus`` GPUs each; the job's process stays the driver
+    #: and alone writes the database).
+    executor: str = "local"
+    ray_address: str | None = None
+    ray_workers: int | None = None
+    ray_gpus: float = 0.0
 
     @property
     def lock_key(self) -> tuple[str, str]:
@@ -116,7 +123,8 @@ def run_job(job: AuditJob) -> RunSummary:
     try:
         with api.open_store(job.db_url, upgrade=False) as store:
             record = api.run_audit(job.policy_path, store=store, device=job.device, trigger=job.trigger,
-                                   report=job.report, wait_lock=job.wait_lock, compare_to=job.compare_to)
+                                   report=job.report, wait_lock=job.wait_lock, compare_to=job.compare_to,
+                                   executor=job.executor, ray=_ray_options(job))
             run_id = record.run_id
             report = store.get_report(record.run_id) if job.report else None
             paths = api.write_report(report, job.out_dir or ".") if report is not None else []
@@ -143,16 +151,28 @@ def run_job(job: AuditJob) -> RunSummary:
                       "auditkit", time.monotonic() - start, run_id)
 
 
+def _ray_options(job: AuditJob) -> Any:
+    """The job's :class:`~auditkit.ray_executor.RayOptions` (None for the local executor: Ray is not imported)."""
+    if job.executor != "ray":
+        return None
+    from auditkit.ray_executor import RayOptions
+
+    return RayOptions(address=job.ray_address, workers=job.ray_workers, num_gpus=job.ray_gpus)
+
+
 def make_jobs(planned: Sequence[PlannedAudit], *, db_url: str, device: str = "auto", trigger: str = "manual",
               report: bool = True, out_dir: str | None = None, wait_lock: float = 0.0, max_jobs: int = 1,
-              cpus: int | None = None) -> list[AuditJob]:
+              cpus: int | None = None, executor: str = "local", ray_address: str | None = None,
+              ray_workers: int | None = None, ray_gpus: float = 0.0) -> list[AuditJob]:
     """The jobs of a validated fleet: the fleet-wide options, each entry's overrides applied.
 
-    With several jobs at a time the CPU cores are shared: each worker's torch uses ``cpus // max_jobs``
-    threads (at least one), so N audits do not each start a thread per core and slow each other down.
+    With several local jobs at a time the CPU cores are shared: each worker's torch uses ``cpus // max_jobs``
+    threads (at least one), so N audits do not each start a thread per core and slow each other down. On Ray
+    the checks run on the cluster's workers, which have their own cores, and the drivers keep torch's default.
     """
     cores = cpus if cpus is not None else os.cpu_count() or 1
     threads = max(1, cores // max_jobs) if max_jobs > 1 else None
+    ray = {"executor": executor, "ray_address": ray_address, "ray_workers": ray_workers, "ray_gpus": ray_gpus}
     jobs = []
     for p in planned:
         meta = p.policy.policy
@@ -160,5 +180,5 @@ def make_jobs(planned: Sequence[PlannedAudit], *, db_url: str, device: str = "au
             index=p.index, label=p.item.label, policy_path=str(p.item.path.resolve()), system=meta.system.name,
             policy_id=meta.policy.id, policy_version=str(meta.policy.version), db_url=db_url,
             device=p.item.device or device, trigger=trigger, report=report, out_dir=out_dir, wait_lock=wait_lock,
-            compare_to=p.item.compare_to, threads=threads))
+            compare_to=p.item.compare_to, threads=threads, **ray))
     return jobs
