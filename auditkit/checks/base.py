@@ -31,6 +31,7 @@ from auditkit.adapters.hooks import capture
 from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
 from auditkit.chartspec import twin_table, validate_charts
 from auditkit.data import AuditData
+from auditkit.data.streamed import inputs_header
 from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
 from auditkit.evidence import Evidence, Role, ref, verdict_problems
@@ -188,6 +189,35 @@ class CheckContext:
 
         return self.memo("activation_rows", compute)
 
+    @property
+    def sample_rows(self) -> np.ndarray:
+        """Sorted indices of the rows whose model inputs checks read whole (counterfactual sweep, proxy screen).
+
+        In-memory data: every row. Streamed data (:mod:`auditkit.data.streamed`): every row up to
+        :data:`STREAMED_SAMPLE_ROWS`, else a uniform sample of that many drawn with the run's seed, so these
+        checks' memory and time grow with the sample, not with the file; their intervals then describe the
+        audited rows as estimated from the sample.
+        """
+
+        def compute() -> np.ndarray:
+            n = self.data.n_rows
+            if self.data.feature_stream is None or n <= STREAMED_SAMPLE_ROWS:
+                return np.arange(n)
+            rng = np.random.default_rng(derive_seed(self.statistics.seed, "sample-rows"))
+            return np.sort(rng.choice(n, size=STREAMED_SAMPLE_ROWS, replace=False))
+
+        return self.memo("sample_rows", compute)
+
+    def sample_inputs(self) -> np.ndarray:
+        """float32 model inputs of :attr:`sample_rows` (the matrix itself for in-memory data, not a copy)."""
+        if self.data.feature_stream is None:
+            return self.data.X  # type: ignore[return-value]
+        return self.memo("sample_inputs", lambda: self.features(self.sample_rows))
+
+    def of_sample(self, column: np.ndarray) -> np.ndarray:
+        """The entries of a per-row ``column`` at :attr:`sample_rows` (the column itself for in-memory data)."""
+        return column if self.data.feature_stream is None else np.asarray(column)[self.sample_rows]
+
     def activations(self, layer: str) -> torch.Tensor:
         """Pooled activations of ``layer`` from the shared pass, one row per :attr:`activation_rows`, on device."""
         captured = self._shared_pass().activations
@@ -228,12 +258,16 @@ class CheckContext:
 
     def _inputs_digest(self) -> str:
         """SHA-256 of what the shared pass feeds the model: the input matrix, or the texts."""
-        h = hashlib.sha256(f"{self.data.kind}:{self.data.fingerprint}:".encode())
+        stream = self.data.feature_stream
+        if stream is not None:  # digested while the loader read it: the same value as for the matrix held whole
+            return stream.digest
         if self.data.kind == "tabular":
             x = np.ascontiguousarray(self.data.X)
-            h.update(f"{x.dtype.str}{x.shape}{list(self.data.feature_names)}".encode())
+            h = hashlib.sha256(inputs_header(self.data.kind, self.data.fingerprint, x.dtype, x.shape,
+                                             self.data.feature_names))
             h.update(x.tobytes())
         else:
+            h = hashlib.sha256(f"{self.data.kind}:{self.data.fingerprint}:".encode())
             for text in self.data.texts or []:
                 h.update(len(text).to_bytes(8, "little"))
                 h.update(text.encode("utf-8", "surrogatepass"))
@@ -243,17 +277,34 @@ class CheckContext:
         """The one batched pass over every audit row, capturing the requested layers (an artefact)."""
 
         def compute() -> SharedPass:
-            inputs = self.data.X if self.data.kind == "tabular" else self.data.texts
             activations: dict[str, torch.Tensor] = {}
             if not self._capture:
-                scores = self.adapter.predict(inputs)
+                scores = self._predict_all()
             else:
-                with capture(self.adapter, self._capture, len(inputs), self.activation_rows) as captured:
-                    scores = self.adapter.predict(inputs)
+                with capture(self.adapter, self._capture, self.data.n_rows, self.activation_rows) as captured:
+                    scores = self._predict_all()
                 activations = captured.tensors()
             return SharedPass(Predictions(scores=scores, decisions=self.adapter.decide(scores)), activations)
 
         return self.artefacts.get_or_compute(self.shared_pass_key(), compute)
+
+    def _predict_all(self) -> np.ndarray:
+        """Scores of every audit row: one ``predict`` call, or one per batch of streamed data (in row order,
+        so activation capture keeps the same rows)."""
+        stream = self.data.feature_stream
+        if stream is None:
+            return self.adapter.predict(self.data.X if self.data.kind == "tabular" else self.data.texts)
+        scores = np.empty(self.data.n_rows, dtype=np.float64)
+        for start, x in stream.batches():
+            scores[start:start + len(x)] = self.adapter.predict(x)
+        return scores
+
+    def features(self, rows: np.ndarray) -> np.ndarray:
+        """float32 model inputs of the audit rows at sorted positions ``rows`` (read from the file when streamed)."""
+        stream = self.data.feature_stream
+        if stream is None:
+            return np.asarray(self.data.X)[np.asarray(rows, dtype=np.int64)]
+        return stream.rows(rows)
 
     def predictions(self) -> Predictions:
         """Scores and decisions of the model on the audit data (one batched pass, an artefact).
@@ -288,12 +339,13 @@ class CheckContext:
 
         Returns :class:`auditkit.metrics.proxies.ProxyReport`; ``exclude`` names the
         attribute's own input columns. Shared by the prohibited-feature and
-        counterfactual checks.
+        counterfactual checks. Screens :attr:`sample_rows` (every row of in-memory data).
         """
         from auditkit.metrics.proxies import detect_proxies
 
         def compute() -> Any:
-            return detect_proxies(self.data.X, self.data.protected[attribute], self.data.feature_names,
+            return detect_proxies(self.sample_inputs(), self.of_sample(self.data.protected[attribute]),
+                                  self.data.feature_names,
                                   exclude=exclude, level=self.statistics.confidence,
                                   seed=derive_seed(self.statistics.seed, "proxies", attribute),
                                   resamples=self.statistics.bootstrap, groups=self.categorical_groups)
@@ -348,6 +400,9 @@ class CheckContext:
                        for v in declared.get(a, []) if v is not None and v not in set(u))
         return Groups(codes=position[row_codes], labels=labels, attributes=attributes, absent=absent)
 
+
+#: Rows of streamed data whose model inputs checks that need whole rows read (:attr:`CheckContext.sample_rows`).
+STREAMED_SAMPLE_ROWS = 200_000
 
 P = TypeVar("P", bound=Params)
 

@@ -157,9 +157,11 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
         rng = np.random.default_rng(seed)
         pred = ctx.predictions()
         ids = ctx.data.ids
+        rows = ctx.sample_rows  # every row, or a seeded sample of streamed data (CheckContext.sample_rows)
 
         def example_id(i: int) -> str | Msg:
-            return str(ids[i]) if ids is not None else msg("row", n=Q(i + 1, Unit.COUNT))
+            row = int(rows[i])
+            return str(ids[row]) if ids is not None else msg("row", n=Q(row + 1, Unit.COUNT))
 
         declared = [t for t in (as_text(v) for v in attr.values) if t is not None]
         if ctx.data.kind == "text":
@@ -183,7 +185,7 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
             if not attr.column or attr.name not in ctx.data.protected:
                 raise CheckConfigError(f"attribute {attr.name!r} has no data column; tabular counterfactuals "
                                        "need protected_attributes[].column")
-            labels = ctx.data.protected[attr.name]
+            labels = ctx.of_sample(ctx.data.protected[attr.name])
 
             groups = ctx.categorical_groups  # prefix rules resolved, the model's categorical splits added
 
@@ -196,9 +198,10 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
                                        min_group_size=ctx.statistics.min_group_size,
                                        resamples=ctx.statistics.bootstrap, level=level, draws=params.draws,
                                        refit_resamples=params.refit_resamples, feature_groups=groups)
-            out = sweep_tabular(adapter=ctx.adapter, X=ctx.data.X, feature_names=ctx.data.feature_names,
+            out = sweep_tabular(adapter=ctx.adapter, X=ctx.sample_inputs(), feature_names=ctx.data.feature_names,
                                 labels=labels, declared=declared, attribute=attr.name, column=attr.column,
-                                scores=pred.scores, decisions=pred.decisions, example_id=example_id,
+                                scores=ctx.of_sample(pred.scores), decisions=ctx.of_sample(pred.decisions),
+                                example_id=example_id,
                                 settings=settings, screen=screen, rng=rng)
         return _judge(out, params, conf, level)
 
