@@ -208,6 +208,20 @@ class CheckContext:
 
         return self.memo("sample_rows", compute)
 
+    def all_inputs(self) -> np.ndarray:
+        """The float32 model inputs of every audit row, held in memory; CheckConfigError for streamed data.
+
+        For checks that read every row's inputs (prohibited-feature use, attribution agreement): streamed data
+        is never held whole, so they say so instead of failing on a missing matrix.
+        """
+        if self.data.feature_stream is not None:
+            raise CheckConfigError(
+                f"this check reads every row's model inputs, but {self.data.source.name} "
+                f"({self.data.n_rows:,} rows) is streamed, not held in memory; run this check on a smaller extract "
+                "of the file, and performance, group fairness, calibration and counterfactual sweeps on the whole "
+                "file")
+        return self.data.X  # type: ignore[return-value]
+
     def sample_inputs(self) -> np.ndarray:
         """float32 model inputs of :attr:`sample_rows` (the matrix itself for in-memory data, not a copy)."""
         if self.data.feature_stream is None:
@@ -381,8 +395,7 @@ class CheckContext:
             codes_by_attr.append(codes.astype(np.int64))
             uniques_by_attr.append([str(u) if as_text(u) is None else as_text(u) for u in uniques])
         declared = {a.name: [as_text(v) for v in a.values] for a in self.policy.protected_attributes}
-        combos, row_codes = np.unique(np.stack(codes_by_attr, axis=1), axis=0, return_inverse=True)
-        row_codes = np.asarray(row_codes).reshape(-1)
+        combos, row_codes = _distinct_rows(codes_by_attr, [len(u) for u in uniques_by_attr])
         shown = {a: display_values(u) for a, u in zip(attributes, uniques_by_attr, strict=True)}
 
         def rank(combo: np.ndarray) -> tuple:
@@ -403,6 +416,34 @@ class CheckContext:
 
 #: Rows of streamed data whose model inputs checks that need whole rows read (:attr:`CheckContext.sample_rows`).
 STREAMED_SAMPLE_ROWS = 200_000
+
+def _distinct_rows(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """What ``np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)`` returns, without its copies.
+
+    Each column ``j`` holds codes in ``[0, sizes[j])``; one mixed-radix key per row orders the rows as the
+    lexicographic row order does, so the distinct keys, turned back into digits, are the sorted distinct rows
+    and a row's position among them is its inverse. Where the keys span at most 2**24 values, a presence table
+    replaces the sort. Ten million rows cost one int64 key column instead of a stacked copy, its sort order
+    and a sorted copy.
+    """
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for column, size in zip(codes, sizes, strict=True):
+        key *= max(size, 1)
+        key += column
+    span = int(np.prod([max(s, 1) for s in sizes], dtype=np.float64))
+    if span <= 1 << 24:
+        present = np.flatnonzero(np.bincount(key, minlength=span))
+        lookup = np.zeros(span, dtype=np.int64)
+        lookup[present] = np.arange(present.size)
+        keys, inverse = present, lookup[key]
+    else:
+        keys, inverse = np.unique(key, return_inverse=True)
+    digits = []
+    for size in reversed(sizes):
+        digits.append(keys % max(size, 1))
+        keys = keys // max(size, 1)
+    return np.stack(digits[::-1], axis=1).astype(np.int64), np.asarray(inverse, dtype=np.int64).reshape(-1)
+
 
 P = TypeVar("P", bound=Params)
 

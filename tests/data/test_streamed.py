@@ -150,6 +150,13 @@ def test_only_the_policy_columns_are_read_and_they_equal_the_whole_read(tmp_path
         assert data.protected[name].tolist() == whole.protected[name].tolist()
     assert data.fingerprint == whole.fingerprint and data.n_rows == whole.n_rows == ROWS
     assert data.describe()["columns"] == whole.describe()["columns"]
+    # the shared pass's artefact key reads the same input digest from either reader
+    from auditkit.checks.base import CheckContext
+
+    def digest(d):
+        return CheckContext(adapter=None, data=d, policy=None)._inputs_digest()  # type: ignore[arg-type]
+
+    assert digest(data) == digest(whole)
 
 
 def test_max_rows_stops_the_stream(tmp_path):
@@ -218,3 +225,27 @@ def test_read_ahead_hands_over_the_producer_error_and_stops_when_the_consumer_do
     first = next(iter(_prefetched(items(99))))  # abandoned after one item: the producer must not hang
     assert first[0] == 0
     assert [s for s, _ in _prefetched(items(99))] == list(range(10))
+
+
+@pytest.mark.parametrize("sizes", [[2], [5, 3], [2, 7, 4], [3000, 3000, 3]])
+def test_intersectional_groups_are_numpy_unique_rows_without_the_copies(sizes):
+    from auditkit.checks.base import _distinct_rows
+
+    rng = np.random.default_rng(len(sizes))
+    codes = [rng.integers(0, max(1, s - 1), 4000) for s in sizes]  # the last code of each column unused
+    combos, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+    ours, ours_inverse = _distinct_rows(codes, sizes)
+    assert np.array_equal(ours, combos) and np.array_equal(ours_inverse, np.asarray(inverse).reshape(-1))
+
+
+def test_a_check_that_reads_every_rows_inputs_says_streamed_data_is_not_held(tmp_path):
+    from auditkit.checks.base import CheckContext
+    from auditkit.errors import CheckConfigError
+
+    _write(tmp_path, _frame())
+    data = load_data(_spec(), ATTRIBUTES, base_dir=tmp_path, task="tabular", stream=True)
+    ctx = CheckContext(adapter=None, data=data, policy=None)  # type: ignore[arg-type]
+    with pytest.raises(CheckConfigError, match=r"data.parquet \(900 rows\) is streamed"):
+        ctx.all_inputs()
+    assert np.array_equal(ctx.sample_inputs(), load_data(_spec(), ATTRIBUTES, base_dir=tmp_path, task="tabular",
+                                                         stream=False).X)
