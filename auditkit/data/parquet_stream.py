@@ -89,22 +89,24 @@ class ParquetStream:
         """``(first row, batch)`` of only ``columns``, in file order, up to :attr:`n_rows` rows.
 
         ``batch_rows`` defaults to :data:`BATCH_ROWS`.
-        Only the column chunks of ``columns`` are decoded; a large column no
-        check needs is never read.
+        Only the column chunks of ``columns`` are decoded, one row group at a
+        time (a file written as one huge row group is decoded whole); a large
+        column no check needs is never read.
         """
-        left = self.n_rows
-        start = 0
-        if left == 0:
-            return
+        size = batch_rows or BATCH_ROWS
         file = pq.ParquetFile(self.path)
-        for batch in file.iter_batches(batch_size=batch_rows or BATCH_ROWS, columns=list(columns), use_threads=False):
-            if batch.num_rows > left:
-                batch = batch.slice(0, left)
-            yield start, batch
-            start += batch.num_rows
-            left -= batch.num_rows
-            if left <= 0:
-                break
+        for g in range(len(self.starts) - 1):
+            first = int(self.starts[g])
+            if first >= self.n_rows:
+                return
+            # one row group at a time: pyarrow's iter_batches keeps the decoded file in its memory pool until
+            # the iteration ends (measured: the whole 470 MiB of a 10M-row file), read_row_group does not
+            table = file.read_row_group(g, columns=list(columns), use_threads=False)
+            table = table.slice(0, min(table.num_rows, self.n_rows - first))
+            for batch in table.to_batches(max_chunksize=size):
+                yield first, batch
+                first += batch.num_rows
+            del table
 
     def take(self, rows: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
         """The rows at sorted positions ``rows`` (of the audited rows), only ``columns``, as a DataFrame.

@@ -249,3 +249,20 @@ def test_a_check_that_reads_every_rows_inputs_says_streamed_data_is_not_held(tmp
         ctx.all_inputs()
     assert np.array_equal(ctx.sample_inputs(), load_data(_spec(), ATTRIBUTES, base_dir=tmp_path, task="tabular",
                                                          stream=False).X)
+
+
+def test_streamed_data_is_profiled_on_its_seeded_sample_of_rows(tmp_path, monkeypatch):
+    from auditkit.data.profiling import profile_audit_data
+
+    monkeypatch.setattr(loader, "FRAME_ROWS", 100)
+    _write(tmp_path, _frame())
+    data = load_data(_spec(), ATTRIBUTES, base_dir=tmp_path, task="tabular", stream=True)
+    assert len(data.frame) == 100 and data.frame_rows is not None and np.all(np.diff(data.frame_rows) > 0)
+    whole = _frame().iloc[data.frame_rows].reset_index(drop=True)
+    assert np.array_equal(data.frame["x0"].to_numpy(), whole["x0"].to_numpy())
+    profile = profile_audit_data(data, ATTRIBUTES, units={}, confidence=0.95)
+    assert profile.n_rows == 100
+    expected = profile_audit_data(load_data(_spec(), ATTRIBUTES, base_dir=tmp_path, task="tabular", stream=False),
+                                  ATTRIBUTES, units={}, confidence=0.95)
+    assert expected.n_rows == ROWS  # the whole read profiles every row
+    assert [c.name for c in profile.columns] == [c.name for c in expected.columns]
