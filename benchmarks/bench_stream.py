@@ -1,6 +1,7 @@
 """Data that does not fit in memory: the streamed shared pass against raw inference, and the audit's peak memory.
 
-    python benchmarks/bench_stream.py [--rows N] [--quick] [--device auto|cpu|cuda] [--threads N] [--keep DIR]
+    python benchmarks/bench_stream.py [--rows N] [--quick] [--repeats N] [--skip-audit] [--skip-ratio]
+                                      [--device auto|cpu|cuda] [--threads N] [--keep DIR]
 
 Issue #17 item 4. A synthetic Parquet file with a known structure, seeded and written in row groups without
 ever holding it whole:
@@ -201,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--repeats", type=int, default=None,
                             help="rounds of the shared-pass timing (default 3; 1 from 5M rows)")
         parser.add_argument("--skip-audit", action="store_true", help="time the shared pass only")
+        parser.add_argument("--skip-ratio", action="store_true", help="measure the audits' memory only")
         parser.add_argument("--audit-child", type=Path, default=None, help=argparse_hidden())
 
     args, device = parse_bench_args(__doc__.splitlines()[0], argv, extra)
@@ -234,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             growth = peaks[rows] / peaks[small]
             print(f"stream.peak_rss_growth[{small}→{rows}]: {growth:.2f}× (target ≤ {TARGET_GROWTH}×); "
                   f"peak at {rows:,} rows {peaks[rows]:.2f} GiB (target < {TARGET_GIB:.0f} GiB)")
+        if args.skip_ratio:
+            return 0
         raw_s, streamed_s, ratio = shared_pass_ratio(policies[rows], device, args.repeats or
                                                      (1 if rows >= 5_000_000 else 3))
         print(f"stream.shared_pass[{rows}]: raw {raw_s:.1f} s, streamed {streamed_s:.1f} s "

@@ -392,10 +392,10 @@ class CheckContext:
                     f"attributes with data: {', '.join(sorted(self.data.protected)) or 'none'}"
                 )
             codes, uniques = pd.factorize(np.asarray(self.data.protected[name], dtype=object), use_na_sentinel=False)
-            codes_by_attr.append(codes.astype(np.int64))
+            codes_by_attr.append(np.asarray(codes, dtype=np.int64))  # factorize gives intp: no copy
             uniques_by_attr.append([str(u) if as_text(u) is None else as_text(u) for u in uniques])
         declared = {a.name: [as_text(v) for v in a.values] for a in self.policy.protected_attributes}
-        combos, row_codes = _distinct_rows(codes_by_attr, [len(u) for u in uniques_by_attr])
+        combos, key, table = _distinct_rows(codes_by_attr, [len(u) for u in uniques_by_attr])
         shown = {a: display_values(u) for a, u in zip(attributes, uniques_by_attr, strict=True)}
 
         def rank(combo: np.ndarray) -> tuple:
@@ -411,38 +411,44 @@ class CheckContext:
                        for k in order)
         absent = tuple(f"{a}={display_value(v)}" for a, u in zip(attributes, uniques_by_attr, strict=True)
                        for v in declared.get(a, []) if v is not None and v not in set(u))
-        return Groups(codes=position[row_codes], labels=labels, attributes=attributes, absent=absent)
+        return Groups(codes=position[table][key], labels=labels, attributes=attributes, absent=absent)
 
 
 #: Rows of streamed data whose model inputs checks that need whole rows read (:attr:`CheckContext.sample_rows`).
 STREAMED_SAMPLE_ROWS = 200_000
 
-def _distinct_rows(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """What ``np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)`` returns, without its copies.
+def _distinct_rows(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)`` without its full-length copies.
+
+    Returns ``(combos, key, table)``: ``combos`` are the sorted distinct rows and ``table[key]`` is the
+    inverse (a row's position among them), left unapplied so that a caller mapping positions further
+    (``mapping[table][key]``) allocates one full-length array, not two.
 
     Each column ``j`` holds codes in ``[0, sizes[j])``; one mixed-radix key per row orders the rows as the
-    lexicographic row order does, so the distinct keys, turned back into digits, are the sorted distinct rows
-    and a row's position among them is its inverse. Where the keys span at most 2**24 values, a presence table
-    replaces the sort. Ten million rows cost one int64 key column instead of a stacked copy, its sort order
-    and a sorted copy.
+    lexicographic row order does, so the distinct keys, turned back into digits, are the sorted distinct rows.
+    Where the keys span at most 2**24 values, a presence table replaces the sort. A single column is its own
+    key (not copied).
     """
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for column, size in zip(codes, sizes, strict=True):
-        key *= max(size, 1)
-        key += column
+    if len(codes) == 1:
+        key = np.asarray(codes[0], dtype=np.int64)
+    else:
+        key = np.zeros(len(codes[0]), dtype=np.int64)
+        for column, size in zip(codes, sizes, strict=True):
+            key *= max(size, 1)
+            key += column
     span = int(np.prod([max(s, 1) for s in sizes], dtype=np.float64))
     if span <= 1 << 24:
-        present = np.flatnonzero(np.bincount(key, minlength=span))
-        lookup = np.zeros(span, dtype=np.int64)
-        lookup[present] = np.arange(present.size)
-        keys, inverse = present, lookup[key]
+        keys = np.flatnonzero(np.bincount(key, minlength=span))
+        table = np.zeros(span, dtype=np.int64)
+        table[keys] = np.arange(keys.size)
     else:
         keys, inverse = np.unique(key, return_inverse=True)
+        key, table = np.asarray(inverse, dtype=np.int64).reshape(-1), np.arange(keys.size, dtype=np.int64)
     digits = []
     for size in reversed(sizes):
         digits.append(keys % max(size, 1))
         keys = keys // max(size, 1)
-    return np.stack(digits[::-1], axis=1).astype(np.int64), np.asarray(inverse, dtype=np.int64).reshape(-1)
+    return np.stack(digits[::-1], axis=1).astype(np.int64), key, table
 
 
 P = TypeVar("P", bound=Params)

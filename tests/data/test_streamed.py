@@ -234,8 +234,8 @@ def test_intersectional_groups_are_numpy_unique_rows_without_the_copies(sizes):
     rng = np.random.default_rng(len(sizes))
     codes = [rng.integers(0, max(1, s - 1), 4000) for s in sizes]  # the last code of each column unused
     combos, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
-    ours, ours_inverse = _distinct_rows(codes, sizes)
-    assert np.array_equal(ours, combos) and np.array_equal(ours_inverse, np.asarray(inverse).reshape(-1))
+    ours, key, table = _distinct_rows(codes, sizes)
+    assert np.array_equal(ours, combos) and np.array_equal(table[key], np.asarray(inverse).reshape(-1))
 
 
 def test_a_check_that_reads_every_rows_inputs_says_streamed_data_is_not_held(tmp_path):
