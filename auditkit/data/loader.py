@@ -46,9 +46,11 @@ class AuditData:
     kind:
         ``"tabular"`` or ``"text"``.
     frame:
-        Every loaded row (after ``max_rows``) and column, with the file's own types.
+        Every loaded row (after ``max_rows``) and column, with the file's own types; for streamed data a
+        seeded sample of :data:`FRAME_ROWS` rows of the policy's columns (see :attr:`frame_rows`).
     X:
-        Tabular model inputs, float32 ``(n, d)``, columns in ``data.features`` order; None for text.
+        Tabular model inputs, float32 ``(n, d)``, columns in ``data.features`` order; None for text and for
+        streamed data (read them through :attr:`feature_stream`).
     texts:
         Text model inputs, one non-empty string per row; None for tabular.
     y_true:
