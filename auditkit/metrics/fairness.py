@@ -409,7 +409,7 @@ def selection_gap_curve(scores: np.ndarray, y_true: np.ndarray, codes: np.ndarra
     gap, low, high, overall = (np.empty(ts.size) for _ in range(4))
     rates = np.empty((ts.size, n_groups))
     for i, t in enumerate(ts):
-        counts = confusion_counts(y_true, (s >= t).astype(np.int64), codes, n_groups)
+        counts = confusion_counts(y_true, (s >= t).astype(np.int8), codes, n_groups)  # counted in blocks
         boot = bootstrap_counts(counts, resamples, rng)
         gap[i] = fairness_metrics(counts)["demographic_parity_difference"]
         lo, hi = simultaneous_intervals(counts, boot, confidence)["demographic_parity_difference"]
