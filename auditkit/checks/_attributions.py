@@ -47,7 +47,7 @@ def run_grouping(ctx: CheckContext, overrides: Mapping[str, Sequence[str]] | Non
     declared = ctx.categorical_groups
     key = ("feature_blocks", tuple((g, tuple(cols)) for g, cols in declared.items()))
     if detect_one_hot:
-        blocks = ctx.memo(key, lambda: find_blocks(np.asarray(ctx.data.X), names, declared))
+        blocks = ctx.memo(key, lambda: find_blocks(np.asarray(ctx.all_inputs()), names, declared))
         groups = {b.name: list(b.names) for b in blocks}
     else:
         groups = {k: list(v) for k, v in declared.items()}
@@ -88,7 +88,7 @@ def attribution_job(
     if ctx.data.kind == "text":
         return text_job(ctx.adapter, [ctx.data.texts[i] for i in rows], rows, explained=explained,
                         settings=settings)
-    X = np.asarray(ctx.data.X)
+    X = np.asarray(ctx.all_inputs())
     bg_rows = rng.permutation(n_rows)[: min(background_size, n_rows)]
     grouping = run_grouping(ctx, feature_groups, detect_one_hot=detect_one_hot)
     names = list(ctx.data.feature_names)

@@ -31,6 +31,7 @@ from auditkit.adapters.hooks import capture
 from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
 from auditkit.chartspec import twin_table, validate_charts
 from auditkit.data import AuditData
+from auditkit.data.streamed import inputs_header
 from auditkit.data.values import as_text, display_value, display_values
 from auditkit.errors import CheckConfigError
 from auditkit.evidence import Evidence, Role, ref, verdict_problems
@@ -188,6 +189,49 @@ class CheckContext:
 
         return self.memo("activation_rows", compute)
 
+    @property
+    def sample_rows(self) -> np.ndarray:
+        """Sorted indices of the rows whose model inputs checks read whole (counterfactual sweep, proxy screen).
+
+        In-memory data: every row. Streamed data (:mod:`auditkit.data.streamed`): every row up to
+        :data:`STREAMED_SAMPLE_ROWS`, else a uniform sample of that many drawn with the run's seed, so these
+        checks' memory and time grow with the sample, not with the file; their intervals then describe the
+        audited rows as estimated from the sample.
+        """
+
+        def compute() -> np.ndarray:
+            n = self.data.n_rows
+            if self.data.feature_stream is None or n <= STREAMED_SAMPLE_ROWS:
+                return np.arange(n)
+            rng = np.random.default_rng(derive_seed(self.statistics.seed, "sample-rows"))
+            return np.sort(rng.choice(n, size=STREAMED_SAMPLE_ROWS, replace=False))
+
+        return self.memo("sample_rows", compute)
+
+    def all_inputs(self) -> np.ndarray:
+        """The float32 model inputs of every audit row, held in memory; CheckConfigError for streamed data.
+
+        For checks that read every row's inputs (prohibited-feature use, attribution agreement): streamed data
+        is never held whole, so they say so instead of failing on a missing matrix.
+        """
+        if self.data.feature_stream is not None:
+            raise CheckConfigError(
+                f"this check reads every row's model inputs, but {self.data.source.name} "
+                f"({self.data.n_rows:,} rows) is streamed, not held in memory; run this check on a smaller extract "
+                "of the file, and performance, group fairness, calibration and counterfactual sweeps on the whole "
+                "file")
+        return self.data.X  # type: ignore[return-value]
+
+    def sample_inputs(self) -> np.ndarray:
+        """float32 model inputs of :attr:`sample_rows` (the matrix itself for in-memory data, not a copy)."""
+        if self.data.feature_stream is None:
+            return self.data.X  # type: ignore[return-value]
+        return self.memo("sample_inputs", lambda: self.features(self.sample_rows))
+
+    def of_sample(self, column: np.ndarray) -> np.ndarray:
+        """The entries of a per-row ``column`` at :attr:`sample_rows` (the column itself for in-memory data)."""
+        return column if self.data.feature_stream is None else np.asarray(column)[self.sample_rows]
+
     def activations(self, layer: str) -> torch.Tensor:
         """Pooled activations of ``layer`` from the shared pass, one row per :attr:`activation_rows`, on device."""
         captured = self._shared_pass().activations
@@ -228,12 +272,16 @@ class CheckContext:
 
     def _inputs_digest(self) -> str:
         """SHA-256 of what the shared pass feeds the model: the input matrix, or the texts."""
-        h = hashlib.sha256(f"{self.data.kind}:{self.data.fingerprint}:".encode())
+        stream = self.data.feature_stream
+        if stream is not None:  # digested while the loader read it: the same value as for the matrix held whole
+            return stream.digest
         if self.data.kind == "tabular":
             x = np.ascontiguousarray(self.data.X)
-            h.update(f"{x.dtype.str}{x.shape}{list(self.data.feature_names)}".encode())
+            h = hashlib.sha256(inputs_header(self.data.kind, self.data.fingerprint, x.dtype, x.shape,
+                                             self.data.feature_names))
             h.update(x.tobytes())
         else:
+            h = hashlib.sha256(f"{self.data.kind}:{self.data.fingerprint}:".encode())
             for text in self.data.texts or []:
                 h.update(len(text).to_bytes(8, "little"))
                 h.update(text.encode("utf-8", "surrogatepass"))
@@ -247,22 +295,29 @@ class CheckContext:
         """The shared pass over audit rows ``[start, stop)`` only: their predictions, and the activations of the
         :attr:`activation_rows` among them.
 
-        The whole range is the shared pass itself; a distributed executor runs blocks on several workers and
-        joins them (:func:`auditkit.sharded_pass.join_blocks`). Blocks that start at a multiple of the adapter's
-        batch size feed the model the very batches the whole pass would, so the joined result is bit-identical.
+        The whole range is the shared pass itself (streamed data is read batch by batch, :meth:`_predict_all`);
+        a distributed executor runs blocks on several workers and joins them
+        (:func:`auditkit.sharded_pass.join_blocks`). Blocks that start at a multiple of the adapter's batch size
+        feed the model the very batches the whole pass would, so the joined result is bit-identical.
         """
         whole = start == 0 and stop == self.data.n_rows
-        inputs: Any = self.data.X if self.data.kind == "tabular" else self.data.texts
-        if not whole:
-            inputs = inputs[start:stop]
+
+        def predict() -> np.ndarray:
+            if whole:
+                return self._predict_all()
+            if self.data.feature_stream is not None:
+                return self.adapter.predict(self.features(np.arange(start, stop)))
+            inputs = self.data.X if self.data.kind == "tabular" else self.data.texts
+            return self.adapter.predict(inputs[start:stop])
+
         activations: dict[str, torch.Tensor] = {}
         if not self._capture:
-            scores = self.adapter.predict(inputs)
+            scores = predict()
         else:
             rows = self.activation_rows
             kept = rows if whole else rows[(rows >= start) & (rows < stop)] - start
             with capture(self.adapter, self._capture, stop - start, kept) as captured:
-                scores = self.adapter.predict(inputs)
+                scores = predict()
             activations = captured.tensors()
         return SharedPass(Predictions(scores=scores, decisions=self.adapter.decide(scores)), activations)
 
@@ -270,6 +325,24 @@ class CheckContext:
     def captured_layers(self) -> tuple[str, ...]:
         """The layers whose activations the shared pass captures (in request order)."""
         return tuple(self._capture)
+
+    def _predict_all(self) -> np.ndarray:
+        """Scores of every audit row: one ``predict`` call, or one per batch of streamed data (in row order,
+        so activation capture keeps the same rows)."""
+        stream = self.data.feature_stream
+        if stream is None:
+            return self.adapter.predict(self.data.X if self.data.kind == "tabular" else self.data.texts)
+        scores = np.empty(self.data.n_rows, dtype=np.float64)
+        for start, x in stream.batches():
+            scores[start:start + len(x)] = self.adapter.predict(x)
+        return scores
+
+    def features(self, rows: np.ndarray) -> np.ndarray:
+        """float32 model inputs of the audit rows at sorted positions ``rows`` (read from the file when streamed)."""
+        stream = self.data.feature_stream
+        if stream is None:
+            return np.asarray(self.data.X)[np.asarray(rows, dtype=np.int64)]
+        return stream.rows(rows)
 
     def predictions(self) -> Predictions:
         """Scores and decisions of the model on the audit data (one batched pass, an artefact).
@@ -304,12 +377,13 @@ class CheckContext:
 
         Returns :class:`auditkit.metrics.proxies.ProxyReport`; ``exclude`` names the
         attribute's own input columns. Shared by the prohibited-feature and
-        counterfactual checks.
+        counterfactual checks. Screens :attr:`sample_rows` (every row of in-memory data).
         """
         from auditkit.metrics.proxies import detect_proxies
 
         def compute() -> Any:
-            return detect_proxies(self.data.X, self.data.protected[attribute], self.data.feature_names,
+            return detect_proxies(self.sample_inputs(), self.of_sample(self.data.protected[attribute]),
+                                  self.data.feature_names,
                                   exclude=exclude, level=self.statistics.confidence,
                                   seed=derive_seed(self.statistics.seed, "proxies", attribute),
                                   resamples=self.statistics.bootstrap, groups=self.categorical_groups)
@@ -342,11 +416,10 @@ class CheckContext:
                     f"attributes with data: {', '.join(sorted(self.data.protected)) or 'none'}"
                 )
             codes, uniques = pd.factorize(np.asarray(self.data.protected[name], dtype=object), use_na_sentinel=False)
-            codes_by_attr.append(codes.astype(np.int64))
+            codes_by_attr.append(np.asarray(codes, dtype=np.int64))  # factorize gives intp: no copy
             uniques_by_attr.append([str(u) if as_text(u) is None else as_text(u) for u in uniques])
         declared = {a.name: [as_text(v) for v in a.values] for a in self.policy.protected_attributes}
-        combos, row_codes = np.unique(np.stack(codes_by_attr, axis=1), axis=0, return_inverse=True)
-        row_codes = np.asarray(row_codes).reshape(-1)
+        combos, key, table = _distinct_rows(codes_by_attr, [len(u) for u in uniques_by_attr])
         shown = {a: display_values(u) for a, u in zip(attributes, uniques_by_attr, strict=True)}
 
         def rank(combo: np.ndarray) -> tuple:
@@ -362,7 +435,44 @@ class CheckContext:
                        for k in order)
         absent = tuple(f"{a}={display_value(v)}" for a, u in zip(attributes, uniques_by_attr, strict=True)
                        for v in declared.get(a, []) if v is not None and v not in set(u))
-        return Groups(codes=position[row_codes], labels=labels, attributes=attributes, absent=absent)
+        return Groups(codes=position[table][key], labels=labels, attributes=attributes, absent=absent)
+
+
+#: Rows of streamed data whose model inputs checks that need whole rows read (:attr:`CheckContext.sample_rows`).
+STREAMED_SAMPLE_ROWS = 200_000
+
+def _distinct_rows(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)`` without its full-length copies.
+
+    Returns ``(combos, key, table)``: ``combos`` are the sorted distinct rows and ``table[key]`` is the
+    inverse (a row's position among them), left unapplied so that a caller mapping positions further
+    (``mapping[table][key]``) allocates one full-length array, not two.
+
+    Each column ``j`` holds codes in ``[0, sizes[j])``; one mixed-radix key per row orders the rows as the
+    lexicographic row order does, so the distinct keys, turned back into digits, are the sorted distinct rows.
+    Where the keys span at most 2**24 values, a presence table replaces the sort. A single column is its own
+    key (not copied).
+    """
+    if len(codes) == 1:
+        key = np.asarray(codes[0], dtype=np.int64)
+    else:
+        key = np.zeros(len(codes[0]), dtype=np.int64)
+        for column, size in zip(codes, sizes, strict=True):
+            key *= max(size, 1)
+            key += column
+    span = int(np.prod([max(s, 1) for s in sizes], dtype=np.float64))
+    if span <= 1 << 24:
+        keys = np.flatnonzero(np.bincount(key, minlength=span))
+        table = np.zeros(span, dtype=np.int64)
+        table[keys] = np.arange(keys.size)
+    else:
+        keys, inverse = np.unique(key, return_inverse=True)
+        key, table = np.asarray(inverse, dtype=np.int64).reshape(-1), np.arange(keys.size, dtype=np.int64)
+    digits = []
+    for size in reversed(sizes):
+        digits.append(keys % max(size, 1))
+        keys = keys // max(size, 1)
+    return np.stack(digits[::-1], axis=1).astype(np.int64), key, table
 
 
 P = TypeVar("P", bound=Params)

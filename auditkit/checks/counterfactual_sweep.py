@@ -163,9 +163,11 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
         rng = np.random.default_rng(seed)
         pred = ctx.predictions()
         ids = ctx.data.ids
+        rows = ctx.sample_rows  # every row, or a seeded sample of streamed data (CheckContext.sample_rows)
 
         def example_id(i: int) -> str | Msg:
-            return str(ids[i]) if ids is not None else msg("row", n=Q(i + 1, Unit.COUNT))
+            row = int(rows[i])
+            return str(ids[row]) if ids is not None else msg("row", n=Q(row + 1, Unit.COUNT))
 
         declared = [t for t in (as_text(v) for v in attr.values) if t is not None]
         if ctx.data.kind == "text":
@@ -189,11 +191,14 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
             if not attr.column or attr.name not in ctx.data.protected:
                 raise CheckConfigError(f"attribute {attr.name!r} has no data column; tabular counterfactuals "
                                        "need protected_attributes[].column")
-            labels = np.asarray(ctx.data.protected[attr.name])
-            # a seeded sample stratified by the attribute's value (all rows when there are no more than max_examples)
-            rows = stratified_rows(labels.astype(str), params.max_examples,
-                                   np.random.default_rng(derive_seed(seed, "sweep-rows")))
-            sampled = len(rows) < len(labels)
+            # the rows swept: a seeded sample stratified by the attribute's value of the rows whose inputs are
+            # held (all rows in memory; a uniform sample of streamed data), at most max_examples of them
+            held = ctx.sample_rows
+            labels = np.asarray(ctx.of_sample(ctx.data.protected[attr.name]))
+            local = stratified_rows(labels.astype(str), params.max_examples,
+                                    np.random.default_rng(derive_seed(seed, "sweep-rows")))
+            rows = held[local]
+            sampled = len(rows) < ctx.data.n_rows
 
             groups = ctx.categorical_groups  # prefix rules resolved, the model's categorical splits added
 
@@ -206,15 +211,16 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
                                        min_group_size=ctx.statistics.min_group_size,
                                        resamples=ctx.statistics.bootstrap, level=level, draws=params.draws,
                                        refit_resamples=params.refit_resamples, feature_groups=groups)
-            X = ctx.data.X[rows] if sampled else ctx.data.X
+            inputs = ctx.sample_inputs()
+            X = inputs[local] if len(local) < len(inputs) else inputs
             out = sweep_tabular(adapter=ctx.adapter, X=X, feature_names=ctx.data.feature_names,
-                                labels=labels[rows], declared=declared, attribute=attr.name, column=attr.column,
+                                labels=labels[local], declared=declared, attribute=attr.name, column=attr.column,
                                 scores=np.asarray(pred.scores)[rows], decisions=np.asarray(pred.decisions)[rows],
                                 example_id=lambda i: example_id(int(rows[i])), settings=settings, screen=screen,
                                 rng=rng)
             if sampled:
                 out.notes.insert(0, msg("note.sampled_rows", rows=Q(len(rows), Unit.COUNT),
-                                        total=Q(len(labels), Unit.COUNT),
+                                        total=Q(ctx.data.n_rows, Unit.COUNT),
                                         limit=Q(params.max_examples, Unit.COUNT)))
         return _judge(out, params, conf, level)
 

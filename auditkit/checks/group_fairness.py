@@ -255,11 +255,8 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
                               tuple(ref(m.name, m.group) for m in judged))
             findings = ()
         dpd = next(m for m in measurements if m.name == "demographic_parity_difference")
-        keep = np.isin(groups.codes, kept)
-        recode = np.full(len(groups.labels), -1, dtype=np.int64)
-        recode[kept] = np.arange(len(kept))
-        sweep = _sweep(np.asarray(pred.scores, dtype=np.float64)[keep], np.asarray(ctx.data.y_true)[keep],
-                       recode[groups.codes[keep]], len(kept), ctx.adapter.decision_threshold, dpd,
+        sweep = _sweep(*_compared_rows(pred.scores, ctx.data.y_true, groups.codes, len(groups.labels), kept),
+                       len(kept), ctx.adapter.decision_threshold, dpd,
                        confidence=conf, resamples=stats.bootstrap, seed=seed)
         notes.append(Msg("group_fairness.note.sweep", low=Q(SWEEP_THRESHOLDS[0], Unit.PROBABILITY),
                          high=Q(SWEEP_THRESHOLDS[-1], Unit.PROBABILITY),
@@ -327,6 +324,22 @@ class GroupFairnessCheck(Check[GroupFairnessParams]):
             key = {Status.FAIL: "breaches", Status.INCONCLUSIVE: "straddles", Status.PASS: "meets"}[m.status]
             clause = Msg(f"group_fairness.clause.{key}", **_SAY.interval(m))
         return Msg(f"group_fairness.summary.{kind}_and", **head, clause=clause)
+
+
+def _compared_rows(scores: np.ndarray, y: np.ndarray, codes: np.ndarray, n_groups: int,
+                   kept: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores, labels and group codes (renumbered ``0..len(kept)-1``) of the rows of the compared groups.
+
+    When every group is compared (the usual case) the columns are returned as they are, not copied: ten
+    million rows would otherwise take four full-length copies for the same values.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    if kept == list(range(n_groups)):
+        return scores, np.asarray(y), np.asarray(codes)
+    keep = np.isin(codes, kept)
+    recode = np.full(n_groups, -1, dtype=np.int64)
+    recode[kept] = np.arange(len(kept))
+    return scores[keep], np.asarray(y)[keep], recode[codes[keep]]
 
 
 def _sweep(scores: np.ndarray, y: np.ndarray, codes: np.ndarray, n_groups: int, operating: float,

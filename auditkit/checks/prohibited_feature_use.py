@@ -198,7 +198,7 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         if params.layers or params.erase_at:
             raise CheckConfigError("'layers' and 'erase_at' name hidden layers; this model has none (its input "
                                    "features are probed and erased instead): remove them")
-        X = np.asarray(ctx.data.X, dtype=np.float32)
+        X = np.asarray(ctx.all_inputs(), dtype=np.float32)
         n, cap = len(codes), self.capture_rows(params)
         rows = (np.arange(n) if n <= cap else
                 np.sort(np.random.default_rng(derive_seed(stats.seed, "input-rows")).choice(n, cap, replace=False)))
@@ -610,7 +610,7 @@ def _input_intervention(ctx: CheckContext, params: ProhibitedFeatureParams, code
     attribute is not an input and has no accepted proxy).
     """
     names = list(ctx.data.feature_names)
-    X = np.asarray(ctx.data.X, dtype=np.float32)
+    X = np.asarray(ctx.all_inputs(), dtype=np.float32)
     column = ctx.policy.attribute(params.attribute).column or ""
     labels = np.asarray(values)[codes]
     try:
@@ -654,7 +654,7 @@ def _text_intervention(ctx: CheckContext, params: ProhibitedFeatureParams, eval_
 
 def _inputs(ctx: CheckContext, rows: np.ndarray) -> np.ndarray | list[str]:
     if ctx.data.kind == "tabular":
-        return np.asarray(ctx.data.X)[rows]
+        return np.asarray(ctx.all_inputs())[rows]
     return [ctx.data.texts[i] for i in rows]
 
 

@@ -68,10 +68,10 @@ def read_frame(raw: bytes, fmt: str, *, path: Path) -> pd.DataFrame:
     """
     try:
         if fmt == "csv":
-            _unique_names(_csv_header(raw), path, "header row")
+            check_unique_names(_csv_header(raw), path, "header row")
             frame = pd.read_csv(io.BytesIO(raw), low_memory=False, encoding="utf-8")
         elif fmt == "parquet":
-            _unique_names(_parquet_names(raw), path, "schema")
+            check_unique_names(_parquet_names(raw), path, "schema")
             frame = pd.read_parquet(io.BytesIO(raw))
         elif fmt == "jsonl":
             frame = _read_jsonl(raw, path)
@@ -111,7 +111,7 @@ def _parquet_names(raw: bytes) -> list[str]:
     return list(pq.read_schema(io.BytesIO(raw)).names)
 
 
-def _unique_names(names: Sequence[str], path: Path, where: str) -> None:
+def check_unique_names(names: Sequence[str], path: Path, where: str) -> None:
     """DataError naming both positions (1-based) of the first repeated column name, and any others."""
     first: dict[str, int] = {}
     repeats: list[str] = []

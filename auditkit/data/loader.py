@@ -5,6 +5,14 @@ keeps the first ``max_rows`` rows, and builds an :class:`AuditData`: the model
 inputs (a float32 matrix or a list of texts), the true outcomes encoded as
 1 = favourable, and each protected attribute as text. Every user mistake is a
 :class:`~auditkit.errors.DataError` naming the policy field to fix.
+
+A Parquet file for a tabular model of at least :data:`STREAM_BYTES` (or any, with
+``stream=True``) is streamed instead (:mod:`auditkit.data.streamed`): read in row
+groups, only the policy's columns, keeping labels and protected attributes
+whole but the model inputs only as a :class:`~auditkit.data.streamed.FeatureStream`
+(``X`` is None); ``frame`` then holds a seeded sample of :data:`FRAME_ROWS` rows
+(for the data profile). Its fingerprint is the same SHA-256 of the file's bytes,
+hashed in chunks.
 """
 
 from __future__ import annotations
@@ -18,8 +26,10 @@ import numpy as np
 import pandas as pd
 
 from auditkit.data.columns import feature_matrix, id_array, label_vector, protected_columns, text_list
-from auditkit.data.fingerprint import bytes_sha256
-from auditkit.data.io import detect_format, read_frame, resolve_data_path
+from auditkit.data.fingerprint import bytes_sha256, file_sha256
+from auditkit.data.io import check_unique_names, detect_format, read_frame, resolve_data_path
+from auditkit.data.parquet_stream import ParquetStream
+from auditkit.data.streamed import FeatureStream, read_streamed
 from auditkit.errors import DataError
 from auditkit.policy.schema import DataSpec, ProtectedAttribute
 
@@ -36,9 +46,11 @@ class AuditData:
     kind:
         ``"tabular"`` or ``"text"``.
     frame:
-        Every loaded row (after ``max_rows``) and column, with the file's own types.
+        Every loaded row (after ``max_rows``) and column, with the file's own types; for streamed data a
+        seeded sample of :data:`FRAME_ROWS` rows of the policy's columns (see :attr:`frame_rows`).
     X:
-        Tabular model inputs, float32 ``(n, d)``, columns in ``data.features`` order; None for text.
+        Tabular model inputs, float32 ``(n, d)``, columns in ``data.features`` order; None for text and for
+        streamed data (read them through :attr:`feature_stream`).
     texts:
         Text model inputs, one non-empty string per row; None for tabular.
     y_true:
@@ -74,6 +86,12 @@ class AuditData:
     spec: DataSpec | None = field(default=None, repr=False)
     #: ``data.categorical`` column → its categories (text, sorted); ``X`` holds their codes (indices).
     categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Streamed data only: the model inputs, read batch by batch (``X`` is None).
+    feature_stream: FeatureStream | None = field(default=None, repr=False)
+    #: Streamed data only: the positions of ``frame``'s rows among the audited rows (a seeded sample).
+    frame_rows: np.ndarray | None = field(default=None, repr=False)
+    #: Every column of the file (``frame`` of streamed data holds only the policy's columns).
+    file_columns: tuple[str, ...] = ()
 
     def describe(self) -> dict[str, Any]:
         """JSON-able description for the run record: path as given, format, size, columns, hash, label."""
@@ -85,7 +103,7 @@ class AuditData:
             "n_rows": self.n_rows,
             "rows_in_file": self.rows_in_file,
             "max_rows": spec.max_rows if spec else None,
-            "columns": [str(c) for c in self.frame.columns],
+            "columns": list(self.file_columns) or [str(c) for c in self.frame.columns],
             "fingerprint": self.fingerprint,
             "label": spec.label if spec else None,
             "favourable_label": spec.favourable_label if spec else None,
@@ -112,6 +130,7 @@ def load_data(
     *,
     base_dir: Path,
     task: Literal["tabular", "text"],
+    stream: bool | None = None,
 ) -> AuditData:
     """Load and check the audit data set ``spec`` for a ``task`` model.
 
@@ -120,11 +139,16 @@ def load_data(
     :class:`~auditkit.errors.DataError` for a missing or unreadable file, a
     missing column, a favourable label absent from the data, non-numeric or
     non-finite features, bad texts, or undeclared or missing attribute values.
+
+    ``stream``: None streams a tabular Parquet file of at least :data:`STREAM_BYTES`
+    without ``data.categorical`` columns; True streams any such file; False never.
     """
     if task not in ("tabular", "text"):
         raise DataError(f"unknown data kind {task!r}; expected tabular or text")
     path = resolve_data_path(spec.path, base_dir=Path(base_dir))
     fmt = detect_format(path, spec.format)
+    if _streams(path, fmt, spec, task, stream):
+        return _load_streamed(path, spec, attributes)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -165,6 +189,61 @@ def load_data(
         spec=spec,
         categories=categories,
     )
+
+
+#: Parquet files at least this large are streamed (``load_data(stream=None)``): parsed whole, a file of this
+#: size takes several times its size in memory as a DataFrame plus the float32 matrix.
+STREAM_BYTES = 256 * 2**20
+#: Rows of the seeded sample that ``frame`` holds for streamed data (the data profile reads it).
+FRAME_ROWS = 50_000
+
+
+def _streams(path: Path, fmt: str, spec: DataSpec, task: str, stream: bool | None) -> bool:
+    """Whether to stream: tabular Parquet without text categories, when asked or when the file is large.
+
+    Text categories (``data.categorical``) are coded over the whole column, which the streamed reader does not
+    hold; such files, and text data, are read whole.
+    """
+    if stream is False or fmt != "parquet" or task != "tabular" or spec.categorical:
+        if stream and spec.categorical and fmt == "parquet" and task == "tabular":
+            raise DataError("data.categorical columns cannot be streamed yet (their categories are coded over the "
+                            "whole column); encode them as numbers, or read the file whole")
+        return False
+    if stream:
+        return True
+    try:
+        return path.stat().st_size >= STREAM_BYTES
+    except OSError:
+        return False
+
+
+def _load_streamed(path: Path, spec: DataSpec, attributes: Sequence[ProtectedAttribute]) -> AuditData:
+    """Stream ``path`` (see the module docstring); the fingerprint is that of the bytes read whole.
+
+    The file is hashed in chunks, then read by pyarrow; a file whose size or modification time changed in
+    between is a DataError, so the fingerprint describes the rows audited.
+    """
+    before = path.stat()
+    fingerprint = file_sha256(path)
+    parquet = ParquetStream.open(path, limit=spec.max_rows)
+    check_unique_names(parquet.names, path, "schema")
+    _check_unused_fields(spec, "tabular")
+    cols = read_streamed(parquet, spec, attributes, fingerprint=fingerprint)
+    after = path.stat()
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        raise DataError(f"data.path: {path} changed while it was read; audit a file that is not being written")
+    n = parquet.n_rows
+    rows = np.arange(n)
+    if n > FRAME_ROWS:
+        rows = np.sort(np.random.default_rng(0).choice(n, size=FRAME_ROWS, replace=False))
+    needed = list(dict.fromkeys([*spec.features, spec.label, *(a.column for a in attributes if a.column)]))
+    frame = parquet.take(rows, needed)
+    return AuditData(
+        kind="tabular", frame=frame, X=None, texts=None, y_true=_read_only(cols.y_true),
+        protected={k: _read_only(v) for k, v in cols.protected.items()}, feature_names=list(spec.features),
+        fingerprint=fingerprint, source=path, n_rows=n, format="parquet", rows_in_file=parquet.rows_in_file,
+        ids=None if cols.ids is None else _read_only(cols.ids), spec=spec, feature_stream=cols.features,
+        frame_rows=_read_only(rows), file_columns=parquet.names)
 
 
 def _check_unused_fields(spec: DataSpec, task: str) -> None:

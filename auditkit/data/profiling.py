@@ -207,13 +207,20 @@ def profile_audit_data(data: AuditData, attributes: Sequence[ProtectedAttribute]
     """The profile of loaded audit data: its model inputs and the columns of the policy's protected attributes.
 
     Reuses what the loader computed (each attribute's values as text, the favourable-outcome vector), so the
-    data file is not read again. Attributes defined only by a lexicon have no column and are left out.
+    data file is not read again. Attributes defined only by a lexicon have no column and are left out. Streamed
+    data (:mod:`auditkit.data.streamed`) is profiled on the seeded sample of rows its ``frame`` holds.
     """
     spec = data.spec
-    columns = [GroupColumn(a.name, a.column, data.protected[a.name], tuple(as_text(v) or "" for v in a.values))
+    rows = getattr(data, "frame_rows", None)  # streamed data: the frame is a sample of these rows
+
+    def of_frame(column: np.ndarray) -> np.ndarray:
+        return column if rows is None else column[rows]
+
+    columns = [GroupColumn(a.name, a.column, of_frame(data.protected[a.name]),
+                           tuple(as_text(v) or "" for v in a.values))
                for a in attributes if a.column and a.name in data.protected]
     return profile_frame(
-        data.frame, features=data.feature_names, attributes=columns, favourable=data.y_true,
+        data.frame, features=data.feature_names, attributes=columns, favourable=of_frame(data.y_true),
         label=spec.label if spec else "", favourable_label=as_text(spec.favourable_label) or "" if spec else "",
         units=units, confidence=confidence)
 

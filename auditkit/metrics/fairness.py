@@ -33,19 +33,25 @@ FAIRNESS_METRICS = {
 }
 
 
+#: Rows per block of :func:`confusion_counts` (its int64 temporaries stay near 8 MiB each).
+COUNT_BLOCK = 1 << 20
+
+
 def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     """Per-group confusion counts ``(n_groups, 4)`` as ``[tn, fp, fn, tp]``.
 
     ``y_true`` and ``y_pred`` are 0/1 with 1 = favourable; ``groups`` holds
     integer group codes in ``[0, n_groups)``.
     """
-    y_true = np.asarray(y_true, dtype=np.int64)
-    y_pred = np.asarray(y_pred, dtype=np.int64)
-    groups = np.asarray(groups, dtype=np.int64)
+    y_true, y_pred, groups = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups)
     if not (y_true.shape == y_pred.shape == groups.shape):
         raise ValueError(f"shapes differ: y_true {y_true.shape}, y_pred {y_pred.shape}, groups {groups.shape}")
-    cell = 2 * y_true + y_pred
-    flat = np.bincount(groups * 4 + cell, minlength=4 * n_groups)
+    flat = np.zeros(4 * n_groups, dtype=np.int64)
+    # in blocks: the int64 temporaries of ten million rows would take hundreds of MB; the counts are the same
+    for start in range(0, y_true.shape[0], COUNT_BLOCK):
+        stop = start + COUNT_BLOCK
+        cell = 2 * y_true[start:stop].astype(np.int64) + y_pred[start:stop].astype(np.int64)
+        flat += np.bincount(groups[start:stop].astype(np.int64) * 4 + cell, minlength=4 * n_groups)
     return flat.reshape(n_groups, 4)
 
 
@@ -403,7 +409,7 @@ def selection_gap_curve(scores: np.ndarray, y_true: np.ndarray, codes: np.ndarra
     gap, low, high, overall = (np.empty(ts.size) for _ in range(4))
     rates = np.empty((ts.size, n_groups))
     for i, t in enumerate(ts):
-        counts = confusion_counts(y_true, (s >= t).astype(np.int64), codes, n_groups)
+        counts = confusion_counts(y_true, (s >= t).astype(np.int8), codes, n_groups)  # counted in blocks
         boot = bootstrap_counts(counts, resamples, rng)
         gap[i] = fairness_metrics(counts)["demographic_parity_difference"]
         lo, hi = simultaneous_intervals(counts, boot, confidence)["demographic_parity_difference"]

@@ -34,6 +34,9 @@ import numpy as np
 
 #: Bins of the score distributions (equal width on [0, 1]): 20 bins of 0.05 keep the chart compact.
 SCORE_BINS = 20
+#: Rows per block where a full-length temporary would cost hundreds of MB (ten million rows); above it the AUC's
+#: components come from sorted searches instead of mid-ranks of all rows.
+BLOCK_ROWS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,65 @@ def delong_components(scores: np.ndarray, y_true: np.ndarray) -> tuple[float, np
     m, n = pos.size, neg.size
     if m == 0 or n == 0:
         raise ValueError(f"AUC needs rows of both classes; got {m} positive and {n} negative")
+    if m + n > BLOCK_ROWS:
+        return _components_by_search(pos, neg)
     tz = _midranks(np.concatenate([pos, neg]))
     v10 = (tz[:m] - _midranks(pos)) / n
     v01 = 1.0 - (tz[m:] - _midranks(neg)) / m
     auc = float((tz[:m].sum() - m * (m + 1) / 2.0) / (m * n))
     return auc, v10, v01
+
+
+def _components_by_search(pos: np.ndarray, neg: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """:func:`delong_components` without ranking all rows together (for many rows; ``pos`` and ``neg`` are
+    sorted in place).
+
+    The mid-rank of a positive among all rows less its mid-rank among the positives is the number of negatives
+    below it plus half those tied with it: ``(searchsorted left + searchsorted right) / 2`` in the sorted
+    negatives, an integer or half-integer, so ``V10``, ``V01`` and the AUC are the same floats as from the
+    mid-ranks; only the few full-length arrays of the components are allocated, never the rank arrays of
+    ``scipy.stats.rankdata``.
+    """
+    pos.sort()
+    neg.sort()
+    m, n = pos.size, neg.size
+    v10 = np.empty(m)
+    below = 0.0  # Σ over positives of (negatives below + half the ties), a sum of half-integers: exact in float
+    for start in range(0, m, BLOCK_ROWS):
+        p = pos[start:start + BLOCK_ROWS]
+        half = (np.searchsorted(neg, p, "left") + np.searchsorted(neg, p, "right")) / 2.0
+        below += float(half.sum())
+        v10[start:start + p.size] = half / n
+    v01 = np.empty(n)
+    for start in range(0, n, BLOCK_ROWS):
+        q = neg[start:start + BLOCK_ROWS]
+        half = (np.searchsorted(pos, q, "left") + np.searchsorted(pos, q, "right")) / 2.0
+        v01[start:start + q.size] = 1.0 - half / m
+    return below / (m * n), v10, v01
+
+
+def _delong_moments(scores: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """AUC and the sample variances (``ddof=1``) of ``V10`` and ``V01``, in blocks, never holding the components.
+
+    For many rows (above :data:`BLOCK_ROWS`): the components are recomputed block by block from sorted
+    searches (see :func:`_components_by_search`) in two passes, their mean (the AUC, exact) first and then the
+    squared deviations from it, so ten million rows need the two sorted score arrays and one block, not two
+    more full-length arrays and ``np.var``'s temporary. The variances agree with ``np.var`` to rounding.
+    """
+    pos, neg = scores[y], scores[~y]
+    pos.sort()
+    neg.sort()
+    m, n = pos.size, neg.size
+
+    def halves(sorted_in: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return (np.searchsorted(sorted_in, values, "left") + np.searchsorted(sorted_in, values, "right")) / 2.0
+
+    below = sum(float(halves(neg, pos[i:i + BLOCK_ROWS]).sum()) for i in range(0, m, BLOCK_ROWS))
+    auc = below / (m * n)
+    ss10 = sum(float(np.square(halves(neg, pos[i:i + BLOCK_ROWS]) / n - auc).sum()) for i in range(0, m, BLOCK_ROWS))
+    ss01 = sum(float(np.square(1.0 - halves(pos, neg[i:i + BLOCK_ROWS]) / m - auc).sum())
+               for i in range(0, n, BLOCK_ROWS))
+    return auc, ss10 / (m - 1) if m > 1 else 0.0, ss01 / (n - 1) if n > 1 else 0.0
 
 
 def _hanley_mcneil_newcombe(theta: float, m: int, n: int) -> float:
@@ -128,8 +185,12 @@ def roc_auc(scores: np.ndarray, y_true: np.ndarray, confidence: float) -> AucEst
     m, n = int(y.sum()), int((~y).sum())
     if m == 0 or n == 0:
         return AucEstimate(float("nan"), float("nan"), float("nan"), m, n, "")
-    auc, v10, v01 = delong_components(scores, y)
-    var = (np.var(v10, ddof=1) / m + np.var(v01, ddof=1) / n) if m > 1 and n > 1 else 0.0
+    if m + n > BLOCK_ROWS:
+        auc, s10, s01 = _delong_moments(np.asarray(scores, dtype=np.float64), y)
+        var = s10 / m + s01 / n if m > 1 and n > 1 else 0.0
+    else:
+        auc, v10, v01 = delong_components(scores, y)
+        var = (np.var(v10, ddof=1) / m + np.var(v01, ddof=1) / n) if m > 1 and n > 1 else 0.0
     if var > 0:
         half = float(norm.ppf(0.5 + confidence / 2.0)) * float(np.sqrt(var))
         return AucEstimate(auc, max(0.0, auc - half), min(1.0, auc + half), m, n, "delong")
@@ -151,10 +212,13 @@ def score_distribution(scores: np.ndarray, codes: np.ndarray, n_groups: int,
     Each group's shares sum to 1 (a group without rows: NaN), so groups of different sizes compare directly.
     A score of exactly 1 falls in the last bin.
     """
-    s = np.clip(np.asarray(scores, dtype=np.float64), 0.0, 1.0)
-    c = np.asarray(codes, dtype=np.int64)
-    which = np.minimum((s * bins).astype(np.int64), bins - 1)
-    counts = np.bincount(c * bins + which, minlength=n_groups * bins).reshape(n_groups, bins).astype(float)
+    flat = np.zeros(n_groups * bins, dtype=np.int64)
+    for start in range(0, len(scores), BLOCK_ROWS):  # in blocks: the same counts without full-length temporaries
+        s = np.clip(np.asarray(scores[start:start + BLOCK_ROWS], dtype=np.float64), 0.0, 1.0)
+        c = np.asarray(codes[start:start + BLOCK_ROWS], dtype=np.int64)
+        which = np.minimum((s * bins).astype(np.int64), bins - 1)
+        flat += np.bincount(c * bins + which, minlength=n_groups * bins)
+    counts = flat.reshape(n_groups, bins).astype(float)
     sizes = counts.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(sizes > 0, counts / np.where(sizes > 0, sizes, 1.0), np.nan)
