@@ -163,10 +163,9 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
         rng = np.random.default_rng(seed)
         pred = ctx.predictions()
         ids = ctx.data.ids
-        rows = ctx.sample_rows  # every row, or a seeded sample of streamed data (CheckContext.sample_rows)
 
-        def example_id(i: int) -> str | Msg:
-            row = int(rows[i])
+        def example_id(row: int) -> str | Msg:
+            """How the report names audit row ``row`` (its id, else its 1-based row number)."""
             return str(ids[row]) if ids is not None else msg("row", n=Q(row + 1, Unit.COUNT))
 
         declared = [t for t in (as_text(v) for v in attr.values) if t is not None]
@@ -197,8 +196,8 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
             labels = np.asarray(ctx.of_sample(ctx.data.protected[attr.name]))
             local = stratified_rows(labels.astype(str), params.max_examples,
                                     np.random.default_rng(derive_seed(seed, "sweep-rows")))
-            rows = held[local]
-            sampled = len(rows) < ctx.data.n_rows
+            swept = held[local]  # their rows in the audit data
+            sampled = len(swept) < ctx.data.n_rows
 
             groups = ctx.categorical_groups  # prefix rules resolved, the model's categorical splits added
 
@@ -215,11 +214,11 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
             X = inputs[local] if len(local) < len(inputs) else inputs
             out = sweep_tabular(adapter=ctx.adapter, X=X, feature_names=ctx.data.feature_names,
                                 labels=labels[local], declared=declared, attribute=attr.name, column=attr.column,
-                                scores=np.asarray(pred.scores)[rows], decisions=np.asarray(pred.decisions)[rows],
-                                example_id=lambda i: example_id(int(rows[i])), settings=settings, screen=screen,
+                                scores=np.asarray(pred.scores)[swept], decisions=np.asarray(pred.decisions)[swept],
+                                example_id=lambda i: example_id(int(swept[i])), settings=settings, screen=screen,
                                 rng=rng)
             if sampled:
-                out.notes.insert(0, msg("note.sampled_rows", rows=Q(len(rows), Unit.COUNT),
+                out.notes.insert(0, msg("note.sampled_rows", rows=Q(len(swept), Unit.COUNT),
                                         total=Q(ctx.data.n_rows, Unit.COUNT),
                                         limit=Q(params.max_examples, Unit.COUNT)))
         return _judge(out, params, conf, level)

@@ -66,6 +66,9 @@ class ProhibitedFeatureParams(Params):
     random_draws: int = Field(default=20, ge=5)
     max_probe_examples: int = Field(default=2000, ge=100)
     max_fit_examples: int = Field(default=4000, ge=100)
+    #: Rows (not used to fit the eraser) on which decision flips are counted: every such row up to this many,
+    #: else a seeded stratified sample; the flip rates' intervals are then the sample's.
+    max_effect_examples: int = Field(default=20_000, ge=100)
     folds: int = Field(default=5, ge=2)
     effectiveness_margin: Fraction = 0.05
     attribution_examples: int = Field(default=200, ge=0)
@@ -103,7 +106,8 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
 
     kind = "prohibited_feature_use"
     #: 4: the attribution mass is per original variable (declared groups and detected one-hot blocks summed).
-    version = 4
+    #: 5: decision flips are counted on at most ``max_effect_examples`` rows (results of smaller data unchanged).
+    version = 5
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     #: Nothing: a model without hidden layers is probed and erased at its inputs (:meth:`_run_without_layers`).
@@ -167,12 +171,13 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
                                           params, stats, seed)
         # the eraser must cover every name/template it is applied to, so its split is not grouped (the probes are)
         fit_local, held_local = _split(r_codes, None, params.fit_fraction, seed)
-        eval_idx = np.setdiff1d(np.arange(len(codes)), rows[fit_local])  # every row the eraser was not fitted on
+        eval_idx = _effect_rows(codes, rows[fit_local], params.max_effect_examples, seed)
         erasures = {layer: _erase(ctx, layer, codes, rows, fit_local, held_local, eval_idx, params, stats, seed)
                     for layer in erase_at}
         shift = (_input_intervention(ctx, params, codes, values, rows[fit_local], eval_idx, seed)
                  if ctx.data.kind == "tabular" else _text_intervention(ctx, params, eval_idx))
-        result = _verdict(params, values, results, erasures, stats.confidence, stats.correction, shift)
+        result = _effect_note(_verdict(params, values, results, erasures, stats.confidence, stats.correction,
+                                       shift), eval_idx, len(codes) - len(fit_local), params.max_effect_examples)
         if ctx.data.kind == "tabular":
             result = _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
         return result
@@ -215,7 +220,7 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         results = {name: _probe_layer(rep, r_codes[local], None if r_groups is None else r_groups[local], params,
                                       stats, seed) for name, rep in reps.items()}
         fit_local, held_local = _split(r_codes, None, params.fit_fraction, seed)
-        eval_idx = np.setdiff1d(np.arange(n), rows[fit_local])
+        eval_idx = _effect_rows(codes, rows[fit_local], params.max_effect_examples, seed)
         if readout is None:  # erase at the inputs, the only representation the model has
             where = INPUT_FEATURES
             coded = np.isin(ctx.data.feature_names, ctx.coded_inputs)
@@ -242,6 +247,7 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         result = CheckResult(result.status, dataclasses.replace(result.evidence, notes=tuple(notes)),
                              result.measurements, {**result.details, "space": "inputs" if readout is None else "leaves",
                                                    "probed": list(results), "erased": [where]})
+        result = _effect_note(result, eval_idx, n - len(fit_local), params.max_effect_examples)
         return _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
 
 
@@ -266,6 +272,24 @@ def _group_column(ctx: CheckContext, column: str | None) -> np.ndarray | None:
         raise CheckConfigError(f"group_column {column!r} is not in the data; columns found: "
                                f"{', '.join(map(str, ctx.data.frame.columns))}")
     return ctx.data.frame[column].astype(str).to_numpy()
+
+
+def _effect_rows(codes: np.ndarray, fitted: np.ndarray, limit: int, seed: int) -> np.ndarray:
+    """The rows whose decision flips measure an intervention's effect: those the eraser was not fitted on, at
+    most ``limit`` of them (a seeded sample stratified by attribute value), so the erasure, its random-direction
+    control, its bootstrap and the input counterfactual cost what the sample costs, not what the data has."""
+    unfitted = np.setdiff1d(np.arange(len(codes)), fitted)
+    local = stratified_rows(codes[unfitted], limit, np.random.default_rng(derive_seed(seed, "effect-rows")))
+    return unfitted[local]
+
+
+def _effect_note(result: CheckResult, eval_idx: np.ndarray, unfitted: int, limit: int) -> CheckResult:
+    """``result`` with a note saying that the flips were counted on a sample, when they were."""
+    if len(eval_idx) >= unfitted:
+        return result
+    note = _m("note.effect_sample", rows=_count(len(eval_idx)), total=_count(unfitted), limit=_count(limit))
+    return dataclasses.replace(result, evidence=dataclasses.replace(result.evidence,
+                                                                    notes=(*result.evidence.notes, note)))
 
 
 def _split(codes: np.ndarray, groups: np.ndarray | None, fit_fraction: float, seed: int

@@ -205,6 +205,21 @@ def test_model_with_dead_units_that_uses_sex_through_a_proxy_fails(tmp_path):
     assert verdict.rule == "erasure_effect_beyond_tolerance_and_control" and "erasure_flip_rate@3" in verdict.reads
 
 
+def test_flips_beyond_max_effect_examples_are_counted_on_a_stratified_sample_and_still_fail_the_proxy(tmp_path):
+    """The erasure, its control and the input counterfactual cost what max_effect_examples rows cost."""
+    path = _write_dead(tmp_path, proxy_scale=2.0)
+    policy = yaml.safe_load(path.read_text())
+    policy["checks"][0]["max_effect_examples"] = 600
+    path.write_text(yaml.safe_dump(policy))
+    out = _run(path, tmp_path)
+    assert out.status is Status.FAIL, out.summary
+    fr = out.measurement("erasure_flip_rate", "3")
+    assert fr.n == 600 and fr.ci_low > 0.01
+    note = next(n for n in out.evidence.notes if n.key == "prohibited_feature_use.note.effect_sample")
+    assert note.params["rows"].value == 600 and note.params["total"].value == 4000 - 2000  # half fit the eraser
+    assert note.params["limit"].value == 600
+
+
 def test_model_with_dead_units_that_cannot_use_sex_passes(tmp_path):
     path = _write_dead(tmp_path, proxy_scale=0.0)
     assert _true_flip_rate(tmp_path, 0.0) == 0.0

@@ -301,6 +301,12 @@ MESSAGES: dict[str, dict[str, str]] = {
             "so that they remove as much variance within each value of the attribute (the erasure's "
             "collateral damage) as the erasure did."
         ),
+        "prohibited_feature_use.note.effect_sample": (
+            "Decision flips (erasure, random-direction control, input counterfactual) were counted on {rows} of "
+            "the {total} rows the eraser was not fitted on (max_effect_examples = {limit}): a seeded sample drawn "
+            "within each value of the attribute in proportion to its size. Their intervals are the sample's; raise "
+            "max_effect_examples to narrow them at proportionally more model evaluations."
+        ),
         "prohibited_feature_use.note.erasure_inputs": (
             "Erasure: LEACE fitted on the input features of {fit} of the audit rows (at most {max_fit}), "
             "applied to the input features of every other row before the model scores them. The probe after "
@@ -853,6 +859,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Ziehungen, die ebenso viele zufällige orthonormale Richtungen des Blattraums entfernen, so "
             "geneigt, dass sie innerhalb jedes Werts des Merkmals so viel Varianz entfernen (den "
             "Kollateralschaden der Löschung) wie die Löschung."
+        ),
+        "prohibited_feature_use.note.effect_sample": (
+            "Entscheidungswechsel (Löschung, Kontrolle mit Zufallsrichtungen, kontrafaktische Eingaben) wurden auf "
+            "{rows} der {total} Zeilen gezählt, auf die der Löscher nicht angepasst wurde (max_effect_examples = "
+            "{limit}): eine reproduzierbare Stichprobe, innerhalb jedes Werts des Merkmals proportional zu seiner "
+            "Größe gezogen. Ihre Intervalle sind die der Stichprobe; ein größeres max_effect_examples macht sie "
+            "schmaler, mit entsprechend mehr Modellauswertungen."
         ),
         "prohibited_feature_use.note.erasure_inputs": (
             "Löschung: LEACE, angepasst auf die Eingabemerkmale von {fit} der Prüfzeilen (höchstens "
