@@ -347,7 +347,10 @@ def _build(
     except (TypeError, ValueError):
         confidence, stats_values["correction"] = None, "holm"
         adjusted = adjust_family(run.outcomes, "holm")
-    views = [check_view(i, o, adjusted, specs.get(o.check_id, {}), confidence) for i, o in enumerate(run.outcomes)]
+    # in the policy's order, whatever order the outcomes were committed in (a Ray run commits them as they finish)
+    position = {check_id: i for i, check_id in enumerate(specs)}
+    ordered = sorted(run.outcomes, key=lambda o: position.get(o.check_id, len(position)))
+    views = [check_view(i, o, adjusted, specs.get(o.check_id, {}), confidence) for i, o in enumerate(ordered)]
     cross = erasure_vs_counterfactual(run.outcomes, confidence or 0.95)
     views = [dataclasses.replace(v, notes=(*v.notes, *cross[v.check_id])) if v.check_id in cross else v
              for v in views]

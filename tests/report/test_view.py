@@ -248,3 +248,13 @@ def test_provenance_labels_are_in_the_report_language_and_fingerprints_print_onc
     assert "Batch size" in [i.label for i in en.model_ref] and "Stapelgröße" in [i.label for i in de.model_ref]
     assert "Vendor field" in [i.label for i in de.model_ref]
     assert [i.value for i in en.model_ref].count(run.model_fingerprint) == 1
+
+
+def test_checks_are_reported_in_policy_order_whatever_order_they_were_committed_in(run):
+    """A Ray run commits outcomes as they finish; the report still reads in the policy's order."""
+    in_order = _view(run)
+    shuffled = _view(dataclasses.replace(run, outcomes=tuple(reversed(run.outcomes))))
+    ids = [c.check_id for f in in_order.families for c in f.checks]
+    assert ids and [c.check_id for f in shuffled.families for c in f.checks] == ids
+    assert [c.anchor for f in shuffled.families for c in f.checks] == [c.anchor for f in in_order.families
+                                                                        for c in f.checks]
