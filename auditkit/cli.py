@@ -99,7 +99,9 @@ ExecutorOpt = Annotated[str, typer.Option("--executor", help="Where the checks r
 RayWorkersOpt = Annotated[int | None, typer.Option("--ray-workers", min=1, help="Ray model actors per audit (each "
                                                    "loads the model once; default: as many as the cluster has room "
                                                    "for).", show_default=False)]
-RayGpusOpt = Annotated[float, typer.Option("--ray-gpus", min=0.0, help="GPUs each Ray worker reserves.")]
+RayGpusOpt = Annotated[float | None, typer.Option("--ray-gpus", min=0.0, help="GPUs each Ray worker reserves "
+                                                  "(default: the policy's execution.ray.num_gpus, else none).",
+                                                  show_default=False)]
 JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML of the checks to this file "
                                                "(for GitHub Actions, GitLab CI, Jenkins).", show_default=False)]
 CompareOpt = Annotated[str | None, typer.Option(
@@ -246,7 +248,7 @@ def run(
                                                     "else a cluster on this machine, else a new local one).",
                                                     show_default=False)] = None,
     ray_workers: RayWorkersOpt = None,
-    ray_gpus: RayGpusOpt = 0.0,
+    ray_gpus: RayGpusOpt = None,
 ) -> None:
     """Run the audit a POLICY describes, store the results and write the report."""
     loaded = api.load_policy(policy)
@@ -298,7 +300,7 @@ def fleet_cmd(
         "machine belongs to; ray://HOST:10001; HOST:PORT). It must be running: the fleet's audits share it."))]
     = "auto",
     ray_workers: RayWorkersOpt = None,
-    ray_gpus: RayGpusOpt = 0.0,
+    ray_gpus: RayGpusOpt = None,
 ) -> None:
     """Audit every policy of a FLEET, JOBS at a time; print a summary table and exit with the worst exit code.
 
@@ -375,14 +377,14 @@ def _fleet_table(summaries: list[RunSummary]) -> Table:
     return table
 
 
-def _ray_options(executor: str, address: str | None, workers: int | None, gpus: float) -> Any:
+def _ray_options(executor: str, address: str | None, workers: int | None, gpus: float | None) -> Any:
     """The Ray executor's options from the ``--ray-*`` flags (``None`` for the local executor, which takes none)."""
     if executor not in ("local", "ray"):
         raise ExecutorError(f"unknown executor {executor!r}; use --executor local (this process) or --executor ray "
                             "(a Ray cluster)")
     if executor != "ray":
         given = [flag for flag, value in (("--ray-address", address), ("--ray-workers", workers),
-                                          ("--ray-gpus", gpus or None)) if value is not None]
+                                          ("--ray-gpus", gpus)) if value is not None]
         if given:
             raise ExecutorError(f"{', '.join(given)} only apply with --executor ray (got --executor {executor})")
         return None

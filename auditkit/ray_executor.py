@@ -33,6 +33,7 @@ leaves the run RUNNING, resumable with ``--resume`` like a local run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import socket
@@ -61,10 +62,11 @@ class RayOptions:
     ``address``: the cluster (``auto``, ``ray://host:10001``, ``host:port``,
     ``local`` for a new single-machine instance; ``None`` lets Ray decide:
     ``$RAY_ADDRESS``, a cluster already running on this machine, else a new local
-    one). ``workers``: model actors (``None``: as many as the cluster has room
-    for, at most one per task). ``num_cpus`` / ``num_gpus``: resources each actor
-    reserves. ``max_restarts``: how often a dead actor is restarted and its
-    check retried. ``start_timeout_s``: how long to wait for the actors to be
+    one). ``workers``: model actors (``None``: the policy's ``execution.ray.workers``,
+    else as many as the cluster has room for, at most one per task). ``num_cpus`` /
+    ``num_gpus``: resources each actor reserves (``None``: the policy's
+    ``execution.ray`` values, by default 1 CPU and no GPU). ``max_restarts``: how
+    often a dead actor is restarted and its check retried. ``start_timeout_s``: how long to wait for the actors to be
     placed and to load the model and data. ``threads``: torch's intra-op threads in
     each worker (``None``: Ray's default, one per reserved CPU). Float32 models
     round differently with other thread counts (about 1e-7 relative), so results
@@ -73,8 +75,8 @@ class RayOptions:
 
     address: str | None = None
     workers: int | None = None
-    num_cpus: float = 1.0
-    num_gpus: float = 0.0
+    num_cpus: float | None = None
+    num_gpus: float | None = None
     max_restarts: int = 3
     start_timeout_s: float = 600.0
     threads: int | None = None
@@ -82,7 +84,7 @@ class RayOptions:
     def __post_init__(self) -> None:
         if self.workers is not None and self.workers < 1:
             raise ExecutorError(f"--ray-workers must be at least 1, got {self.workers}")
-        if self.num_cpus < 0 or self.num_gpus < 0:
+        if (self.num_cpus or 0) < 0 or (self.num_gpus or 0) < 0:
             raise ExecutorError(f"CPUs and GPUs per Ray worker cannot be negative, got {self.num_cpus} and "
                                 f"{self.num_gpus}")
         if self.threads is not None and self.threads < 1:
@@ -146,6 +148,15 @@ def check_cluster(address: str | None) -> None:
     ray.shutdown()
 
 
+def _with_policy_defaults(options: RayOptions, loaded: LoadedPolicy) -> RayOptions:
+    """``options`` with what they leave open (``None``) taken from the policy's ``execution.ray`` section."""
+    spec = loaded.policy.execution.ray
+    return dataclasses.replace(
+        options, workers=options.workers if options.workers is not None else spec.workers,
+        num_cpus=options.num_cpus if options.num_cpus is not None else spec.num_cpus,
+        num_gpus=options.num_gpus if options.num_gpus is not None else spec.num_gpus)
+
+
 class RayExecutor:
     """Runs a plan's tasks in model actors on a Ray cluster (see the module docstring for what runs where).
 
@@ -158,7 +169,8 @@ class RayExecutor:
     def __init__(self, loaded: LoadedPolicy, *, options: RayOptions | None = None, device: str = "auto",
                  strict: bool = False, on_dispatch: Callable[[CheckTask, int], None] | None = None) -> None:
         self.ray = import_ray()  # refused before the run begins when Ray is missing
-        self.loaded, self.options, self.device, self.strict = loaded, options or RayOptions(), device, strict
+        self.loaded, self.device, self.strict = loaded, device, strict
+        self.options = _with_policy_defaults(options or RayOptions(), loaded)
         self.on_dispatch = on_dispatch
         self.ran_on: dict[str, int] = {}
         #: After :meth:`execute`: the run's artefacts computed and shared across workers

@@ -58,7 +58,7 @@ class AuditJob:
     executor: str = "local"
     ray_address: str | None = None
     ray_workers: int | None = None
-    ray_gpus: float = 0.0
+    ray_gpus: float | None = None
 
     @property
     def lock_key(self) -> tuple[str, str]:
@@ -163,7 +163,7 @@ def _ray_options(job: AuditJob) -> Any:
 def make_jobs(planned: Sequence[PlannedAudit], *, db_url: str, device: str = "auto", trigger: str = "manual",
               report: bool = True, out_dir: str | None = None, wait_lock: float = 0.0, max_jobs: int = 1,
               cpus: int | None = None, executor: str = "local", ray_address: str | None = None,
-              ray_workers: int | None = None, ray_gpus: float = 0.0) -> list[AuditJob]:
+              ray_workers: int | None = None, ray_gpus: float | None = None) -> list[AuditJob]:
     """The jobs of a validated fleet: the fleet-wide options, each entry's overrides applied.
 
     With several local jobs at a time the CPU cores are shared: each worker's torch uses ``cpus // max_jobs``

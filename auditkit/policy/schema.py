@@ -256,6 +256,23 @@ class GateSpec(Section):
     override_roles: list[str] = Field(default_factory=list)
 
 
+class RaySpec(Section):
+    """Resources of the Ray executor's model actors (``auditkit run --executor ray``); the CLI's flags win."""
+
+    #: Model actors (None: as many as the cluster has room for, at most one per check).
+    workers: int | None = Field(default=None, ge=1)
+    #: GPUs each actor reserves (a fraction shares a GPU between actors).
+    num_gpus: float = Field(default=0.0, ge=0)
+    #: CPUs each actor reserves.
+    num_cpus: float = Field(default=1.0, gt=0)
+
+
+class ExecutionSpec(Section):
+    """Where the checks may run: the Ray executor's actor resources (the local executor takes none)."""
+
+    ray: RaySpec = Field(default_factory=RaySpec)
+
+
 class ReportSpec(Section):
     """Report options."""
 
@@ -280,6 +297,7 @@ class Policy(Section):
     checks: list[CheckSpec] = Field(min_length=1)
     gate: GateSpec = Field(default_factory=GateSpec)
     report: ReportSpec = Field(default_factory=ReportSpec)
+    execution: ExecutionSpec = Field(default_factory=ExecutionSpec)
     #: Lets ``model.options.trust_remote_code: true`` run Python code shipped in a huggingface model directory.
     #: Off by default; the report prints it in its provenance section when on.
     allow_remote_code: bool = False

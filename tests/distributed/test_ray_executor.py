@@ -29,6 +29,7 @@ from auditkit import api
 from auditkit.adapters import resolve_device
 from auditkit.checks import CheckContext
 from auditkit.cli import app
+from auditkit.errors import PolicyError
 from auditkit.executor import LocalExecutor
 from auditkit.plan import CheckTask
 from auditkit.ray_executor import RayExecutor, RayOptions
@@ -205,6 +206,28 @@ def test_ray_flags_without_the_ray_executor_are_refused(policy: Path, tmp_path: 
                                       f"sqlite:///{tmp_path / 'audit.db'}", "--no-report"])
     assert result.exit_code == 2, result.output
     assert "--ray-workers only apply with --executor ray" in result.output
+
+
+def test_actor_resources_come_from_the_policy_unless_the_flags_say_otherwise(policy: Path, tmp_path: Path) -> None:
+    """``execution.ray`` in the policy sets the actors' workers, GPUs and CPUs; RayOptions (the CLI flags) win."""
+    import yaml
+
+    doc = yaml.safe_load(policy.read_text(encoding="utf-8"))
+    doc["execution"] = {"ray": {"workers": 3, "num_gpus": 0.5, "num_cpus": 2}}
+    path = policy.with_name("policy-resources.yaml")
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    loaded = api.load_policy(path)
+    opts = RayExecutor(loaded, options=RayOptions(address="local"), device="cpu").options
+    assert (opts.workers, opts.num_gpus, opts.num_cpus) == (3, 0.5, 2.0)
+    opts = RayExecutor(loaded, options=RayOptions(workers=1, num_gpus=0.0), device="cpu").options
+    assert (opts.workers, opts.num_gpus, opts.num_cpus) == (1, 0.0, 2.0)
+    default = RayExecutor(api.load_policy(policy), device="cpu").options
+    assert (default.workers, default.num_gpus, default.num_cpus) == (None, 0.0, 1.0)
+    doc["execution"] = {"ray": {"num_gpus": -1}}
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    with pytest.raises(PolicyError) as err:
+        api.load_policy(path)
+    assert "execution.ray.num_gpus" in str(err.value)
 
 
 class _DriverDied(BaseException):
