@@ -61,6 +61,7 @@ def run_audit(
     compare_to: str | None = None,
     executor: str | Executor = "local",
     ray: RayOptions | None = None,
+    precision: str | None = None,
 ) -> GatedRun:
     """Run the audit a policy describes, store it, render its report; return the stored run and its gate.
 
@@ -96,9 +97,12 @@ def run_audit(
     on a Ray cluster, configured by ``ray``: :class:`~auditkit.ray_executor.RayOptions`; needs
     ``pip install "auditkit[ray]"``) or any :class:`~auditkit.executor.Executor`. Whatever runs the checks,
     this process alone writes the store.
+
+    ``precision`` (``auto``, ``fp32``, ``bf16``, ``fp16``) overrides ``model.precision`` of a
+    ``huggingface-causal`` model; the precision used is recorded with the model in the run.
     """
     loaded = policy if isinstance(policy, LoadedPolicy) else load_policy(policy)
-    runner = _executor(executor, loaded, ray, device=device, strict=strict)
+    runner = _executor(executor, loaded, ray, device=device, strict=strict, precision=precision)
     owns = store is None
     store = store or open_store()
     try:
@@ -107,7 +111,7 @@ def run_audit(
         with store.run_lock(loaded.policy.system.name, loaded.policy.policy.id, wait_s=wait_lock) as lock:
             result = execute(loaded, store=store, device=device, trigger=trigger, progress=progress, strict=strict,
                              resume=resume, commit=commit if commit is not None else ci_commit(),
-                             on_begin=lock.attach_run, executor=runner)
+                             on_begin=lock.attach_run, executor=runner, precision=precision)
         if report:
             render_and_store(store, result.run_id)
         return gate.gated(store, store.get_run(result.run_id), compare_to)
@@ -119,7 +123,7 @@ def run_audit(
 
 
 def _executor(executor: str | Executor, loaded: LoadedPolicy, ray: RayOptions | None, *, device: str,
-              strict: bool) -> Executor | None:
+              strict: bool, precision: str | None = None) -> Executor | None:
     """The executor ``run_audit`` hands the plan to (``None``: the runner's local one); refused before the run."""
     if not isinstance(executor, str):
         return executor
@@ -128,7 +132,7 @@ def _executor(executor: str | Executor, loaded: LoadedPolicy, ray: RayOptions | 
     if executor == "ray":
         from auditkit.ray_executor import RayExecutor
 
-        ray_executor = RayExecutor(loaded, options=ray, device=device, strict=strict)
+        ray_executor = RayExecutor(loaded, options=ray, device=device, strict=strict, precision=precision)
         ray_executor.connect()
         return ray_executor
     raise ExecutorError(f"unknown executor {executor!r}; use 'local' (this process) or 'ray' (a Ray cluster)")

@@ -249,6 +249,10 @@ def run(
                                                     show_default=False)] = None,
     ray_workers: RayWorkersOpt = None,
     ray_gpus: RayGpusOpt = None,
+    precision: Annotated[str | None, typer.Option(
+        "--precision", help="Weights' precision of a huggingface-causal model: auto (bf16 on a GPU, fp32 on the "
+        "CPU), fp32, bf16 or fp16; overrides model.precision and is recorded in the run.",
+        show_default=False)] = None,
 ) -> None:
     """Run the audit a POLICY describes, store the results and write the report."""
     loaded = api.load_policy(policy)
@@ -260,7 +264,7 @@ def run(
     with _open(db) as store:
         record = api.run_audit(loaded, store=store, device=device, trigger=trigger, progress=_Bar(err),
                                report=not no_report, resume=resume, commit=commit, wait_lock=wait_lock,
-                               compare_to=compare_to, executor=executor, ray=ray_options)
+                               compare_to=compare_to, executor=executor, ray=ray_options, precision=precision)
         err.print(f"run [bold]{record.run_id}[/] {'resumed and ' if resume else ''}stored in {_e(store.display_url)}")
         if not no_report:
             rep = store.get_report(record.run_id)

@@ -167,9 +167,10 @@ class RayExecutor:
     """
 
     def __init__(self, loaded: LoadedPolicy, *, options: RayOptions | None = None, device: str = "auto",
-                 strict: bool = False, on_dispatch: Callable[[CheckTask, int], None] | None = None) -> None:
+                 strict: bool = False, on_dispatch: Callable[[CheckTask, int], None] | None = None,
+                 precision: str | None = None) -> None:
         self.ray = import_ray()  # refused before the run begins when Ray is missing
-        self.loaded, self.device, self.strict = loaded, device, strict
+        self.loaded, self.device, self.strict, self.precision = loaded, device, strict, precision
         self.options = _with_policy_defaults(options or RayOptions(), loaded)
         self.on_dispatch = on_dispatch
         self.ran_on: dict[str, int] = {}
@@ -240,7 +241,7 @@ class RayExecutor:
             max_task_retries=opts.max_restarts)
         loaded = self.loaded
         return [actor_class.remote(loaded.text, loaded.source, str(loaded.base_dir), self.device, self.strict,
-                                   plan.to_json(), opts.threads, index, self.registry)
+                                   plan.to_json(), opts.threads, index, self.registry, self.precision)
                 for index in range(self._worker_count(plan))]
 
     def _verify(self, plan: Plan, actors: list[Any]) -> list[Any]:

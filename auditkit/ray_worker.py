@@ -66,11 +66,12 @@ class AuditWorker:
     """A model actor: the audit's model, data and check context, loaded once per worker process."""
 
     def __init__(self, policy_text: str, source: str, base_dir: str, device: str, strict: bool,
-                 plan_json: str, threads: int | None, index: int, artefacts: Any) -> None:
+                 plan_json: str, threads: int | None, index: int, artefacts: Any,
+                 precision: str | None = None) -> None:
         if threads is not None:
             torch.set_num_threads(threads)
         loaded = parse_policy(policy_text, source=source, base_dir=Path(base_dir), kinds=registry.param_models())
-        data, adapter = load_inputs(loaded, resolve_device(device))
+        data, adapter = load_inputs(loaded, resolve_device(device), precision)
         self.plan = Plan.from_json(plan_json)
         self.strict = strict
         self.cache = RayArtefactCache(artefacts, index)

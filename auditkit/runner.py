@@ -84,6 +84,7 @@ def execute(
     commit: str | None = None,
     on_begin: Callable[[str], None] | None = None,
     executor: Executor | None = None,
+    precision: str | None = None,
 ) -> RunResult:
     """Run every check of ``loaded`` and store the results; return the run id and gate decision.
 
@@ -100,6 +101,9 @@ def execute(
     :class:`~auditkit.executor.LocalExecutor` in this process, against one
     check context whose cache serves every check).
 
+    ``precision`` (auto, fp32, bf16, fp16) overrides a decoder model's ``model.precision``; the adapter's
+    description, stored with the run, records the precision used.
+
     Input problems (data, model, device) raise :class:`AuditkitError` before
     anything is stored. Once the run has begun, an exception inside a check
     becomes an ERROR outcome (``strict=True`` re-raises it instead) and the
@@ -113,7 +117,7 @@ def execute(
     """
     policy = loaded.policy
     torch_device = resolve_device(device)
-    data, adapter = load_inputs(loaded, torch_device)
+    data, adapter = load_inputs(loaded, torch_device, precision)
     done: tuple[CheckOutcome, ...] = ()
     if resume is not None:
         run_id, done = _resume(store, resume, loaded, adapter.fingerprint, data.fingerprint, clock)
@@ -160,8 +164,10 @@ def execute(
     return RunResult(run_id=run_id, gate=gate, outcomes=tuple(outcomes))
 
 
-def load_inputs(loaded: LoadedPolicy, torch_device: Any) -> tuple[AuditData, ModelAdapter]:
-    """The policy's audit data and model adapter on ``torch_device`` (what every process that runs checks loads).
+def load_inputs(loaded: LoadedPolicy, torch_device: Any, precision: str | None = None
+                ) -> tuple[AuditData, ModelAdapter]:
+    """The policy's audit data and model adapter on ``torch_device`` (what every process that runs checks loads);
+    ``precision`` overrides the model's (``--precision``).
 
     Raises :class:`AuditkitError` for unusable inputs (data, model, text categories the model cannot take).
     """
@@ -169,7 +175,8 @@ def load_inputs(loaded: LoadedPolicy, torch_device: Any) -> tuple[AuditData, Mod
     task = model_type(policy.model.type).task
     data = load_data(policy.data, policy.protected_attributes, base_dir=loaded.base_dir, task=task)
     adapter = load_adapter(policy.model, base_dir=loaded.base_dir, device=torch_device,
-                           feature_names=list(policy.data.features), allow_remote_code=policy.allow_remote_code)
+                           feature_names=list(policy.data.features), allow_remote_code=policy.allow_remote_code,
+                           precision=precision)
     if data.categories:
         if not isinstance(adapter, SupportsTextCategories):
             raise ModelError(

@@ -17,6 +17,7 @@ from auditkit.adapters.base import (
     OutputKind,
     SupportsGradients,
     SupportsLayers,
+    SupportsReadout,
     SupportsTextCategories,
     SupportsTokens,
     SupportsTreeStructure,
@@ -38,6 +39,7 @@ __all__ = [
     "OutputKind",
     "SupportsGradients",
     "SupportsLayers",
+    "SupportsReadout",
     "SupportsTextCategories",
     "SupportsTokens",
     "SupportsTreeStructure",
@@ -56,7 +58,7 @@ _LAZY = {
 
 
 def load_adapter(spec: ModelSpec, *, base_dir: Path, device: torch.device, feature_names: list[str],
-                 allow_remote_code: bool = False) -> ModelAdapter:
+                 allow_remote_code: bool = False, precision: str | None = None) -> ModelAdapter:
     """Load the model ``spec`` describes and wrap it in the matching adapter.
 
     ``base_dir`` is the policy file's directory (relative paths resolve against
@@ -64,6 +66,8 @@ def load_adapter(spec: ModelSpec, *, base_dir: Path, device: torch.device, featu
     the model's input columns in order (``data.features``; empty for text).
     ``allow_remote_code`` is the policy's top-level opt-in: without it a
     ``trust_remote_code`` option is refused, however the spec was built.
+    ``precision`` (``--precision``: auto, fp32, bf16, fp16) overrides the spec's ``precision`` for the types that
+    have one (``huggingface-causal``); for any other type it is refused.
     Raises :class:`~auditkit.errors.ModelError` with a fix-it message for every
     user mistake (missing file, wrong keys, wrong output shape...).
     """
@@ -71,14 +75,20 @@ def load_adapter(spec: ModelSpec, *, base_dir: Path, device: torch.device, featu
     kind = MODEL_TYPES.get(spec.type)
     if kind is None:
         raise ModelError(f"model.type {spec.type!r} is not supported; expected one of {', '.join(MODEL_TYPES)}")
+    takes_precision = "precision" in type(spec).model_fields
+    if precision is not None and not takes_precision:
+        raise ModelError(f"--precision applies to huggingface-causal models; model.type {spec.type!r} runs at the "
+                         "precision its weights are stored in: leave --precision out")
     if kind.library:
         import_optional(kind.library, extra=kind.extra or kind.name, model_type=kind.name)
     module_name, _, function = kind.loader.partition(":")
     import importlib
 
     loader = getattr(importlib.import_module(module_name), function)
-    return loader(spec, base_dir=base_dir, device=device, feature_names=feature_names,
-                  **({"allow_remote_code": allow_remote_code} if kind.remote_code else {}))
+    extra: dict[str, Any] = {"allow_remote_code": allow_remote_code} if kind.remote_code else {}
+    if takes_precision:
+        extra["precision"] = precision
+    return loader(spec, base_dir=base_dir, device=device, feature_names=feature_names, **extra)
 
 
 def __getattr__(name: str) -> Any:

@@ -7,7 +7,7 @@ decisions with the policy's threshold, and ``forward_func`` is the tensor callab
 that captum wants (differentiable only where the adapter supports gradients; the
 black-box adapters of :mod:`auditkit.adapters.blackbox` wrap ``predict``). Extra
 abilities are small ``Protocol`` classes (:class:`SupportsGradients`,
-:class:`SupportsLayers`, :class:`SupportsTokens`, :class:`SupportsTreeStructure`):
+:class:`SupportsLayers`, :class:`SupportsTokens`, :class:`SupportsTreeStructure`, :class:`SupportsReadout`):
 a check declares which it requires and the runner reports SKIPPED, with the
 reason, when an adapter lacks one, instead of failing deep inside captum.
 
@@ -148,6 +148,35 @@ class SupportsTokens(Protocol):
 
     def reference_input_ids(self, input_ids: torch.Tensor) -> torch.Tensor:
         """Attribution baseline: special tokens kept, every other token replaced by the pad token."""
+        ...
+
+
+@runtime_checkable
+class SupportsReadout(Protocol):
+    """An adapter that decides where in a sequence each named layer is read and edited (a decoder LLM).
+
+    An encoder classifier's layer is mean-pooled over the real tokens; a decoder reads its residual stream
+    at the last prompt token (what the answer is predicted from) or averaged over the audit text's own
+    tokens (``@span`` layers). The activation hooks ask the adapter instead of pooling themselves, and
+    interventions edit only those positions.
+    """
+
+    def layer_aliases(self) -> dict[str, str]:
+        """Other names a policy may use for a layer (``resid_3`` for ``model.layers.3``) → the layer's name."""
+        ...
+
+    def pool_layer(self, name: str, hidden: torch.Tensor) -> torch.Tensor | None:
+        """The ``(batch, hidden)`` readout of layer ``name`` from its ``(batch, seq, hidden)`` output in the
+        current forward pass, or None when this pass must not be recorded (an answer continuation)."""
+        ...
+
+    def edit_layer(self, name: str, hidden: torch.Tensor, edit: Any) -> torch.Tensor:
+        """``hidden`` with ``edit`` applied to layer ``name``'s readout positions (same shape and dtype)."""
+        ...
+
+    def batch_rows(self) -> np.ndarray | None:
+        """Indices (into the ``predict`` call's inputs) of the rows of the current forward pass, or None when
+        batches run in input order."""
         ...
 
 

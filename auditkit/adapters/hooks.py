@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from auditkit.adapters.base import SupportsReadout
 from auditkit.errors import CheckConfigError
 
 
@@ -37,11 +38,19 @@ def _with_hidden(output: Any, hidden: torch.Tensor) -> Any:
     return hidden
 
 
+def canonical_layers(adapter: Any, names: Sequence[str]) -> list[str]:
+    """``names`` with every alias the adapter knows (``resid_3``) replaced by the layer's own name, in order and
+    without repeats; unknown names are kept as they are (:func:`resolve_layers` reports them)."""
+    aliases = adapter.layer_aliases() if isinstance(adapter, SupportsReadout) else {}
+    return list(dict.fromkeys(aliases.get(n, n) for n in names))
+
+
 def resolve_layers(adapter: Any, names: Sequence[str] | None) -> dict[str, torch.nn.Module]:
-    """The named layers to hook: ``names`` (validated) or all of the adapter's layers."""
+    """The named layers to hook: ``names`` (validated; aliases resolved) or all of the adapter's layers."""
     available = adapter.named_layers()
     if not names:
         return available
+    names = canonical_layers(adapter, names)
     missing = [n for n in names if n not in available]
     if missing:
         raise CheckConfigError(
@@ -98,6 +107,21 @@ class Captured:
         self._current = (start, lo, hi, local)  # only the current batch is ever needed again
         return self._current
 
+    def add_rows(self, name: str, batch: torch.Tensor, rows: np.ndarray) -> None:
+        """Take the selected rows of a batch whose rows are ``rows`` (indices into the pass, in any order): for
+        adapters that batch their inputs out of order (sorted by length)."""
+        self._seen[name] += batch.shape[0]
+        pos = np.searchsorted(self.rows, rows).clip(max=max(len(self.rows) - 1, 0))
+        hit = self.rows[pos] == rows if len(self.rows) else np.zeros(len(rows), dtype=bool)
+        if not hit.any():
+            return
+        buf = self._buffers.get(name)
+        if buf is None:
+            buf = self._buffers[name] = torch.empty((len(self.rows), *batch.shape[1:]), dtype=batch.dtype,
+                                                    device=batch.device)
+        local = torch.as_tensor(np.flatnonzero(hit), device=batch.device)
+        buf[torch.as_tensor(pos[hit], device=batch.device)] = batch.index_select(0, local)
+
     def add(self, name: str, batch: torch.Tensor) -> None:
         """Take the selected rows of the next batch of pooled activations of layer ``name``.
 
@@ -142,12 +166,23 @@ def capture(adapter: Any, layers: Sequence[str] | None, n_rows: int, rows: np.nd
     store = Captured(list(modules), np.arange(n_rows) if rows is None else rows, n_rows)
     tracker = _MaskTracker()
     handles = []
-    if getattr(adapter, "task", "text") == "text":  # only sequences need the attention mask for pooling
+    readout = adapter if isinstance(adapter, SupportsReadout) else None
+    if readout is None and getattr(adapter, "task", "text") == "text":  # sequences need the mask for pooling
         handles.append(adapter.model.register_forward_pre_hook(tracker.pre_hook, with_kwargs=True))
 
     def make(name: str) -> Callable:
         def hook(_module: torch.nn.Module, _inputs: Any, output: Any) -> None:
-            store.add(name, _pool(_hidden(output), tracker.mask))
+            if readout is None:
+                store.add(name, _pool(_hidden(output), tracker.mask))
+                return
+            pooled = readout.pool_layer(name, _hidden(output))
+            if pooled is None:  # not a pass to record (an answer continuation)
+                return
+            rows = readout.batch_rows()
+            if rows is None:
+                store.add(name, pooled)
+            else:
+                store.add_rows(name, pooled, rows)
 
         return hook
 
@@ -164,12 +199,16 @@ def replace_output(adapter: Any, layer: str, edit: Callable[[torch.Tensor], torc
     """Within the block, the output of ``layer`` is replaced by ``edit(output)`` (hidden state only).
 
     ``edit`` receives the layer's hidden state as it is (``(batch, hidden)`` or
-    ``(batch, seq, hidden)``) and must return a tensor of the same shape.
+    ``(batch, seq, hidden)``) and must return a tensor of the same shape. An adapter that reads its layers at
+    chosen positions (:class:`~auditkit.adapters.base.SupportsReadout`) applies ``edit`` there only, to the
+    ``(rows, hidden)`` activations at those positions.
     """
-    module = resolve_layers(adapter, [layer])[layer]
+    (name, module), = resolve_layers(adapter, [layer]).items()
+    readout = adapter if isinstance(adapter, SupportsReadout) else None
 
     def hook(_module: torch.nn.Module, _inputs: Any, output: Any) -> Any:
-        return _with_hidden(output, edit(_hidden(output)))
+        hidden = _hidden(output)
+        return _with_hidden(output, edit(hidden) if readout is None else readout.edit_layer(name, hidden, edit))
 
     handle = module.register_forward_hook(hook)
     try:

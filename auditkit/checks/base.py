@@ -27,7 +27,7 @@ import torch
 from pydantic import BaseModel, ConfigDict
 
 from auditkit.adapters.base import HasCategoricalInputs, ModelAdapter, SupportsLayers
-from auditkit.adapters.hooks import capture
+from auditkit.adapters.hooks import canonical_layers, capture
 from auditkit.artefacts import ArtefactCache, ArtefactKey, LocalArtefactCache
 from auditkit.chartspec import twin_table, validate_charts
 from auditkit.data import AuditData
@@ -173,7 +173,7 @@ class CheckContext:
         if not isinstance(self.adapter, SupportsLayers):
             return
         available = self.adapter.named_layers()
-        self._capture += [n for n in names if n in available and n not in self._capture]
+        self._capture += [n for n in canonical_layers(self.adapter, names) if n in available and n not in self._capture]
         self._capture_rows = max(self._capture_rows, int(max_rows))
 
     @property

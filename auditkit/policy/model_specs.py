@@ -18,7 +18,7 @@ import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -154,6 +154,68 @@ class HuggingFaceSpec(_TorchFamilySpec):
             raise PydanticCustomError(
                 "model_source", "{keys} not used with type: huggingface; remove it", {"keys": ", ".join(stray)}
             )
+        return self
+
+
+#: ``model.precision`` of ``type: huggingface-causal``: the weights' dtype. ``auto``: bfloat16 on a CUDA device that
+#: supports it (float16 on one that does not), float32 on the CPU.
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+#: The placeholder a causal model's ``prompt`` must hold exactly once: where the audit text goes.
+PROMPT_FIELD = "{text}"
+
+
+class AnswerSpec(Section):
+    """The two answers a decoder model chooses between: text as it follows the prompt (leading space included)."""
+
+    favourable: Annotated[str, Field(min_length=1)]
+    unfavourable: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _distinct(self) -> AnswerSpec:
+        if self.favourable == self.unfavourable:
+            raise PydanticCustomError("answers", "the favourable and unfavourable answers are both {a!r}; they must "
+                                      "differ (e.g. favourable: \" Yes\", unfavourable: \" No\")",
+                                      {"a": self.favourable})
+        return self
+
+
+class HuggingFaceCausalSpec(_TorchFamilySpec):
+    """``type: huggingface-causal``: ``path``, a local ``AutoModelForCausalLM`` directory with its tokenizer.
+
+    Each audit text is put into ``prompt`` at ``{text}`` (with ``chat: true`` the prompt is the user message of
+    the tokenizer's chat template, followed by the assistant turn's opening); the score is the probability of
+    the ``favourable`` answer among the two ``answers`` as the next tokens (multi-token answers: the sum of
+    their tokens' log-probabilities), the decision ``score >= decision_threshold``. ``precision`` picks the
+    weights' dtype (the CLI's ``--precision`` overrides it). ``favourable_output`` does not apply: the answers
+    name the favourable outcome.
+    """
+
+    type: Literal["huggingface-causal"]
+    prompt: Annotated[str, Field(min_length=1)]
+    answers: AnswerSpec
+    chat: bool = False
+    precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
+    option_choices: ClassVar[Mapping[str, tuple[Scalar, ...] | None] | None] = HF_OPTIONS
+
+    @model_validator(mode="after")
+    def _prompt(self) -> HuggingFaceCausalSpec:
+        if not self.path:
+            raise PydanticCustomError(
+                "model_source", "a huggingface-causal model needs 'path': a local directory with the model and "
+                "tokenizer (written by save_pretrained)")
+        stray = [k for k in ("factory", "torchscript", "weights") if getattr(self, k)]
+        if "favourable_output" in self.model_fields_set:
+            stray.append("favourable_output (the answers name the favourable outcome)")
+        if any(k in self.options for k in ("num_labels", "dtype", "torch_dtype")):
+            stray.append("options.num_labels/dtype (use precision: auto|fp32|bf16|fp16 for the dtype)")
+        if stray:
+            raise PydanticCustomError(
+                "model_source", "{keys} not used with type: huggingface-causal; remove it", {"keys": ", ".join(stray)})
+        count = self.prompt.count(PROMPT_FIELD)
+        if count != 1:
+            raise PydanticCustomError(
+                "prompt", "the prompt must contain {field} exactly once (where the audit text goes), found it "
+                "{count} times in {prompt!r}", {"field": PROMPT_FIELD, "count": count, "prompt": self.prompt[:120]})
         return self
 
 

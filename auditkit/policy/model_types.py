@@ -25,6 +25,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field
 
 from auditkit.policy.model_specs import (
+    HuggingFaceCausalSpec,
     HuggingFaceSpec,
     LightGBMSpec,
     MlflowSpec,
@@ -39,7 +40,8 @@ from auditkit.policy.model_specs import (
 ModelTask = Literal["tabular", "text"]
 
 #: Every capability protocol an adapter may provide (see :mod:`auditkit.adapters.base`).
-CAPABILITIES = ("SupportsGradients", "SupportsLayers", "SupportsTokens", "SupportsTreeStructure")
+CAPABILITIES = ("SupportsGradients", "SupportsLayers", "SupportsTokens", "SupportsTreeStructure",
+                "SupportsReadout")
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,11 @@ register_model_type(ModelType(
     "huggingface", HuggingFaceSpec, "text", "auditkit.adapters.hf:load_hf_adapter",
     "a transformers sequence classifier and its fast tokenizer from a local directory",
     ("SupportsGradients", "SupportsLayers", "SupportsTokens"), remote_code=True))
+register_model_type(ModelType(
+    "huggingface-causal", HuggingFaceCausalSpec, "text", "auditkit.adapters.hf_causal:load_hf_causal_adapter",
+    "a transformers decoder (AutoModelForCausalLM) and its fast tokenizer from a local directory, asked a prompt per "
+    "text: the score is the favourable answer's probability among the two answers as the next tokens",
+    ("SupportsGradients", "SupportsLayers", "SupportsTokens", "SupportsReadout"), remote_code=True))
 register_model_type(ModelType(
     "sklearn", SklearnSpec, "tabular", "auditkit.adapters.sklearn_model:load_sklearn_adapter",
     f"a fitted classifier or Pipeline with predict_proba: a skops archive, or joblib/pickle with allow_pickle; "

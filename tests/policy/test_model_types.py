@@ -16,7 +16,7 @@ def test_every_registered_type_is_in_the_policy_json_schema():
     schema = api.policy_json_schema()
     model = schema["properties"]["model"]
     assert set(model["discriminator"]["mapping"]) == set(MODEL_TYPES) == {
-        "torch", "huggingface", "sklearn", "xgboost", "lightgbm", "onnx", "mlflow"}
+        "torch", "huggingface", "huggingface-causal", "sklearn", "xgboost", "lightgbm", "onnx", "mlflow"}
     for kind in MODEL_TYPES.values():
         definition = schema["$defs"][kind.spec.__name__]
         assert definition["properties"]["type"]["const"] == kind.name
@@ -26,12 +26,15 @@ def test_task_extra_and_features_come_from_the_registry():
     assert [t.name for t in MODEL_TYPES.values() if t.needs_features] == ["torch", "sklearn", "xgboost", "lightgbm",
                                                                                 "onnx", "mlflow"]
     assert model_type("huggingface").task == "text" and not model_type("huggingface").needs_features
+    assert model_type("huggingface-causal").task == "text" and "SupportsReadout" in model_type(
+        "huggingface-causal").capabilities
     assert model_type("xgboost").install_hint() == 'pip install "auditkit[xgboost]"'
     assert model_type("onnx").install_hint() == 'pip install "auditkit[onnx]"'
     assert model_type("onnx").library == "onnxruntime" and model_type("onnx").capabilities == ()
     assert model_type("mlflow").install_hint() == 'pip install "auditkit[mlflow]"'
     assert model_type("torch").install_hint() == ""
-    with pytest.raises(KeyError, match="known types: torch, huggingface, sklearn, xgboost, lightgbm, onnx, mlflow"):
+    with pytest.raises(KeyError, match="known types: torch, huggingface, huggingface-causal, sklearn, xgboost, "
+                                       "lightgbm, onnx, mlflow"):
         model_type("pmml")
 
 
