@@ -36,6 +36,8 @@ import numpy as np
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from auditkit.adapters.base import SupportsGradients, SupportsReadout
+from auditkit.checks._mediation import mediation
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
@@ -137,6 +139,15 @@ class CounterfactualSweepParams(_Strict):
     #: Rows swept at most (tabular): larger data is swept on a seeded sample stratified by the attribute, so the
     #: cost (rows × targets × (draws + refit resamples) model rows) is bounded; the intervals are the sample's.
     max_examples: int = Field(default=20_000, ge=100)
+    #: Decoder LLMs (text): where the effect flows, by attribution and activation patching of the sweep's own
+    #: prompt pairs (evidence, not part of the verdict). None: on for decoder models, off otherwise.
+    mediation: bool | None = None
+    #: Prompt pairs patched at most (a seeded sample stratified by value pair).
+    mediation_pairs: int = Field(default=200, ge=4)
+    #: Components patched exactly to validate the attribution-patching estimates.
+    mediation_top_k: int = Field(default=20, ge=3)
+    #: Last layers whose attention heads are patched one by one.
+    mediation_head_layers: int = Field(default=2, ge=0)
 
 
 @register
@@ -145,8 +156,8 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
 
     kind = "counterfactual_sweep"
     #: 2: tabular data with more than ``max_examples`` rows is swept on a stratified sample (results of smaller
-    #: data are unchanged).
-    version = 2
+    #: data are unchanged). 3: decoder LLMs get mediation evidence (``mediation``; other models unchanged).
+    version = 3
     title = "Counterfactual sweep"
     Params = CounterfactualSweepParams
     rules: ClassVar[tuple[str, ...]] = RULES
@@ -184,9 +195,19 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
                              exclude_terms=params.exclude_terms, top_changes=params.top_changes,
                              inv_threshold=params.inv_threshold, resamples=ctx.statistics.bootstrap, level=level,
                              rng=rng)
+            if _mediates(ctx, params):
+                found = mediation(ctx.adapter, list(ctx.data.texts or []), lexicon,
+                                  exclude_terms=params.exclude_terms, max_pairs=params.mediation_pairs,
+                                  top_k=params.mediation_top_k, head_layers=params.mediation_head_layers,
+                                  seed=derive_seed(seed, "mediation"))
+                out.tables += found.tables
+                out.charts += found.charts
+                out.notes += found.notes
+                out.mediation = found.details
         else:
-            if params.lexicons or params.exclude_terms:
-                raise CheckConfigError("'lexicons' and 'exclude_terms' are for text models; this model is tabular")
+            if params.lexicons or params.exclude_terms or params.mediation:
+                raise CheckConfigError("'lexicons', 'exclude_terms' and 'mediation' are for text models; this model "
+                                       "is tabular: remove them")
             if not attr.column or attr.name not in ctx.data.protected:
                 raise CheckConfigError(f"attribute {attr.name!r} has no data column; tabular counterfactuals "
                                        "need protected_attributes[].column")
@@ -222,6 +243,15 @@ class CounterfactualSweepCheck(Check[CounterfactualSweepParams]):
                                         total=Q(ctx.data.n_rows, Unit.COUNT),
                                         limit=Q(params.max_examples, Unit.COUNT)))
         return _judge(out, params, conf, level)
+
+
+def _mediates(ctx: CheckContext, params: CounterfactualSweepParams) -> bool:
+    """Whether to measure where the effect flows: asked for, or by default on a decoder LLM (patchable layers)."""
+    decoder = isinstance(ctx.adapter, SupportsReadout) and isinstance(ctx.adapter, SupportsGradients)
+    if params.mediation and not decoder:
+        raise CheckConfigError(f"'mediation' patches a decoder language model's layers; {ctx.adapter.name!r} is not "
+                               "a huggingface-causal model: remove it")
+    return decoder if params.mediation is None else params.mediation
 
 
 def _base_dir(ctx: CheckContext) -> Path | None:
@@ -335,6 +365,8 @@ def _verdict(status: Status, ms: Sequence[Measurement], params: CounterfactualSw
 
 def _judge(out: SweepOutcome, params: CounterfactualSweepParams, conf: float, level: float) -> CheckResult:
     details: dict[str, Any] = {"values": list(out.values), "proxies": list(out.proxies)}
+    if out.mediation:
+        details["mediation"] = out.mediation
     if out.skipped:
         return CheckResult(Status.SKIPPED, Evidence(summary=(msg("summary.skipped", reason=out.skipped),),
                                                     tables=tuple(out.tables), notes=tuple(out.notes),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -254,3 +255,5 @@ class SweepOutcome:
     tables: list[Table] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
     notes: list[Msg] = field(default_factory=list)
+    #: Where the effect flows in a decoder LLM (``details["mediation"]``), when measured.
+    mediation: dict[str, Any] = field(default_factory=dict)

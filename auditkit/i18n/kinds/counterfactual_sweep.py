@@ -136,6 +136,36 @@ _EN: dict[str, str] = {
         "About {needed} pairs per value pair would be needed to decide every undecided measurement at "
         "this rate; with zero flips, {zero} pairs show a flip rate below {max_flip_rate}."
     ),
+    "counterfactual_sweep.note.mediation": (
+        "Where the effect flows (evidence, not part of the verdict): {pairs} counterfactual prompt pairs were "
+        "patched ({skipped} skipped because the two prompts tokenize to different lengths, {unchanged} whose "
+        "log-odds did not change); the mean |change| of the favourable answer's log-odds is {change}. A "
+        "sublayer's share is the part of that change reproduced when only its output is taken from the "
+        "counterfactual prompt: estimated for every sublayer by attribution patching (one forward and backward "
+        "pass), and patched exactly for the {validated} with the largest estimates, whose Spearman correlation "
+        "with the estimates is {rho} [{low}, {high}]. Sublayers in series can each carry the whole effect, so "
+        "shares need not add up to 100%."
+    ),
+    "counterfactual_sweep.note.mediation_none": (
+        "Where the effect flows was not measured: no audit text has a counterfactual to patch."
+    ),
+    "counterfactual_sweep.table.mediation_layers": (
+        "Share of the counterfactual change carried by each layer's sublayers"
+    ),
+    "counterfactual_sweep.table.mediation_components": "Components carrying most of the effect",
+    "counterfactual_sweep.col.layer": "layer",
+    "counterfactual_sweep.col.attention_estimate": "attention (estimate)",
+    "counterfactual_sweep.col.attention_exact": "attention (exact)",
+    "counterfactual_sweep.col.mlp_estimate": "MLP (estimate)",
+    "counterfactual_sweep.col.mlp_exact": "MLP (exact)",
+    "counterfactual_sweep.col.component": "component",
+    "counterfactual_sweep.col.estimate": "share (estimate)",
+    "counterfactual_sweep.col.exact": "share (exact)",
+    "counterfactual_sweep.chart.mediation": "Share of the counterfactual change carried by each sublayer",
+    "counterfactual_sweep.chart.mediation_label": "share of the change in log-odds",
+    "counterfactual_sweep.chart.mediation_attn": "layer {layer} attention",
+    "counterfactual_sweep.chart.mediation_mlp": "layer {layer} MLP",
+    "counterfactual_sweep.chart.mediation_layer": "layer {layer}",
     "counterfactual_sweep.note.intervals": (
         "Intervals are two-sided {level} (exact for rates, paired bootstrap for score changes): their "
         "ends are the one-sided {confidence} bounds of the equivalence test (methods.md C6)."
@@ -561,6 +591,37 @@ _DE: dict[str, str] = {
         "Etwa {needed} Paare je Wertepaar wären nötig, um bei dieser Rate jede unentschiedene Messung zu "
         "entscheiden; ohne jeden Umschlag zeigen {zero} Paare eine Umschlagrate unter {max_flip_rate}."
     ),
+    "counterfactual_sweep.note.mediation": (
+        "Wo der Effekt verläuft (Beleg, nicht Teil des Urteils): {pairs} kontrafaktische Prompt-Paare wurden "
+        "gepatcht ({skipped} übersprungen, weil beide Prompts verschieden viele Token ergeben, bei {unchanged} "
+        "änderten sich die Log-Odds nicht); die mittlere |Änderung| der Log-Odds der günstigen Antwort beträgt "
+        "{change}. Der Anteil einer Teilschicht ist der Teil dieser Änderung, der entsteht, wenn nur ihre "
+        "Ausgabe aus dem kontrafaktischen Prompt übernommen wird: für jede Teilschicht durch Attribution "
+        "Patching geschätzt (ein Vorwärts- und Rückwärtsdurchlauf) und für die {validated} mit den größten "
+        "Schätzungen exakt gepatcht; deren Spearman-Korrelation mit den Schätzungen beträgt {rho} [{low}, "
+        "{high}]. Hintereinander liegende Teilschichten können jeweils den ganzen Effekt tragen; die Anteile "
+        "müssen sich daher nicht zu 100 % addieren."
+    ),
+    "counterfactual_sweep.note.mediation_none": (
+        "Wo der Effekt verläuft, wurde nicht gemessen: Kein Audittext hat ein Kontrafaktum zum Patchen."
+    ),
+    "counterfactual_sweep.table.mediation_layers": (
+        "Anteil der kontrafaktischen Änderung je Teilschicht jeder Schicht"
+    ),
+    "counterfactual_sweep.table.mediation_components": "Komponenten, die den größten Teil des Effekts tragen",
+    "counterfactual_sweep.col.layer": "Schicht",
+    "counterfactual_sweep.col.attention_estimate": "Attention (Schätzung)",
+    "counterfactual_sweep.col.attention_exact": "Attention (exakt)",
+    "counterfactual_sweep.col.mlp_estimate": "MLP (Schätzung)",
+    "counterfactual_sweep.col.mlp_exact": "MLP (exakt)",
+    "counterfactual_sweep.col.component": "Komponente",
+    "counterfactual_sweep.col.estimate": "Anteil (Schätzung)",
+    "counterfactual_sweep.col.exact": "Anteil (exakt)",
+    "counterfactual_sweep.chart.mediation": "Anteil der kontrafaktischen Änderung je Teilschicht",
+    "counterfactual_sweep.chart.mediation_label": "Anteil an der Änderung der Log-Odds",
+    "counterfactual_sweep.chart.mediation_attn": "Schicht {layer} Attention",
+    "counterfactual_sweep.chart.mediation_mlp": "Schicht {layer} MLP",
+    "counterfactual_sweep.chart.mediation_layer": "Schicht {layer}",
     "counterfactual_sweep.note.intervals": (
         "Die Intervalle sind zweiseitig zum Niveau {level} (exakt für Raten, gepaarter Bootstrap für "
         "Score-Änderungen): Ihre Enden sind die einseitigen Grenzen des Äquivalenztests zum Niveau "
