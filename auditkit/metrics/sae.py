@@ -501,23 +501,16 @@ class FeatureAssociation:
 
 
 def _midranks_columns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mid-ranks (1-based, ties averaged) of each column of ``x`` and each column's tie term ``Σ (t³ − t)``."""
+    """Mid-ranks (1-based, ties averaged) of each column of ``x`` and each column's tie term ``Σ (t³ − t)``.
+
+    The tie term comes from the ranks themselves: mid-ranks satisfy ``Σ R² = N(N+1)(2N+1)/6 − Σ (t³ − t)/12``.
+    Mid-ranks are half-integers, so the sums are exact in float64 for any realistic ``N``.
+    """
+    from scipy.stats import rankdata
+
     n = x.shape[0]
-    order = np.argsort(x, axis=0, kind="stable")
-    s = np.take_along_axis(x, order, axis=0)
-    idx = np.broadcast_to(np.arange(n)[:, None], s.shape)
-    new = np.ones(s.shape, dtype=bool)
-    new[1:] = s[1:] != s[:-1]
-    last = np.ones(s.shape, dtype=bool)
-    last[:-1] = new[1:]
-    first_pos = np.maximum.accumulate(np.where(new, idx, 0), axis=0)
-    last_pos = np.minimum.accumulate(np.where(last, idx, n - 1)[::-1], axis=0)[::-1]
-    mid = (first_pos + last_pos) / 2.0 + 1.0
-    ranks = np.empty_like(mid)
-    np.put_along_axis(ranks, order, mid, axis=0)
-    t = (last_pos - first_pos + 1).astype(np.float64)
-    # each tie group of size t contributes t rows of t² − 1, so Σ over rows of (t² − 1) = Σ over groups of (t³ − t)
-    ties = (t * t - 1.0).sum(axis=0)
+    ranks = rankdata(x, method="average", axis=0)
+    ties = 12.0 * (n * (n + 1) * (2 * n + 1) / 6.0 - np.square(ranks).sum(axis=0))
     return ranks, ties
 
 
