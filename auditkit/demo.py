@@ -64,6 +64,16 @@ SAMPLES: dict[str, DemoSample] = {
         files=("sample.py", "policy.yaml", "policy-clean.yaml", "README.md"),
         policies=("policy.yaml", "policy-clean.yaml"),
     ),
+    "llm-screening": DemoSample(
+        folder="llm-screening",
+        title="LLM screening with small decoder language models, Annex III 4(a)",
+        description=(
+            "LLM-screening sample (Annex III 4(a); bios, and decoders answering Yes or No to a screening prompt, "
+            "trained reproducibly on the CPU)"
+        ),
+        files=("sample.py", "policy-leaky.yaml", "policy-blind.yaml", "README.md"),
+        policies=("policy-leaky.yaml", "policy-blind.yaml"),
+    ),
 }
 DEFAULT_SAMPLE = "credit"
 

@@ -32,6 +32,7 @@ from pydantic import Field
 from auditkit.adapters.base import SupportsLayers, SupportsTreeStructure
 from auditkit.adapters.hooks import replace_output, resolve_layers
 from auditkit.checks._leaf_readout import LeafReadout
+from auditkit.checks._sae_section import SAE_READS, SAE_RULES, SaeFeatures, SaeSection, run_sae_section
 from auditkit.checks.base import Check, CheckContext, CheckResult, Params
 from auditkit.checks.limits import Limit, measure
 from auditkit.checks.registry import register
@@ -74,6 +75,9 @@ class ProhibitedFeatureParams(Params):
     attribution_examples: int = Field(default=200, ge=0)
     input_resamples: int = Field(default=200, ge=0)
     lexicons: list[str] = Field(default_factory=list)
+    #: Sparse-autoencoder features at one layer (:mod:`auditkit.checks._sae_section`): ranked against the attribute
+    #: and the strongest ablated inside the model; their rule joins the layers' in the verdict.
+    features: SaeFeatures | None = None
 
 
 #: Why a layer's erasure got its verdict (the rule that decided, methods.md A2 as restated in the README).
@@ -92,6 +96,8 @@ RULES = {
     "input_substitution_beyond_tolerance": Status.FAIL,
     "input_counterfactual_not_within_tolerance": Status.INCONCLUSIVE,  # a PASS of the layers withheld
     "effect_interval_straddles_tolerance": Status.INCONCLUSIVE,
+    # key "sae": the SAE section's ablation of the features that predict the attribute
+    **SAE_RULES,
 }
 
 #: The "layer" names of a model without hidden layers: its input features (probed and erased) and, for a tree
@@ -107,7 +113,8 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     kind = "prohibited_feature_use"
     #: 4: the attribution mass is per original variable (declared groups and detected one-hot blocks summed).
     #: 5: decision flips are counted on at most ``max_effect_examples`` rows (results of smaller data unchanged).
-    version = 5
+    #: 6: ``features: {kind: sae}`` adds the SAE section (results without it unchanged).
+    version = 6
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     #: Nothing: a model without hidden layers is probed and erased at its inputs (:meth:`_run_without_layers`).
@@ -126,7 +133,8 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
         """Every probed layer plus the erasure layers; ``None`` (all layers) by default."""
         if params.layers is None:
             return None
-        return list(dict.fromkeys([*params.layers, *(params.erase_at or [])]))
+        sae = [params.features.layer] if params.features is not None else []
+        return list(dict.fromkeys([*params.layers, *(params.erase_at or []), *sae]))
 
     def run(self, ctx: CheckContext, params: ProhibitedFeatureParams, *, seed: int) -> CheckResult:
         """Probe every layer, erase at the chosen layers, judge use on the erasure's decision flips."""
@@ -150,6 +158,9 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
             raise CheckConfigError("'lexicons' are for text models (their terms are substituted in the texts); "
                                    "this model is tabular: remove them")
         if not isinstance(ctx.adapter, SupportsLayers):
+            if params.features is not None:
+                raise CheckConfigError("'features' reads a layer's activations through a sparse autoencoder; this "
+                                       "model has no layers auditkit can read: remove 'features'")
             return self._run_without_layers(ctx, params, codes, values, seed)
         probed = list(resolve_layers(ctx.adapter, params.layers))
         erase_at = list(resolve_layers(ctx.adapter, params.erase_at or [probed[-1]]))
@@ -176,8 +187,12 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
                     for layer in erase_at}
         shift = (_input_intervention(ctx, params, codes, values, rows[fit_local], eval_idx, seed)
                  if ctx.data.kind == "tabular" else _text_intervention(ctx, params, eval_idx))
+        sae = None if params.features is None else run_sae_section(
+            ctx, params.features, attribute=params.attribute, codes=codes, rows=rows, fit_local=fit_local,
+            held_local=held_local, eval_idx=eval_idx, max_flip_rate=params.max_flip_rate,
+            random_draws=params.random_draws, seed=seed)
         result = _effect_note(_verdict(params, values, results, erasures, stats.confidence, stats.correction,
-                                       shift), eval_idx, len(codes) - len(fit_local), params.max_effect_examples)
+                                       shift, sae), eval_idx, len(codes) - len(fit_local), params.max_effect_examples)
         if ctx.data.kind == "tabular":
             result = _with_proxies(ctx, params, result, _attribution_mass(ctx, params, codes, values))
         return result
@@ -719,7 +734,8 @@ def _layer_rule(before: probing.ProbeResult, encoded: bool, e: dict, fr: Measure
 
 
 def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, erasures: dict,
-             confidence: float, correction: str, inputs: InputIntervention | None = None) -> CheckResult:
+             confidence: float, correction: str, inputs: InputIntervention | None = None,
+             sae: SaeSection | None = None) -> CheckResult:
     attr = params.attribute
     limit = Limit(max=params.max_flip_rate)
     ms: list[Measurement] = []
@@ -764,6 +780,14 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
     clauses = [_head(attr, probes, encoded),
                *(_layer_sentence(attr, layer, rules[layer], probes[layer]["probe"], e, params, confidence)
                  for layer, e in erasures.items())]
+    if sae is not None:  # the SAE features' ablation joins the layers: a FAIL fails, an undecided one withholds
+        rules["sae"] = sae.rule
+        ms += sae.measurements
+        clauses.append(sae.summary)
+        if RULES[sae.rule] is Status.FAIL:
+            status = Status.FAIL
+        elif RULES[sae.rule] is Status.INCONCLUSIVE and status is Status.PASS:
+            status = Status.INCONCLUSIVE
     after: list[Msg] = []  # sentences after the first
     if inputs is not None:
         moved = _unit(measure("input_counterfactual_flip_rate", inputs.flip_rate, inputs.ci, limit=limit,
@@ -795,14 +819,18 @@ def _verdict(params: ProhibitedFeatureParams, values: list[str], probes: dict, e
         summary=(_m("summary.sentence", text=_chain(clauses)), *after),
         meaning=_meaning(status, rules, erasures, inputs, params, confidence),
         remediation=_remediation(rules, erasures, params, confidence),
-        verdict=_decision(status, rules, by_ref, params, inputs),
+        verdict=_decision(status, rules, by_ref, params, inputs, sae),
         tables=(_probe_table(probes, adjusted, encoded), _erasure_table(erasures, rules, params),
-                _erasure_effects_table(erasures)),
-        notes=(*_notes(values, erasures, rules, params, confidence), *_input_notes(inputs, attr)),
-        findings=_findings(status, rules, erasures, inputs, params),
+                _erasure_effects_table(erasures), *(sae.tables if sae is not None else ())),
+        notes=(*_notes(values, erasures, rules, params, confidence), *_input_notes(inputs, attr),
+               *((sae.note,) if sae is not None and sae.note is not None else ())),
+        findings=_findings(status, rules, erasures, inputs, params, sae),
         charts=(_layer_chart(attr, probes),),
     )
-    return CheckResult(status=status, evidence=evidence, measurements=tuple(ms), details={"rules": rules})
+    details: dict[str, Any] = {"rules": rules}
+    if sae is not None:
+        details["sae"] = sae.details
+    return CheckResult(status=status, evidence=evidence, measurements=tuple(ms), details=details)
 
 
 #: The measurements each rule reads, by name (the group is the erased layer, or ``inputs``).
@@ -823,6 +851,7 @@ READS: dict[str, tuple[str, ...]] = {
     "input_substitution_beyond_tolerance": ("input_counterfactual_flip_rate",),
     "input_counterfactual_not_within_tolerance": ("input_counterfactual_flip_rate", "input_placebo_flip_rate_p95"),
     "effect_interval_straddles_tolerance": ("erasure_flip_rate",),
+    **SAE_READS,
 }
 
 
@@ -840,7 +869,8 @@ def _reads(key: str, rule: str, by_ref: dict[str, Measurement]) -> list[str]:
 
 
 def _decision(status: Status, rules: dict[str, str], by_ref: dict[str, Measurement],
-              params: ProhibitedFeatureParams, inputs: InputIntervention | None) -> Verdict:
+              params: ProhibitedFeatureParams, inputs: InputIntervention | None, sae: SaeSection | None = None
+              ) -> Verdict:
     """The rule that decided the check: the first erased layer (or the inputs) with the check's verdict.
 
     A PASS needs every erased layer to pass (one layer: its rule; several:
@@ -849,9 +879,11 @@ def _decision(status: Status, rules: dict[str, str], by_ref: dict[str, Measureme
     """
     common = {"attribute": params.attribute, "tolerance": _rate(params.max_flip_rate),
               "margin": _score(params.effectiveness_margin), "draws": _count(params.random_draws)}
-    layers = [k for k in rules if k != "inputs"]
+    layers = [k for k in rules if k not in ("inputs", "sae")]
     if status is Status.PASS:
         reads = [r for k in layers for r in _reads(k, rules[k], by_ref)]
+        if sae is not None:
+            reads += _reads("sae", rules["sae"], by_ref)
         clause = _m("rule.clause.no_inputs", attribute=params.attribute)
         if inputs is not None:  # a PASS needs the inputs' counterfactual within the tolerance too
             reads.append(ref("input_counterfactual_flip_rate", "inputs"))
@@ -865,7 +897,7 @@ def _decision(status: Status, rules: dict[str, str], by_ref: dict[str, Measureme
     if rules[key] == "input_counterfactual_not_within_tolerance":  # it also rests on every layer passing
         reads = [r for k in layers for r in _reads(k, rules[k], by_ref)] + reads
     fields = {**common, "moved": list(inputs.moved)} if key == "inputs" and inputs is not None else \
-        {**common, "layer": key}
+        {**common, "layer": sae.layer if key == "sae" and sae is not None else key}
     return Verdict(rules[key], fields, tuple(reads))
 
 
@@ -902,7 +934,7 @@ def _meaning(status: Status, rules: dict[str, str], erasures: dict, inputs: Inpu
     evidence (:func:`_remediation`), printed once, in the report's findings section.
     """
     attr, tol, level = params.attribute, _rate(params.max_flip_rate), Q(confidence, Unit.SHARE)
-    layers = [k for k in rules if k != "inputs"]
+    layers = [k for k in rules if k not in ("inputs", "sae")]
 
     def flips(rate: float, ci: tuple[float, float]) -> dict[str, Any]:
         return {"rate": _rate(rate), "low": _rate(ci[0]), "high": _rate(ci[1]), "level": level}
@@ -918,6 +950,8 @@ def _meaning(status: Status, rules: dict[str, str], erasures: dict, inputs: Inpu
                          **flips(inputs.flip_rate, inputs.ci))
     key = next(k for k, rule in rules.items() if RULES[rule] is status)
     rule = rules[key]
+    if key == "sae":
+        return (_m(f"meaning.{rule}", attribute=attr, tolerance=tol),)
     if key == "inputs" and inputs is not None:
         fields = {"attribute": attr, "moved": list(inputs.moved), "tolerance": tol,
                   **flips(inputs.flip_rate, inputs.ci)}
@@ -942,7 +976,7 @@ def _meaning(status: Status, rules: dict[str, str], erasures: dict, inputs: Inpu
 
 
 def _findings(status: Status, rules: dict[str, str], erasures: dict, inputs: InputIntervention | None,
-              params: ProhibitedFeatureParams) -> tuple[Finding, ...]:
+              params: ProhibitedFeatureParams, sae: SaeSection | None = None) -> tuple[Finding, ...]:
     """One finding per erased layer (or the inputs) that did not pass; none when the check passes."""
     if status is Status.PASS:
         return ()
@@ -951,7 +985,11 @@ def _findings(status: Status, rules: dict[str, str], erasures: dict, inputs: Inp
     for key, rule in rules.items():
         if RULES[rule] is Status.PASS:
             continue
-        if key == "inputs" and inputs is not None:
+        if key == "sae" and sae is not None:
+            msg = (_m("finding.sae_used", attribute=attr, layer=sae.layer, tolerance=tol)
+                   if RULES[rule] is Status.FAIL else
+                   _m("finding.undecided", attribute=attr, layer=sae.layer, reason=_m(f"rule_name.{rule}")))
+        elif key == "inputs" and inputs is not None:
             msg = _m("finding.inputs_used" if RULES[rule] is Status.FAIL else "finding.inputs_not_within",
                      attribute=attr, moved=list(inputs.moved), rate=_rate(inputs.flip_rate),
                      low=_rate(inputs.ci[0]), high=_rate(inputs.ci[1]), tolerance=tol)

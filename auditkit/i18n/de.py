@@ -736,6 +736,10 @@ MESSAGES: dict[str, str] = {
     "opinion.measure.group_fairness.equal_opportunity_difference": (
         "Unterschied zwischen den Gruppen darin, wie oft berechtigte Fälle günstig entschieden werden"
     ),
+    "opinion.measure.prohibited_feature_use.sae_ablation_flip_rate": (
+        "Entscheidungen, die sich ändern, wenn die internen Merkmale des Modells, die das geschützte Attribut "
+        "abbilden, abgeschaltet werden"
+    ),
     "opinion.measure.prohibited_feature_use.erasure_flip_rate": (
         "Entscheidungen, die sich ändern, wenn das geschützte Merkmal aus den Berechnungen des Modells "
         "entfernt wird"

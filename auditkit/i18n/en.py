@@ -692,6 +692,9 @@ MESSAGES: dict[str, str] = {
     "opinion.measure.group_fairness.equal_opportunity_difference": (
         "Gap between groups in how often deserving cases are decided favourably"
     ),
+    "opinion.measure.prohibited_feature_use.sae_ablation_flip_rate": (
+        "Decisions that change when the model's internal features that track the protected attribute are switched off"
+    ),
     "opinion.measure.prohibited_feature_use.erasure_flip_rate": (
         "Decisions that change when the protected attribute is removed from what the model computes"
     ),

@@ -127,6 +127,107 @@ MESSAGES: dict[str, dict[str, str]] = {
             "shown within the tolerance of {tolerance}: that {attribute} is not used is not shown."
         ),
         "prohibited_feature_use.finding.undecided": "Use of {attribute} at {layer} is undecided: {reason}.",
+        "prohibited_feature_use.summary.sae.ablated": (
+            "a sparse autoencoder of {features} features at {layer} explains {fve} [{low}, {high}] of its "
+            "variance; {significant} of its features predict {attribute} (strongest AUC {auc}), and ablating "
+            "the top {n_top} flips {rate} [{rate_low}, {rate_high}] of decisions (random features of matched "
+            "frequency: up to {p95})"
+        ),
+        "prohibited_feature_use.summary.sae.no_control": (
+            "a sparse autoencoder of {features} features at {layer} explains {fve} [{low}, {high}] of its "
+            "variance, but {significant} of its features predict {attribute} and too few others fire to draw a "
+            "random control of as many features, so their ablation cannot be judged (a larger dictionary would)"
+        ),
+        "prohibited_feature_use.summary.sae.too_little": (
+            "a sparse autoencoder of {features} features at {layer} explains only {fve} [{low}, {high}] of "
+            "its variance, less than the {minimum} required, so its features cannot speak for the layer"
+        ),
+        "prohibited_feature_use.summary.sae.no_feature": (
+            "a sparse autoencoder of {features} features at {layer} explains {fve} [{low}, {high}] of its "
+            "variance, and none of its {tested} features tested predicts {attribute}"
+        ),
+        "prohibited_feature_use.rule.sae_ablation_beyond_tolerance_and_control": (
+            "the sparse autoencoder at {layer} explains enough of the layer, and ablating its features that "
+            "predict {attribute} flips decisions with a lower confidence bound above the tolerance "
+            "{tolerance} and at a rate beyond the 95th percentile of {draws} ablations of random features of "
+            "matched frequency: {attribute} is used through them"
+        ),
+        "prohibited_feature_use.rule.sae_ablation_within_tolerance": (
+            "the sparse autoencoder at {layer} explains enough of the layer, and ablating its features that "
+            "predict {attribute} flips decisions with an upper confidence bound within the tolerance "
+            "{tolerance}: the model does not use them"
+        ),
+        "prohibited_feature_use.rule.sae_no_feature_predicts_attribute": (
+            "the sparse autoencoder at {layer} explains enough of the layer, and none of its features "
+            "predicts {attribute} after the multiple-testing correction: there is no feature of {attribute} "
+            "there to use"
+        ),
+        "prohibited_feature_use.rule.sae_explains_too_little": (
+            "the sparse autoencoder at {layer} explains less of the layer's variance than the policy's "
+            "minimum (the lower end of its interval), so ablating its features cannot show whether "
+            "{attribute} is used"
+        ),
+        "prohibited_feature_use.rule.sae_effect_undecided": (
+            "ablating the sparse-autoencoder features at {layer} that predict {attribute} flips decisions at "
+            "a rate whose interval straddles the tolerance {tolerance}, or that is not beyond the random "
+            "control: undecided"
+        ),
+        "prohibited_feature_use.rule_name.sae_ablation_beyond_tolerance_and_control": (
+            "used: SAE-feature ablation above the tolerance and control"
+        ),
+        "prohibited_feature_use.rule_name.sae_ablation_within_tolerance": (
+            "not used: SAE-feature ablation within the tolerance"
+        ),
+        "prohibited_feature_use.rule_name.sae_no_feature_predicts_attribute": "no SAE feature predicts it",
+        "prohibited_feature_use.rule_name.sae_explains_too_little": "the SAE explains too little of the layer",
+        "prohibited_feature_use.rule_name.sae_effect_undecided": "SAE-feature ablation undecided",
+        "prohibited_feature_use.meaning.sae_ablation_beyond_tolerance_and_control": (
+            "The model relies on internal features that track {attribute}: switching them off changes more "
+            "of its decisions than the {tolerance} the policy tolerates, and more than switching off "
+            "unrelated features of the same kind."
+        ),
+        "prohibited_feature_use.meaning.sae_explains_too_little": (
+            "The features found inside the model describe too little of what it computes to tell whether it "
+            "relies on {attribute}."
+        ),
+        "prohibited_feature_use.meaning.sae_effect_undecided": (
+            "Switching off the model's internal features that track {attribute} changes some decisions, but "
+            "too few rows were examined to tell whether the change exceeds the {tolerance} the policy "
+            "tolerates or goes beyond switching off unrelated features."
+        ),
+        "prohibited_feature_use.finding.sae_used": (
+            "{attribute} is used through sparse-autoencoder features at {layer}: ablating them flips more "
+            "decisions than the tolerance {tolerance} and than random features of matched frequency."
+        ),
+        "prohibited_feature_use.note.sae": (
+            "Sparse-autoencoder features at {layer} ({source}; {features} features, {tested} active often "
+            "enough to be ranked on held-out rows by AUC, Holm-corrected). A feature is a hypothesis about "
+            "what the model represents; here it is tested by intervention: the layer's activation is "
+            "replaced by the SAE's reconstruction with the top features zeroed plus the SAE's error term, so "
+            "nothing else changes, and the flips are compared with {draws} ablations of as many random "
+            "features of matched activation frequency. An SAE whose explained variance (lower end of its "
+            "interval) is below {minimum} makes the section inconclusive."
+        ),
+        "prohibited_feature_use.sae.source_loaded": "loaded from {path}",
+        "prohibited_feature_use.sae.source_trained": (
+            "a TopK SAE with k = {k} trained on {rows} audit rows' activations"
+        ),
+        "prohibited_feature_use.table.sae.title": (
+            "Sparse-autoencoder features that predict the attribute at {layer} (ablated together)"
+        ),
+        "prohibited_feature_use.col.sae_feature": "feature",
+        "prohibited_feature_use.col.sae_value": "marks",
+        "prohibited_feature_use.col.sae_auc": "AUC",
+        "prohibited_feature_use.col.sae_p_adjusted": "p (Holm)",
+        "prohibited_feature_use.col.sae_frequency": "active on",
+        "prohibited_feature_use.col.sae_examples": "where it fires most (audit texts)",
+        "prohibited_feature_use.measure.sae_variance_explained": "Variance explained by the sparse autoencoder",
+        "prohibited_feature_use.measure.sae_dead_feature_share": "Sparse-autoencoder features that never fire",
+        "prohibited_feature_use.measure.sae_top_feature_auc": "AUC of the strongest SAE feature for the attribute",
+        "prohibited_feature_use.measure.sae_ablation_flip_rate": "Flip rate when the SAE features are ablated",
+        "prohibited_feature_use.measure.sae_random_control_flip_rate_p95": (
+            "Random-feature ablation flip rate (95th percentile)"
+        ),
         "prohibited_feature_use.rule.not_encoded_at_layer": (
             "{attribute} not linearly encoded at {layer}, where decisions are read from: the probe's "
             "balanced-accuracy interval stays within chance + {margin}. Use through that layer is "
@@ -535,6 +636,112 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
     "de": {
+        "prohibited_feature_use.summary.sae.ablated": (
+            "ein Sparse Autoencoder mit {features} Merkmalen bei {layer} erklärt {fve} [{low}, {high}] ihrer "
+            "Varianz; {significant} seiner Merkmale sagen {attribute} vorher (stärkste AUC {auc}), und das "
+            "Abschalten der {n_top} stärksten kehrt {rate} [{rate_low}, {rate_high}] der Entscheidungen um "
+            "(zufällige Merkmale gleicher Häufigkeit: bis zu {p95})"
+        ),
+        "prohibited_feature_use.summary.sae.no_control": (
+            "ein Sparse Autoencoder mit {features} Merkmalen bei {layer} erklärt {fve} [{low}, {high}] ihrer "
+            "Varianz, aber {significant} seiner Merkmale sagen {attribute} vorher, und zu wenige andere feuern, um "
+            "eine Zufallskontrolle gleicher Größe zu ziehen; ihr Abschalten lässt sich daher nicht beurteilen (ein "
+            "größeres Wörterbuch würde es erlauben)"
+        ),
+        "prohibited_feature_use.summary.sae.too_little": (
+            "ein Sparse Autoencoder mit {features} Merkmalen bei {layer} erklärt nur {fve} [{low}, {high}] "
+            "ihrer Varianz, weniger als die geforderten {minimum}; seine Merkmale können die Schicht daher "
+            "nicht vertreten"
+        ),
+        "prohibited_feature_use.summary.sae.no_feature": (
+            "ein Sparse Autoencoder mit {features} Merkmalen bei {layer} erklärt {fve} [{low}, {high}] ihrer "
+            "Varianz, und keines der {tested} geprüften Merkmale sagt {attribute} vorher"
+        ),
+        "prohibited_feature_use.rule.sae_ablation_beyond_tolerance_and_control": (
+            "der Sparse Autoencoder bei {layer} erklärt genug der Schicht, und das Abschalten seiner "
+            "Merkmale, die {attribute} vorhersagen, kehrt Entscheidungen mit einer unteren Konfidenzgrenze "
+            "über der Toleranz {tolerance} um, mit einer Rate jenseits des 95. Perzentils von {draws} "
+            "Abschaltungen zufälliger Merkmale gleicher Häufigkeit: {attribute} wird über sie verwendet"
+        ),
+        "prohibited_feature_use.rule.sae_ablation_within_tolerance": (
+            "der Sparse Autoencoder bei {layer} erklärt genug der Schicht, und das Abschalten seiner "
+            "Merkmale, die {attribute} vorhersagen, kehrt Entscheidungen mit einer oberen Konfidenzgrenze "
+            "innerhalb der Toleranz {tolerance} um: das Modell verwendet sie nicht"
+        ),
+        "prohibited_feature_use.rule.sae_no_feature_predicts_attribute": (
+            "der Sparse Autoencoder bei {layer} erklärt genug der Schicht, und keines seiner Merkmale sagt "
+            "{attribute} nach der Korrektur für multiples Testen vorher: dort gibt es kein Merkmal von "
+            "{attribute}, das verwendet werden könnte"
+        ),
+        "prohibited_feature_use.rule.sae_explains_too_little": (
+            "der Sparse Autoencoder bei {layer} erklärt weniger Varianz der Schicht als das Minimum der "
+            "Richtlinie (unteres Ende seines Intervalls); das Abschalten seiner Merkmale kann daher nicht "
+            "zeigen, ob {attribute} verwendet wird"
+        ),
+        "prohibited_feature_use.rule.sae_effect_undecided": (
+            "das Abschalten der Sparse-Autoencoder-Merkmale bei {layer}, die {attribute} vorhersagen, kehrt "
+            "Entscheidungen mit einer Rate um, deren Intervall die Toleranz {tolerance} überdeckt oder die "
+            "nicht über der Zufallskontrolle liegt: unentschieden"
+        ),
+        "prohibited_feature_use.rule_name.sae_ablation_beyond_tolerance_and_control": (
+            "verwendet: Abschalten der SAE-Merkmale über Toleranz und Kontrolle"
+        ),
+        "prohibited_feature_use.rule_name.sae_ablation_within_tolerance": (
+            "nicht verwendet: Abschalten der SAE-Merkmale innerhalb der Toleranz"
+        ),
+        "prohibited_feature_use.rule_name.sae_no_feature_predicts_attribute": "kein SAE-Merkmal sagt es vorher",
+        "prohibited_feature_use.rule_name.sae_explains_too_little": "der SAE erklärt zu wenig der Schicht",
+        "prohibited_feature_use.rule_name.sae_effect_undecided": "Abschalten der SAE-Merkmale unentschieden",
+        "prohibited_feature_use.meaning.sae_ablation_beyond_tolerance_and_control": (
+            "Das Modell stützt sich auf interne Merkmale, die {attribute} abbilden: Werden sie abgeschaltet, "
+            "ändern sich mehr seiner Entscheidungen als die {tolerance}, die die Richtlinie duldet, und mehr "
+            "als beim Abschalten unbeteiligter Merkmale derselben Art."
+        ),
+        "prohibited_feature_use.meaning.sae_explains_too_little": (
+            "Die im Modell gefundenen Merkmale beschreiben zu wenig von dem, was es berechnet, um zu sagen, "
+            "ob es sich auf {attribute} stützt."
+        ),
+        "prohibited_feature_use.meaning.sae_effect_undecided": (
+            "Werden die internen Merkmale des Modells, die {attribute} abbilden, abgeschaltet, ändern sich "
+            "einige Entscheidungen; es wurden aber zu wenige Fälle untersucht, um zu sagen, ob die Änderung "
+            "die geduldeten {tolerance} übersteigt oder über das Abschalten unbeteiligter Merkmale "
+            "hinausgeht."
+        ),
+        "prohibited_feature_use.finding.sae_used": (
+            "{attribute} wird über Sparse-Autoencoder-Merkmale bei {layer} verwendet: Ihr Abschalten kehrt "
+            "mehr Entscheidungen um als die Toleranz {tolerance} und als zufällige Merkmale gleicher "
+            "Häufigkeit."
+        ),
+        "prohibited_feature_use.note.sae": (
+            "Sparse-Autoencoder-Merkmale bei {layer} ({source}; {features} Merkmale, davon {tested} häufig "
+            "genug aktiv, um auf zurückgehaltenen Zeilen nach AUC gereiht zu werden, Holm-korrigiert). Ein "
+            "Merkmal ist eine Hypothese darüber, was das Modell darstellt; hier wird sie durch Eingriff "
+            "geprüft: Die Aktivierung der Schicht wird durch die Rekonstruktion des SAE ersetzt, mit den "
+            "stärksten Merkmalen auf null und dem Fehlerterm des SAE, sodass sich sonst nichts ändert; die "
+            "Umschläge werden mit {draws} Abschaltungen ebenso vieler zufälliger Merkmale gleicher "
+            "Aktivierungshäufigkeit verglichen. Ein SAE, dessen erklärte Varianz (unteres Ende ihres "
+            "Intervalls) unter {minimum} liegt, macht den Abschnitt unentschieden."
+        ),
+        "prohibited_feature_use.sae.source_loaded": "geladen aus {path}",
+        "prohibited_feature_use.sae.source_trained": (
+            "ein TopK-SAE mit k = {k}, trainiert auf den Aktivierungen von {rows} Auditzeilen"
+        ),
+        "prohibited_feature_use.table.sae.title": (
+            "Sparse-Autoencoder-Merkmale, die das Attribut bei {layer} vorhersagen (gemeinsam abgeschaltet)"
+        ),
+        "prohibited_feature_use.col.sae_feature": "Merkmal",
+        "prohibited_feature_use.col.sae_value": "kennzeichnet",
+        "prohibited_feature_use.col.sae_auc": "AUC",
+        "prohibited_feature_use.col.sae_p_adjusted": "p (Holm)",
+        "prohibited_feature_use.col.sae_frequency": "aktiv bei",
+        "prohibited_feature_use.col.sae_examples": "wo es am stärksten feuert (Audittexte)",
+        "prohibited_feature_use.measure.sae_variance_explained": "Vom Sparse Autoencoder erklärte Varianz",
+        "prohibited_feature_use.measure.sae_dead_feature_share": "Sparse-Autoencoder-Merkmale, die nie feuern",
+        "prohibited_feature_use.measure.sae_top_feature_auc": "AUC des stärksten SAE-Merkmals für das Attribut",
+        "prohibited_feature_use.measure.sae_ablation_flip_rate": "Umschlagrate beim Abschalten der SAE-Merkmale",
+        "prohibited_feature_use.measure.sae_random_control_flip_rate_p95": (
+            "Umschlagrate beim Abschalten zufälliger Merkmale (95. Perzentil)"
+        ),
         "prohibited_feature_use.summary.single_value": (
             "{attribute} nimmt in den Prüfdaten nur einen Wert an; daher lässt sich nichts sondieren oder"
             " löschen."
