@@ -128,17 +128,26 @@ def test_reports_print_the_deciding_rule_and_german_has_no_english(sample_runs):
 
 
 def test_the_opinion_states_the_decision_numbers_and_root_cause_in_plain_words(sample_runs):
-    """Issue #14: women approved 41.6 % and men 64.1 % although repayment is equal; one cause behind two findings."""
+    """Issue #14: women approved about 42 % and men 64 % although repayment is equal; one cause behind two findings.
+
+    The numbers are the run's own, formatted as the report formats them (the sample's trained models, and so its
+    percentages, differ slightly from one CPU kind to another)."""
     _, proxy, fair = sample_runs
     with use_language("en"):
         view = build_view(proxy, report_id="R", version=1)
         opinion = view.opinion
         assert opinion.decision == "do_not_release" and opinion.headline.startswith("Do not release")
         rates = opinion.numbers[0]
-        assert "sex=female: decided favourably 41.6%, favourable outcome 67.0%" in rates
-        assert "sex=male: decided favourably 64.1%, favourable outcome 66.8%" in rates
-        gap = "Gap in favourable decisions between groups: 22.5\u00a0pp (95% confidence: 20.4\u00a0pp to 24.5\u00a0pp)"
-        assert gap in opinion.numbers[1]
+        pct = r"(\d+\.\d)%"
+        female = re.search(rf"sex=female: decided favourably {pct}, favourable outcome {pct}", rates)
+        male = re.search(rf"sex=male: decided favourably {pct}, favourable outcome {pct}", rates)
+        assert female and male, rates
+        assert 38 < float(female[1]) < 46 and 60 < float(male[1]) < 68  # women approved far less often
+        assert abs(float(female[2]) - float(male[2])) < 3  # though they repay as often
+        pp = r"(\d+\.\d)\u00a0pp"
+        gap = re.search(rf"Gap in favourable decisions between groups: {pp} \(95% confidence: {pp} to {pp}\)",
+                        opinion.numbers[1])
+        assert gap and float(gap[2]) < float(gap[1]) < float(gap[3]) and 19 < float(gap[1]) < 26
         assert "This criterion is not met." in opinion.numbers[1]
         (cause,) = opinion.causes
         blocking = [f.ref for f in view.findings if f.blocking]
@@ -175,7 +184,8 @@ def test_one_quantity_reads_the_same_everywhere_in_the_report(sample_runs):
             assert (m.value in annex_b) if m.diagnostic else (m.value in section), (c.check_id, m.name)
     parity = checks["sex-selection-parity"]
     gap = next(m for m in parity.measurements if m.name == "Demographic parity difference")
-    assert gap.value == "22.5\u00a0pp" and gap.value in parity.summary and gap.value in view.opinion.numbers[1]
+    assert re.fullmatch(r"2\d\.\d\u00a0pp", gap.value)  # about 22.5 pp (the trained model varies with the CPU)
+    assert gap.value in parity.summary and gap.value in view.opinion.numbers[1]
     low, high = gap.ci.removeprefix("95% [").removesuffix("]").split(", ")
     assert f"[{low}, {high}]" in parity.summary and f"{low} to {high}" in view.opinion.numbers[1]
     ratio = next(m for m in parity.measurements if m.name == "Impact ratio" and m.group == "sex=male")
