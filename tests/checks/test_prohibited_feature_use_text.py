@@ -96,9 +96,11 @@ def test_classifier_whose_label_depends_on_gendered_words_fails(tmp_path, audit_
 @pytest.mark.slow
 def test_classifier_trained_without_gendered_words_passes(tmp_path, audit_rows):
     train = _bios(600, seed=1, neutral=True)
-    words = [w for names in NAMES.values() for w in names] + ["she", "he"]
-    model = train_tiny_bert(tmp_path / "clean", [r["text"] for r in train], [int(r["years"] >= 5) for r in train],
-                            extra_words=words)
+    # gendered words are not in its vocabulary, so they reach it as [UNK] (blind screening). With them in the
+    # vocabulary at their untrained random embeddings, gender was encoded and the erasure at the pooler was complete
+    # on one CPU kind but not on another (INCONCLUSIVE, as the rule says); the encoded-but-unused known answer is
+    # the llm-screening sample's llm-encoded-unused, where it holds by construction.
+    model = train_tiny_bert(tmp_path / "clean", [r["text"] for r in train], [int(r["years"] >= 5) for r in train])
     out = _audit(tmp_path, model, audit_rows, [int(r["years"] >= 5) for r in audit_rows])
     assert out.status is not Status.FAIL, out.summary
     assert out.status is Status.PASS, out.summary
