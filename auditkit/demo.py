@@ -71,8 +71,8 @@ SAMPLES: dict[str, DemoSample] = {
             "LLM-screening sample (Annex III 4(a); bios, and decoders answering Yes or No to a screening prompt, "
             "trained reproducibly on the CPU)"
         ),
-        files=("sample.py", "policy-leaky.yaml", "policy-blind.yaml", "README.md"),
-        policies=("policy-leaky.yaml", "policy-blind.yaml"),
+        files=("sample.py", "policy-leaky.yaml", "policy-blind.yaml", "policy-encoded-unused.yaml", "README.md"),
+        policies=("policy-leaky.yaml", "policy-blind.yaml", "policy-encoded-unused.yaml"),
     ),
 }
 DEFAULT_SAMPLE = "credit"

@@ -58,6 +58,11 @@ def mediation(adapter: Any, texts: list[str], lexicon: Lexicon, *, exclude_terms
     components = [c for c in decoder_components(adapter.model, head_layers=head_layers)
                   if c.kind in ("attn", "mlp", "head")]
     result = patch_effects(adapter, originals, counterfactuals, components=components, top_k=top_k)
+    if not np.isfinite(result.estimate).any():  # no pair changed the answer's log-odds: no effect to trace
+        out.notes.append(msg("note.mediation_no_change", pairs=Q(result.pairs_used, Unit.COUNT)))
+        out.details = {"pairs_used": result.pairs_used, "pairs_skipped": result.pairs_skipped,
+                       "pairs_unchanged": result.pairs_unchanged, "spearman": None}
+        return out
     out.tables += [_layer_table(result), _top_table(result, top_k)]
     out.charts.append(_chart(result))
     out.notes.append(msg("note.mediation", pairs=Q(result.pairs_used, Unit.COUNT),

@@ -194,7 +194,7 @@ _ENCODE_SHARE = 0.05
 
 SPECIAL_TOKENS = {"pad": "<pad>", "unk": "<unk>", "bos": "<s>", "eos": "</s>"}
 _SAMPLE_DIR = Path(__file__).resolve().parent
-_SAMPLE_FILES = ("sample.py", "policy-leaky.yaml", "policy-blind.yaml", "README.md")
+_SAMPLE_FILES = ("sample.py", "policy-leaky.yaml", "policy-blind.yaml", "policy-encoded-unused.yaml", "README.md")
 #: Model variants: directory name → (label column, training seed); llm-encoded-unused is derived from llm-blind.
 VARIANTS: dict[str, tuple[str, int]] = {
     "llm-leaky": ("hist_shortlisted", LEAKY_TRAIN_SEED),

@@ -146,6 +146,10 @@ _EN: dict[str, str] = {
         "with the estimates is {rho} [{low}, {high}]. Sublayers in series can each carry the whole effect, so "
         "shares need not add up to 100%."
     ),
+    "counterfactual_sweep.note.mediation_no_change": (
+        "Where the effect flows: none of the {pairs} counterfactual prompt pairs patched changes the favourable "
+        "answer's log-odds, so there is no effect to trace."
+    ),
     "counterfactual_sweep.note.mediation_none": (
         "Where the effect flows was not measured: no audit text has a counterfactual to patch."
     ),
@@ -601,6 +605,10 @@ _DE: dict[str, str] = {
         "Schätzungen exakt gepatcht; deren Spearman-Korrelation mit den Schätzungen beträgt {rho} [{low}, "
         "{high}]. Hintereinander liegende Teilschichten können jeweils den ganzen Effekt tragen; die Anteile "
         "müssen sich daher nicht zu 100 % addieren."
+    ),
+    "counterfactual_sweep.note.mediation_no_change": (
+        "Wo der Effekt verläuft: Keines der {pairs} gepatchten kontrafaktischen Prompt-Paare ändert die Log-Odds "
+        "der günstigen Antwort; es gibt keinen Effekt, dem man folgen könnte."
     ),
     "counterfactual_sweep.note.mediation_none": (
         "Wo der Effekt verläuft, wurde nicht gemessen: Kein Audittext hat ein Kontrafaktum zum Patchen."
