@@ -85,7 +85,8 @@ CASES = [
     (lambda: _mutate("checks.1.severity", "critical"), "checks[1].severity",
      "must be one of 'blocker', 'major', 'minor' or 'info', got 'critical'"),
     (lambda: _mutate("model.type", "tensorflow"), "model.type",
-     "must be one of 'torch', 'huggingface', 'sklearn', 'xgboost', 'lightgbm', 'onnx' or 'mlflow', got 'tensorflow'"),
+     "must be one of 'torch', 'huggingface', 'huggingface-causal', 'sklearn', 'xgboost', 'lightgbm', 'onnx' or "
+     "'mlflow', got 'tensorflow'"),
     (lambda: _mutate("model.type", None, delete=True), "model.type", "required key is missing"),
     # the union's tag never shows in the path: the author wrote model.factory, not model.torch.factory
     (lambda: _mutate("model.factory", 3), "model.factory", "must be a string"),
@@ -95,7 +96,7 @@ CASES = [
     (lambda: _mutate("model", {"type": "sklearn", "path": "m.pkl", "trusted": ["a.B"], "allow_pickle": True}),
      "model", "a pickle file is all or nothing"),
     (lambda: {**_mutate("model", {"type": "lightgbm", "path": "m.txt"}), "allow_remote_code": True},
-     "allow_remote_code", "applies to type: huggingface models only"),
+     "allow_remote_code", "applies to type: huggingface, huggingface-causal models only"),
     (lambda: _mutate("model", {"type": "sklearn", "path": "m.skops", "allow_pickle": True}), "model",
      "a skops archive is loaded without pickle"),
     (lambda: _mutate("model", {"type": "mlflow", "uri": "models:/credit/Production"}), "model.uri",
