@@ -121,7 +121,11 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     requires = ()
     #: The rules that can decide the verdict: each erased layer's rule (:data:`RULES`, the same ids as
     #: ``details["rules"]``), the composite PASS of several erased layers, and too few examples to probe.
-    rules: ClassVar[tuple[str, ...]] = (*RULES, "all_erased_layers_pass", "too_few_examples_per_value")
+    #: The SAE section's passing rules never decide alone: a PASS is the erased layers' rule (the SAE's
+    #: measurements among what it read), so they are not listed.
+    rules: ClassVar[tuple[str, ...]] = (
+        *(r for r in RULES if r not in SAE_RULES or SAE_RULES[r] is not Status.PASS),
+        "all_erased_layers_pass", "too_few_examples_per_value")
 
     @classmethod
     def capture_rows(cls, params: ProhibitedFeatureParams) -> int:

@@ -155,13 +155,22 @@ def _pfu_cases():
 
 
 def test_prohibited_feature_use_states_a_meaning_for_every_rule():
-    from test_prohibited_feature_use import _synthetic
+    from test_prohibited_feature_use import NOT_ENCODED, _erasure, _sae_section, _synthetic
 
     seen = set()
     for before, erasure, inputs in _pfu_cases():
         out = _synthetic({"3": (before, erasure)}, inputs)
         seen.add(out.evidence.verdict.rule)
         meaning_text(out)  # exists, at most two paragraphs, in every language
+    # the SAE section's rules that can decide: ablation above the tolerance, an SAE that explains too little, and
+    # an ablation effect that straddles the tolerance (a passing layer beside each)
+    for sae in (_sae_section("sae_ablation_beyond_tolerance_and_control", (0.2, 0.17, 0.23)),
+                _sae_section("sae_explains_too_little", fve=0.5),
+                _sae_section("sae_effect_undecided", (0.012, 0.006, 0.02))):
+        out = _synthetic({"3": (NOT_ENCODED, _erasure(0.058, (0.052, 0.064)))}, sae=sae)
+        assert out.evidence.verdict.rule == sae.rule
+        seen.add(out.evidence.verdict.rule)
+        meaning_text(out)
     from auditkit.checks.prohibited_feature_use import ProhibitedFeatureUseCheck
 
     assert seen == set(ProhibitedFeatureUseCheck.rules) - {"all_erased_layers_pass", "too_few_examples_per_value"}

@@ -405,12 +405,14 @@ def _assert_verdict_reads_agree(out):
 
 
 def test_every_rule_has_its_criterion_and_name_in_every_language():
+    from auditkit.checks._sae_section import SAE_RULES
     from auditkit.checks.prohibited_feature_use import RULES, ProhibitedFeatureUseCheck
     from auditkit.i18n import LANGUAGES, messages
 
-    assert set(RULES) < set(ProhibitedFeatureUseCheck.rules)
+    # the SAE section's passing rules never decide alone (a PASS is the layers' rule), but are named in tables
+    assert set(RULES) - set(SAE_RULES) < set(ProhibitedFeatureUseCheck.rules)
     for lang in LANGUAGES:
-        for rule in ProhibitedFeatureUseCheck.rules:
+        for rule in {*ProhibitedFeatureUseCheck.rules, *SAE_RULES}:
             assert f"prohibited_feature_use.rule.{rule}" in messages(lang), (lang, rule)
             assert f"prohibited_feature_use.rule_name.{rule}" in messages(lang), (lang, rule)
 
@@ -444,14 +446,38 @@ def _erasure(flip=0.001, ci=(0.0, 0.005), p95=0.02, after=None, shift=0.001, shi
             "rand_fr": [p95 / 2] * 10, **extra}
 
 
-def _synthetic(layers: dict, inputs=None):
-    """``_verdict`` on given probes and erasures (one entry per erased layer: (probe before, erasure))."""
+def _synthetic(layers: dict, inputs=None, sae=None):
+    """``_verdict`` on given probes and erasures (one entry per erased layer: (probe before, erasure)) and, when
+    given, an SAE section (:func:`_sae_section`)."""
     from auditkit.checks.prohibited_feature_use import ProhibitedFeatureParams, _verdict
 
     params = ProhibitedFeatureParams(attribute="sex", random_draws=10)
     probes = {name: {"probe": p, "mdl_task": 1.0, "mdl_control": 1.0} for name, (p, _) in layers.items()}
     erasures = {name: e for name, (_, e) in layers.items()}
-    return _verdict(params, ["female", "male"], probes, erasures, 0.95, "holm", inputs)
+    return _verdict(params, ["female", "male"], probes, erasures, 0.95, "holm", inputs, sae)
+
+
+def _sae_section(rule: str, flips: tuple[float, float, float] = (0.0, 0.0, 0.005), fve: float = 0.95):
+    """An SAE section decided by ``rule``, with the measurements that rule reads."""
+    from auditkit.checks._sae_section import GROUP, SAE_RULES, SaeSection
+    from auditkit.evidence import Msg
+    from auditkit.results import Measurement
+
+    status = SAE_RULES[rule]
+    section = SaeSection(layer="3", rule=rule, summary=Msg("prohibited_feature_use.summary.sae.no_feature",
+                                                             attribute="sex", layer="3", fve=fve, low=fve, high=fve,
+                                                             features=64, tested=10))
+    section.measurements = [
+        Measurement("sae_variance_explained", fve, fve - 0.01, fve + 0.01, threshold=0.7, comparator=">=",
+                    status=Status.PASS if fve - 0.01 >= 0.7 else Status.INCONCLUSIVE, group=GROUP, n=500,
+                    confidence=0.95, unit="share"),
+        Measurement("sae_top_feature_auc", 0.8, 0.75, 0.85, group=GROUP, n=500, confidence=0.95, unit="score"),
+        Measurement("sae_ablation_flip_rate", *flips, threshold=0.01, comparator="<=", status=(
+            Status.FAIL if flips[1] > 0.01 else Status.PASS if flips[2] <= 0.01 else Status.INCONCLUSIVE),
+            group=GROUP, n=500, confidence=0.95, unit="rate"),
+        Measurement("sae_random_control_flip_rate_p95", 0.004, group=GROUP, unit="rate")]
+    assert status is not None
+    return section
 
 
 NOT_ENCODED = _probe(0.50, 0.48, 0.52, p=0.5)
