@@ -105,11 +105,11 @@ def test_encoded_but_unused_gender_is_reported_as_encoded(runs) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "issue #18, open: LEACE fitted on 500 rows of a 65-wide residual stream edits other directions by estimation "
-    "noise (its cross-covariance estimate has ~sqrt(d/n) of its norm off the gender coordinate), and that collateral "
-    "edit, signed by gender, flips 2.0% [1.1%, 3.6%] of the decisions of a model that provably does not use gender, "
-    "beyond the random-direction control; a placebo eraser fitted on permuted labels as the control, and more fit "
-    "rows, are the fix under way"))
+    "issue #18, open: LEACE fitted on 500 rows of the 65-wide residual stream estimates the gender direction with "
+    "~sqrt(d/n) of its weight on other directions, and that collateral edit, signed by gender, flips 2.0% [1.1%, "
+    "3.6%] of the decisions of a model that provably does not use gender, beyond the random-direction control (on "
+    "other splits 0.4%). A placebo control (LEACE on shuffled labels) is no fix: it removes a whole noise direction "
+    "and flipped 50% on the leaky tiny BERT, hiding real use"))
 def test_encoded_but_unused_gender_is_reported_as_not_used(runs) -> None:
     pfu = _outcome(runs["llm-encoded-unused"], "prohibited_feature_use")
     assert pfu.details["rules"]["model.layers.1"] == "complete_erasure_effect_within_tolerance"
