@@ -80,10 +80,12 @@ class PromptCodec:
                              "lengths cannot be batched; save the tokenizer with a pad_token")
         self.pad_id = int(pad)
         self.max_length = int(max_length)
-        self.budget = self.max_length - len(self.prefix_ids) - len(self.suffix_ids)
+        # a multi-token answer's first tokens follow the prompt in its teacher-forced pass: they need room too
+        template = len(self.prefix_ids) + len(self.suffix_ids) + max(len(a) for a in self.answer_ids) - 1
+        self.budget = self.max_length - template
         if self.budget < 1:
-            raise ModelError(f"model.max_length is {self.max_length} tokens but the prompt template alone takes "
-                             f"{len(self.prefix_ids) + len(self.suffix_ids)}; raise model.max_length or shorten "
+            raise ModelError(f"model.max_length is {self.max_length} tokens but the prompt template (with the "
+                             f"answers' first tokens) alone takes {template}; raise model.max_length or shorten "
                              "model.prompt")
         # leading pad ids of the prefix (a BOS that doubles as the pad token): needed to find where padding ends
         self._prefix_pads = next((i for i, t in enumerate(self.prefix_ids) if t != self.pad_id),
