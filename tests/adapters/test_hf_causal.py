@@ -177,3 +177,20 @@ def test_chat_template_wraps_the_prompt(model_dir, tmp_path):
 def test_a_template_longer_than_max_length_is_refused(model_dir):
     with pytest.raises(ModelError, match=r"raise model\.max_length"):
         _adapter(model_dir, max_length=8)
+
+
+def test_attributions_cover_the_text_words_only(model_dir):
+    """Word attributions of a decoder's answer: the audit text's words, never the template's; IG is complete."""
+    from auditkit.explain import explain, text_job
+
+    a = _adapter(model_dir)
+    texts = TEXTS[:4]
+    job = text_job(a, texts, np.arange(len(texts)))
+    assert job.words[0] == ("the", "food", "was", "good") and job.words[3] == ("he", "liked", "it")
+    _, _, token_word = job.chunk(0, len(texts))
+    assert bool(((token_word >= 0) == a.encode(texts).span).all())  # exactly the text span carries words
+    ig = explain("integrated_gradients", job)
+    assert ig.values.shape == (4, 6) and ig.features == job.words  # the longest text has 6 words
+    assert np.abs(ig.delta).max() < 0.05 * max(np.abs(np.nansum(ig.values, axis=1)).max(), 1e-3)
+    ablation = explain("feature_ablation", job)
+    assert np.array_equal(np.isfinite(ablation.values), np.isfinite(ig.values))
