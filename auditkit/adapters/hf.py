@@ -82,6 +82,20 @@ def _resolve_directory(value: str, base_dir: Path) -> Path:
     return path
 
 
+def text_list(texts: Sequence[str]) -> list[str]:
+    """``texts`` as a list of strings; a :class:`ModelError` for a bare string or a non-string item."""
+    if isinstance(texts, str):
+        raise ModelError("a text model takes a list of texts, got a single string; wrap it in a list")
+    out = list(texts)
+    bad = [i for i, t in enumerate(out) if not isinstance(t, str)]
+    if bad:
+        raise ModelError(
+            f"a text model takes strings; items at positions {bad[:10]} are "
+            f"{', '.join(sorted({type(out[i]).__name__ for i in bad}))}"
+        )
+    return out
+
+
 class HFTextAdapter(ModelAdapter):
     """A transformers ``AutoModelForSequenceClassification`` with its fast tokenizer.
 
@@ -151,16 +165,7 @@ class HFTextAdapter(ModelAdapter):
         return self.model.get_input_embeddings()
 
     def _texts(self, texts: Sequence[str]) -> list[str]:
-        if isinstance(texts, str):
-            raise ModelError("a text model takes a list of texts, got a single string; wrap it in a list")
-        out = list(texts)
-        bad = [i for i, t in enumerate(out) if not isinstance(t, str)]
-        if bad:
-            raise ModelError(
-                f"a text model takes strings; items at positions {bad[:10]} are "
-                f"{', '.join(sorted({type(out[i]).__name__ for i in bad}))}"
-            )
-        return out
+        return text_list(texts)
 
     def encode(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
         """Tokenize ``texts`` (padding to the longest, truncating to ``max_length``); tensors on :attr:`device`."""

@@ -52,7 +52,13 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from auditkit.adapters.base import ModelAdapter, OutputKind
 from auditkit.adapters.device import module_dtype, parameter_count, state_dict_sha256
-from auditkit.adapters.hf import DEFAULT_TEXT_BATCH, _pretrained_options, _quiet_transformers, _resolve_directory
+from auditkit.adapters.hf import (
+    DEFAULT_TEXT_BATCH,
+    _pretrained_options,
+    _quiet_transformers,
+    _resolve_directory,
+    text_list,
+)
 from auditkit.adapters.outputs import require_finite
 from auditkit.adapters.prompts import EncodedPrompts, PromptCodec, position_ids
 from auditkit.errors import ModelError
@@ -129,7 +135,7 @@ class HFCausalAdapter(ModelAdapter):
         try:
             scores = self.predict(["auditkit probe text", "a second, slightly longer probe text"])
         except ModelError:
-            raise
+            raise  # already says what is wrong
         except Exception as exc:
             raise ModelError(f"model {self.name!r} failed on a probe batch of 2 prompts "
                              f"({type(exc).__name__}: {exc})") from exc
@@ -148,14 +154,7 @@ class HFCausalAdapter(ModelAdapter):
         return self.model.get_input_embeddings()
 
     def _texts(self, texts: Sequence[str]) -> list[str]:
-        if isinstance(texts, str):
-            raise ModelError("a text model takes a list of texts, got a single string; wrap it in a list")
-        out = list(texts)
-        bad = [i for i, t in enumerate(out) if not isinstance(t, str)]
-        if bad:
-            raise ModelError(f"a text model takes strings; items at positions {bad[:10]} are "
-                             f"{', '.join(sorted({type(out[i]).__name__ for i in bad}))}")
-        return out
+        return text_list(texts)
 
     def encode(self, texts: Sequence[str]) -> EncodedPrompts:
         """The prompts of ``texts``, left-padded, on :attr:`device`."""

@@ -248,42 +248,42 @@ def _feature_table(ctx: Any, sae: sae_metrics.SparseAutoencoder, layer: str, top
 def _examples(ctx: Any, sae: sae_metrics.SparseAutoencoder, layer: str, features: list[int],
               held_rows: np.ndarray, held_local: np.ndarray) -> dict[int, str]:
     """Per feature, the audit texts (among ``held_rows``) whose readout activates it most, each with the words
-    around the token where it fires most: ``id: … w w [w] w w …``. Text decoders only (others: no examples)."""
+    around the token where it fires most: ``id: … w w [w] w w …`` (the row's id, else ``#`` and its 1-based row
+    number). Text decoders only (others: no examples). Every example text goes through one forward pass."""
     adapter = ctx.adapter
     if ctx.data.kind != "text" or not isinstance(adapter, SupportsReadout) or not hasattr(adapter, "encode"):
         return {}
     acts = ctx.activations(layer).float()
     with torch.no_grad():
         codes = sae.encode(acts[torch.as_tensor(held_local, device=acts.device)])
-    out: dict[int, str] = {}
-    module = adapter.named_layers()[layer]
-    for f in features:
-        best = torch.argsort(codes[:, f], descending=True)[:_EXAMPLES].cpu().numpy()
-        audit_rows = [int(held_rows[b]) for b in best]
-        texts = [ctx.data.texts[r] for r in audit_rows]
-        captured: list[torch.Tensor] = []
-        handle = module.register_forward_hook(
-            lambda _m, _i, o, store=captured: store.append(o[0] if isinstance(o, tuple) else o))
-        try:
-            enc = adapter.encode(texts)
-            with torch.no_grad():
-                adapter.forward_func(enc.input_ids, enc.attention_mask)
-        finally:
-            handle.remove()
+    best = {f: [int(held_rows[b]) for b in torch.argsort(codes[:, f], descending=True)[:_EXAMPLES].cpu().numpy()]
+            for f in features}
+    audit_rows = sorted({r for rows in best.values() for r in rows})
+    position = {r: i for i, r in enumerate(audit_rows)}
+    enc = adapter.encode([ctx.data.texts[r] for r in audit_rows])
+    captured: list[torch.Tensor] = []
+    handle = adapter.named_layers()[layer].register_forward_hook(
+        lambda _m, _i, o: captured.append(o[0] if isinstance(o, tuple) else o))
+    try:
         with torch.no_grad():
-            per_token = sae.encode(captured[0].float())[..., f].masked_fill(~enc.span, float("-inf"))
+            adapter.forward_func(enc.input_ids, enc.attention_mask)
+    finally:
+        handle.remove()
+    with torch.no_grad():
+        per_token = sae.encode(captured[0].float()).masked_fill(~enc.span.unsqueeze(-1), float("-inf"))
+    tok, ids = adapter.tokenizer, ctx.data.ids
+    out: dict[int, str] = {}
+    for f, rows in best.items():
         parts = []
-        ids = ctx.data.ids
-        for i, r in enumerate(audit_rows):
-            pos = int(per_token[i].argmax())
+        for r in rows:
+            i = position[r]
+            pos = int(per_token[i, :, f].argmax())
             span = torch.nonzero(enc.span[i]).flatten().tolist()
             lo, hi = max(span[0], pos - _WINDOW), min(span[-1], pos + _WINDOW)
-            tok = adapter.tokenizer
             row_ids = enc.input_ids[i].tolist()
-            left = tok.decode(row_ids[lo:pos]).strip()
-            right = tok.decode(row_ids[pos + 1:hi + 1]).strip()
+            left, right = tok.decode(row_ids[lo:pos]).strip(), tok.decode(row_ids[pos + 1:hi + 1]).strip()
             word = tok.decode(row_ids[pos:pos + 1]).strip()
-            name = str(ids[r]) if ids is not None else f"row {r + 1}"
+            name = str(ids[r]) if ids is not None else f"#{r + 1}"
             parts.append(f"{name}: …{left} [{word}] {right}…")
         out[f] = "; ".join(parts)
     return out

@@ -81,6 +81,9 @@ def test_leaky_model_fails_counterfactual_prohibited_use_and_parity(runs) -> Non
     assert rules["sae"] == "sae_ablation_beyond_tolerance_and_control"  # SAE-feature ablation
     sae = pfu.measurement("sae_ablation_flip_rate", "sae")
     assert sae.ci_low > 0.01 and sae.value > pfu.measurement("sae_random_control_flip_rate_p95", "sae").value
+    (table,) = [t for t in pfu.evidence.tables if t.title.key == "prohibited_feature_use.table.sae.title"]
+    examples = [row[-1] for row in table.rows]  # where each ablated feature fires most: an audit bio's words
+    assert examples and all(e.count("[") == e.count("]") >= 1 and ": …" in e for e in examples)
 
 
 def test_blind_model_passes_every_check(runs) -> None:
