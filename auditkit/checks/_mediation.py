@@ -25,6 +25,7 @@ import numpy as np
 from auditkit.counterfactual.details import col, msg
 from auditkit.counterfactual.lexicon import Lexicon
 from auditkit.counterfactual.text import Substituter, text_variants
+from auditkit.errors import CheckConfigError
 from auditkit.evidence import ColumnRole, Msg, Q, Table, Unit
 from auditkit.explain.patching import PatchingResult, decoder_components, patch_effects
 from auditkit.metrics.sampling import stratified_rows
@@ -57,7 +58,11 @@ def mediation(adapter: Any, texts: list[str], lexicon: Lexicon, *, exclude_terms
     counterfactuals = [variants.texts[int(i)] for i in chosen]
     components = [c for c in decoder_components(adapter.model, head_layers=head_layers)
                   if c.kind in ("attn", "mlp", "head")]
-    result = patch_effects(adapter, originals, counterfactuals, components=components, top_k=top_k)
+    try:
+        result = patch_effects(adapter, originals, counterfactuals, components=components, top_k=top_k)
+    except CheckConfigError:  # no pair tokenizes to equal lengths: the sweep's verdict stands, the evidence says so
+        out.notes.append(msg("note.mediation_unaligned", pairs=Q(len(originals), Unit.COUNT)))
+        return out
     if not np.isfinite(result.estimate).any():  # no pair changed the answer's log-odds: no effect to trace
         out.notes.append(msg("note.mediation_no_change", pairs=Q(result.pairs_used, Unit.COUNT)))
         out.details = {"pairs_used": result.pairs_used, "pairs_skipped": result.pairs_skipped,

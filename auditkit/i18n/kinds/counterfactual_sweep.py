@@ -150,6 +150,10 @@ _EN: dict[str, str] = {
         "Where the effect flows: none of the {pairs} counterfactual prompt pairs patched changes the favourable "
         "answer's log-odds, so there is no effect to trace."
     ),
+    "counterfactual_sweep.note.mediation_unaligned": (
+        "Where the effect flows was not measured: in none of the {pairs} counterfactual prompt pairs do the two "
+        "prompts tokenize to the same length, so no pair can be patched position by position."
+    ),
     "counterfactual_sweep.note.mediation_none": (
         "Where the effect flows was not measured: no audit text has a counterfactual to patch."
     ),
@@ -609,6 +613,10 @@ _DE: dict[str, str] = {
     "counterfactual_sweep.note.mediation_no_change": (
         "Wo der Effekt verläuft: Keines der {pairs} gepatchten kontrafaktischen Prompt-Paare ändert die Log-Odds "
         "der günstigen Antwort; es gibt keinen Effekt, dem man folgen könnte."
+    ),
+    "counterfactual_sweep.note.mediation_unaligned": (
+        "Wo der Effekt verläuft, wurde nicht gemessen: In keinem der {pairs} kontrafaktischen Prompt-Paare ergeben "
+        "beide Prompts gleich viele Token, daher lässt sich kein Paar Position für Position patchen."
     ),
     "counterfactual_sweep.note.mediation_none": (
         "Wo der Effekt verläuft, wurde nicht gemessen: Kein Audittext hat ein Kontrafaktum zum Patchen."
