@@ -114,7 +114,9 @@ class ProhibitedFeatureUseCheck(Check[ProhibitedFeatureParams]):
     #: 4: the attribution mass is per original variable (declared groups and detected one-hot blocks summed).
     #: 5: decision flips are counted on at most ``max_effect_examples`` rows (results of smaller data unchanged).
     #: 6: ``features: {kind: sae}`` adds the SAE section (results without it unchanged).
-    version = 6
+    #: 7: LEACE is fitted on the significant part of the cross-covariance (:func:`erasure.fit_leace`'s
+    #: ``noise_alpha``): its noise moved rows of wide layers by an amount signed by the attribute.
+    version = 7
     title = "Prohibited-feature use"
     Params = ProhibitedFeatureParams
     #: Nothing: a model without hidden layers is probed and erased at its inputs (:meth:`_run_without_layers`).
@@ -493,7 +495,9 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
 
     Only the stable units are erased and probed (:func:`probing.stable_columns`:
     dead and nearly-dead ReLUs are left alone, an edit fitted on them writes the
-    attribute back). Completeness: a probe on the held-out rows after erasure,
+    attribute back). The eraser is fitted on the part of the attribute's
+    cross-covariance that stands out from estimation noise
+    (:func:`erasure.denoised_statistics`, α = 1 − confidence). Completeness: a probe on the held-out rows after erasure,
     scaled with those rows' statistics *before* erasure
     (:func:`probing.fixed_scaling`), so a flattened unit is not blown back up. Control:
     ``random_draws`` erasures of as many random directions carrying the same
@@ -519,7 +523,8 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     keep = probing.stable_columns(fit_acts.reshape(fit_acts.shape[0], -1).cpu().double().numpy())
     if exclude is not None:
         keep &= ~exclude
-    eraser = erasure.fit_leace(fit_acts, codes[rows[fit_local]], K, columns=keep)
+    eraser = erasure.fit_leace(fit_acts, codes[rows[fit_local]], K, columns=keep,
+                               noise_alpha=1 - stats.confidence)
     held_acts = acts[torch.as_tensor(held_local, device=device)]
     mu, sd = probing.fixed_scaling(held_acts.cpu().double().numpy()[:, keep])
     erased_held = eraser(held_acts).cpu().double().numpy()[:, keep]
@@ -561,7 +566,7 @@ def _erase(ctx: CheckContext, layer: str, codes: np.ndarray, rows: np.ndarray, f
     gaps0, gaps1 = (resampled_selection_gaps(d, g, K, boot) for d in (d0, d1))
     return {
         "n": len(eval_idx), "flips": flips, "after": after, "rank": eraser.rank,
-        "dropped_columns": int((~keep).sum()),
+        "dropped_columns": int((~keep).sum()), "kept": eraser.kept, "components": eraser.components,
         "shift_flip_rate": shift_flips / len(eval_idx),
         "shift_ci": wilson_interval(round(shift_flips), len(eval_idx), stats.confidence),
         "flip_rate": flips / len(eval_idx), "flip_ci": wilson_interval(flips, len(eval_idx), stats.confidence),
@@ -1186,6 +1191,9 @@ def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFea
         if e["dropped_columns"]:
             notes.append(_m("note.dead_units", count=_count(e["dropped_columns"]), layer=layer,
                             share=Q(probing.STABLE_VARIANCE_SHARE, Unit.SHARE)))
+        if e["kept"] < e["components"]:
+            notes.append(_m("note.significant_components", layer=layer, kept=_count(e["kept"]),
+                            components=_count(e["components"]), alpha=Q(1 - confidence, Unit.PVALUE)))
         if rules[layer] == "effect_interval_straddles_tolerance":
             notes.append(_m("note.straddles", layer=layer, hint=_decide_hint(e, params, confidence)))
     return notes

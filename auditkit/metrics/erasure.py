@@ -3,7 +3,10 @@
 LEACE (Belrose et al., NeurIPS 2023) removes exactly the linearly available
 information about a concept with the least change to the representation; the
 random control removes as many random directions, so an effect of erasure can
-be told apart from the damage of removing *any* directions. Fitted on the
+be told apart from the damage of removing *any* directions. The audit fits
+LEACE on the part of the cross-covariance that stands out from estimation
+noise (:func:`denoised_statistics`): fitted on all of it, a wide layer's edit
+moves rows along the noise by an amount signed by the concept. Fitted on the
 tensor's own device: concept-erasure 0.2.4 has no ``.to(device)``.
 """
 
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from auditkit.metrics.stats import adjust_pvalues
+
 
 def concept_targets(codes: np.ndarray, n_classes: int, *, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
     """LEACE's ``z``: a float vector for a binary concept, one-hot columns for K > 2 classes."""
@@ -24,8 +29,8 @@ def concept_targets(codes: np.ndarray, n_classes: int, *, device: torch.device, 
     return torch.nn.functional.one_hot(z.long(), n_classes).to(dtype)
 
 
-def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.ndarray | None = None
-              ) -> Callable[[torch.Tensor], torch.Tensor]:
+def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.ndarray | None = None, *,
+              noise_alpha: float | None = None) -> Callable[[torch.Tensor], torch.Tensor]:
     """Fit a LEACE eraser for the concept ``codes`` on representations ``x`` (n, d), on x's device.
 
     Returns a callable that erases along the last dimension of any tensor of
@@ -33,8 +38,19 @@ def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.nd
     boolean ``columns`` mask only those units are fitted and edited; the others
     pass through unchanged (see :func:`auditkit.metrics.probing.stable_columns`:
     an edit fitted on a dead or nearly-dead unit writes the concept back into it).
+
+    With ``noise_alpha`` LEACE is built on the significant part of the
+    cross-covariance (:func:`significant_cross_covariance`). For a binary
+    concept LEACE moves each row along the estimated cross-covariance (the
+    class-mean difference) by its discriminant score, so the estimate's noise
+    — about ``1/sqrt(n)`` of the spread in every direction, ``sqrt(d/n)`` in
+    all — moves every row along directions that carry nothing of the concept,
+    by an amount *signed by the concept*: on a wide layer a model that never
+    reads the concept then changes decisions under "erasure". The callable's
+    ``kept`` and ``components`` say how many entries of the whitened
+    cross-covariance survived out of how many.
     """
-    from concept_erasure import LeaceEraser
+    from concept_erasure import LeaceFitter
 
     xf = x.reshape(x.shape[0], -1).to(torch.float32)
     index = None
@@ -42,7 +58,23 @@ def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.nd
         index = torch.as_tensor(np.flatnonzero(columns), device=xf.device)
         xf = xf[:, index]
     z = concept_targets(codes, n_classes, device=xf.device, dtype=xf.dtype)
-    eraser = LeaceEraser.fit(xf, z)
+    fitter = LeaceFitter.fit(xf, z)
+    kept = components = int(fitter.sigma_xz_.numel())
+    if noise_alpha is not None:
+        stats = denoised_statistics(xf, codes, n_classes, noise_alpha)
+        kept, components = stats.kept, stats.components
+        if kept == 0:  # nothing distinguishable from noise: there is nothing to erase
+            def identity(h: torch.Tensor) -> torch.Tensor:
+                return h
+
+            identity.rank, identity.kept, identity.components = 0, 0, components  # type: ignore[attr-defined]
+            return identity
+        # LEACE of the denoised statistics: the fitter's own shrinkage is already in sigma_w
+        fitter.shrinkage = False
+        fitter.sigma_xx_ = stats.sigma_xx.to(fitter.sigma_xz_) * (fitter.n - 1)
+        fitter.sigma_xz_ = stats.sigma_xz.to(fitter.sigma_xz_) * (fitter.n - 1)
+        fitter.__dict__.pop("eraser", None)  # the fitter caches its eraser: rebuilt from the new statistics
+    eraser = fitter.eraser
 
     def erase(h: torch.Tensor) -> torch.Tensor:
         hf = h.to(torch.float32)
@@ -53,7 +85,69 @@ def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.nd
         return out.to(h.dtype)
 
     erase.rank = int(eraser.proj_left.shape[1])  # type: ignore[attr-defined]
+    erase.kept = kept  # type: ignore[attr-defined]
+    erase.components = components  # type: ignore[attr-defined]
     return erase
+
+
+@dataclass(frozen=True)
+class DenoisedStatistics:
+    """LEACE's statistics with estimation noise removed (:func:`denoised_statistics`)."""
+
+    sigma_xx: torch.Tensor  # (d, d): the within-class covariance plus the kept between-class part
+    sigma_xz: torch.Tensor  # (d, k): the kept part of the cross-covariance
+    kept: int  # entries of the whitened cross-covariance kept
+    components: int  # entries in all
+
+
+def denoised_statistics(x: torch.Tensor, codes: np.ndarray, n_classes: int, alpha: float) -> DenoisedStatistics:
+    """``Σ_XZ`` with the entries that estimation noise can explain set to zero, and ``Σ_XX`` to match.
+
+    The entries are judged in the basis whitened by the pooled *within-class*
+    covariance ``Σ_W`` (symmetric ``Σ_W^{-1/2}``, shrunk as LEACE shrinks
+    ``Σ_XX``): there every entry's noise has the same scale however the units
+    are correlated, a concept carried by a low-noise combination of units
+    shows up, and ``Σ_W``'s estimate carries none of the class-mean
+    differences' noise (the eigenvectors of ``Σ_XX`` do: its top one *is* the
+    noisy class-mean difference). Entry (i, j) of ``C = Σ_W^{-1/2} Σ_XZ`` is a
+    mean of ``(Σ_W^{-1/2}(x − x̄))_i (z_j − z̄_j)`` over the rows; its standard
+    error is that product's standard deviation over ``sqrt(n)``. The entries
+    kept are those Benjamini–Hochberg selects at false-discovery rate
+    ``alpha`` (two-sided normal p-values): thresholding at the FDR adapts to
+    how sparse the concept is (Abramovich, Benjamini, Donoho & Johnstone,
+    Ann. Statist. 2006) — one strong entry among noise is kept alone, as
+    Bonferroni would, while a concept spread over many entries lowers the bar
+    and keeps its weaker ones too. The kept entries are
+    mapped back, ``Σ_XZ' = Σ_W^{1/2} C'``. ``Σ_XX' = Σ_W + B'`` with ``B'`` the
+    between-class covariance those class means imply (``Σ_XZ' Σ_ZZ⁺ Σ_XZ'ᵀ``):
+    with the plain ``Σ_XX``, which holds the noisy class means, the eraser's
+    coefficient would read the noise back. For a binary concept the eraser is
+    then ``x − a (aᵀΣ_W⁻¹(x − x̄)) / (aᵀΣ_W⁻¹a)`` with ``a = Σ_XZ'``: the
+    exact LEACE form, with the denoised class-mean difference. A concept
+    spread thinly over many whitened directions may be erased only in part,
+    which the probe after erasure reports.
+    """
+    from concept_erasure.shrinkage import optimal_linear_shrinkage
+    from scipy.stats import norm
+
+    xd = x.to(torch.float64)
+    n = xd.shape[0]
+    z = concept_targets(codes, n_classes, device=xd.device, dtype=xd.dtype).reshape(n, -1)
+    within = _within_class(xd, codes)
+    sigma_w = optimal_linear_shrinkage(within.T @ within / n, n)
+    lam, V = torch.linalg.eigh((sigma_w + sigma_w.T) / 2)
+    lam = lam.clamp_min(lam.max().clamp_min(0) * lam.shape[0] * torch.finfo(torch.float64).eps)
+    zc = z - z.mean(dim=0)
+    prod = ((xd - xd.mean(dim=0)) @ ((V * lam.rsqrt()) @ V.T))[:, :, None] * zc[:, None, :]  # (n, d, k)
+    C = prod.sum(dim=0) / max(n - 1, 1)
+    se = prod.std(dim=0) / float(np.sqrt(n))
+    m = int(C.numel())
+    pvalues = 2 * norm.sf((C.abs() / se.clamp_min(1e-300)).cpu().numpy().ravel())
+    keep = torch.as_tensor(np.asarray(adjust_pvalues(pvalues, "fdr_bh")) <= alpha, device=C.device).reshape(C.shape)
+    sigma_xz = ((V * lam.sqrt()) @ V.T) @ torch.where(keep, C, torch.zeros_like(C))
+    sigma_zz = zc.T @ zc / max(n - 1, 1)
+    between = sigma_xz @ torch.linalg.pinv(sigma_zz) @ sigma_xz.T
+    return DenoisedStatistics(sigma_w + between, sigma_xz, int(keep.sum()), m)
 
 
 def class_shifts(x: torch.Tensor, eraser: Callable[[torch.Tensor], torch.Tensor], codes: np.ndarray,

@@ -264,20 +264,34 @@ def probe(
 
 #: A unit whose variance is below this share of the layer's mean unit variance is treated as (nearly) dead.
 STABLE_VARIANCE_SHARE = 1e-3
+#: A low-variance column counts as nearly dead when at least this share of the rows hold its most common value.
+MOSTLY_CONSTANT_SHARE = 0.95
 
 
-def stable_columns(reference: np.ndarray, *, share: float = STABLE_VARIANCE_SHARE) -> np.ndarray:
-    """Mask of the columns of ``reference`` (n, d) whose variance is at least ``share`` of the mean column variance.
+def stable_columns(reference: np.ndarray, *, share: float = STABLE_VARIANCE_SHARE,
+                   mostly_constant: float = MOSTLY_CONSTANT_SHARE) -> np.ndarray:
+    """Mask of the columns of ``reference`` (n, d) that are not dead or nearly dead.
 
     Dead ReLU units are constant; nearly-dead ones fire on a handful of rows.
     An eraser fitted on such a unit learns a coefficient from those few rows:
     on other rows the unit then holds a clean copy of the erased direction
     (exactly so for a dead unit, as round-off), and a probe that standardises
     the unit reads the attribute back. Erasure and the probe after it use the
-    stable units only.
+    stable units only. A column is dropped when its variance is below
+    ``share`` of the mean column variance *and* at least ``mostly_constant``
+    of the rows hold its most common value: a unit of small scale that varies
+    on every row (a residual-stream coordinate that carries a concept quietly)
+    is not dead, and leaving it out would leave that concept unerased and
+    unprobed.
     """
-    var = np.asarray(reference, dtype=np.float64).var(axis=0)
-    return var >= share * max(float(var.mean()), np.finfo(float).tiny)
+    ref = np.asarray(reference, dtype=np.float64)
+    var = ref.var(axis=0)
+    low = var < share * max(float(var.mean()), np.finfo(float).tiny)
+    stable = ~low
+    for j in np.flatnonzero(low):
+        _, counts = np.unique(ref[:, j], return_counts=True)
+        stable[j] = var[j] > 0 and counts.max() < mostly_constant * ref.shape[0]
+    return stable
 
 
 def fixed_scaling(reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -437,7 +437,8 @@ def _probe(ba: float, lo: float, hi: float, p: float = 0.001):
 
 def _erasure(flip=0.001, ci=(0.0, 0.005), p95=0.02, after=None, shift=0.001, shift_ci=(0.0, 0.005), **extra):
     return {"n": 800, "flips": round(flip * 800), "after": after or _probe(0.5, 0.47, 0.53), "rank": 1,
-            "dropped_columns": 0, "shift_flip_rate": shift, "shift_ci": shift_ci, "flip_rate": flip, "flip_ci": ci,
+            "dropped_columns": 0, "kept": 1, "components": 16, "shift_flip_rate": shift, "shift_ci": shift_ci,
+            "flip_rate": flip, "flip_ci": ci,
             "mac": 0.01, "mac_ci": (0.009, 0.011), "kl": 0.001, "delta_accuracy": 0.0,
             "delta_accuracy_ci": (-0.01, 0.01), "gap_before": 0.1, "gap_before_ci": (0.08, 0.12), "gap_after": 0.1,
             "gap_after_ci": (0.08, 0.12), "delta_gap_ci": (-0.02, 0.02), "variance_share": 0.1,

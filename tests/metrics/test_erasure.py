@@ -93,3 +93,81 @@ def test_removed_variance_splits_the_attribute_from_the_collateral_part():
     eraser = erasure.fit_leace(H, z, 2, columns=keep)
     total, collateral = erasure.removed_variance(H, eraser), erasure.removed_variance(H, eraser, z)
     assert 0 < collateral < total  # part of what LEACE removes is the attribute itself
+
+
+def _reserved_coordinate(seed: int, n: int = 500, d: int = 64):
+    """A wide layer whose coordinate 0 is the attribute (±2 plus noise) and whose other ``d − 1`` are independent of it.
+
+    The decision reads only coordinates 1…d−1 (``w[0] = 0``): the attribute is encoded and provably unused.
+    """
+    g = torch.Generator().manual_seed(seed)
+    z = (torch.rand(n, generator=g) < 0.5).long()
+    H = torch.randn(n, d, generator=g)
+    H[:, 0] = torch.where(z == 1, 2.0, -2.0) + 0.3 * torch.randn(n, generator=g)
+    w = torch.randn(d, generator=g)
+    w[0] = 0.0
+    return H, z.numpy(), w
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_denoised_eraser_does_not_move_a_model_that_never_reads_the_attribute(seed):
+    H, z, w = _reserved_coordinate(seed)
+    fit, held = np.arange(0, 500, 2), np.arange(1, 500, 2)
+    held_t = torch.as_tensor(held)
+    decide = lambda x: (x @ w) > 0  # noqa: E731
+
+    plain = erasure.fit_leace(H[fit], z[fit], 2)
+    # the failure this guards against: the estimated direction's noise, times the discriminant score (the
+    # attribute's sign), moves every row along directions the decision reads, by an amount signed by the attribute
+    moved = (plain(H[held_t]) - H[held_t])[:, 1:]
+    assert moved.norm(dim=1).mean() > 0.2  # about sqrt(d / n) · 2 in all
+    logit_change = (plain(H[held_t]) - H[held_t]) @ w
+    zh = torch.as_tensor(z[held])
+    signed = float(logit_change[zh == 1].mean() - logit_change[zh == 0].mean())
+    assert abs(signed) > 0.4
+
+    denoised = erasure.fit_leace(H[fit], z[fit], 2, noise_alpha=0.05)
+    assert (denoised.kept, denoised.components) == (1, 64)
+    edited = denoised(H[held_t])
+    # the other units move only through the within-class covariance's estimated off-diagonal (Σ_W^{1/2} maps the
+    # kept entry back): a small fraction of the plain eraser's move, and of its attribute-signed logit change
+    denoised_change = (edited - H[held_t]) @ w
+    assert abs(float(denoised_change[zh == 1].mean() - denoised_change[zh == 0].mean())) < 0.2 * abs(signed)
+    assert float((edited - H[held_t])[:, 1:].norm(dim=1).mean()) < 0.1 * float(moved.norm(dim=1).mean())
+    assert int((decide(edited) != decide(H[held_t])).sum()) <= 1
+    # and the attribute is still erased: equal class means on the fit rows
+    fitted = denoised(H[fit])[:, 0]
+    assert abs(float(fitted[z[fit] == 1].mean() - fitted[z[fit] == 0].mean())) < 1e-3  # of a separation of 4
+
+
+def test_a_well_estimated_concept_is_erased_as_plain_leace_does():
+    """With many rows per dimension the components left out are tiny, and the edit is LEACE's own."""
+    g = torch.Generator().manual_seed(7)
+    n, d = 20000, 6
+    z = (torch.rand(n, generator=g) < 0.5).long()
+    within = torch.randn(n, d, generator=g) * torch.linspace(0.5, 3.0, d)  # anisotropic: the concept spans
+    H = within + torch.where(z == 1, 1.0, -1.0)[:, None] * torch.linspace(1, 2, d)  # several components
+    plain = erasure.fit_leace(H, z.numpy(), 2)
+    denoised = erasure.fit_leace(H, z.numpy(), 2, noise_alpha=0.05)
+    assert denoised.kept >= 2
+    edit_plain, edit_denoised = H - plain(H), H - denoised(H)
+    assert float((edit_plain - edit_denoised).norm() / edit_plain.norm()) < 0.02
+
+
+def test_the_denoised_cross_covariance_keeps_no_pure_noise_entry_at_its_level():
+    """Under the null (no concept anywhere) the share of fits keeping any entry is at most about alpha."""
+    kept_any = 0
+    for seed in range(40):
+        g = torch.Generator().manual_seed(seed)
+        H = torch.randn(300, 32, generator=g, dtype=torch.float64)
+        z = (torch.rand(300, generator=g) < 0.5).long().numpy()
+        kept_any += erasure.denoised_statistics(H, z, 2, 0.05).kept > 0
+    assert kept_any <= 6  # under the global null BH keeps the family-wise rate ≤ 5%: 2 of 40 expected, 6 is p < 0.02
+
+
+def test_a_quiet_unit_that_varies_on_every_row_is_not_dead():
+    """Small scale alone does not make a unit dead: a residual coordinate can carry a concept quietly."""
+    H, z = _layer_with_dead_units(4)
+    quiet = (np.where(z == 1, 0.01, -0.01) + 0.001 * np.random.default_rng(0).normal(size=len(z)))[:, None]
+    keep = probing.stable_columns(np.column_stack([H.double().numpy(), quiet]))
+    assert keep[-1] and keep.sum() == 9 and not keep[8:14].any()  # the dead and nearly-dead ones still out

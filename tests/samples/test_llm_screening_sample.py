@@ -107,16 +107,14 @@ def test_encoded_but_unused_gender_is_reported_as_encoded(runs) -> None:
     assert _outcome(run, "group_fairness").status is Status.PASS
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue #18, open: LEACE fitted on 500 rows of the 65-wide residual stream estimates the gender direction with "
-    "~sqrt(d/n) of its weight on other directions, and that collateral edit, signed by gender, flips 2.0% [1.1%, "
-    "3.6%] of the decisions of a model that provably does not use gender, beyond the random-direction control (on "
-    "other splits 0.4%). A placebo control (LEACE on shuffled labels) is no fix: it removes a whole noise direction "
-    "and flipped 50% on the leaky tiny BERT, hiding real use"))
 def test_encoded_but_unused_gender_is_reported_as_not_used(runs) -> None:
     pfu = _outcome(runs["llm-encoded-unused"], "prohibited_feature_use")
     assert pfu.details["rules"]["model.layers.1"] == "complete_erasure_effect_within_tolerance"
     assert pfu.status is Status.PASS
+    # encoded (the reserved coordinate), erased completely, and no decision moved
+    assert pfu.measurement("probe_balanced_accuracy", "model.layers.1").ci_low > 0.95
+    assert pfu.measurement("probe_accuracy_after_erasure", "model.layers.1").ci_low < 0.5
+    assert pfu.measurement("erasure_flip_rate", "model.layers.1").value == 0.0
 
 
 def test_attribution_patching_agrees_with_exact_patching(runs) -> None:

@@ -426,6 +426,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "mean unit variance on the fit rows): they were neither erased nor probed after erasure."
         ),
         "prohibited_feature_use.note.straddles": "At {layer}: {hint}.",
+        "prohibited_feature_use.note.significant_components": (
+            "At {layer} the eraser was fitted on the {kept} of {components} entries of the attribute's "
+            "cross-covariance (whitened by the within-class covariance) that differ from zero beyond "
+            "estimation noise (Benjamini–Hochberg, false-discovery rate {alpha}); the others were set to "
+            "zero. "
+            "Fitted on the noise too, LEACE moves every row along directions that carry nothing of the "
+            "attribute by an amount signed by the attribute (about 1/√n of the spread in each direction), "
+            "and a model that never reads the attribute can react to that."
+        ),
         "prohibited_feature_use.note.inputs.text": (
             "Inputs: the terms of {moved} substituted by their counterparts of each other value of "
             "{attribute} in the {n} evaluation texts whose value is clear (the rows the eraser was not "
@@ -1094,6 +1103,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "noch nach der Löschung sondiert."
         ),
         "prohibited_feature_use.note.straddles": "In {layer}: {hint}.",
+        "prohibited_feature_use.note.significant_components": (
+            "In {layer} wurde der Löscher auf die {kept} von {components} Einträgen der Kreuzkovarianz des "
+            "Merkmals (geweißt mit der Kovarianz innerhalb der Klassen) angepasst, die sich über das "
+            "Schätzrauschen hinaus von null unterscheiden (Benjamini–Hochberg, Falschentdeckungsrate "
+            "{alpha}); "
+            "die übrigen wurden auf null gesetzt. Auch auf das Rauschen angepasst, verschiebt LEACE jede "
+            "Zeile entlang von Richtungen, die nichts vom Merkmal tragen, um einen Betrag mit dem "
+            "Vorzeichen des Merkmals (etwa 1/√n der Streuung in jeder Richtung), und ein Modell, das das "
+            "Merkmal nie liest, kann darauf reagieren."
+        ),
         "prohibited_feature_use.note.inputs.text": (
             "Eingaben: die Begriffe von {moved} in den {n} Auswertungstexten mit eindeutigem Wert (den "
             "Zeilen, auf die der Löscher nicht angepasst wurde) durch ihre Entsprechungen jedes anderen "
