@@ -102,6 +102,20 @@ RayWorkersOpt = Annotated[int | None, typer.Option("--ray-workers", min=1, help=
 RayGpusOpt = Annotated[float | None, typer.Option("--ray-gpus", min=0.0, help="GPUs each Ray worker reserves "
                                                   "(default: the policy's execution.ray.num_gpus, else none).",
                                                   show_default=False)]
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+
+
+def _known_precision(value: str | None) -> str | None:
+    """``--precision``: one of :data:`PRECISIONS` (refused before anything loads)."""
+    if value is not None and value not in PRECISIONS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(PRECISIONS)}")
+    return value
+
+
+PrecisionOpt = Annotated[str | None, typer.Option(
+    "--precision", callback=_known_precision, show_default=False,
+    help="Weights' precision of a huggingface-causal model: auto (bf16 on a GPU, fp32 on the CPU), fp32, bf16 or "
+    "fp16; overrides model.precision and is recorded in the run.")]
 JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML of the checks to this file "
                                                "(for GitHub Actions, GitLab CI, Jenkins).", show_default=False)]
 CompareOpt = Annotated[str | None, typer.Option(
@@ -249,10 +263,7 @@ def run(
                                                     show_default=False)] = None,
     ray_workers: RayWorkersOpt = None,
     ray_gpus: RayGpusOpt = None,
-    precision: Annotated[str | None, typer.Option(
-        "--precision", help="Weights' precision of a huggingface-causal model: auto (bf16 on a GPU, fp32 on the "
-        "CPU), fp32, bf16 or fp16; overrides model.precision and is recorded in the run.",
-        show_default=False)] = None,
+    precision: PrecisionOpt = None,
 ) -> None:
     """Run the audit a POLICY describes, store the results and write the report."""
     loaded = api.load_policy(policy)
@@ -281,7 +292,7 @@ def run(
 def fleet_cmd(
     fleet: Annotated[Path, typer.Argument(metavar="FLEET", help=(
         "Fleet file (YAML: 'policies:' a list of policy paths relative to it, each optionally "
-        "{path, device, compare_to}) or a directory whose *.yaml/*.yml files are all policies."))],
+        "{path, device, compare_to, precision}) or a directory whose *.yaml/*.yml files are all policies."))],
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help=(
         "How many audits run at the same time, each in its own process (audits of the same system and policy "
         "id never overlap: they run one after the other)."))] = 1,
@@ -305,6 +316,10 @@ def fleet_cmd(
     = "auto",
     ray_workers: RayWorkersOpt = None,
     ray_gpus: RayGpusOpt = None,
+    precision: Annotated[str | None, typer.Option(
+        "--precision", callback=_known_precision, show_default=False,
+        help="Weights' precision of the fleet's huggingface-causal models (auto, fp32, bf16, fp16; an entry's "
+        "precision: overrides it); other models run at the precision their weights are stored in.")] = None,
 ) -> None:
     """Audit every policy of a FLEET, JOBS at a time; print a summary table and exit with the worst exit code.
 
@@ -329,7 +344,7 @@ def fleet_cmd(
     work = make_jobs(planned, db_url=url, device=device, trigger=trigger, report=not no_report,
                      out_dir=None if no_report else str(out), wait_lock=wait_lock, max_jobs=jobs,
                      executor=executor, ray_address=ray_address if executor == "ray" else None,
-                     ray_workers=ray_workers, ray_gpus=ray_gpus)
+                     ray_workers=ray_workers, ray_gpus=ray_gpus, precision=precision)
     for requested in sorted({job.device for job in work}):
         resolve_device(requested)  # --device cuda without CUDA is refused before any audit starts
     with _open(url) as store:  # created and migrated once here, so the workers only open it

@@ -50,6 +50,8 @@ class AuditJob:
     out_dir: str | None = None
     wait_lock: float = 0.0
     compare_to: str | None = None
+    #: A huggingface-causal model's weights' precision (``--precision``); None: the policy's ``model.precision``.
+    precision: str | None = None
     #: CPU threads for torch in the worker (None: torch's default); the fleet shares the cores among its jobs.
     threads: int | None = None
     #: Where the audit's checks run: ``local`` (the job's process) or ``ray`` (model actors on the cluster at
@@ -124,7 +126,7 @@ def run_job(job: AuditJob) -> RunSummary:
         with api.open_store(job.db_url, upgrade=False) as store:
             record = api.run_audit(job.policy_path, store=store, device=job.device, trigger=job.trigger,
                                    report=job.report, wait_lock=job.wait_lock, compare_to=job.compare_to,
-                                   executor=job.executor, ray=_ray_options(job))
+                                   executor=job.executor, ray=_ray_options(job), precision=job.precision)
             run_id = record.run_id
             report = store.get_report(record.run_id) if job.report else None
             paths = api.write_report(report, job.out_dir or ".") if report is not None else []
@@ -163,8 +165,12 @@ def _ray_options(job: AuditJob) -> Any:
 def make_jobs(planned: Sequence[PlannedAudit], *, db_url: str, device: str = "auto", trigger: str = "manual",
               report: bool = True, out_dir: str | None = None, wait_lock: float = 0.0, max_jobs: int = 1,
               cpus: int | None = None, executor: str = "local", ray_address: str | None = None,
-              ray_workers: int | None = None, ray_gpus: float | None = None) -> list[AuditJob]:
+              ray_workers: int | None = None, ray_gpus: float | None = None, precision: str | None = None
+              ) -> list[AuditJob]:
     """The jobs of a validated fleet: the fleet-wide options, each entry's overrides applied.
+
+    ``precision`` (the fleet's ``--precision``) applies to the entries whose model has one (huggingface-causal);
+    the others run at the precision their weights are stored in, as a single ``auditkit run`` would insist.
 
     With several local jobs at a time the CPU cores are shared: each worker's torch uses ``cpus // max_jobs``
     threads (at least one), so N audits do not each start a thread per core and slow each other down. On Ray
@@ -180,5 +186,6 @@ def make_jobs(planned: Sequence[PlannedAudit], *, db_url: str, device: str = "au
             index=p.index, label=p.item.label, policy_path=str(p.item.path.resolve()), system=meta.system.name,
             policy_id=meta.policy.id, policy_version=str(meta.policy.version), db_url=db_url,
             device=p.item.device or device, trigger=trigger, report=report, out_dir=out_dir, wait_lock=wait_lock,
-            compare_to=p.item.compare_to, threads=threads, **ray))
+            compare_to=p.item.compare_to, threads=threads,
+            precision=p.item.precision or (precision if p.takes_precision else None), **ray))
     return jobs

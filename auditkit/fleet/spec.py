@@ -6,8 +6,10 @@ A fleet is given either as a YAML file::
     policies:                         # paths relative to the fleet file
       - credit/policy.yaml
       - path: cv/policy.yaml
-        device: cuda                  # per-entry overrides: device, compare_to
+        device: cuda                  # per-entry overrides: device, compare_to, precision
         compare_to: latest
+      - path: llm/policy.yaml
+        precision: bf16               # a huggingface-causal model's weights (as auditkit run --precision)
 
 or as a directory, whose ``*.yaml`` / ``*.yml`` files (sorted by name, hidden files ignored, not recursive) are
 all policies: a YAML file there that is not a valid policy is an error naming it, never silently skipped, since
@@ -61,6 +63,9 @@ class FleetEntry(BaseModel):
     compare_to: Literal["latest"] | None = Field(
         None, description="'latest': compare with the system's latest complete run (regressions fail the gate "
         "under the policy's gate.fail_on_regression, which implies it anyway).")
+    precision: Literal["auto", "fp32", "bf16", "fp16"] | None = Field(
+        None, description="A huggingface-causal model's weights' precision; default: the fleet's --precision, "
+        "else the policy's model.precision.")
 
     @model_validator(mode="before")
     @classmethod
@@ -93,6 +98,7 @@ class FleetItem:
     path: Path
     device: str | None = None
     compare_to: str | None = None
+    precision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,11 @@ class PlannedAudit:
         """``(system name, policy id)``: audits with the same key never run at the same time."""
         return self.policy.policy.system.name, self.policy.policy.policy.id
 
+    @property
+    def takes_precision(self) -> bool:
+        """Whether the policy's model type has a weights' precision (``huggingface-causal``)."""
+        return "precision" in type(self.policy.policy.model).model_fields
+
 
 def load_fleet(path: str | Path) -> Fleet:
     """The fleet a file or directory describes (paths resolved, nothing validated beyond the fleet format)."""
@@ -137,7 +148,8 @@ def load_fleet(path: str | Path) -> Fleet:
     except ValidationError as exc:
         raise FleetError(str(source), validation_problems(exc, lines)) from None
     base = source.resolve().parent
-    return Fleet(source, tuple(FleetItem(e.path, base / e.path, e.device, e.compare_to) for e in spec.policies))
+    return Fleet(source, tuple(FleetItem(e.path, base / e.path, e.device, e.compare_to, e.precision)
+                                     for e in spec.policies))
 
 
 def _directory_fleet(folder: Path) -> Fleet:
@@ -159,11 +171,17 @@ def plan_fleet(fleet: Fleet, load: Callable[[Path], LoadedPolicy]) -> list[Plann
     problems: list[tuple[str, str]] = []
     for index, item in enumerate(fleet.items):
         try:
-            planned.append(PlannedAudit(index, item, load(item.path)))
+            audit = PlannedAudit(index, item, load(item.path))
         except PolicyError as exc:  # its message starts with the policy's path
             problems.append(("", str(exc).replace("\n", "\n  ")))
         except AuditkitError as exc:
             problems.append((item.label, str(exc).replace("\n", "\n  ")))
+        else:
+            if item.precision is not None and not audit.takes_precision:
+                problems.append((item.label, f"precision: {item.precision} applies to huggingface-causal models; "
+                                 f"this policy's model.type is {audit.policy.policy.model.type!r}, which runs at the "
+                                 "precision its weights are stored in: remove precision from this entry"))
+            planned.append(audit)
     if problems:
         hint = ("every *.yaml/*.yml file of a fleet directory must be a valid policy: fix or move the others, or "
                 "list the policies in a fleet file; " if fleet.source.is_dir() else "")

@@ -184,3 +184,35 @@ def test_combined_junit_keeps_each_suite_and_sums_the_counts():
     assert (root.get("tests"), root.get("errors"), root.get("failures")) == ("2", "2", "0")
     error = root.findall("testsuite")[1].find("testcase/error")
     assert error.get("message") == "data missing" and error.text == "data missing\nsecond line"
+
+
+LLM_POLICY = Path(__file__).resolve().parents[2] / "samples" / "llm-screening" / "policy-blind.yaml"
+
+
+def test_precision_reaches_the_decoder_audits_only_and_an_entry_overrides_it(sample, tmp_path):
+    """``fleet --precision`` applies to huggingface-causal entries; a credit MLP runs at its stored precision."""
+    from auditkit.fleet import load_fleet, make_jobs, plan_fleet
+
+    small_policy(sample, tmp_path / "credit.yaml", "policy.yaml", policy_id="credit")
+    (tmp_path / "llm.yaml").write_text(LLM_POLICY.read_text())
+    (tmp_path / "llm-2.yaml").write_text(LLM_POLICY.read_text().replace("id: llm-screening-eu", "id: llm-2"))
+    fleet = tmp_path / "fleet.yaml"
+    fleet.write_text("policies:\n  - credit.yaml\n  - llm.yaml\n  - {path: llm-2.yaml, precision: fp16}\n")
+    planned = plan_fleet(load_fleet(fleet), api.load_policy)
+    jobs = {j.label: j.precision for j in make_jobs(planned, db_url="sqlite://", precision="bf16")}
+    assert jobs == {"credit.yaml": None, "llm.yaml": "bf16", "llm-2.yaml": "fp16"}
+    assert {j.label: j.precision for j in make_jobs(planned, db_url="sqlite://")}["llm.yaml"] is None
+
+
+def test_a_precision_on_a_model_without_one_is_refused_before_any_audit(cli, sample, tmp_path):
+    small_policy(sample, tmp_path / "credit.yaml", "policy.yaml", policy_id="credit")
+    fleet = tmp_path / "fleet.yaml"
+    fleet.write_text("policies:\n  - {path: credit.yaml, precision: bf16}\n")
+    db = tmp_path / "never.db"
+    result = cli("fleet", fleet, "--db", f"sqlite:///{db}")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "precision: bf16 applies to huggingface-causal models" in result.stderr
+    assert "remove precision from this entry" in result.stderr and not db.exists()
+    fleet.write_text("policies:\n  - {path: credit.yaml, precision: fp8}\n")
+    result = cli("fleet", fleet, "--db", f"sqlite:///{db}")
+    assert result.exit_code == 2 and "precision" in result.stderr and "fp8" in result.stderr
