@@ -1191,9 +1191,12 @@ def _notes(values: list[str], erasures: dict, rules: dict, params: ProhibitedFea
         if e["dropped_columns"]:
             notes.append(_m("note.dead_units", count=_count(e["dropped_columns"]), layer=layer,
                             share=Q(probing.STABLE_VARIANCE_SHARE, Unit.SHARE)))
-        if e["kept"] < e["components"]:
+        if e["kept"] == 0:
+            notes.append(_m("note.nothing_significant", layer=layer, components=_count(e["components"]),
+                            fdr=_rate(1 - confidence)))
+        elif e["kept"] < e["components"]:
             notes.append(_m("note.significant_components", layer=layer, kept=_count(e["kept"]),
-                            components=_count(e["components"]), alpha=Q(1 - confidence, Unit.PVALUE)))
+                            components=_count(e["components"]), fdr=_rate(1 - confidence)))
         if rules[layer] == "effect_interval_straddles_tolerance":
             notes.append(_m("note.straddles", layer=layer, hint=_decide_hint(e, params, confidence)))
     return notes

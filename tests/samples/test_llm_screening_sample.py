@@ -115,6 +115,9 @@ def test_encoded_but_unused_gender_is_reported_as_not_used(runs) -> None:
     assert pfu.measurement("probe_balanced_accuracy", "model.layers.1").ci_low > 0.95
     assert pfu.measurement("probe_accuracy_after_erasure", "model.layers.1").ci_low < 0.5
     assert pfu.measurement("erasure_flip_rate", "model.layers.1").value == 0.0
+    # the eraser was fitted on the one entry that stands out from noise, and the report says so
+    (note,) = [n for n in pfu.evidence.notes if n.key == "prohibited_feature_use.note.significant_components"]
+    assert note.params["kept"].value == 1 and note.params["components"].value == 65
 
 
 def test_attribution_patching_agrees_with_exact_patching(runs) -> None:

@@ -426,10 +426,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "mean unit variance on the fit rows): they were neither erased nor probed after erasure."
         ),
         "prohibited_feature_use.note.straddles": "At {layer}: {hint}.",
+        "prohibited_feature_use.note.nothing_significant": (
+            "At {layer} none of the {components} entries of the attribute's cross-covariance (whitened by the "
+            "within-class covariance) differs from zero beyond estimation noise (Benjamini–Hochberg, "
+            "false-discovery rate {fdr}), so nothing was erased there and the erasure changes no decision: "
+            "LEACE fitted on such noise would move rows along directions that carry nothing of the attribute."
+        ),
         "prohibited_feature_use.note.significant_components": (
             "At {layer} the eraser was fitted on the {kept} of {components} entries of the attribute's "
             "cross-covariance (whitened by the within-class covariance) that differ from zero beyond "
-            "estimation noise (Benjamini–Hochberg, false-discovery rate {alpha}); the others were set to "
+            "estimation noise (Benjamini–Hochberg, false-discovery rate {fdr}); the others were set to "
             "zero. "
             "Fitted on the noise too, LEACE moves every row along directions that carry nothing of the "
             "attribute by an amount signed by the attribute (about 1/√n of the spread in each direction), "
@@ -1103,11 +1109,18 @@ MESSAGES: dict[str, dict[str, str]] = {
             "noch nach der Löschung sondiert."
         ),
         "prohibited_feature_use.note.straddles": "In {layer}: {hint}.",
+        "prohibited_feature_use.note.nothing_significant": (
+            "In {layer} unterscheidet sich keiner der {components} Einträge der Kreuzkovarianz des Merkmals "
+            "(geweißt mit der Kovarianz innerhalb der Klassen) über das Schätzrauschen hinaus von null "
+            "(Benjamini–Hochberg, Falschentdeckungsrate {fdr}); dort wurde daher nichts gelöscht, und die "
+            "Löschung ändert keine Entscheidung: auf solches Rauschen angepasst, würde LEACE Zeilen entlang "
+            "von Richtungen verschieben, die nichts vom Merkmal tragen."
+        ),
         "prohibited_feature_use.note.significant_components": (
             "In {layer} wurde der Löscher auf die {kept} von {components} Einträgen der Kreuzkovarianz des "
             "Merkmals (geweißt mit der Kovarianz innerhalb der Klassen) angepasst, die sich über das "
             "Schätzrauschen hinaus von null unterscheiden (Benjamini–Hochberg, Falschentdeckungsrate "
-            "{alpha}); "
+            "{fdr}); "
             "die übrigen wurden auf null gesetzt. Auch auf das Rauschen angepasst, verschiebt LEACE jede "
             "Zeile entlang von Richtungen, die nichts vom Merkmal tragen, um einen Betrag mit dem "
             "Vorzeichen des Merkmals (etwa 1/√n der Streuung in jeder Richtung), und ein Modell, das das "
