@@ -40,7 +40,7 @@ def fit_leace(x: torch.Tensor, codes: np.ndarray, n_classes: int, columns: np.nd
     an edit fitted on a dead or nearly-dead unit writes the concept back into it).
 
     With ``noise_alpha`` LEACE is built on the significant part of the
-    cross-covariance (:func:`significant_cross_covariance`). For a binary
+    cross-covariance (:func:`denoised_statistics`). For a binary
     concept LEACE moves each row along the estimated cross-covariance (the
     class-mean difference) by its discriminant score, so the estimate's noise
     — about ``1/sqrt(n)`` of the spread in every direction, ``sqrt(d/n)`` in
