@@ -49,6 +49,7 @@ from auditkit.fleet import (
     worst_exit_code,
 )
 from auditkit.junit import internal_error_xml, junit_xml
+from auditkit.policy.model_specs import PRECISIONS
 from auditkit.policy.schema import CheckSpec
 from auditkit.report.pades import SignedPdf
 from auditkit.report.pades_keys import PadesIdentity, load_trust_roots
@@ -102,9 +103,6 @@ RayWorkersOpt = Annotated[int | None, typer.Option("--ray-workers", min=1, help=
 RayGpusOpt = Annotated[float | None, typer.Option("--ray-gpus", min=0.0, help="GPUs each Ray worker reserves "
                                                   "(default: the policy's execution.ray.num_gpus, else none).",
                                                   show_default=False)]
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
-
-
 def _known_precision(value: str | None) -> str | None:
     """``--precision``: one of :data:`PRECISIONS` (refused before anything loads)."""
     if value is not None and value not in PRECISIONS:

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from auditkit.errors import AuditkitError, PolicyError
 from auditkit.policy import LoadedPolicy
 from auditkit.policy.loader import read_yaml, validation_problems
+from auditkit.policy.model_specs import PRECISIONS
 
 #: The fleet file format this auditkit reads.
 FLEET_SCHEMA_VERSION = 1
@@ -63,15 +64,22 @@ class FleetEntry(BaseModel):
     compare_to: Literal["latest"] | None = Field(
         None, description="'latest': compare with the system's latest complete run (regressions fail the gate "
         "under the policy's gate.fail_on_regression, which implies it anyway).")
-    precision: Literal["auto", "fp32", "bf16", "fp16"] | None = Field(
-        None, description="A huggingface-causal model's weights' precision; default: the fleet's --precision, "
-        "else the policy's model.precision.")
+    precision: str | None = Field(
+        None, description="A huggingface-causal model's weights' precision (auto, fp32, bf16, fp16); default: the "
+        "fleet's --precision, else the policy's model.precision.")
 
     @model_validator(mode="before")
     @classmethod
     def _plain_path(cls, value: Any) -> Any:
         """A bare string entry is the policy path."""
         return {"path": value} if isinstance(value, str) else value
+
+    @field_validator("precision")
+    @classmethod
+    def _known_precision(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRECISIONS:
+            raise ValueError(f"must be one of {', '.join(PRECISIONS)}, got {value!r}")
+        return value
 
     @field_validator("device")
     @classmethod
